@@ -1,0 +1,58 @@
+//! Accounts: sign up, log in, log out and the account page. Types, server functions and
+//! components live together here, as in the Leptos examples.
+
+mod pages;
+mod server;
+
+pub use pages::{AccountPage, LoginPage, LogoutButton, SignUpPage};
+pub use server::{CurrentUser, LogIn, LogOut, SignUp, current_user, log_in, log_out, sign_up};
+
+use serde::{Deserialize, Serialize};
+
+use crate::roles::Role;
+
+/// The signed-in user as the pages see it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct UserSummary {
+    pub username: String,
+    pub is_admin: bool,
+    pub organizations: Vec<OrganizationSummary>,
+}
+
+/// An organisation the user belongs to and the user's role there.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OrganizationSummary {
+    pub slug: String,
+    pub name: String,
+    pub role: Role,
+    pub personal: bool,
+}
+
+/// Only local paths may be used as a post-login destination (no open redirects).
+pub fn safe_next_path(next: Option<&str>) -> &str {
+    match next {
+        Some(path)
+            if path.starts_with('/')
+                && !path.starts_with("//")
+                && !path.contains('\\')
+                && !path.chars().any(char::is_control) =>
+        {
+            path
+        }
+        _ => "/account",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::safe_next_path;
+
+    #[test]
+    fn next_path_stays_on_this_site() {
+        assert_eq!(safe_next_path(Some("/account")), "/account");
+        assert_eq!(safe_next_path(Some("//evil.example")), "/account");
+        assert_eq!(safe_next_path(Some("https://evil.example")), "/account");
+        assert_eq!(safe_next_path(Some("/\\evil.example")), "/account");
+        assert_eq!(safe_next_path(None), "/account");
+    }
+}

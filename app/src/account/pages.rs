@@ -1,0 +1,135 @@
+//! Sign-up, log-in and account pages, and the log-out button of the header.
+
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::components::{A, Redirect};
+use leptos_router::hooks::use_query_map;
+
+use crate::auth_state::AuthState;
+use crate::error::AppError;
+
+/// Renders the error of the last submission of a form, if any, as an alert.
+fn form_error(error: impl Fn() -> Option<AppError> + Send + Sync + 'static) -> impl IntoView {
+    move || {
+        error().map(|error| view! { <p class="form-error" role="alert">{error.to_string()}</p> })
+    }
+}
+
+/// The sign-up form.
+#[component]
+pub fn SignUpPage() -> impl IntoView {
+    let auth = expect_context::<AuthState>();
+    let (password, set_password) = signal(String::new());
+    let (confirm, set_confirm) = signal(String::new());
+    // Said while typing, before any round trip; the server checks again.
+    let mismatch = move || !confirm.get().is_empty() && password.get() != confirm.get();
+    view! {
+        <Title text="Sign up · Portico"/>
+        <section class="card auth-card">
+            <h1>"Create your account"</h1>
+            <p class="muted">"You get a personal organisation named after you, where your APIs live."</p>
+            <ActionForm action=auth.sign_up>
+                <label>
+                    "User name"
+                    <input name="username" autocomplete="username" required maxlength="39"
+                        pattern="[a-zA-Z0-9][a-zA-Z0-9._\\-]*"
+                        title="Letters, digits, '.', '_' and '-'; starts with a letter or digit"/>
+                </label>
+                <label>
+                    "Password"
+                    <input type="password" name="password" autocomplete="new-password" required minlength="8"
+                        on:input=move |ev| set_password.set(event_target_value(&ev))/>
+                </label>
+                <label>
+                    "Repeat password"
+                    <input type="password" name="password_confirm" autocomplete="new-password" required
+                        on:input=move |ev| set_confirm.set(event_target_value(&ev))/>
+                </label>
+                <Show when=mismatch>
+                    <p class="form-hint" data-testid="password-mismatch">"The passwords do not match yet."</p>
+                </Show>
+                {form_error(move || auth.sign_up.value().get().and_then(Result::err))}
+                <button type="submit" class="primary" disabled=move || auth.sign_up.pending().get()>
+                    "Sign up"
+                </button>
+            </ActionForm>
+            <p>"Already have an account? " <A href="/login">"Log in"</A></p>
+        </section>
+    }
+}
+
+/// The log-in form; `?next=/path` says where to go afterwards.
+#[component]
+pub fn LoginPage() -> impl IntoView {
+    let auth = expect_context::<AuthState>();
+    let query = use_query_map();
+    let next = move || query.read().get("next").unwrap_or_default();
+    view! {
+        <Title text="Log in · Portico"/>
+        <section class="card auth-card">
+            <h1>"Log in"</h1>
+            <ActionForm action=auth.log_in>
+                <input type="hidden" name="next" prop:value=next/>
+                <label>"User name" <input name="username" autocomplete="username" required/></label>
+                <label>
+                    "Password"
+                    <input type="password" name="password" autocomplete="current-password" required/>
+                </label>
+                {form_error(move || auth.log_in.value().get().and_then(Result::err))}
+                <button type="submit" class="primary" disabled=move || auth.log_in.pending().get()>
+                    "Log in"
+                </button>
+            </ActionForm>
+            <p>"No account yet? " <A href="/signup">"Sign up"</A></p>
+        </section>
+    }
+}
+
+/// The header's log-out button: a form, so it works before the page is interactive too.
+#[component]
+pub fn LogoutButton() -> impl IntoView {
+    let auth = expect_context::<AuthState>();
+    view! {
+        <ActionForm action=auth.log_out attr:class="inline-form">
+            <button type="submit" class="link-button">"Log out"</button>
+        </ActionForm>
+    }
+}
+
+/// The signed-in user's page: name and organisations with roles.
+#[component]
+pub fn AccountPage() -> impl IntoView {
+    let auth = expect_context::<AuthState>();
+    view! {
+        <Title text="Account · Portico"/>
+        <Suspense fallback=|| view! { <p class="muted">"Loading your account…"</p> }>
+            {move || Suspend::new(async move {
+                match auth.user.await {
+                    Ok(Some(user)) => view! {
+                        <section class="card">
+                            <h1>{user.username.clone()}</h1>
+                            {user.is_admin.then(|| view! { <p class="badge">"Site administrator"</p> })}
+                            <h2>"Organisations"</h2>
+                            <table class="table" data-testid="organisations">
+                                <thead><tr><th>"Organisation"</th><th>"Your role"</th><th></th></tr></thead>
+                                <tbody>
+                                    {user.organizations.into_iter().map(|org| view! {
+                                        <tr>
+                                            <td><code>{org.slug}</code>" "{org.name}</td>
+                                            <td>{org.role.as_str()}</td>
+                                            <td>{org.personal.then_some("personal")}</td>
+                                        </tr>
+                                    }).collect_view()}
+                                </tbody>
+                            </table>
+                        </section>
+                    }.into_any(),
+                    Ok(None) => view! { <Redirect path="/login?next=/account"/> }.into_any(),
+                    Err(error) => view! {
+                        <p class="form-error" role="alert">{error.to_string()}</p>
+                    }.into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}

@@ -1,0 +1,82 @@
+//! Portico's web application: pages and components rendered on the server and hydrated
+//! in the browser. One folder per feature; server functions live beside their components;
+//! server-only code is gated behind the `ssr` feature.
+
+pub mod account;
+pub mod auth_state;
+pub mod error;
+pub mod error_page;
+pub mod home;
+pub mod layout;
+pub mod names;
+pub mod roles;
+
+#[cfg(feature = "ssr")]
+pub mod auth;
+#[cfg(feature = "ssr")]
+pub mod context;
+#[cfg(feature = "ssr")]
+pub mod repo;
+
+use leptos::prelude::*;
+use leptos_meta::{MetaTags, Stylesheet, Title, provide_meta_context};
+use leptos_router::components::{Route, Router, Routes};
+use leptos_router::{SsrMode, path};
+
+use account::{AccountPage, LoginPage, SignUpPage};
+use auth_state::AuthState;
+use error_page::NotFound;
+use home::HomePage;
+use layout::{Footer, Header, THEME_BOOT_SCRIPT};
+
+/// The HTML document around the app, rendered on the server only.
+pub fn shell(options: LeptosOptions) -> impl IntoView {
+    view! {
+        <!DOCTYPE html>
+        <html lang="en">
+            <head>
+                <meta charset="utf-8"/>
+                <meta name="viewport" content="width=device-width, initial-scale=1"/>
+                <meta name="color-scheme" content="light dark"/>
+                <link rel="icon" type="image/svg+xml" href="/favicon.svg"/>
+                <script inner_html=THEME_BOOT_SCRIPT></script>
+                <HydrationScripts options/>
+                <MetaTags/>
+            </head>
+            <body>
+                <App/>
+            </body>
+        </html>
+    }
+}
+
+/// The application: routes and the shell every page shares.
+#[component]
+pub fn App() -> impl IntoView {
+    provide_meta_context();
+    AuthState::provide();
+    // Marks the page once the browser has taken over, so tests (and people debugging)
+    // can tell a hydrated page from a server-rendered one.
+    Effect::new(move |_| {
+        if let Some(body) = document().body() {
+            let _ = body.set_attribute("data-hydrated", "true");
+        }
+    });
+    view! {
+        <Stylesheet id="portico" href="/pkg/portico.css"/>
+        <Title text="Portico"/>
+        <Router>
+            <Header/>
+            <main class="page">
+                <Routes fallback=|| view! { <NotFound/> }>
+                    <Route path=path!("/") view=HomePage/>
+                    <Route path=path!("/signup") view=SignUpPage/>
+                    <Route path=path!("/login") view=LoginPage/>
+                    // Async: the page waits for the user, so a visitor gets a real 302 to log in.
+                    <Route path=path!("/account") view=AccountPage ssr=SsrMode::Async/>
+                </Routes>
+            </main>
+            <Footer/>
+        </Router>
+    }
+}

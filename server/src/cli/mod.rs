@@ -1,0 +1,3 @@
+//! Administration subcommands that act on the configured database.
+
+pub mod user;

@@ -1,0 +1,76 @@
+//! `portico user create NAME --password-stdin [--admin]`.
+
+use std::io::BufRead;
+
+use anyhow::{Context, bail};
+use clap::{Args, Subcommand};
+
+use app::auth::password::hash_password;
+use app::names::{MAX_SLUG_LEN, check_new_password, check_slug};
+use app::repo::Db;
+use app::repo::users::{CreateUserError, create_user};
+
+use crate::config::DatabaseConfig;
+
+/// Account administration.
+#[derive(Debug, Subcommand)]
+pub enum UserCommand {
+    /// Create an account (and its personal organisation).
+    Create(CreateUser),
+}
+
+/// Arguments of `user create`.
+#[derive(Debug, Args)]
+pub struct CreateUser {
+    /// The user name (lowercase letters, digits, '.', '_' and '-').
+    pub name: String,
+    /// Read the password from the first line of standard input.
+    #[arg(long, required = true)]
+    pub password_stdin: bool,
+    /// Make the account a site administrator.
+    #[arg(long)]
+    pub admin: bool,
+    #[command(flatten)]
+    pub database: DatabaseConfig,
+}
+
+/// Runs a `user` subcommand.
+pub async fn run(command: UserCommand) -> anyhow::Result<()> {
+    match command {
+        UserCommand::Create(args) => create(args).await,
+    }
+}
+
+async fn create(args: CreateUser) -> anyhow::Result<()> {
+    let name = args.name.trim().to_lowercase();
+    if let Err(message) = check_slug("User name", &name, MAX_SLUG_LEN) {
+        bail!(message);
+    }
+    let mut password = String::new();
+    std::io::stdin()
+        .lock()
+        .read_line(&mut password)
+        .context("cannot read the password from standard input")?;
+    let password = password.trim_end_matches(['\r', '\n']);
+    if let Err(message) = check_new_password(password) {
+        bail!(message);
+    }
+    let url = args.database.url()?;
+    let db = Db::open(&url)
+        .await
+        .with_context(|| format!("cannot open the database {url}"))?;
+    let hash = hash_password(password).map_err(|e| anyhow::anyhow!("cannot hash: {e}"))?;
+    match create_user(&db, &name, &hash, args.admin).await {
+        Ok(user) => {
+            let role = if user.is_admin {
+                "site administrator"
+            } else {
+                "user"
+            };
+            println!("Created {role} {name:?} with personal organisation {name:?}.");
+            Ok(())
+        }
+        Err(CreateUserError::NameTaken(name)) => bail!("the name {name:?} is already taken"),
+        Err(CreateUserError::Database(error)) => Err(error.into()),
+    }
+}

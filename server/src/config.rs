@@ -1,0 +1,79 @@
+//! Configuration of `portico serve`: flags with environment fallbacks (see DESIGN.md).
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+
+use clap::{Args, Parser};
+
+/// Where and how the server runs.
+#[derive(Debug, Clone, Parser)]
+pub struct ServeConfig {
+    /// Address to listen on; port 0 picks a free port (the chosen address is printed).
+    #[arg(long, env = "PORTICO_ADDR", default_value = "127.0.0.1:3000")]
+    pub addr: SocketAddr,
+
+    /// Data folder; the SQLite database lives here.
+    #[arg(long, env = "PORTICO_DATA", default_value = "./data")]
+    pub data: PathBuf,
+
+    /// Database URL; overrides the SQLite file under the data folder.
+    #[arg(long, env = "PORTICO_DATABASE_URL")]
+    pub database_url: Option<String>,
+
+    /// Address of the bundled MQTT broker, or `off` to disable it.
+    #[arg(long, env = "PORTICO_MQTT_ADDR", default_value = "127.0.0.1:1883")]
+    pub mqtt_addr: String,
+
+    /// Folder with the built site (WASM, JS, CSS, static files).
+    #[arg(long, env = "LEPTOS_SITE_ROOT", default_value = "target/site")]
+    pub site_root: PathBuf,
+
+    /// Mark cookies Secure; set this when Portico is served over https.
+    #[arg(long, env = "PORTICO_SECURE_COOKIES", default_value_t = false)]
+    pub secure_cookies: bool,
+
+    /// Largest request body accepted, in bytes.
+    #[arg(long, env = "PORTICO_MAX_BODY_BYTES", default_value_t = 2 * 1024 * 1024)]
+    pub max_body_bytes: usize,
+}
+
+/// The database location shared by `serve` and the admin commands.
+#[derive(Debug, Clone, Args)]
+pub struct DatabaseConfig {
+    /// Data folder; the SQLite database lives here.
+    #[arg(long, env = "PORTICO_DATA", default_value = "./data")]
+    pub data: PathBuf,
+
+    /// Database URL; overrides the SQLite file under the data folder.
+    #[arg(long, env = "PORTICO_DATABASE_URL")]
+    pub database_url: Option<String>,
+}
+
+impl DatabaseConfig {
+    /// The URL to open: the explicit one, or `portico.db` in the data folder (created).
+    pub fn url(&self) -> anyhow::Result<String> {
+        database_url(&self.data, self.database_url.as_deref())
+    }
+}
+
+impl ServeConfig {
+    /// The URL to open: the explicit one, or `portico.db` in the data folder (created).
+    pub fn database_url(&self) -> anyhow::Result<String> {
+        database_url(&self.data, self.database_url.as_deref())
+    }
+}
+
+fn database_url(data: &std::path::Path, explicit: Option<&str>) -> anyhow::Result<String> {
+    if let Some(url) = explicit {
+        if url.starts_with("sqlite:") {
+            return Ok(url.to_owned());
+        }
+        anyhow::bail!(
+            "PORTICO_DATABASE_URL {url:?} is not supported: only sqlite: URLs work in this version"
+        );
+    }
+    std::fs::create_dir_all(data).map_err(|error| {
+        anyhow::anyhow!("cannot create the data folder {}: {error}", data.display())
+    })?;
+    Ok(format!("sqlite://{}", data.join("portico.db").display()))
+}

@@ -1,0 +1,95 @@
+//! The HTTP surface: pages and server functions (Leptos), `/healthz`, static files, and
+//! the layers every request passes (tracing, body limit, sessions, CSRF).
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+
+use axum::Router;
+use axum::http::{HeaderValue, Request};
+use axum::middleware;
+use axum::routing::get;
+use leptos::prelude::provide_context;
+use leptos_axum::{LeptosRoutes, generate_route_list};
+use tower_http::limit::RequestBodyLimitLayer;
+use tower_http::request_id::{
+    MakeRequestId, PropagateRequestIdLayer, RequestId, SetRequestIdLayer,
+};
+use tower_http::trace::TraceLayer;
+use tower_sessions::cookie::SameSite;
+use tower_sessions::{Expiry, SessionManagerLayer};
+use tower_sessions_sqlx_store::SqliteStore;
+
+use crate::state::AppState;
+use crate::{csrf, health};
+
+/// How long a session lives without use.
+const SESSION_IDLE_DAYS: i64 = 14;
+
+/// Settings of the HTTP layers.
+pub struct HttpSettings {
+    pub secure_cookies: bool,
+    pub max_body_bytes: usize,
+}
+
+/// Builds the complete router.
+pub fn router(state: AppState, sessions: SqliteStore, settings: &HttpSettings) -> Router {
+    let routes = generate_route_list(app::App);
+    let page_context = {
+        let server = state.server.clone();
+        move || provide_context(server.clone())
+    };
+    let render_shell = {
+        let options = state.leptos_options.clone();
+        move || app::shell(options.clone())
+    };
+    let session_layer = SessionManagerLayer::new(sessions)
+        .with_name("portico_session")
+        .with_http_only(true)
+        .with_same_site(SameSite::Lax)
+        .with_secure(settings.secure_cookies)
+        .with_expiry(Expiry::OnInactivity(time::Duration::days(
+            SESSION_IDLE_DAYS,
+        )));
+
+    Router::new()
+        .route("/healthz", get(health::healthz))
+        .leptos_routes_with_context(&state, routes, page_context.clone(), render_shell)
+        .fallback(leptos_axum::file_and_error_handler_with_context::<
+            AppState,
+            _,
+        >(page_context, app::shell))
+        .layer(middleware::from_fn(csrf::reject_cross_origin))
+        .layer(session_layer)
+        .layer(RequestBodyLimitLayer::new(settings.max_body_bytes))
+        .layer(PropagateRequestIdLayer::x_request_id())
+        .layer(
+            TraceLayer::new_for_http().make_span_with(|request: &Request<_>| {
+                let id = request
+                    .headers()
+                    .get("x-request-id")
+                    .and_then(|v| v.to_str().ok())
+                    .unwrap_or("-");
+                tracing::info_span!(
+                    "request",
+                    method = %request.method(),
+                    path = %request.uri().path(),
+                    id = %id,
+                )
+            }),
+        )
+        .layer(SetRequestIdLayer::x_request_id(
+            SequentialRequestId::default(),
+        ))
+        .with_state(state)
+}
+
+/// Request ids `1`, `2`, …: unique per process, enough to correlate log lines.
+#[derive(Clone, Default)]
+struct SequentialRequestId(Arc<AtomicU64>);
+
+impl MakeRequestId for SequentialRequestId {
+    fn make_request_id<B>(&mut self, _request: &Request<B>) -> Option<RequestId> {
+        let id = self.0.fetch_add(1, Ordering::Relaxed) + 1;
+        Some(RequestId::new(HeaderValue::from(id)))
+    }
+}

@@ -1,0 +1,103 @@
+//! `portico serve`: opens the database, builds the app and serves it until Ctrl-C or
+//! SIGTERM, finishing in-flight requests first.
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+
+use anyhow::Context;
+use leptos::prelude::LeptosOptions;
+use tokio::net::TcpListener;
+use tower_sessions::ExpiredDeletion;
+use tower_sessions_sqlx_store::SqliteStore;
+
+use app::auth::throttle::LoginThrottle;
+use app::context::ServerContext;
+use app::repo::Db;
+
+use crate::config::ServeConfig;
+use crate::http::{HttpSettings, router};
+use crate::state::AppState;
+
+/// Runs the server with this configuration.
+pub async fn serve(config: ServeConfig) -> anyhow::Result<()> {
+    let url = config.database_url()?;
+    let db = Db::open(&url)
+        .await
+        .with_context(|| format!("cannot open the database {url}"))?;
+    let sessions = SqliteStore::new(db.pool().clone());
+    sessions
+        .migrate()
+        .await
+        .context("cannot prepare the session table")?;
+    tokio::spawn(
+        sessions
+            .clone()
+            .continuously_delete_expired(tokio::time::Duration::from_secs(3600)),
+    );
+
+    let leptos_options = LeptosOptions::builder()
+        .output_name("portico")
+        .site_root(config.site_root.display().to_string())
+        .site_pkg_dir("pkg")
+        .site_addr(config.addr)
+        .build();
+    let state = AppState {
+        leptos_options,
+        server: ServerContext {
+            db,
+            login_throttle: Arc::new(LoginThrottle::standard()),
+        },
+        broker_enabled: !config.mqtt_addr.eq_ignore_ascii_case("off"),
+    };
+    let settings = HttpSettings {
+        secure_cookies: config.secure_cookies,
+        max_body_bytes: config.max_body_bytes,
+    };
+    let app = router(state, sessions, &settings);
+
+    let listener = TcpListener::bind(config.addr)
+        .await
+        .with_context(|| format!("cannot listen on {}", config.addr))?;
+    let local = listener.local_addr()?;
+    tracing::info!(%local, database = %url, "Portico is up");
+    // Tests and scripts read this line to learn the port when started with port 0.
+    println!("Portico listening on http://{local}");
+    axum::serve(
+        listener,
+        app.into_make_service_with_connect_info::<SocketAddr>(),
+    )
+    .with_graceful_shutdown(shutdown_signal())
+    .await
+    .context("server failed")?;
+    tracing::info!("Portico stopped");
+    Ok(())
+}
+
+/// Resolves on Ctrl-C or SIGTERM.
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        if let Err(error) = tokio::signal::ctrl_c().await {
+            tracing::error!(%error, "cannot listen for Ctrl-C");
+            std::future::pending::<()>().await;
+        }
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut signal) => {
+                signal.recv().await;
+            }
+            Err(error) => {
+                tracing::error!(%error, "cannot listen for SIGTERM");
+                std::future::pending::<()>().await;
+            }
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {},
+        () = terminate => {},
+    }
+    tracing::info!("shutting down: finishing open requests");
+}

@@ -1,0 +1,144 @@
+//! Starts the real `portico` binary on a free loopback port with its own data folder,
+//! and stops it when dropped.
+
+#![allow(dead_code)]
+
+use std::io::{BufRead, BufReader};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::Duration;
+
+/// A running server process.
+pub struct TestServer {
+    child: Option<Child>,
+    pub base_url: String,
+    pub data_dir: PathBuf,
+}
+
+impl TestServer {
+    /// Starts a server whose SQLite database lives in `data_dir`.
+    pub fn start(data_dir: &Path) -> TestServer {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_portico"))
+            .args([
+                "serve",
+                "--addr",
+                "127.0.0.1:0",
+                "--mqtt-addr",
+                "off",
+                "--data",
+            ])
+            .arg(data_dir)
+            .env("RUST_LOG", "warn")
+            .stdout(Stdio::piped())
+            .stderr(Stdio::inherit())
+            .spawn()
+            .expect("the portico binary starts");
+        let stdout = child.stdout.take().expect("stdout is piped");
+        let mut lines = BufReader::new(stdout).lines();
+        let base_url = loop {
+            let line = lines
+                .next()
+                .expect("the server prints its address before anything else")
+                .expect("stdout is readable");
+            if let Some(url) = line.strip_prefix("Portico listening on ") {
+                break url.trim().to_owned();
+            }
+        };
+        TestServer {
+            child: Some(child),
+            base_url,
+            data_dir: data_dir.to_path_buf(),
+        }
+    }
+
+    /// The absolute URL of a path on this server.
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{}", self.base_url, path)
+    }
+
+    /// Stops the server with SIGTERM and waits for its graceful exit.
+    pub fn stop(mut self) {
+        self.terminate();
+    }
+
+    fn terminate(&mut self) {
+        if let Some(mut child) = self.child.take() {
+            let _ = Command::new("kill")
+                .args(["-TERM", &child.id().to_string()])
+                .status();
+            for _ in 0..100 {
+                if let Ok(Some(_)) = child.try_wait() {
+                    return;
+                }
+                std::thread::sleep(Duration::from_millis(50));
+            }
+            let _ = child.kill();
+            let _ = child.wait();
+        }
+    }
+}
+
+impl Drop for TestServer {
+    fn drop(&mut self) {
+        self.terminate();
+    }
+}
+
+/// An HTTP client that keeps cookies, like a browser tab.
+pub fn browser_like_client() -> reqwest::Client {
+    reqwest::Client::builder()
+        .cookie_store(true)
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .expect("client builds")
+}
+
+/// Calls a server function with form fields, as a hydrated page does.
+pub async fn call(
+    client: &reqwest::Client,
+    server: &TestServer,
+    endpoint: &str,
+    form: &[(&str, &str)],
+) -> reqwest::Response {
+    client
+        .post(server.url(&format!("/api/{endpoint}")))
+        .form(form)
+        .send()
+        .await
+        .expect("request is sent")
+}
+
+/// Signs up a new account with the given name and password through the server function.
+pub async fn sign_up(client: &reqwest::Client, server: &TestServer, name: &str, password: &str) {
+    let response = call(
+        client,
+        server,
+        "sign_up",
+        &[
+            ("username", name),
+            ("password", password),
+            ("password_confirm", password),
+        ],
+    )
+    .await;
+    assert!(
+        response.status().is_success() || response.status().is_redirection(),
+        "sign up of {name} failed: {} {}",
+        response.status(),
+        response.text().await.unwrap_or_default()
+    );
+}
+
+/// The signed-in user's name according to the server, or `None`.
+pub async fn whoami(client: &reqwest::Client, server: &TestServer) -> Option<String> {
+    let response = call(client, server, "current_user", &[]).await;
+    assert!(
+        response.status().is_success(),
+        "current_user: {}",
+        response.status()
+    );
+    let body: serde_json::Value = response.json().await.expect("JSON body");
+    body.get("username")
+        .and_then(|name| name.as_str())
+        .map(str::to_owned)
+}
