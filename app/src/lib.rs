@@ -19,7 +19,7 @@ pub mod context;
 pub mod repo;
 
 use leptos::prelude::*;
-use leptos_meta::{MetaTags, Stylesheet, Title, provide_meta_context};
+use leptos_meta::{MetaTags, provide_meta_context};
 use leptos_router::components::{Route, Router, Routes};
 use leptos_router::{SsrMode, path};
 
@@ -39,6 +39,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <meta name="viewport" content="width=device-width, initial-scale=1"/>
                 <meta name="color-scheme" content="light dark"/>
                 <link rel="icon" type="image/svg+xml" href="/favicon.svg"/>
+                <link rel="stylesheet" id="portico" href="/pkg/portico.css"/>
                 <script inner_html=THEME_BOOT_SCRIPT></script>
                 <HydrationScripts options/>
                 <MetaTags/>
@@ -63,8 +64,6 @@ pub fn App() -> impl IntoView {
         }
     });
     view! {
-        <Stylesheet id="portico" href="/pkg/portico.css"/>
-        <Title text="Portico"/>
         <Router>
             <Header/>
             <main class="page">

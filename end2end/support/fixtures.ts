@@ -1,0 +1,47 @@
+// Shared test fixtures: a fresh server per test, and a page that fails the test on any
+// console error or uncaught exception (hydration mismatches show up there).
+import { test as base, expect, type Page } from '@playwright/test';
+import { PorticoServer } from './server';
+
+type Fixtures = { server: PorticoServer; consoleErrors: string[] };
+
+export const test = base.extend<Fixtures>({
+  server: async ({}, use) => {
+    const server = await PorticoServer.start();
+    await use(server);
+    await server.dispose();
+  },
+  consoleErrors: async ({ page }, use) => {
+    const errors: string[] = [];
+    page.on('console', (msg) => {
+      if (msg.type() === 'error') errors.push(msg.text());
+    });
+    page.on('pageerror', (error) => errors.push(String(error)));
+    await use(errors);
+    expect(errors, 'the browser console stays free of errors').toEqual([]);
+  },
+});
+
+export { expect };
+
+/** Waits until the WASM has hydrated the page; clicks before that do nothing. */
+export async function hydrated(page: Page): Promise<void> {
+  await page.locator('body[data-hydrated="true"]').waitFor({ state: 'attached' });
+}
+
+/** Signs up through the form and waits for the account page. */
+export async function signUp(page: Page, baseUrl: string, name: string, password: string) {
+  await page.goto(`${baseUrl}/signup`);
+  await hydrated(page);
+  await page.getByLabel('User name').fill(name);
+  await page.getByLabel('Password', { exact: true }).fill(password);
+  await page.getByLabel('Repeat password').fill(password);
+  await page.getByRole('button', { name: 'Sign up' }).click();
+  await expect(page).toHaveURL(`${baseUrl}/account`);
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText(name);
+}
+
+/** The main navigation in the header. */
+export function nav(page: Page) {
+  return page.getByRole('navigation', { name: 'Main' });
+}

@@ -1,0 +1,55 @@
+// Starts the real `portico` binary on a free loopback port with its own data folder,
+// and stops it with SIGTERM. Tests own their servers so they can restart them.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { createInterface } from 'node:readline';
+
+const repoRoot = path.resolve(__dirname, '..', '..');
+const binary = process.env.PORTICO_BIN ?? path.join(repoRoot, 'target', 'debug', 'portico');
+const siteRoot = process.env.LEPTOS_SITE_ROOT ?? path.join(repoRoot, 'target', 'site');
+
+export class PorticoServer {
+  private constructor(
+    private readonly child: ChildProcess,
+    readonly baseUrl: string,
+    readonly dataDir: string,
+  ) {}
+
+  /** Starts a server; pass the data folder of a stopped one to restart it. */
+  static async start(dataDir?: string): Promise<PorticoServer> {
+    const data = dataDir ?? mkdtempSync(path.join(tmpdir(), 'portico-e2e-'));
+    const child = spawn(
+      binary,
+      ['serve', '--addr', '127.0.0.1:0', '--mqtt-addr', 'off', '--data', data, '--site-root', siteRoot],
+      { stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, RUST_LOG: 'warn' } },
+    );
+    const baseUrl = await new Promise<string>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error('portico did not start within 20 s')), 20_000);
+      child.once('exit', (code) => reject(new Error(`portico exited early with code ${code}`)));
+      createInterface({ input: child.stdout! }).on('line', (line) => {
+        const match = /^Portico listening on (http:\/\/\S+)/.exec(line);
+        if (match) {
+          clearTimeout(timer);
+          resolve(match[1]);
+        }
+      });
+    });
+    return new PorticoServer(child, baseUrl, data);
+  }
+
+  /** Stops the server gracefully and waits until it has exited. */
+  async stop(): Promise<void> {
+    if (this.child.exitCode !== null) return;
+    const exited = new Promise<void>((resolve) => this.child.once('exit', () => resolve()));
+    this.child.kill('SIGTERM');
+    await exited;
+  }
+
+  /** Stops the server and deletes its data folder. */
+  async dispose(): Promise<void> {
+    await this.stop();
+    rmSync(this.dataDir, { recursive: true, force: true });
+  }
+}

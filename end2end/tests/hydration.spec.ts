@@ -1,0 +1,40 @@
+import { test, expect, hydrated } from '../support/fixtures';
+
+test('the theme switch changes the page without a reload and is remembered', async ({ page, server, consoleErrors }) => {
+  await page.goto(`${server.baseUrl}/`);
+  await hydrated(page);
+  // A marker on window survives only if the page is not reloaded.
+  await page.evaluate(() => ((window as any).__sameDocument = true));
+  const html = page.locator('html');
+  const toggle = page.getByTestId('theme-toggle');
+  const before = await html.getAttribute('data-theme');
+  expect(['light', 'dark']).toContain(before);
+  const after = before === 'dark' ? 'light' : 'dark';
+
+  await toggle.click();
+  await expect(html).toHaveAttribute('data-theme', after);
+  await expect(toggle).toHaveAttribute('aria-pressed', String(after === 'dark'));
+  expect(await page.evaluate(() => (window as any).__sameDocument)).toBe(true);
+
+  await page.reload();
+  await expect(html).toHaveAttribute('data-theme', after);
+  expect(consoleErrors).toEqual([]);
+});
+
+test('the sign-up form says while typing that the passwords differ', async ({ page, server }) => {
+  await page.goto(`${server.baseUrl}/signup`);
+  await hydrated(page);
+  await page.getByLabel('Password', { exact: true }).fill('first password');
+  await page.getByLabel('Repeat password').fill('first passw0rd');
+  await expect(page.getByTestId('password-mismatch')).toBeVisible();
+  await page.getByLabel('Repeat password').fill('first password');
+  await expect(page.getByTestId('password-mismatch')).toHaveCount(0);
+});
+
+test('an unknown address shows a helpful not-found page', async ({ page, server }) => {
+  const response = await page.goto(`${server.baseUrl}/no/such/page`);
+  expect(response?.status()).toBe(404);
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('Nothing here');
+  await page.getByRole('link', { name: 'Go to the home page' }).click();
+  await expect(page).toHaveURL(`${server.baseUrl}/`);
+});

@@ -1,0 +1,74 @@
+#!/usr/bin/env bash
+# Sets up what is missing, then runs every check and test: formatting, clippy, the spec
+# engine for wasm32, Rust unit and integration tests, and the end-to-end tests in Chromium.
+# Prints the time of each phase; exits non-zero if anything failed. Idempotent.
+set -uo pipefail
+cd "$(dirname "$0")/.."
+export PATH="$HOME/.cargo/bin:$PWD/node_modules/.bin:$PATH"
+# cargo-leptos bakes the output name in at compile time; plain cargo must agree with it or
+# it rebuilds the Leptos crates and the server links /pkg files under another name.
+export LEPTOS_OUTPUT_NAME=portico
+export CARGO_TERM_COLOR=never
+
+failures=()
+passed=0
+failed=0
+phase_start=$SECONDS
+total_start=$SECONDS
+
+phase() { # name, command...
+  local name=$1; shift
+  local start=$SECONDS
+  echo "==> $name"
+  if "$@"; then
+    echo "<== $name: ok in $((SECONDS - start))s"
+  else
+    echo "<== $name: FAILED in $((SECONDS - start))s"
+    failures+=("$name")
+  fi
+}
+
+# Counts the "test result" lines of cargo test output into the totals.
+count_cargo_results() {
+  local log=$1 p f
+  while read -r p f; do
+    passed=$((passed + p)); failed=$((failed + f))
+  done < <(sed -nE 's/^test result: [a-zA-Z]+\. ([0-9]+) passed; ([0-9]+) failed.*/\1 \2/p' "$log")
+}
+
+if ! bash scripts/setup.sh; then
+  echo "setup failed: see the messages above"
+  echo "summary: 0 passed, 1 failed"
+  exit 1
+fi
+
+phase "format" cargo fmt --all -- --check
+phase "clippy (server side)" cargo clippy --workspace --exclude frontend --all-targets -- -D warnings
+phase "clippy (browser side)" cargo clippy -p frontend --target wasm32-unknown-unknown -- -D warnings
+phase "spec engine for wasm32" cargo build -p spec --target wasm32-unknown-unknown
+phase "site build (cargo leptos build)" cargo leptos build
+
+cargo_log=$(mktemp)
+phase "Rust tests" bash -c "cargo test --workspace --exclude frontend 2>&1 | tee '$cargo_log'; exit \${PIPESTATUS[0]}"
+count_cargo_results "$cargo_log"
+
+e2e_results=end2end/test-results/results.json
+rm -f "$e2e_results"
+phase "end2end (Playwright, Chromium)" npx playwright test --config end2end/playwright.config.ts
+if [ -f "$e2e_results" ]; then
+  read -r p f < <(node -e '
+    const s = require(process.argv[1]).stats;
+    console.log(s.expected + " " + (s.unexpected + s.flaky));' "$PWD/$e2e_results")
+  echo "end2end: $p passed, $f failed"
+  passed=$((passed + p)); failed=$((failed + f))
+else
+  failed=$((failed + 1))
+fi
+
+echo "total time: $((SECONDS - total_start))s"
+if [ ${#failures[@]} -gt 0 ]; then
+  echo "failed phases: ${failures[*]}"
+  [ "$failed" -eq 0 ] && failed=${#failures[@]}
+fi
+echo "summary: $passed passed, $failed failed"
+[ ${#failures[@]} -eq 0 ]
