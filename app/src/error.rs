@@ -23,6 +23,9 @@ pub enum AppError {
     /// The request conflicts with what exists (a taken name, an immutable version).
     #[error("{0}")]
     Conflict(String),
+    /// A document failed validation; every diagnostic is included.
+    #[error("The document has {} problem(s); the first: {}", .0.len(), .0.first().map(|d| d.message.as_str()).unwrap_or("unknown"))]
+    InvalidDocument(Vec<crate::exchange::document::DocumentDiagnostic>),
     /// Too many failed attempts; the caller may retry after the given number of seconds.
     #[error("Too many attempts. Try again in {retry_after_secs} seconds.")]
     TooManyAttempts { retry_after_secs: u64 },
@@ -38,7 +41,7 @@ impl AppError {
     /// The HTTP status this error maps to: the single place where that decision is made.
     pub fn status_code(&self) -> u16 {
         match self {
-            AppError::Invalid(_) => 422,
+            AppError::Invalid(_) | AppError::InvalidDocument(_) => 422,
             AppError::Unauthenticated => 401,
             AppError::Forbidden(_) => 403,
             AppError::NotFound(_) => 404,

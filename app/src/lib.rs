@@ -6,6 +6,7 @@ pub mod account;
 pub mod auth_state;
 pub mod error;
 pub mod error_page;
+pub mod exchange;
 pub mod home;
 pub mod layout;
 pub mod names;

@@ -32,9 +32,13 @@ pub struct ServeConfig {
     #[arg(long, env = "PORTICO_SECURE_COOKIES", default_value_t = false)]
     pub secure_cookies: bool,
 
-    /// Largest request body accepted, in bytes.
+    /// Largest request body accepted by pages and forms, in bytes.
     #[arg(long, env = "PORTICO_MAX_BODY_BYTES", default_value_t = 2 * 1024 * 1024)]
     pub max_body_bytes: usize,
+
+    /// Largest document accepted by the publishing API, in bytes.
+    #[arg(long, env = "PORTICO_MAX_DOCUMENT_BYTES", default_value_t = 32 * 1024 * 1024)]
+    pub max_document_bytes: usize,
 }
 
 /// The database location shared by `serve` and the admin commands.

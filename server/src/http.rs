@@ -20,7 +20,7 @@ use tower_sessions::{Expiry, SessionManagerLayer};
 use tower_sessions_sqlx_store::SqliteStore;
 
 use crate::state::AppState;
-use crate::{csrf, health};
+use crate::{api, csrf, health};
 
 /// How long a session lives without use.
 const SESSION_IDLE_DAYS: i64 = 14;
@@ -29,6 +29,7 @@ const SESSION_IDLE_DAYS: i64 = 14;
 pub struct HttpSettings {
     pub secure_cookies: bool,
     pub max_body_bytes: usize,
+    pub max_document_bytes: usize,
 }
 
 /// Builds the complete router.
@@ -51,16 +52,19 @@ pub fn router(state: AppState, sessions: SqliteStore, settings: &HttpSettings) -
             SESSION_IDLE_DAYS,
         )));
 
-    Router::new()
+    let pages = Router::new()
         .route("/healthz", get(health::healthz))
         .leptos_routes_with_context(&state, routes, page_context.clone(), render_shell)
         .fallback(leptos_axum::file_and_error_handler_with_context::<
             AppState,
             _,
         >(page_context, app::shell))
+        .layer(RequestBodyLimitLayer::new(settings.max_body_bytes));
+
+    api::router(settings.max_document_bytes)
+        .merge(pages)
         .layer(middleware::from_fn(csrf::reject_cross_origin))
         .layer(session_layer)
-        .layer(RequestBodyLimitLayer::new(settings.max_body_bytes))
         .layer(PropagateRequestIdLayer::x_request_id())
         .layer(
             TraceLayer::new_for_http().make_span_with(|request: &Request<_>| {

@@ -1,5 +1,6 @@
 //! `portico`: the server and its command-line tools.
 
+mod api;
 mod cli;
 mod config;
 mod csrf;
@@ -31,6 +32,13 @@ enum Command {
         #[command(subcommand)]
         command: cli::user::UserCommand,
     },
+    /// Manage personal access tokens in the configured database.
+    Token {
+        #[command(subcommand)]
+        command: cli::token::TokenCommand,
+    },
+    /// Publish a document to a Portico server's exchange.
+    Publish(cli::publish::PublishArgs),
 }
 
 fn main() -> ExitCode {
@@ -44,20 +52,28 @@ fn main() -> ExitCode {
         }
     };
     let result = runtime.block_on(async {
+        let success = ExitCode::SUCCESS;
         match cli.command {
             // `portico` alone means `portico serve`, configured from the environment.
-            None => serve::serve(ServeConfig::parse_from(["portico"])).await,
-            Some(Command::Serve(config)) => serve::serve(config).await,
-            Some(Command::User { command }) => cli::user::run(command).await,
+            None => serve::serve(ServeConfig::parse_from(["portico"]))
+                .await
+                .map(|()| success),
+            Some(Command::Serve(config)) => serve::serve(config).await.map(|()| success),
+            Some(Command::User { command }) => cli::user::run(command).await.map(|()| success),
+            Some(Command::Token { command }) => cli::token::run(command).await.map(|()| success),
+            Some(Command::Publish(args)) => cli::publish::run(args).await.map(|published| {
+                if published {
+                    success
+                } else {
+                    ExitCode::from(cli::publish::REFUSED)
+                }
+            }),
         }
     });
-    match result {
-        Ok(()) => ExitCode::SUCCESS,
-        Err(error) => {
-            eprintln!("portico: {error:#}");
-            ExitCode::FAILURE
-        }
-    }
+    result.unwrap_or_else(|error| {
+        eprintln!("portico: {error:#}");
+        ExitCode::FAILURE
+    })
 }
 
 /// Structured logs on stderr; `RUST_LOG` overrides the default level.

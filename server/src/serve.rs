@@ -52,6 +52,7 @@ pub async fn serve(config: ServeConfig) -> anyhow::Result<()> {
     let settings = HttpSettings {
         secure_cookies: config.secure_cookies,
         max_body_bytes: config.max_body_bytes,
+        max_document_bytes: config.max_document_bytes,
     };
     let app = router(state, sessions, &settings);
 

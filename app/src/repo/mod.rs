@@ -1,7 +1,10 @@
 //! The repository: the one module through which Portico reaches its database.
 //! Components never touch SQL; server functions and the `server` crate call these functions.
 
+pub mod assets;
 pub mod organizations;
+pub mod search;
+pub mod tokens;
 pub mod users;
 
 use std::str::FromStr;

@@ -88,3 +88,23 @@ pub async fn create_organization(db: &Db, slug: &str, name: &str) -> Result<i64,
         .fetch_one(db.pool())
         .await
 }
+
+/// The id of the organisation with this slug.
+pub async fn find_by_slug(db: &Db, slug: &str) -> Result<Option<i64>, sqlx::Error> {
+    sqlx::query_scalar("SELECT id FROM organizations WHERE slug = ?")
+        .bind(slug)
+        .fetch_optional(db.pool())
+        .await
+}
+
+/// The members of an organisation as (user name, role), by name.
+pub async fn members_of(db: &Db, slug: &str) -> Result<Vec<(String, String)>, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT u.username, m.role FROM memberships m
+         JOIN users u ON u.id = m.user_id JOIN organizations o ON o.id = m.organization_id
+         WHERE o.slug = ? ORDER BY u.username",
+    )
+    .bind(slug)
+    .fetch_all(db.pool())
+    .await
+}

@@ -1,3 +1,6 @@
-//! Administration subcommands that act on the configured database.
+//! Subcommands besides `serve`: administration on the configured database, and
+//! publishing through a server's REST API.
 
+pub mod publish;
+pub mod token;
 pub mod user;

@@ -142,3 +142,53 @@ pub async fn whoami(client: &reqwest::Client, server: &TestServer) -> Option<Str
         .and_then(|name| name.as_str())
         .map(str::to_owned)
 }
+
+/// Creates a personal access token for the signed-in user of `client`.
+pub async fn create_token(client: &reqwest::Client, server: &TestServer, scope: &str) -> String {
+    let response = client
+        .post(server.url("/api/v1/tokens"))
+        .json(&serde_json::json!({"name": "test", "scope": scope}))
+        .send()
+        .await
+        .expect("request is sent");
+    assert_eq!(response.status(), 201, "token creation");
+    let body: serde_json::Value = response.json().await.expect("JSON body");
+    body["token"].as_str().expect("a token").to_owned()
+}
+
+/// Signs up a user in a fresh client and returns a token of the given scope.
+pub async fn user_with_token(server: &TestServer, name: &str, scope: &str) -> String {
+    let client = browser_like_client();
+    sign_up(&client, server, name, "long password").await;
+    create_token(&client, server, scope).await
+}
+
+/// The Order Service document used as demo data.
+pub const ORDER_SERVICE: &str = include_str!("../../src/demo/order-service-1.0.0.yaml");
+
+/// Publishes `body` with a bearer token.
+pub async fn put_document(
+    server: &TestServer,
+    token: &str,
+    path: &str,
+    content_type: &str,
+    body: &str,
+) -> reqwest::Response {
+    reqwest::Client::new()
+        .put(server.url(&format!("/api/v1/assets/{path}")))
+        .bearer_auth(token)
+        .header("content-type", content_type)
+        .body(body.to_owned())
+        .send()
+        .await
+        .expect("request is sent")
+}
+
+/// GETs an API path with a bearer token (or none).
+pub async fn api_get(server: &TestServer, token: Option<&str>, path: &str) -> reqwest::Response {
+    let mut request = reqwest::Client::new().get(server.url(&format!("/api/v1/{path}")));
+    if let Some(token) = token {
+        request = request.bearer_auth(token);
+    }
+    request.send().await.expect("request is sent")
+}

@@ -1,0 +1,170 @@
+//! Personal access tokens: created once (the caller sees the token a single time),
+//! stored only as a SHA-256 hash, listed with last use, revoked.
+
+use rand::RngCore;
+use sha2::{Digest, Sha256};
+use sqlx::FromRow;
+
+use super::Db;
+
+/// What a token may do.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum TokenScope {
+    /// Read what the user may read.
+    Read,
+    /// Also publish where the user may publish.
+    Publish,
+}
+
+impl TokenScope {
+    /// The stored name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            TokenScope::Read => "read",
+            TokenScope::Publish => "publish",
+        }
+    }
+
+    /// Parses a stored or requested name.
+    pub fn parse(name: &str) -> Option<TokenScope> {
+        match name {
+            "read" => Some(TokenScope::Read),
+            "publish" => Some(TokenScope::Publish),
+            _ => None,
+        }
+    }
+}
+
+/// Every token starts with this, so secret scanners and people recognise it.
+pub const TOKEN_PREFIX: &str = "ptc_";
+
+/// A listed token (never the secret itself).
+#[derive(Debug, Clone, FromRow)]
+pub struct TokenRow {
+    pub id: i64,
+    pub name: String,
+    pub scope: String,
+    pub display: String,
+    pub created_at: String,
+    pub last_used_at: Option<String>,
+}
+
+/// The owner and scope of a presented token.
+#[derive(Debug, Clone, FromRow)]
+pub struct TokenOwner {
+    pub token_id: i64,
+    pub user_id: i64,
+    pub username: String,
+    pub is_admin: bool,
+    pub scope: String,
+}
+
+fn hash_token(token: &str) -> String {
+    hex::encode(Sha256::digest(token.as_bytes()))
+}
+
+/// Creates a token and returns it in clear: the only time it is ever available.
+pub async fn create_token(
+    db: &Db,
+    user_id: i64,
+    name: &str,
+    scope: TokenScope,
+) -> Result<String, sqlx::Error> {
+    let mut secret = [0u8; 32];
+    rand::rngs::OsRng.fill_bytes(&mut secret);
+    let token = format!("{TOKEN_PREFIX}{}", hex::encode(secret));
+    let display = format!("{}…", &token[..TOKEN_PREFIX.len() + 6]);
+    sqlx::query(
+        "INSERT INTO api_tokens (user_id, name, scope, token_sha256, display) VALUES (?, ?, ?, ?, ?)",
+    )
+    .bind(user_id)
+    .bind(name)
+    .bind(scope.as_str())
+    .bind(hash_token(&token))
+    .bind(display)
+    .execute(db.pool())
+    .await?;
+    Ok(token)
+}
+
+/// Finds the live token matching `token` and records its use.
+pub async fn authenticate(db: &Db, token: &str) -> Result<Option<TokenOwner>, sqlx::Error> {
+    let owner: Option<TokenOwner> = sqlx::query_as(
+        "SELECT t.id AS token_id, u.id AS user_id, u.username, u.is_admin, t.scope
+         FROM api_tokens t JOIN users u ON u.id = t.user_id
+         WHERE t.token_sha256 = ? AND t.revoked_at IS NULL",
+    )
+    .bind(hash_token(token))
+    .fetch_optional(db.pool())
+    .await?;
+    if let Some(owner) = &owner {
+        sqlx::query(
+            "UPDATE api_tokens SET last_used_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now') WHERE id = ?",
+        )
+        .bind(owner.token_id)
+        .execute(db.pool())
+        .await?;
+    }
+    Ok(owner)
+}
+
+/// The user's live tokens, newest first.
+pub async fn list_tokens(db: &Db, user_id: i64) -> Result<Vec<TokenRow>, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT id, name, scope, display, created_at, last_used_at FROM api_tokens
+         WHERE user_id = ? AND revoked_at IS NULL ORDER BY id DESC",
+    )
+    .bind(user_id)
+    .fetch_all(db.pool())
+    .await
+}
+
+/// Revokes one of the user's tokens; `false` when there was no such live token.
+pub async fn revoke_token(db: &Db, user_id: i64, token_id: i64) -> Result<bool, sqlx::Error> {
+    let result = sqlx::query(
+        "UPDATE api_tokens SET revoked_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now')
+         WHERE id = ? AND user_id = ? AND revoked_at IS NULL",
+    )
+    .bind(token_id)
+    .bind(user_id)
+    .execute(db.pool())
+    .await?;
+    Ok(result.rows_affected() == 1)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::repo::users::create_user;
+
+    #[tokio::test]
+    async fn a_token_authenticates_until_revoked_and_is_stored_hashed() {
+        let db = Db::open("sqlite::memory:").await.unwrap();
+        let user = create_user(&db, "ci", "x", false).await.unwrap();
+        let token = create_token(&db, user.id, "ci", TokenScope::Publish)
+            .await
+            .unwrap();
+        assert!(token.starts_with(TOKEN_PREFIX) && token.len() == TOKEN_PREFIX.len() + 64);
+
+        let stored: String = sqlx::query_scalar("SELECT token_sha256 FROM api_tokens")
+            .fetch_one(db.pool())
+            .await
+            .unwrap();
+        assert_ne!(stored, token);
+
+        let owner = authenticate(&db, &token).await.unwrap().unwrap();
+        assert_eq!(
+            (owner.username.as_str(), owner.scope.as_str()),
+            ("ci", "publish")
+        );
+        assert!(authenticate(&db, "ptc_wrong").await.unwrap().is_none());
+
+        let listed = list_tokens(&db, user.id).await.unwrap();
+        assert_eq!(listed.len(), 1);
+        assert!(listed[0].last_used_at.is_some(), "use is recorded");
+
+        assert!(revoke_token(&db, user.id, listed[0].id).await.unwrap());
+        assert!(authenticate(&db, &token).await.unwrap().is_none());
+    }
+}

@@ -1,0 +1,310 @@
+//! `/api/v1/assets`: publish, read, search, change lifecycle and visibility, delete.
+
+use axum::Json;
+use axum::body::Bytes;
+use axum::extract::{Path, Query, State};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use serde::Deserialize;
+use serde_json::{Value, json};
+
+use app::error::AppError;
+use app::exchange::access::asset_for;
+use app::exchange::publish::{PublishRequest, publish};
+use app::exchange::{AssetKind, Lifecycle};
+use app::repo::assets::{self, PublishOutcome, VersionRow};
+use app::repo::search::{SearchRequest, SearchSort, Viewer, search_assets};
+use app::roles::Role;
+
+use super::caller::Caller;
+use super::problem::Problem;
+use crate::state::AppState;
+
+/// Query of `PUT …/{version}`.
+#[derive(Debug, Deserialize)]
+pub struct PublishQuery {
+    lifecycle: Option<String>,
+}
+
+/// Publishes the request body as `group/asset/version`.
+pub async fn put_version(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path((group, asset, version)): Path<(String, String, String)>,
+    Query(query): Query<PublishQuery>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Result<Response, Problem> {
+    caller.require_publish_scope()?;
+    let lifecycle = match query.lifecycle.as_deref() {
+        None | Some("stable") => Lifecycle::Stable,
+        Some("development") => Lifecycle::Development,
+        Some(other) => {
+            return Err(Problem(AppError::Invalid(format!(
+                "lifecycle={other:?} is not accepted when publishing; use development or stable."
+            ))));
+        }
+    };
+    let content_type = headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("");
+    let request = PublishRequest {
+        group: &group,
+        asset: &asset,
+        version: &version,
+        content: &body,
+        content_type,
+        lifecycle,
+    };
+    let published = publish(&state.server.db, &caller.user, &request).await?;
+    let status = match published.outcome {
+        PublishOutcome::Created => StatusCode::CREATED,
+        PublishOutcome::Unchanged | PublishOutcome::Overwritten => StatusCode::OK,
+    };
+    let row = assets::find_asset(&state.server.db, &group, &asset)
+        .await?
+        .ok_or(Problem(AppError::Internal))?;
+    let stored = assets::find_version(&state.server.db, row.id, &version)
+        .await?
+        .ok_or(Problem(AppError::Internal))?;
+    let location = format!("/api/v1/assets/{group}/{asset}/{version}");
+    let mut response = (status, Json(version_json(&group, &asset, &stored))).into_response();
+    if let Ok(value) = HeaderValue::from_str(&location) {
+        response.headers_mut().insert(header::LOCATION, value);
+    }
+    Ok(response)
+}
+
+fn version_json(group: &str, asset: &str, row: &VersionRow) -> Value {
+    json!({
+        "group": group,
+        "asset": asset,
+        "version": row.version,
+        "lifecycle": row.lifecycle,
+        "title": row.title,
+        "specVersion": row.spec_version,
+        "contentType": row.content_type,
+        "sha256": row.content_sha256,
+        "publishedAt": row.published_at,
+        "publishedBy": row.published_by,
+        "links": {
+            "self": format!("/api/v1/assets/{group}/{asset}/{}", row.version),
+            "spec": format!("/api/v1/assets/{group}/{asset}/{}/spec", row.version),
+            "page": format!("/exchange/{group}/{asset}/{}", row.version),
+        },
+    })
+}
+
+/// Metadata of one version.
+pub async fn get_version(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path((group, asset, version)): Path<(String, String, String)>,
+) -> Result<Json<Value>, Problem> {
+    let db = &state.server.db;
+    let row = asset_for(db, &caller.user, &group, &asset, Role::Viewer).await?;
+    let stored = assets::find_version(db, row.id, &version)
+        .await?
+        .ok_or_else(|| no_version(&group, &asset, &version))?;
+    Ok(Json(version_json(&group, &asset, &stored)))
+}
+
+fn no_version(group: &str, asset: &str, version: &str) -> Problem {
+    Problem(AppError::NotFound(format!(
+        "No version {version} of {group}/{asset}."
+    )))
+}
+
+/// The document exactly as published.
+pub async fn get_spec(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path((group, asset, version)): Path<(String, String, String)>,
+) -> Result<Response, Problem> {
+    let db = &state.server.db;
+    let row = asset_for(db, &caller.user, &group, &asset, Role::Viewer).await?;
+    let (content, content_type) = assets::version_content(db, row.id, &version)
+        .await?
+        .ok_or_else(|| no_version(&group, &asset, &version))?;
+    let content_type = HeaderValue::from_str(&content_type)
+        .unwrap_or(HeaderValue::from_static("application/octet-stream"));
+    Ok(([(header::CONTENT_TYPE, content_type)], content).into_response())
+}
+
+/// An asset and its live versions.
+pub async fn get_asset(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path((group, asset)): Path<(String, String)>,
+) -> Result<Json<Value>, Problem> {
+    let db = &state.server.db;
+    let row = asset_for(db, &caller.user, &group, &asset, Role::Viewer).await?;
+    let versions = assets::list_versions(db, row.id).await?;
+    let latest = versions.first();
+    Ok(Json(json!({
+        "group": group,
+        "asset": asset,
+        "kind": row.kind,
+        "public": row.public,
+        "title": latest.map(|v| v.title.as_str()),
+        "description": latest.map(|v| v.description.as_str()),
+        "tags": latest.and_then(|v| serde_json::from_str::<Value>(&v.tags).ok()),
+        "versions": versions.iter().map(|v| version_json(&group, &asset, v)).collect::<Vec<_>>(),
+    })))
+}
+
+/// Body of `PATCH …/{asset}`.
+#[derive(Debug, Deserialize)]
+pub struct AssetPatch {
+    public: bool,
+}
+
+/// Shows or hides an asset to every signed-in user (organisation admins).
+pub async fn patch_asset(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path((group, asset)): Path<(String, String)>,
+    Json(patch): Json<AssetPatch>,
+) -> Result<Json<Value>, Problem> {
+    caller.require_publish_scope()?;
+    let db = &state.server.db;
+    let row = asset_for(db, &caller.user, &group, &asset, Role::Admin).await?;
+    assets::set_public(db, row.id, patch.public).await?;
+    Ok(Json(
+        json!({"group": group, "asset": asset, "public": patch.public}),
+    ))
+}
+
+/// Body of `PATCH …/{version}`.
+#[derive(Debug, Deserialize)]
+pub struct VersionPatch {
+    lifecycle: String,
+}
+
+/// Moves a version along its lifecycle (organisation admins).
+pub async fn patch_version(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path((group, asset, version)): Path<(String, String, String)>,
+    Json(patch): Json<VersionPatch>,
+) -> Result<Json<Value>, Problem> {
+    caller.require_publish_scope()?;
+    let db = &state.server.db;
+    let row = asset_for(db, &caller.user, &group, &asset, Role::Admin).await?;
+    let to = Lifecycle::parse(&patch.lifecycle).ok_or_else(|| {
+        Problem(AppError::Invalid(format!(
+            "lifecycle {:?} is unknown; use development, stable or deprecated.",
+            patch.lifecycle
+        )))
+    })?;
+    let current = assets::find_version(db, row.id, &version)
+        .await?
+        .ok_or_else(|| no_version(&group, &asset, &version))?;
+    let from = Lifecycle::parse(&current.lifecycle).unwrap_or(Lifecycle::Stable);
+    if !from.may_become(to) {
+        return Err(Problem(AppError::Conflict(format!(
+            "A {} version cannot become {}; the lifecycle goes development → stable → deprecated (and back to stable).",
+            from.as_str(),
+            to.as_str()
+        ))));
+    }
+    assets::set_lifecycle(db, row.id, &version, to).await?;
+    let stored = assets::find_version(db, row.id, &version)
+        .await?
+        .ok_or_else(|| no_version(&group, &asset, &version))?;
+    Ok(Json(version_json(&group, &asset, &stored)))
+}
+
+/// Deletes a version for good; its number can never be used again (organisation admins).
+pub async fn delete_version(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path((group, asset, version)): Path<(String, String, String)>,
+) -> Result<StatusCode, Problem> {
+    caller.require_publish_scope()?;
+    let db = &state.server.db;
+    let row = asset_for(db, &caller.user, &group, &asset, Role::Admin).await?;
+    if assets::delete_version(db, row.id, &version).await? {
+        Ok(StatusCode::NO_CONTENT)
+    } else {
+        Err(no_version(&group, &asset, &version))
+    }
+}
+
+/// Query of `GET /assets`.
+#[derive(Debug, Deserialize)]
+pub struct SearchQuery {
+    q: Option<String>,
+    kind: Option<String>,
+    tag: Option<String>,
+    group: Option<String>,
+    lifecycle: Option<String>,
+    sort: Option<String>,
+    page: Option<u32>,
+    per_page: Option<u32>,
+}
+
+/// Searches the catalog.
+pub async fn search(
+    State(state): State<AppState>,
+    caller: Caller,
+    Query(query): Query<SearchQuery>,
+) -> Result<Json<Value>, Problem> {
+    let invalid = |what: &str, value: &str, allowed: &str| {
+        Problem(AppError::Invalid(format!(
+            "{what}={value:?} is not accepted; use one of {allowed}."
+        )))
+    };
+    let kind = match query.kind.as_deref() {
+        None | Some("") => None,
+        Some(k) => {
+            Some(AssetKind::parse(k).ok_or_else(|| invalid("kind", k, "asyncapi, openapi"))?)
+        }
+    };
+    let lifecycle = match query.lifecycle.as_deref() {
+        None | Some("") => None,
+        Some(l) => Some(
+            Lifecycle::parse(l)
+                .ok_or_else(|| invalid("lifecycle", l, "development, stable, deprecated"))?,
+        ),
+    };
+    let sort = match query.sort.as_deref() {
+        None | Some("") | Some("relevance") => SearchSort::Relevance,
+        Some("updated") => SearchSort::Updated,
+        Some("name") => SearchSort::Name,
+        Some(s) => return Err(invalid("sort", s, "relevance, updated, name")),
+    };
+    let per_page = query.per_page.unwrap_or(20).clamp(1, 100);
+    let page = query.page.unwrap_or(1).max(1);
+    let request = SearchRequest {
+        text: query.q.unwrap_or_default(),
+        kind,
+        tag: query.tag.filter(|t| !t.is_empty()),
+        group: query.group.filter(|g| !g.is_empty()),
+        lifecycle,
+        sort,
+        limit: per_page,
+        offset: (page - 1).saturating_mul(per_page),
+    };
+    let viewer = Viewer {
+        user_id: caller.user.id,
+        is_admin: caller.user.is_admin,
+    };
+    let (rows, total) = search_assets(&state.server.db, viewer, &request).await?;
+    Ok(Json(json!({
+        "total": total,
+        "page": page,
+        "perPage": per_page,
+        "items": rows.iter().map(|r| json!({
+            "group": r.group_slug,
+            "asset": r.name,
+            "kind": r.kind,
+            "title": r.title,
+            "latestVersion": r.version,
+            "lifecycle": r.lifecycle,
+            "updatedAt": r.updated_at,
+            "snippet": r.snippet.replace([app::repo::search::MARK_START, app::repo::search::MARK_END], "**"),
+        })).collect::<Vec<_>>(),
+    })))
+}

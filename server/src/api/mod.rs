@@ -1,0 +1,55 @@
+//! The REST API under `/api/v1`: JSON in and out, errors as problem+json, described by
+//! its own OpenAPI 3.1 document.
+
+mod assets;
+mod caller;
+mod members;
+mod problem;
+mod tokens;
+
+use axum::Router;
+use axum::http::header;
+use axum::response::IntoResponse;
+use axum::routing::get;
+use tower_http::limit::RequestBodyLimitLayer;
+
+use crate::state::AppState;
+
+/// Portico's own API description (also seeded into the exchange as an asset).
+pub const OPENAPI_JSON: &str = include_str!("openapi.json");
+
+async fn openapi() -> impl IntoResponse {
+    ([(header::CONTENT_TYPE, "application/json")], OPENAPI_JSON)
+}
+
+/// The `/api/v1` routes; `max_document_bytes` bounds a published document.
+pub fn router(max_document_bytes: usize) -> Router<AppState> {
+    let v1 = Router::new()
+        .route("/openapi.json", get(openapi))
+        .route("/assets", get(assets::search))
+        .route(
+            "/assets/{group}/{asset}",
+            get(assets::get_asset).patch(assets::patch_asset),
+        )
+        .route(
+            "/assets/{group}/{asset}/{version}",
+            get(assets::get_version)
+                .put(assets::put_version)
+                .patch(assets::patch_version)
+                .delete(assets::delete_version),
+        )
+        .route(
+            "/assets/{group}/{asset}/{version}/spec",
+            get(assets::get_spec),
+        )
+        .route("/orgs/{org}/members", get(members::list))
+        .route(
+            "/orgs/{org}/members/{user}",
+            axum::routing::put(members::put),
+        )
+        .route("/tokens", get(tokens::list).post(tokens::create))
+        .route("/tokens/{id}", axum::routing::delete(tokens::revoke))
+        .fallback(problem::no_such_endpoint)
+        .layer(RequestBodyLimitLayer::new(max_document_bytes));
+    Router::new().nest("/api/v1", v1)
+}

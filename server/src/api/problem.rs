@@ -1,0 +1,78 @@
+//! RFC 9457 problem details: the one place where errors become HTTP responses for the
+//! REST API.
+
+use axum::Json;
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use serde_json::json;
+
+use app::error::AppError;
+
+/// An API error, rendered as `application/problem+json`.
+#[derive(Debug)]
+pub struct Problem(pub AppError);
+
+impl From<AppError> for Problem {
+    fn from(error: AppError) -> Self {
+        Problem(error)
+    }
+}
+
+impl From<sqlx::Error> for Problem {
+    fn from(error: sqlx::Error) -> Self {
+        Problem(AppError::from(error))
+    }
+}
+
+fn title(error: &AppError) -> &'static str {
+    match error {
+        AppError::Invalid(_) => "Invalid request",
+        AppError::InvalidDocument(_) => "Invalid document",
+        AppError::Unauthenticated => "Authentication required",
+        AppError::Forbidden(_) => "Forbidden",
+        AppError::NotFound(_) => "Not found",
+        AppError::Conflict(_) => "Conflict",
+        AppError::TooManyAttempts { .. } => "Too many requests",
+        AppError::Internal | AppError::Transport(_) => "Internal error",
+    }
+}
+
+impl IntoResponse for Problem {
+    fn into_response(self) -> Response {
+        let error = self.0;
+        let status =
+            StatusCode::from_u16(error.status_code()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+        let mut body = json!({
+            "type": "about:blank",
+            "title": title(&error),
+            "status": status.as_u16(),
+            "detail": error.to_string(),
+        });
+        if let AppError::InvalidDocument(diagnostics) = &error {
+            body["errors"] = json!(diagnostics);
+        }
+        let mut response = (status, Json(body)).into_response();
+        let headers = response.headers_mut();
+        headers.insert(
+            header::CONTENT_TYPE,
+            HeaderValue::from_static("application/problem+json"),
+        );
+        match &error {
+            AppError::Unauthenticated => {
+                headers.insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"));
+            }
+            AppError::TooManyAttempts { retry_after_secs } => {
+                headers.insert(header::RETRY_AFTER, HeaderValue::from(*retry_after_secs));
+            }
+            _ => {}
+        }
+        response
+    }
+}
+
+/// Answers any unknown API path with a problem document instead of an HTML page.
+pub async fn no_such_endpoint() -> Problem {
+    Problem(AppError::NotFound(
+        "No such API endpoint; see /api/v1/openapi.json.".into(),
+    ))
+}

@@ -1,0 +1,357 @@
+//! The exchange rules through the REST API, against the real binary.
+
+mod support;
+
+use serde_json::Value;
+use support::{ORDER_SERVICE, TestServer, api_get, put_document, user_with_token};
+
+const YAML: &str = "application/yaml";
+
+#[tokio::test]
+async fn publish_is_idempotent_and_stable_versions_never_change() {
+    let data = tempfile::tempdir().unwrap();
+    let server = TestServer::start(data.path());
+    let token = user_with_token(&server, "acme", "publish").await;
+
+    let created = put_document(&server, &token, "acme/orders/1.0.0", YAML, ORDER_SERVICE).await;
+    assert_eq!(created.status(), 201);
+    assert_eq!(
+        created.headers()["location"],
+        "/api/v1/assets/acme/orders/1.0.0"
+    );
+    let body: Value = created.json().await.unwrap();
+    assert_eq!(body["lifecycle"], "stable");
+    assert_eq!(body["title"], "Order Service");
+
+    let again = put_document(&server, &token, "acme/orders/1.0.0", YAML, ORDER_SERVICE).await;
+    assert_eq!(again.status(), 200, "identical content is idempotent");
+
+    let changed = ORDER_SERVICE.replace("Accepts orders", "Takes orders");
+    let conflict = put_document(&server, &token, "acme/orders/1.0.0", YAML, &changed).await;
+    assert_eq!(conflict.status(), 409);
+    assert_eq!(
+        conflict.headers()["content-type"],
+        "application/problem+json"
+    );
+    let problem: Value = conflict.json().await.unwrap();
+    assert!(
+        problem["detail"]
+            .as_str()
+            .unwrap()
+            .contains("never changes"),
+        "{problem}"
+    );
+
+    let spec = api_get(&server, Some(&token), "assets/acme/orders/1.0.0/spec").await;
+    assert_eq!(spec.status(), 200);
+    assert_eq!(spec.headers()["content-type"], YAML);
+    assert_eq!(
+        spec.text().await.unwrap(),
+        ORDER_SERVICE,
+        "served exactly as published"
+    );
+}
+
+#[tokio::test]
+async fn development_versions_may_be_overwritten() {
+    let data = tempfile::tempdir().unwrap();
+    let server = TestServer::start(data.path());
+    let token = user_with_token(&server, "acme", "publish").await;
+    let path = "acme/orders/2.0.0-beta.1?lifecycle=development";
+    assert_eq!(
+        put_document(&server, &token, path, YAML, ORDER_SERVICE)
+            .await
+            .status(),
+        201
+    );
+    let changed = ORDER_SERVICE.replace("Accepts orders", "Takes orders");
+    assert_eq!(
+        put_document(&server, &token, path, YAML, &changed)
+            .await
+            .status(),
+        200
+    );
+    let spec = api_get(
+        &server,
+        Some(&token),
+        "assets/acme/orders/2.0.0-beta.1/spec",
+    )
+    .await;
+    assert!(spec.text().await.unwrap().contains("Takes orders"));
+}
+
+#[tokio::test]
+async fn invalid_documents_and_coordinates_are_refused_with_reasons() {
+    let data = tempfile::tempdir().unwrap();
+    let server = TestServer::start(data.path());
+    let token = user_with_token(&server, "acme", "publish").await;
+
+    let broken = put_document(
+        &server,
+        &token,
+        "acme/orders/1.0.0",
+        YAML,
+        "asyncapi: 3.0.0\ninfo:\n  version: 1.0.0\n",
+    )
+    .await;
+    assert_eq!(broken.status(), 422);
+    let problem: Value = broken.json().await.unwrap();
+    let errors = problem["errors"]
+        .as_array()
+        .expect("diagnostics are listed");
+    assert!(!errors.is_empty());
+    assert!(
+        errors
+            .iter()
+            .any(|e| e["pointer"].as_str().unwrap().starts_with("/info")),
+        "{problem}"
+    );
+
+    let not_yaml = put_document(
+        &server,
+        &token,
+        "acme/orders/1.0.0",
+        YAML,
+        "asyncapi: [unclosed\n",
+    )
+    .await;
+    assert_eq!(not_yaml.status(), 422);
+    let problem: Value = not_yaml.json().await.unwrap();
+    assert!(problem["errors"][0]["line"].as_u64().is_some(), "{problem}");
+
+    let cases = [
+        ("acme/Orders/1.0.0", "Asset id"),
+        ("acme/orders/1.0", "not a semantic version"),
+        ("acme/orders/1.0.0+build.7", "build metadata"),
+    ];
+    for (path, message) in cases {
+        let response = put_document(&server, &token, path, YAML, ORDER_SERVICE).await;
+        assert_eq!(response.status(), 422, "{path}");
+        let problem: Value = response.json().await.unwrap();
+        assert!(
+            problem["detail"].as_str().unwrap().contains(message),
+            "{path}: {problem}"
+        );
+    }
+    let long = format!("acme/{}/1.0.0", "a".repeat(210));
+    assert_eq!(
+        put_document(&server, &token, &long, YAML, ORDER_SERVICE)
+            .await
+            .status(),
+        422
+    );
+
+    let wrong_type = put_document(
+        &server,
+        &token,
+        "acme/orders/1.0.0",
+        "text/plain",
+        ORDER_SERVICE,
+    )
+    .await;
+    assert_eq!(wrong_type.status(), 422);
+}
+
+#[tokio::test]
+async fn a_deleted_version_can_never_be_reused() {
+    let data = tempfile::tempdir().unwrap();
+    let server = TestServer::start(data.path());
+    let token = user_with_token(&server, "acme", "publish").await;
+    assert_eq!(
+        put_document(&server, &token, "acme/orders/1.0.0", YAML, ORDER_SERVICE)
+            .await
+            .status(),
+        201
+    );
+    let deleted = reqwest::Client::new()
+        .delete(server.url("/api/v1/assets/acme/orders/1.0.0"))
+        .bearer_auth(&token)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(deleted.status(), 204);
+    assert_eq!(
+        api_get(&server, Some(&token), "assets/acme/orders/1.0.0/spec")
+            .await
+            .status(),
+        404
+    );
+    let reused = put_document(&server, &token, "acme/orders/1.0.0", YAML, ORDER_SERVICE).await;
+    assert_eq!(reused.status(), 409);
+    let problem: Value = reused.json().await.unwrap();
+    assert!(
+        problem["detail"]
+            .as_str()
+            .unwrap()
+            .contains("never be used again")
+    );
+}
+
+#[tokio::test]
+async fn fifty_parallel_publishes_of_one_version_create_exactly_one() {
+    let data = tempfile::tempdir().unwrap();
+    let server = TestServer::start(data.path());
+    let token = user_with_token(&server, "acme", "publish").await;
+    let url = server.url("/api/v1/assets/acme/orders/1.0.0");
+    let handles: Vec<_> = (0..50)
+        .map(|_| {
+            let request = reqwest::Client::new()
+                .put(&url)
+                .bearer_auth(&token)
+                .header("content-type", YAML)
+                .body(ORDER_SERVICE);
+            tokio::spawn(async move { request.send().await.unwrap().status().as_u16() })
+        })
+        .collect();
+    let mut statuses = Vec::new();
+    for handle in handles {
+        statuses.push(handle.await.unwrap());
+    }
+    assert_eq!(
+        statuses.iter().filter(|&&s| s == 201).count(),
+        1,
+        "{statuses:?}"
+    );
+    assert_eq!(
+        statuses.iter().filter(|&&s| s == 200).count(),
+        49,
+        "{statuses:?}"
+    );
+    let asset: Value = api_get(&server, Some(&token), "assets/acme/orders")
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(asset["versions"].as_array().unwrap().len(), 1);
+}
+
+#[tokio::test]
+async fn search_finds_fields_inside_documents_and_respects_visibility() {
+    let data = tempfile::tempdir().unwrap();
+    let server = TestServer::start(data.path());
+    let owner = user_with_token(&server, "acme", "publish").await;
+    let stranger = user_with_token(&server, "other", "read").await;
+    assert_eq!(
+        put_document(&server, &owner, "acme/orders/1.0.0", YAML, ORDER_SERVICE)
+            .await
+            .status(),
+        201
+    );
+
+    let found: Value = api_get(&server, Some(&owner), "assets?q=customerId")
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(found["total"], 1, "{found}");
+    assert_eq!(found["items"][0]["asset"], "orders");
+    assert!(
+        found["items"][0]["snippet"]
+            .as_str()
+            .unwrap()
+            .contains("**customerId**"),
+        "{found}"
+    );
+    let none: Value = api_get(&server, Some(&owner), "assets?q=warehouseLocation")
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(none["total"], 0);
+
+    let hidden: Value = api_get(&server, Some(&stranger), "assets?q=customerId")
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(
+        hidden["total"], 0,
+        "private assets stay inside their organisation"
+    );
+    assert_eq!(
+        api_get(&server, Some(&stranger), "assets/acme/orders")
+            .await
+            .status(),
+        404
+    );
+
+    let shown = reqwest::Client::new()
+        .patch(server.url("/api/v1/assets/acme/orders"))
+        .bearer_auth(&owner)
+        .json(&serde_json::json!({"public": true}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(shown.status(), 200);
+    let visible: Value = api_get(&server, Some(&stranger), "assets?q=customerId")
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(visible["total"], 1);
+    assert_eq!(
+        api_get(&server, None, "assets?q=customerId").await.status(),
+        401
+    );
+}
+
+#[tokio::test]
+async fn lifecycle_moves_along_its_path_only() {
+    let data = tempfile::tempdir().unwrap();
+    let server = TestServer::start(data.path());
+    let token = user_with_token(&server, "acme", "publish").await;
+    put_document(
+        &server,
+        &token,
+        "acme/orders/1.0.0?lifecycle=development",
+        YAML,
+        ORDER_SERVICE,
+    )
+    .await;
+    let set = |lifecycle: &'static str| {
+        let token = token.clone();
+        let url = server.url("/api/v1/assets/acme/orders/1.0.0");
+        async move {
+            reqwest::Client::new()
+                .patch(url)
+                .bearer_auth(token)
+                .json(&serde_json::json!({"lifecycle": lifecycle}))
+                .send()
+                .await
+                .unwrap()
+                .status()
+                .as_u16()
+        }
+    };
+    assert_eq!(
+        set("deprecated").await,
+        409,
+        "development cannot skip stable"
+    );
+    assert_eq!(set("stable").await, 200);
+    assert_eq!(
+        set("development").await,
+        409,
+        "stable never goes back to development"
+    );
+    assert_eq!(set("deprecated").await, 200);
+    assert_eq!(set("stable").await, 200);
+    assert_eq!(set("retired").await, 422);
+}
+
+#[tokio::test]
+async fn the_api_describes_itself() {
+    let data = tempfile::tempdir().unwrap();
+    let server = TestServer::start(data.path());
+    let response = api_get(&server, None, "openapi.json").await;
+    assert_eq!(response.status(), 200);
+    let doc: Value = response.json().await.unwrap();
+    assert_eq!(doc["openapi"], "3.1.0");
+    assert!(doc["paths"]["/assets/{group}/{asset}/{version}"]["put"].is_object());
+    let unknown = api_get(&server, None, "nope").await;
+    assert_eq!(unknown.status(), 404);
+    assert_eq!(
+        unknown.headers()["content-type"],
+        "application/problem+json"
+    );
+}
