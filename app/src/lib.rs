@@ -27,6 +27,8 @@ use leptos_router::{SsrMode, path};
 use account::{AccountPage, LoginPage, SignUpPage};
 use auth_state::AuthState;
 use error_page::NotFound;
+use exchange::asset_page::AssetPage;
+use exchange::catalog::CatalogPage;
 use home::HomePage;
 use layout::{Footer, Header, THEME_BOOT_SCRIPT};
 
@@ -74,6 +76,8 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/login") view=LoginPage/>
                     // Async: the page waits for the user, so a visitor gets a real 302 to log in.
                     <Route path=path!("/account") view=AccountPage ssr=SsrMode::Async/>
+                    <Route path=path!("/exchange") view=CatalogPage/>
+                    <Route path=path!("/exchange/:group/:asset/:version?") view=AssetPage/>
                 </Routes>
             </main>
             <Footer/>

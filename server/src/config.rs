@@ -32,6 +32,10 @@ pub struct ServeConfig {
     #[arg(long, env = "PORTICO_SECURE_COOKIES", default_value_t = false)]
     pub secure_cookies: bool,
 
+    /// Seed the demo catalog on first start (`false` for an empty exchange).
+    #[arg(long, env = "PORTICO_DEMO", default_value_t = true, action = clap::ArgAction::Set)]
+    pub demo: bool,
+
     /// Largest request body accepted by pages and forms, in bytes.
     #[arg(long, env = "PORTICO_MAX_BODY_BYTES", default_value_t = 2 * 1024 * 1024)]
     pub max_body_bytes: usize,

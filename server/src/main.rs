@@ -4,6 +4,7 @@ mod api;
 mod cli;
 mod config;
 mod csrf;
+mod demo;
 mod health;
 mod http;
 mod serve;

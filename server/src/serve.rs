@@ -24,6 +24,11 @@ pub async fn serve(config: ServeConfig) -> anyhow::Result<()> {
     let db = Db::open(&url)
         .await
         .with_context(|| format!("cannot open the database {url}"))?;
+    if config.demo {
+        crate::demo::seed(&db)
+            .await
+            .context("cannot seed the demo data")?;
+    }
     let sessions = SqliteStore::new(db.pool().clone());
     sessions
         .migrate()

@@ -355,3 +355,37 @@ async fn the_api_describes_itself() {
         "application/problem+json"
     );
 }
+
+#[tokio::test]
+async fn a_first_start_seeds_a_living_catalog_once() {
+    let data = tempfile::tempdir().unwrap();
+    let server = TestServer::start_with(data.path(), &[]);
+    let token = user_with_token(&server, "newcomer", "read").await;
+    let found: Value = api_get(&server, Some(&token), "assets?q=customerId")
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(found["items"][0]["group"], "portico", "{found}");
+    assert_eq!(found["items"][0]["asset"], "order-service");
+    assert_eq!(found["items"][0]["latestVersion"], "1.1.0");
+    let all: Value = api_get(&server, Some(&token), "assets")
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(all["total"], 4, "{all}");
+    server.stop();
+
+    let server = TestServer::start_with(data.path(), &[]);
+    let asset: Value = api_get(&server, Some(&token), "assets/portico/order-service")
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(
+        asset["versions"].as_array().unwrap().len(),
+        2,
+        "seeded once: {asset}"
+    );
+}

@@ -3,6 +3,7 @@
 
 mod pages;
 mod server;
+pub mod tokens;
 
 pub use pages::{AccountPage, LoginPage, LogoutButton, SignUpPage};
 pub use server::{CurrentUser, LogIn, LogOut, SignUp, current_user, log_in, log_out, sign_up};

@@ -123,6 +123,7 @@ pub fn AccountPage() -> impl IntoView {
                                 </tbody>
                             </table>
                         </section>
+                        <super::tokens::TokensPanel/>
                     }.into_any(),
                     Ok(None) => view! { <Redirect path="/login?next=/account"/> }.into_any(),
                     Err(error) => view! {

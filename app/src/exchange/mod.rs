@@ -3,6 +3,8 @@
 
 #[cfg(feature = "ssr")]
 pub mod access;
+pub mod asset_page;
+pub mod catalog;
 pub mod document;
 pub mod gav;
 #[cfg(feature = "ssr")]

@@ -97,7 +97,7 @@ pub async fn publish(
         content_type,
         content_sha256: &sha256,
         search_terms: &facts.search_terms,
-        published_by: user.id,
+        published_by: Some(user.id),
     };
     match publish_version(db, &new).await? {
         Ok(outcome) => {

@@ -24,7 +24,8 @@ pub struct NewVersion<'a> {
     pub content_type: &'a str,
     pub content_sha256: &'a str,
     pub search_terms: &'a str,
-    pub published_by: i64,
+    /// `None` for data seeded by Portico itself.
+    pub published_by: Option<i64>,
 }
 
 /// What publishing did.

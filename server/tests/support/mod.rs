@@ -16,17 +16,17 @@ pub struct TestServer {
 }
 
 impl TestServer {
-    /// Starts a server whose SQLite database lives in `data_dir`.
+    /// Starts a server whose SQLite database lives in `data_dir`, without demo data.
     pub fn start(data_dir: &Path) -> TestServer {
+        TestServer::start_with(data_dir, &["--demo", "false"])
+    }
+
+    /// Starts a server with extra `serve` arguments.
+    pub fn start_with(data_dir: &Path, extra: &[&str]) -> TestServer {
         let mut child = Command::new(env!("CARGO_BIN_EXE_portico"))
-            .args([
-                "serve",
-                "--addr",
-                "127.0.0.1:0",
-                "--mqtt-addr",
-                "off",
-                "--data",
-            ])
+            .args(["serve", "--addr", "127.0.0.1:0", "--mqtt-addr", "off"])
+            .args(extra)
+            .arg("--data")
             .arg(data_dir)
             .env("RUST_LOG", "warn")
             .stdout(Stdio::piped())

@@ -1,0 +1,200 @@
+//! The asset page: what the asset is, its versions, the selected version's document, and
+//! how to fetch it from a script.
+
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::components::A;
+use leptos_router::hooks::{use_navigate, use_params_map};
+
+use super::AssetDetail;
+use crate::error::AppError;
+
+/// An asset and its live versions, if the signed-in user may see it.
+#[server(endpoint = "load_asset")]
+pub async fn load_asset(group: String, asset: String) -> Result<AssetDetail, AppError> {
+    use super::access::asset_for;
+    use super::{AssetKind, Lifecycle, VersionSummary};
+    use crate::repo::assets::list_versions;
+    use crate::roles::Role;
+
+    let user = crate::auth::require_user().await?;
+    let ctx = crate::context::server_context()?;
+    let row = asset_for(&ctx.db, &user, &group, &asset, Role::Viewer).await?;
+    let versions = list_versions(&ctx.db, row.id).await?;
+    let latest = versions.first();
+    let detail = AssetDetail {
+        kind: AssetKind::parse(&row.kind).unwrap_or(AssetKind::AsyncApi),
+        public: row.public,
+        title: latest
+            .map(|v| v.title.clone())
+            .unwrap_or_else(|| asset.clone()),
+        description: latest.map(|v| v.description.clone()).unwrap_or_default(),
+        tags: latest
+            .and_then(|v| serde_json::from_str(&v.tags).ok())
+            .unwrap_or_default(),
+        versions: versions
+            .into_iter()
+            .map(|v| VersionSummary {
+                lifecycle: Lifecycle::parse(&v.lifecycle).unwrap_or(Lifecycle::Stable),
+                version: v.version,
+                title: v.title,
+                spec_version: v.spec_version,
+                content_type: v.content_type,
+                content_sha256: v.content_sha256,
+                published_at: v.published_at,
+                published_by: v.published_by,
+            })
+            .collect(),
+        group,
+        asset,
+    };
+    Ok(detail)
+}
+
+/// The text of one version's document, as published.
+#[server(endpoint = "version_document")]
+pub async fn version_document(
+    group: String,
+    asset: String,
+    version: String,
+) -> Result<String, AppError> {
+    use super::access::asset_for;
+    use crate::repo::assets::version_content;
+    use crate::roles::Role;
+
+    let user = crate::auth::require_user().await?;
+    let ctx = crate::context::server_context()?;
+    let row = asset_for(&ctx.db, &user, &group, &asset, Role::Viewer).await?;
+    let (content, _) = version_content(&ctx.db, row.id, &version)
+        .await?
+        .ok_or_else(|| AppError::NotFound(format!("No version {version} of {group}/{asset}.")))?;
+    String::from_utf8(content).map_err(|_| AppError::Internal)
+}
+
+/// The page at `/exchange/{group}/{asset}[/{version}]`.
+#[component]
+pub fn AssetPage() -> impl IntoView {
+    let params = use_params_map();
+    let param = move |name: &str| params.read().get(name).unwrap_or_default();
+    let detail = Resource::new(
+        move || (param("group"), param("asset")),
+        |(group, asset)| load_asset(group, asset),
+    );
+    view! {
+        <Transition fallback=|| view! { <p class="muted">"Loading…"</p> }>
+            {move || Suspend::new(async move {
+                match detail.await {
+                    Ok(detail) => {
+                        let requested = param("version");
+                        let selected = if requested.is_empty() {
+                            detail.versions.first().map(|v| v.version.clone()).unwrap_or_default()
+                        } else {
+                            requested
+                        };
+                        view! { <AssetView detail selected/> }.into_any()
+                    }
+                    Err(AppError::Unauthenticated) => view! {
+                        <p>"Log in to see this asset. " <A href="/login">"Log in"</A></p>
+                    }.into_any(),
+                    Err(error) => view! {
+                        <section class="card error-page">
+                            <h1>"Not available"</h1>
+                            <p>{error.to_string()}</p>
+                            <p><A href="/exchange">"Back to the exchange"</A></p>
+                        </section>
+                    }.into_any(),
+                }
+            })}
+        </Transition>
+    }
+}
+
+#[component]
+fn AssetView(detail: AssetDetail, selected: String) -> impl IntoView {
+    let navigate = use_navigate();
+    let base = format!("/exchange/{}/{}", detail.group, detail.asset);
+    let current = detail
+        .versions
+        .iter()
+        .find(|v| v.version == selected)
+        .cloned();
+    let spec_url = format!(
+        "/api/v1/assets/{}/{}/{}/spec",
+        detail.group, detail.asset, selected
+    );
+    let curl =
+        format!("curl -H \"Authorization: Bearer $PORTICO_TOKEN\" \"$PORTICO_SERVER{spec_url}\"");
+    let document = Resource::new(
+        {
+            let (group, asset, version) =
+                (detail.group.clone(), detail.asset.clone(), selected.clone());
+            move || (group.clone(), asset.clone(), version.clone())
+        },
+        |(group, asset, version)| version_document(group, asset, version),
+    );
+    let switch_base = base.clone();
+    view! {
+        <Title text=format!("{} · Exchange · Portico", detail.title)/>
+        <article class="asset">
+            <header class="asset-head">
+                <h1>{detail.title.clone()}</h1>
+                <p class="gav"><code>{format!("{}/{}/{}", detail.group, detail.asset, selected)}</code></p>
+                <p class="badges">
+                    <span class=format!("badge kind-{}", detail.kind.as_str())>{detail.kind.as_str()}</span>
+                    {current.as_ref().map(|v| view! {
+                        <span class=format!("badge lifecycle-{}", v.lifecycle.as_str()) data-testid="lifecycle">
+                            {v.lifecycle.as_str()}
+                        </span>
+                    })}
+                    {detail.public.then(|| view! { <span class="badge">"public"</span> })}
+                    {detail.tags.iter().map(|t| view! { <span class="badge tag">{t.clone()}</span> }).collect_view()}
+                </p>
+                <label class="version-switcher">
+                    "Version "
+                    <select data-testid="version-switcher" on:change=move |ev| {
+                        navigate(&format!("{switch_base}/{}", event_target_value(&ev)), Default::default());
+                    }>
+                        {detail.versions.iter().map(|v| {
+                            let is_selected = v.version == selected;
+                            view! { <option value=v.version.clone() selected=is_selected>{v.version.clone()}</option> }
+                        }).collect_view()}
+                    </select>
+                </label>
+            </header>
+            {(!detail.description.is_empty()).then(|| view! { <p class="lead">{detail.description.clone()}</p> })}
+            <section class="card">
+                <h2>"Use it"</h2>
+                <p><a href=spec_url.clone() download>"Download as published"</a></p>
+                <pre class="code"><code>{curl}</code></pre>
+            </section>
+            <section class="card">
+                <h2>"Versions"</h2>
+                <table class="table" data-testid="versions">
+                    <thead><tr><th>"Version"</th><th>"Lifecycle"</th><th>"Spec"</th><th>"Published"</th><th>"By"</th></tr></thead>
+                    <tbody>
+                        {detail.versions.into_iter().map(|v| view! {
+                            <tr>
+                                <td><A href=format!("{base}/{}", v.version)>{v.version}</A></td>
+                                <td>{v.lifecycle.as_str()}</td>
+                                <td>{v.spec_version}</td>
+                                <td>{v.published_at}</td>
+                                <td>{v.published_by.unwrap_or_default()}</td>
+                            </tr>
+                        }).collect_view()}
+                    </tbody>
+                </table>
+            </section>
+            <section class="card">
+                <h2>"Document"</h2>
+                <Suspense fallback=|| view! { <p class="muted">"Loading the document…"</p> }>
+                    {move || Suspend::new(async move {
+                        match document.await {
+                            Ok(text) => view! { <pre class="code source" data-testid="document"><code>{text}</code></pre> }.into_any(),
+                            Err(error) => view! { <p class="form-error">{error.to_string()}</p> }.into_any(),
+                        }
+                    })}
+                </Suspense>
+            </section>
+        </article>
+    }
+}

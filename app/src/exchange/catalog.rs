@@ -1,0 +1,220 @@
+//! The catalog page: one search box over names, descriptions, tags and the content of
+//! the documents, with filters, sort and pages. A GET form, so every search has a URL.
+
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::components::{A, Form};
+use leptos_router::hooks::use_query_map;
+use serde::{Deserialize, Serialize};
+
+use super::SearchHit;
+use crate::error::AppError;
+
+/// Results per page.
+pub const PAGE_SIZE: u32 = 20;
+
+/// One page of search results.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SearchPage {
+    pub total: i64,
+    pub page: u32,
+    pub hits: Vec<SearchHit>,
+}
+
+/// Searches the assets the signed-in user may see.
+#[server(endpoint = "search_catalog")]
+pub async fn search_catalog(
+    q: String,
+    kind: String,
+    lifecycle: String,
+    sort: String,
+    page: u32,
+) -> Result<SearchPage, AppError> {
+    use super::{AssetKind, Lifecycle};
+    use crate::repo::search::{SearchRequest, SearchSort, Viewer, search_assets};
+
+    let user = crate::auth::require_user().await?;
+    let ctx = crate::context::server_context()?;
+    let page = page.max(1);
+    let request = SearchRequest {
+        text: q,
+        kind: AssetKind::parse(&kind),
+        tag: None,
+        group: None,
+        lifecycle: Lifecycle::parse(&lifecycle),
+        sort: match sort.as_str() {
+            "updated" => SearchSort::Updated,
+            "name" => SearchSort::Name,
+            _ => SearchSort::Relevance,
+        },
+        limit: PAGE_SIZE,
+        offset: (page - 1).saturating_mul(PAGE_SIZE),
+    };
+    let viewer = Viewer {
+        user_id: user.id,
+        is_admin: user.is_admin,
+    };
+    let (rows, total) = search_assets(&ctx.db, viewer, &request).await?;
+    let hits = rows
+        .into_iter()
+        .map(|row| SearchHit {
+            kind: AssetKind::parse(&row.kind).unwrap_or(AssetKind::AsyncApi),
+            lifecycle: Lifecycle::parse(&row.lifecycle).unwrap_or(Lifecycle::Stable),
+            group: row.group_slug,
+            asset: row.name,
+            title: row.title,
+            latest_version: row.version,
+            updated_at: row.updated_at,
+            snippet: row.snippet,
+        })
+        .collect();
+    Ok(SearchPage { total, page, hits })
+}
+
+/// Renders a snippet, turning the match markers into `<mark>`; everything is text.
+#[component]
+pub fn Snippet(text: String) -> impl IntoView {
+    const START: char = '\u{E000}';
+    const END: char = '\u{E001}';
+    let mut parts = Vec::new();
+    let mut rest = text.as_str();
+    while let Some(start) = rest.find(START) {
+        parts.push((rest[..start].to_owned(), false));
+        rest = &rest[start + START.len_utf8()..];
+        let end = rest.find(END).unwrap_or(rest.len());
+        parts.push((rest[..end].to_owned(), true));
+        rest = rest.get(end + END.len_utf8()..).unwrap_or("");
+    }
+    parts.push((rest.to_owned(), false));
+    view! {
+        <p class="snippet">
+            {parts
+                .into_iter()
+                .map(|(text, marked)| {
+                    if marked {
+                        view! { <mark>{text}</mark> }.into_any()
+                    } else {
+                        text.into_any()
+                    }
+                })
+                .collect_view()}
+        </p>
+    }
+}
+
+/// The catalog page.
+#[component]
+pub fn CatalogPage() -> impl IntoView {
+    let query = use_query_map();
+    let param = move |name: &str| query.read().get(name).unwrap_or_default();
+    let results = Resource::new(
+        move || {
+            (
+                param("q"),
+                param("kind"),
+                param("lifecycle"),
+                param("sort"),
+                param("page").parse::<u32>().unwrap_or(1),
+            )
+        },
+        |(q, kind, lifecycle, sort, page)| search_catalog(q, kind, lifecycle, sort, page),
+    );
+    let selected = move |name: &'static str, value: &'static str| param(name) == value;
+    view! {
+        <Title text="Exchange · Portico"/>
+        <section class="catalog">
+            <h1>"Exchange"</h1>
+            <Form method="GET" action="" attr:class="search-form" attr:role="search">
+                <input type="search" name="q" aria-label="Search the exchange"
+                    placeholder="Search names, channels, messages, fields… e.g. customerId"
+                    prop:value=move || param("q")/>
+                <select name="kind" aria-label="Kind">
+                    <option value="" selected=move || selected("kind", "")>"Any kind"</option>
+                    <option value="asyncapi" selected=move || selected("kind", "asyncapi")>"AsyncAPI"</option>
+                    <option value="openapi" selected=move || selected("kind", "openapi")>"OpenAPI"</option>
+                </select>
+                <select name="lifecycle" aria-label="Lifecycle">
+                    <option value="" selected=move || selected("lifecycle", "")>"Any lifecycle"</option>
+                    <option value="development" selected=move || selected("lifecycle", "development")>"Development"</option>
+                    <option value="stable" selected=move || selected("lifecycle", "stable")>"Stable"</option>
+                    <option value="deprecated" selected=move || selected("lifecycle", "deprecated")>"Deprecated"</option>
+                </select>
+                <select name="sort" aria-label="Sort by">
+                    <option value="relevance" selected=move || selected("sort", "relevance")>"Best match"</option>
+                    <option value="updated" selected=move || selected("sort", "updated")>"Recently updated"</option>
+                    <option value="name" selected=move || selected("sort", "name")>"Name"</option>
+                </select>
+                <button type="submit" class="primary-inline">"Search"</button>
+            </Form>
+            <Transition fallback=|| view! { <p class="muted">"Searching…"</p> }>
+                {move || Suspend::new(async move {
+                    match results.await {
+                        Ok(page) => view! { <ResultList page/> }.into_any(),
+                        Err(AppError::Unauthenticated) => view! {
+                            <p>"Log in to see your organisations' APIs. " <A href="/login?next=/exchange">"Log in"</A></p>
+                        }.into_any(),
+                        Err(error) => view! { <p class="form-error" role="alert">{error.to_string()}</p> }.into_any(),
+                    }
+                })}
+            </Transition>
+        </section>
+    }
+}
+
+#[component]
+fn ResultList(page: SearchPage) -> impl IntoView {
+    let query = use_query_map();
+    let page_link = move |number: u32| {
+        let map = query.read();
+        let mut pairs: Vec<String> = ["q", "kind", "lifecycle", "sort"]
+            .iter()
+            .filter_map(|key| map.get(key).map(|v| format!("{key}={}", urlencode(&v))))
+            .collect();
+        pairs.push(format!("page={number}"));
+        format!("?{}", pairs.join("&"))
+    };
+    let last_page = ((page.total.max(0) as u32).div_ceil(PAGE_SIZE)).max(1);
+    let current = page.page;
+    view! {
+        <p class="muted" data-testid="result-count">
+            {format!("{} result{}", page.total, if page.total == 1 { "" } else { "s" })}
+        </p>
+        <ul class="results">
+            {page.hits.into_iter().map(|hit| {
+                let href = format!("/exchange/{}/{}/{}", hit.group, hit.asset, hit.latest_version);
+                view! {
+                    <li class="card result">
+                        <div class="result-head">
+                            <A href=href><span class="result-title">{hit.title}</span></A>
+                            <span class=format!("badge kind-{}", hit.kind.as_str())>{hit.kind.as_str()}</span>
+                            <span class=format!("badge lifecycle-{}", hit.lifecycle.as_str())>{hit.lifecycle.as_str()}</span>
+                        </div>
+                        <p class="muted gav"><code>{format!("{}/{}", hit.group, hit.asset)}</code>" · "{hit.latest_version}</p>
+                        <Snippet text=hit.snippet/>
+                    </li>
+                }
+            }).collect_view()}
+        </ul>
+        {(last_page > 1).then(|| view! {
+            <nav class="pager" aria-label="Pages">
+                {(current > 1).then(|| view! { <A href=page_link(current - 1)>"← Previous"</A> })}
+                <span>{format!("Page {current} of {last_page}")}</span>
+                {(current < last_page).then(|| view! { <A href=page_link(current + 1)>"Next →"</A> })}
+            </nav>
+        })}
+    }
+}
+
+/// Percent-encodes a query value.
+fn urlencode(value: &str) -> String {
+    let mut out = String::with_capacity(value.len());
+    for byte in value.bytes() {
+        match byte {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
+                out.push(byte as char)
+            }
+            _ => out.push_str(&format!("%{byte:02X}")),
+        }
+    }
+    out
+}

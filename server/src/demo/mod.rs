@@ -1,0 +1,98 @@
+//! Demo data for a first start: a public `portico` organisation with the Order Service
+//! in two versions, Portico's own REST API and two more examples, so a newcomer sees a
+//! living catalog. Seeded once; deleting it later does not bring it back.
+
+use sha2::{Digest, Sha256};
+
+use app::exchange::Lifecycle;
+use app::exchange::document::inspect_document;
+use app::exchange::gav::parse_semver;
+use app::repo::Db;
+use app::repo::assets::{NewVersion, find_asset, publish_version, set_public};
+use app::repo::organizations::{create_organization, find_by_slug};
+
+/// The organisation that holds the demo assets.
+pub const DEMO_GROUP: &str = "portico";
+
+/// (asset, version, media type, document)
+const DEMO_ASSETS: [(&str, &str, &str, &str); 5] = [
+    (
+        "order-service",
+        "1.0.0",
+        "application/yaml",
+        include_str!("order-service-1.0.0.yaml"),
+    ),
+    (
+        "order-service",
+        "1.1.0",
+        "application/yaml",
+        include_str!("order-service-1.1.0.yaml"),
+    ),
+    (
+        "portico-api",
+        "1.0.0",
+        "application/json",
+        crate::api::OPENAPI_JSON,
+    ),
+    (
+        "account-events",
+        "2.0.0",
+        "application/yaml",
+        include_str!("user-signup-2.6.0.yaml"),
+    ),
+    (
+        "inventory-api",
+        "1.0.0",
+        "application/yaml",
+        include_str!("inventory-api-1.0.0.yaml"),
+    ),
+];
+
+/// Seeds the demo data unless it was seeded before.
+pub async fn seed(db: &Db) -> anyhow::Result<()> {
+    let already: Option<String> = sqlx::query_scalar("SELECT name FROM seeded WHERE name = 'demo'")
+        .fetch_optional(db.pool())
+        .await?;
+    if already.is_some() {
+        return Ok(());
+    }
+    let organization_id = match find_by_slug(db, DEMO_GROUP).await? {
+        Some(id) => id,
+        None => create_organization(db, DEMO_GROUP, "Portico examples").await?,
+    };
+    for (asset, version, content_type, text) in DEMO_ASSETS {
+        let facts = inspect_document(text).map_err(|diagnostics| {
+            anyhow::anyhow!("demo document {asset} {version} is invalid: {diagnostics:?}")
+        })?;
+        let semver = parse_semver(version).map_err(anyhow::Error::msg)?;
+        let sha256 = hex::encode(Sha256::digest(text.as_bytes()));
+        let new = NewVersion {
+            organization_id,
+            asset,
+            kind: facts.kind,
+            version,
+            semver: &semver,
+            lifecycle: Lifecycle::Stable,
+            title: &facts.title,
+            description: &facts.description,
+            tags: &facts.tags,
+            spec_version: &facts.spec_version,
+            content: text.as_bytes(),
+            content_type,
+            content_sha256: &sha256,
+            search_terms: &facts.search_terms,
+            published_by: None,
+        };
+        if let Err(refusal) = publish_version(db, &new).await? {
+            anyhow::bail!("demo asset {asset} {version} refused: {refusal:?}");
+        }
+        if let Some(row) = find_asset(db, DEMO_GROUP, asset).await? {
+            set_public(db, row.id, true).await?;
+        }
+    }
+    sqlx::query("INSERT INTO seeded (name) VALUES ('demo')")
+        .execute(db.pool())
+        .await?;
+    tracing::info!("demo data seeded in the {DEMO_GROUP:?} organisation");
+    Ok(())
+}
