@@ -1,2 +1,195 @@
-//! Portico's spec engine: parses AsyncAPI and OpenAPI documents, validates them and
-//! builds one version-independent model. Pure: no I/O, no async, no global state.
+//! Portico's spec engine: text -> Document -> Model for AsyncAPI (2.0-2.6, 3.0, 3.1) and
+//! OpenAPI (3.0, 3.1, 3.2). Pure: no I/O, no async, no global state beyond lazily compiled
+//! official schemas; compiles for the server and for `wasm32-unknown-unknown`.
+//!
+//! Entry points:
+//! - [`analyze`]`(&Input) -> Analysis`: parse (JSON or YAML), detect kind and version,
+//!   resolve `$ref`s inside the project (never fetching), validate against the official
+//!   JSON Schema plus the rules a schema cannot express, locate every diagnostic
+//!   (file, line, column, JSON pointer), and build the [`Model`].
+//! - [`Input::single`] / [`Input::project`]: one document, or a design project.
+//! - [`PayloadSchema`]: check message payloads against their schema.
+//! - [`example_for`]: a deterministic example value for a schema.
+//! - [`content_index`]: the names inside a document, for search.
+//! - [`to_json`] / [`to_yaml`]: convert a document between syntaxes.
+
+mod convert;
+mod detect;
+mod diagnostic;
+mod example;
+mod index;
+mod input;
+mod model;
+mod parse;
+mod payload;
+mod position;
+mod refs;
+mod rules;
+mod schemas;
+mod validate;
+
+use std::collections::{HashMap, HashSet};
+
+pub use convert::{to_json, to_yaml};
+pub use detect::{Detected, Kind, SchemaId, detect};
+pub use diagnostic::{Diagnostic, Severity};
+pub use example::example_for;
+pub use index::{ContentIndex, content_index};
+pub use input::{Input, Limits};
+pub use model::*;
+pub use parse::{Format, ParseError, parse_text};
+pub use payload::{PayloadProblem, PayloadSchema, is_json_schema_format};
+pub use refs::{AssetResolver, Documents};
+pub use schemas::schema_json;
+
+/// Everything the engine found out about an input.
+#[derive(Debug, Clone)]
+pub struct Analysis {
+    pub kind: Option<Kind>,
+    /// The spec version as written (`3.0.0`).
+    pub version: Option<String>,
+    /// The syntax of the main file.
+    pub format: Option<Format>,
+    /// Sorted by file, line, column.
+    pub diagnostics: Vec<Diagnostic>,
+    /// Built whenever the document could be parsed and its kind detected, even with
+    /// errors, so a preview keeps working while someone types.
+    pub model: Option<Model>,
+    /// The parsed files, for consumers that need the raw tree (conversion, diff).
+    pub documents: Option<Documents>,
+}
+
+impl Analysis {
+    /// Whether any diagnostic is an error.
+    pub fn has_errors(&self) -> bool {
+        self.diagnostics
+            .iter()
+            .any(|d| d.severity == Severity::Error)
+    }
+}
+
+/// Analyses a document or design project.
+pub fn analyze(input: &Input) -> Analysis {
+    let mut analysis = Analysis {
+        kind: None,
+        version: None,
+        format: None,
+        diagnostics: Vec::new(),
+        model: None,
+        documents: None,
+    };
+    let Some(text) = input.files.get(&input.main) else {
+        analysis.diagnostics.push(Diagnostic::error(
+            &input.main,
+            "",
+            format!("The main file {:?} is not in the project.", input.main),
+        ));
+        return analysis;
+    };
+    let (root, format) = match parse::parse_text(text, &input.limits) {
+        Ok(parsed) => parsed,
+        Err(error) => {
+            analysis.diagnostics.push(
+                Diagnostic::error(&input.main, "", error.message).at(error.line, error.column),
+            );
+            return analysis;
+        }
+    };
+    analysis.format = Some(format);
+    let detected = match detect::detect(&root) {
+        Ok(detected) => detected,
+        Err(message) => {
+            let pointer = if root.get("asyncapi").is_some() {
+                "/asyncapi"
+            } else if root.get("openapi").is_some() {
+                "/openapi"
+            } else {
+                ""
+            };
+            analysis
+                .diagnostics
+                .push(Diagnostic::error(&input.main, pointer, message));
+            locate_all(input, &mut analysis.diagnostics);
+            return analysis;
+        }
+    };
+    analysis.kind = Some(detected.kind);
+    analysis.version = Some(detected.version.clone());
+    let policy = match detected.kind {
+        Kind::AsyncApi => refs::ExternalPolicy::Error,
+        Kind::OpenApi => refs::ExternalPolicy::Warning,
+    };
+    let schema_errors = validate::schema_diagnostics(&root, detected.schema, &input.main);
+    let (documents, ref_diagnostics) = refs::load(input, root, format, policy);
+    analysis.diagnostics.extend(schema_errors);
+    if let Some(bundled) = refs::bundle(&documents) {
+        // Content from other files is checked where it is used.
+        for diagnostic in validate::schema_diagnostics(&bundled, detected.schema, &input.main) {
+            if !analysis.diagnostics.contains(&diagnostic) {
+                analysis.diagnostics.push(diagnostic);
+            }
+        }
+    }
+    analysis.diagnostics.extend(ref_diagnostics);
+    analysis
+        .diagnostics
+        .extend(rules::check(&detected, &documents));
+    analysis.model = Some(model::build(&detected, &documents));
+    analysis.documents = Some(documents);
+    locate_all(input, &mut analysis.diagnostics);
+    analysis.diagnostics.sort_by(|a, b| {
+        (a.file != input.main, &a.file, a.line, a.column, &a.message).cmp(&(
+            b.file != input.main,
+            &b.file,
+            b.line,
+            b.column,
+            &b.message,
+        ))
+    });
+    analysis.diagnostics.dedup();
+    analysis
+}
+
+/// Fills in line and column for every diagnostic that has none, from its pointer (or
+/// the nearest ancestor that exists in the source).
+fn locate_all(input: &Input, diagnostics: &mut [Diagnostic]) {
+    let mut wanted: HashMap<&str, HashSet<String>> = HashMap::new();
+    for d in diagnostics.iter().filter(|d| d.line.is_none()) {
+        let set = wanted.entry(d.file.as_str()).or_default();
+        let mut pointer = d.pointer.as_str();
+        loop {
+            set.insert(pointer.to_owned());
+            match pointer.rfind('/') {
+                Some(index) => pointer = &pointer[..index],
+                None => break,
+            }
+        }
+    }
+    let mut found: HashMap<String, HashMap<String, (u32, u32)>> = HashMap::new();
+    for (file, pointers) in wanted {
+        if let Some(text) = input.files.get(file) {
+            found.insert(file.to_owned(), position::locate(text, &pointers));
+        }
+    }
+    for d in diagnostics.iter_mut().filter(|d| d.line.is_none()) {
+        let Some(positions) = found.get(&d.file) else {
+            continue;
+        };
+        let mut pointer = d.pointer.as_str();
+        loop {
+            if let Some(&(line, column)) = positions.get(pointer) {
+                d.line = Some(line);
+                d.column = Some(column);
+                break;
+            }
+            match pointer.rfind('/') {
+                Some(index) => pointer = &pointer[..index],
+                None => {
+                    d.line = Some(1);
+                    d.column = Some(1);
+                    break;
+                }
+            }
+        }
+    }
+}

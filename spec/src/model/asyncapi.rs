@@ -1,0 +1,433 @@
+//! AsyncAPI adapters: 3.x (channels and operations apart) and 2.x (publish/subscribe
+//! inside channels) onto the same model. In 2.x, `publish` means the application receives
+//! and `subscribe` means it sends, as the 3.0 migration guide maps them.
+
+use serde_json::{Map, Value};
+
+use super::{
+    Action, Channel, Message, MessageExample, Model, NamedSchema, Operation, Parameter, Reply,
+    SecurityScheme, Server, info_of, inline_schema, security_names, strings, tags_of, text,
+};
+use crate::detect::Detected;
+use crate::refs::Documents;
+
+fn entries(value: Option<&Value>) -> impl Iterator<Item = (&String, &Value)> {
+    value
+        .and_then(Value::as_object)
+        .into_iter()
+        .flat_map(Map::iter)
+}
+
+/// The last token of a local reference (`#/channels/order` -> `order`).
+fn ref_name(value: &Value) -> Option<String> {
+    let reference = value.get("$ref")?.as_str()?;
+    let token = reference.rsplit('/').next()?;
+    Some(token.replace("~1", "/").replace("~0", "~"))
+}
+
+fn servers(documents: &Documents, file: &str, root: &Value, v3: bool) -> Vec<Server> {
+    entries(root.get("servers"))
+        .filter_map(|(id, raw)| {
+            let (_, server) = documents.deref(file, raw)?;
+            let url = if v3 {
+                format!(
+                    "{}{}",
+                    text(server, "host").unwrap_or_default(),
+                    text(server, "pathname").unwrap_or_default()
+                )
+            } else {
+                text(server, "url").unwrap_or_default()
+            };
+            Some(Server {
+                id: id.clone(),
+                url,
+                protocol: text(server, "protocol"),
+                protocol_version: text(server, "protocolVersion"),
+                description: text(server, "description"),
+                security: security_names(server.get("security")),
+                bindings: server.get("bindings").cloned(),
+                variables: entries(server.get("variables"))
+                    .map(|(name, variable)| parameter(documents, file, name, variable, "server"))
+                    .collect(),
+            })
+        })
+        .collect()
+}
+
+fn parameter(
+    documents: &Documents,
+    file: &str,
+    name: &str,
+    raw: &Value,
+    location: &str,
+) -> Parameter {
+    let (file, value) = documents.deref(file, raw).unwrap_or((file.to_owned(), raw));
+    let schema = value
+        .get("schema")
+        .map(|s| inline_schema(documents, &file, s));
+    let enum_values = value
+        .get("enum")
+        .or_else(|| schema.as_ref().and_then(|s| s.get("enum")))
+        .and_then(Value::as_array)
+        .map(|items| {
+            items
+                .iter()
+                .map(|v| v.as_str().map_or_else(|| v.to_string(), str::to_owned))
+                .collect()
+        })
+        .unwrap_or_default();
+    Parameter {
+        name: name.to_owned(),
+        location: location.to_owned(),
+        description: text(value, "description"),
+        required: true,
+        schema,
+        enum_values,
+        default: value
+            .get("default")
+            .map(|v| v.as_str().map_or_else(|| v.to_string(), str::to_owned)),
+    }
+}
+
+/// Applies message traits: fields a trait sets are used where the message has none.
+fn with_traits(documents: &Documents, file: &str, message: &Value) -> Value {
+    let Some(traits) = message.get("traits").and_then(Value::as_array) else {
+        return message.clone();
+    };
+    let mut merged = message.as_object().cloned().unwrap_or_default();
+    for raw in traits {
+        if let Some((_, Value::Object(fields))) = documents.deref(file, raw) {
+            for (key, value) in fields {
+                merged.entry(key.clone()).or_insert_with(|| value.clone());
+            }
+        }
+    }
+    Value::Object(merged)
+}
+
+fn message(
+    documents: &Documents,
+    file: &str,
+    id: &str,
+    raw: &Value,
+    default_content_type: Option<&str>,
+) -> Option<Message> {
+    let (file, value) = documents.deref(file, raw)?;
+    let value = with_traits(documents, &file, value);
+    let mut schema_format = text(&value, "schemaFormat");
+    let payload = value.get("payload").map(|payload| {
+        // AsyncAPI 3 multi-format schema: {schemaFormat, schema}.
+        match (
+            payload.get("schemaFormat").and_then(Value::as_str),
+            payload.get("schema"),
+        ) {
+            (Some(format), Some(schema)) => {
+                schema_format = Some(format.to_owned());
+                inline_schema(documents, &file, schema)
+            }
+            _ => inline_schema(documents, &file, payload),
+        }
+    });
+    let examples = value
+        .get("examples")
+        .and_then(Value::as_array)
+        .map(|items| {
+            items
+                .iter()
+                .map(|example| MessageExample {
+                    name: text(example, "name"),
+                    summary: text(example, "summary"),
+                    headers: example.get("headers").cloned(),
+                    payload: example.get("payload").cloned(),
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    Some(Message {
+        id: id.to_owned(),
+        name: text(&value, "name"),
+        title: text(&value, "title"),
+        summary: text(&value, "summary"),
+        description: text(&value, "description"),
+        content_type: text(&value, "contentType").or(default_content_type.map(str::to_owned)),
+        schema_format,
+        headers: value
+            .get("headers")
+            .map(|h| inline_schema(documents, &file, h)),
+        payload,
+        examples,
+        correlation_id: value
+            .get("correlationId")
+            .and_then(|c| documents.deref(&file, c))
+            .and_then(|(_, c)| text(c, "location")),
+        bindings: value.get("bindings").cloned(),
+    })
+}
+
+fn add_message(messages: &mut Vec<Message>, message: Option<Message>) {
+    if let Some(message) = message
+        && !messages.iter().any(|m| m.id == message.id)
+    {
+        messages.push(message);
+    }
+}
+
+fn security_schemes(documents: &Documents, file: &str, root: &Value) -> Vec<SecurityScheme> {
+    entries(root.pointer("/components/securitySchemes"))
+        .filter_map(|(name, raw)| {
+            let (_, scheme) = documents.deref(file, raw)?;
+            Some(SecurityScheme {
+                name: name.clone(),
+                scheme_type: text(scheme, "type").unwrap_or_default(),
+                description: text(scheme, "description"),
+                details: scheme.clone(),
+            })
+        })
+        .collect()
+}
+
+fn component_schemas(root: &Value) -> Vec<NamedSchema> {
+    entries(root.pointer("/components/schemas"))
+        .map(|(name, schema)| NamedSchema {
+            name: name.clone(),
+            reference: format!(
+                "#/components/schemas/{}",
+                crate::diagnostic::escape_token(name)
+            ),
+            schema: schema.clone(),
+        })
+        .collect()
+}
+
+fn empty_operation(id: String, action: Action) -> Operation {
+    Operation {
+        id,
+        action,
+        channel: None,
+        path: None,
+        summary: None,
+        description: None,
+        tags: Vec::new(),
+        deprecated: false,
+        messages: Vec::new(),
+        reply: None,
+        parameters: Vec::new(),
+        request_body: None,
+        responses: Vec::new(),
+        security: Vec::new(),
+    }
+}
+
+/// AsyncAPI 3.x.
+pub fn build_v3(detected: &Detected, documents: &Documents) -> Model {
+    let file = documents.main.as_str();
+    let root = documents.get(file, "").cloned().unwrap_or(Value::Null);
+    let default_content_type = root.get("defaultContentType").and_then(Value::as_str);
+    let mut messages = Vec::new();
+    let mut channels = Vec::new();
+    for (id, raw) in entries(root.get("channels")) {
+        let Some((channel_file, channel)) = documents.deref(file, raw) else {
+            continue;
+        };
+        let mut ids = Vec::new();
+        for (message_id, raw_message) in entries(channel.get("messages")) {
+            ids.push(message_id.clone());
+            add_message(
+                &mut messages,
+                message(
+                    documents,
+                    &channel_file,
+                    message_id,
+                    raw_message,
+                    default_content_type,
+                ),
+            );
+        }
+        channels.push(Channel {
+            id: id.clone(),
+            address: text(channel, "address"),
+            title: text(channel, "title"),
+            description: text(channel, "description"),
+            parameters: entries(channel.get("parameters"))
+                .map(|(name, p)| parameter(documents, &channel_file, name, p, "channel"))
+                .collect(),
+            messages: ids,
+            servers: channel
+                .get("servers")
+                .and_then(Value::as_array)
+                .map(|items| items.iter().filter_map(ref_name).collect())
+                .unwrap_or_default(),
+            bindings: channel.get("bindings").cloned(),
+        });
+    }
+    for (id, raw) in entries(root.pointer("/components/messages")) {
+        add_message(
+            &mut messages,
+            message(documents, file, id, raw, default_content_type),
+        );
+    }
+    let operations = entries(root.get("operations"))
+        .filter_map(|(id, raw)| {
+            let (_, op) = documents.deref(file, raw)?;
+            let action = match op.get("action").and_then(Value::as_str) {
+                Some("send") => Action::Send,
+                _ => Action::Receive,
+            };
+            let mut operation = empty_operation(id.clone(), action);
+            operation.channel = op.get("channel").and_then(ref_name);
+            operation.summary = text(op, "summary");
+            operation.description = text(op, "description");
+            operation.tags = tags_of(op.get("tags"))
+                .into_iter()
+                .map(|t| t.name)
+                .collect();
+            operation.security = security_names(op.get("security"));
+            operation.messages = op
+                .get("messages")
+                .and_then(Value::as_array)
+                .map(|items| items.iter().filter_map(ref_name).collect())
+                .unwrap_or_else(|| {
+                    // No list means every message of the channel.
+                    operation
+                        .channel
+                        .as_ref()
+                        .and_then(|c| channels.iter().find(|ch| &ch.id == c))
+                        .map(|c| c.messages.clone())
+                        .unwrap_or_default()
+                });
+            operation.reply =
+                op.get("reply")
+                    .and_then(|r| documents.deref(file, r))
+                    .map(|(_, reply)| Reply {
+                        channel: reply.get("channel").and_then(ref_name),
+                        address: reply
+                            .get("address")
+                            .and_then(|a| documents.deref(file, a))
+                            .and_then(|(_, a)| text(a, "location")),
+                        messages: reply
+                            .get("messages")
+                            .and_then(Value::as_array)
+                            .map(|items| items.iter().filter_map(ref_name).collect())
+                            .unwrap_or_default(),
+                    });
+            Some(operation)
+        })
+        .collect();
+    Model {
+        kind: detected.kind,
+        spec_version: detected.version.clone(),
+        info: info_of(&root),
+        tags: tags_of(root.pointer("/info/tags")),
+        servers: servers(documents, file, &root, true),
+        channels,
+        operations,
+        messages,
+        schemas: component_schemas(&root),
+        webhooks: Vec::new(),
+        security_schemes: security_schemes(documents, file, &root),
+    }
+}
+
+/// AsyncAPI 2.x.
+pub fn build_v2(detected: &Detected, documents: &Documents) -> Model {
+    let file = documents.main.as_str();
+    let root = documents.get(file, "").cloned().unwrap_or(Value::Null);
+    let default_content_type = root.get("defaultContentType").and_then(Value::as_str);
+    let mut messages = Vec::new();
+    let mut channels = Vec::new();
+    let mut operations = Vec::new();
+    for (address, raw) in entries(root.get("channels")) {
+        let Some((channel_file, channel)) = documents.deref(file, raw) else {
+            continue;
+        };
+        let mut channel_messages = Vec::new();
+        for (verb, action) in [("publish", Action::Receive), ("subscribe", Action::Send)] {
+            let Some((op_file, op)) = channel
+                .get(verb)
+                .and_then(|o| documents.deref(&channel_file, o))
+            else {
+                continue;
+            };
+            let op = with_traits(documents, &op_file, op);
+            let id = text(&op, "operationId").unwrap_or_else(|| format!("{verb} {address}"));
+            let mut operation = empty_operation(id.clone(), action);
+            operation.channel = Some(address.clone());
+            operation.summary = text(&op, "summary");
+            operation.description = text(&op, "description");
+            operation.tags = tags_of(op.get("tags"))
+                .into_iter()
+                .map(|t| t.name)
+                .collect();
+            operation.security = security_names(op.get("security"));
+            let raw_messages: Vec<&Value> = match op.get("message") {
+                Some(m) => match documents.deref(&op_file, m) {
+                    Some((_, resolved)) if resolved.get("oneOf").is_some() => resolved["oneOf"]
+                        .as_array()
+                        .map(|items| items.iter().collect())
+                        .unwrap_or_default(),
+                    _ => vec![m],
+                },
+                None => Vec::new(),
+            };
+            for (index, raw_message) in raw_messages.into_iter().enumerate() {
+                let resolved = documents.deref(&op_file, raw_message).map(|(_, v)| v);
+                let message_id = ref_name(raw_message)
+                    .or_else(|| resolved.and_then(|m| text(m, "messageId")))
+                    .or_else(|| resolved.and_then(|m| text(m, "name")))
+                    .unwrap_or_else(|| {
+                        if index == 0 {
+                            format!("{id}Message")
+                        } else {
+                            format!("{id}Message{index}")
+                        }
+                    });
+                add_message(
+                    &mut messages,
+                    message(
+                        documents,
+                        &op_file,
+                        &message_id,
+                        raw_message,
+                        default_content_type,
+                    ),
+                );
+                operation.messages.push(message_id.clone());
+                if !channel_messages.contains(&message_id) {
+                    channel_messages.push(message_id);
+                }
+            }
+            operations.push(operation);
+        }
+        channels.push(Channel {
+            id: address.clone(),
+            address: Some(address.clone()),
+            title: None,
+            description: text(channel, "description"),
+            parameters: entries(channel.get("parameters"))
+                .map(|(name, p)| parameter(documents, &channel_file, name, p, "channel"))
+                .collect(),
+            messages: channel_messages,
+            servers: strings(channel.get("servers")),
+            bindings: channel.get("bindings").cloned(),
+        });
+    }
+    for (id, raw) in entries(root.pointer("/components/messages")) {
+        add_message(
+            &mut messages,
+            message(documents, file, id, raw, default_content_type),
+        );
+    }
+    Model {
+        kind: detected.kind,
+        spec_version: detected.version.clone(),
+        info: info_of(&root),
+        tags: tags_of(root.get("tags")),
+        servers: servers(documents, file, &root, false),
+        channels,
+        operations,
+        messages,
+        schemas: component_schemas(&root),
+        webhooks: Vec::new(),
+        security_schemes: security_schemes(documents, file, &root),
+    }
+}

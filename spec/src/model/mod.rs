@@ -1,0 +1,317 @@
+//! One version-independent view of a document: what the docs renderer, search index,
+//! example generator and channel console read. One adapter per specification version
+//! fills it, the way AsyncAPI's parser-js puts v2 and v3 behind one interface.
+
+mod asyncapi;
+mod inline;
+mod openapi;
+
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+
+use crate::detect::{Detected, Kind};
+use crate::refs::Documents;
+
+pub use inline::inline_schema;
+
+/// The model of a document.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Model {
+    pub kind: Kind,
+    pub spec_version: String,
+    pub info: Info,
+    pub tags: Vec<Tag>,
+    pub servers: Vec<Server>,
+    /// AsyncAPI channels (empty for OpenAPI).
+    pub channels: Vec<Channel>,
+    /// AsyncAPI operations (send/receive) or OpenAPI operations (HTTP methods on paths).
+    pub operations: Vec<Operation>,
+    /// AsyncAPI messages, each once, by id.
+    pub messages: Vec<Message>,
+    /// Reusable schemas (`components.schemas`), as written.
+    pub schemas: Vec<NamedSchema>,
+    /// OpenAPI webhooks.
+    pub webhooks: Vec<Operation>,
+    pub security_schemes: Vec<SecurityScheme>,
+}
+
+/// `info` of the document.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct Info {
+    pub title: String,
+    pub version: String,
+    pub description: Option<String>,
+    pub terms_of_service: Option<String>,
+    pub contact: Option<Contact>,
+    pub license: Option<String>,
+}
+
+/// Who to ask about the API.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct Contact {
+    pub name: Option<String>,
+    pub email: Option<String>,
+    pub url: Option<String>,
+}
+
+/// A tag with its description.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Tag {
+    pub name: String,
+    pub description: Option<String>,
+}
+
+/// A server (broker or HTTP base URL).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Server {
+    pub id: String,
+    /// `host` + `pathname` (AsyncAPI 3) or `url` (AsyncAPI 2, OpenAPI).
+    pub url: String,
+    pub protocol: Option<String>,
+    pub protocol_version: Option<String>,
+    pub description: Option<String>,
+    /// Names of the security schemes that apply.
+    pub security: Vec<String>,
+    pub bindings: Option<Value>,
+    pub variables: Vec<Parameter>,
+}
+
+/// A named parameter (channel address, path, query, header, cookie, server variable).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Parameter {
+    pub name: String,
+    /// `path`, `query`, `header`, `cookie` for OpenAPI; `channel` or `server` otherwise.
+    pub location: String,
+    pub description: Option<String>,
+    pub required: bool,
+    pub schema: Option<Value>,
+    pub enum_values: Vec<String>,
+    pub default: Option<String>,
+}
+
+/// An AsyncAPI channel.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Channel {
+    pub id: String,
+    /// The address (topic); may contain `{parameters}`; `None` when dynamic.
+    pub address: Option<String>,
+    pub title: Option<String>,
+    pub description: Option<String>,
+    pub parameters: Vec<Parameter>,
+    /// Ids of the messages that may flow on this channel.
+    pub messages: Vec<String>,
+    /// Ids of the servers the channel is available on (all when empty).
+    pub servers: Vec<String>,
+    pub bindings: Option<Value>,
+}
+
+/// What an operation does.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Action {
+    /// The application sends messages to the channel.
+    Send,
+    /// The application receives messages from the channel.
+    Receive,
+    /// An HTTP method (lowercase).
+    Http(String),
+}
+
+/// An operation: AsyncAPI send/receive on a channel, or an HTTP method on a path.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Operation {
+    pub id: String,
+    pub action: Action,
+    /// AsyncAPI: the channel id.
+    pub channel: Option<String>,
+    /// OpenAPI: the path template (or webhook name).
+    pub path: Option<String>,
+    pub summary: Option<String>,
+    pub description: Option<String>,
+    pub tags: Vec<String>,
+    pub deprecated: bool,
+    /// AsyncAPI: message ids.
+    pub messages: Vec<String>,
+    pub reply: Option<Reply>,
+    pub parameters: Vec<Parameter>,
+    pub request_body: Option<Body>,
+    pub responses: Vec<Response>,
+    pub security: Vec<String>,
+}
+
+/// The reply of an AsyncAPI 3 request/reply operation.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Reply {
+    pub channel: Option<String>,
+    pub address: Option<String>,
+    pub messages: Vec<String>,
+}
+
+/// An OpenAPI request body.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Body {
+    pub description: Option<String>,
+    pub required: bool,
+    pub content: Vec<MediaType>,
+}
+
+/// One media type of a body.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct MediaType {
+    pub media_type: String,
+    pub schema: Option<Value>,
+    pub example: Option<Value>,
+}
+
+/// An OpenAPI response.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Response {
+    pub status: String,
+    pub description: Option<String>,
+    pub content: Vec<MediaType>,
+    pub headers: Vec<Parameter>,
+}
+
+/// An AsyncAPI message.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Message {
+    /// The key it is known by (components or channel messages).
+    pub id: String,
+    pub name: Option<String>,
+    pub title: Option<String>,
+    pub summary: Option<String>,
+    pub description: Option<String>,
+    pub content_type: Option<String>,
+    /// The schema format of payload and headers; `None` means the AsyncAPI/JSON Schema default.
+    pub schema_format: Option<String>,
+    /// Headers schema, references inlined (recursion and size bounded).
+    pub headers: Option<Value>,
+    /// Payload schema, references inlined (recursion and size bounded).
+    pub payload: Option<Value>,
+    pub examples: Vec<MessageExample>,
+    pub correlation_id: Option<String>,
+    pub bindings: Option<Value>,
+}
+
+/// A documented example of a message.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct MessageExample {
+    pub name: Option<String>,
+    pub summary: Option<String>,
+    pub headers: Option<Value>,
+    pub payload: Option<Value>,
+}
+
+/// A reusable schema.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct NamedSchema {
+    pub name: String,
+    /// The local reference that points at it (`#/components/schemas/Name`).
+    pub reference: String,
+    pub schema: Value,
+}
+
+/// A security scheme.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SecurityScheme {
+    pub name: String,
+    pub scheme_type: String,
+    pub description: Option<String>,
+    pub details: Value,
+}
+
+impl Model {
+    /// A message by id.
+    pub fn message(&self, id: &str) -> Option<&Message> {
+        self.messages.iter().find(|m| m.id == id)
+    }
+
+    /// A channel by id.
+    pub fn channel(&self, id: &str) -> Option<&Channel> {
+        self.channels.iter().find(|c| c.id == id)
+    }
+
+    /// A reusable schema by its local reference.
+    pub fn schema(&self, reference: &str) -> Option<&Value> {
+        self.schemas
+            .iter()
+            .find(|s| s.reference == reference)
+            .map(|s| &s.schema)
+    }
+}
+
+/// Builds the model with the adapter for the document's version. Never fails: missing
+/// or malformed parts are left out (the diagnostics say why).
+pub fn build(detected: &Detected, documents: &Documents) -> Model {
+    match (detected.kind, detected.major) {
+        (Kind::AsyncApi, 3) => asyncapi::build_v3(detected, documents),
+        (Kind::AsyncApi, _) => asyncapi::build_v2(detected, documents),
+        (Kind::OpenApi, _) => openapi::build(detected, documents),
+    }
+}
+
+// Small readers shared by the adapters.
+
+pub(crate) fn text(value: &Value, key: &str) -> Option<String> {
+    value.get(key).and_then(Value::as_str).map(str::to_owned)
+}
+
+pub(crate) fn strings(value: Option<&Value>) -> Vec<String> {
+    value
+        .and_then(Value::as_array)
+        .map(|items| {
+            items
+                .iter()
+                .filter_map(|v| v.as_str().map(str::to_owned))
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+pub(crate) fn info_of(root: &Value) -> Info {
+    let info = root.get("info").cloned().unwrap_or(Value::Null);
+    Info {
+        title: text(&info, "title").unwrap_or_default(),
+        version: text(&info, "version").unwrap_or_default(),
+        description: text(&info, "description"),
+        terms_of_service: text(&info, "termsOfService"),
+        contact: info.get("contact").map(|c| Contact {
+            name: text(c, "name"),
+            email: text(c, "email"),
+            url: text(c, "url"),
+        }),
+        license: info.get("license").and_then(|l| text(l, "name")),
+    }
+}
+
+pub(crate) fn tags_of(value: Option<&Value>) -> Vec<Tag> {
+    value
+        .and_then(Value::as_array)
+        .map(|tags| {
+            tags.iter()
+                .filter_map(|t| {
+                    Some(Tag {
+                        name: text(t, "name")?,
+                        description: text(t, "description"),
+                    })
+                })
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+/// Names of the schemes in a list of security requirements (`[{name: [...]}, …]`), or of
+/// AsyncAPI 3 security references (`[{$ref: '#/components/securitySchemes/name'}]`).
+pub(crate) fn security_names(value: Option<&Value>) -> Vec<String> {
+    let mut names = Vec::new();
+    for item in value.and_then(Value::as_array).into_iter().flatten() {
+        if let Some(reference) = item.get("$ref").and_then(Value::as_str) {
+            if let Some(name) = reference.rsplit('/').next() {
+                names.push(name.to_owned());
+            }
+        } else if let Some(map) = item.as_object() {
+            names.extend(map.keys().cloned());
+        }
+    }
+    names
+}

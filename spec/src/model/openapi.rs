@@ -1,0 +1,268 @@
+//! OpenAPI 3.x adapter: servers, paths and their operations, webhooks, components. Schemas
+//! stay as written (references intact): large APIs reuse schemas heavily, and consumers
+//! resolve `#/components/schemas/…` through `Model::schema`.
+
+use serde_json::{Map, Value};
+
+use super::{
+    Action, Body, MediaType, Model, NamedSchema, Operation, Parameter, Response, SecurityScheme,
+    Server, info_of, security_names, tags_of, text,
+};
+use crate::detect::Detected;
+use crate::refs::Documents;
+
+/// The HTTP methods a path item may hold, in display order.
+pub const METHODS: [&str; 8] = [
+    "get", "put", "post", "delete", "options", "head", "patch", "trace",
+];
+
+fn entries(value: Option<&Value>) -> impl Iterator<Item = (&String, &Value)> {
+    value
+        .and_then(Value::as_object)
+        .into_iter()
+        .flat_map(Map::iter)
+}
+
+fn parameters(documents: &Documents, file: &str, list: Option<&Value>) -> Vec<Parameter> {
+    list.and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+        .filter_map(|raw| {
+            let (_, p) = documents.deref(file, raw)?;
+            let location = text(p, "in").unwrap_or_default();
+            let schema = p.get("schema").cloned();
+            Some(Parameter {
+                name: text(p, "name")?,
+                required: p
+                    .get("required")
+                    .and_then(Value::as_bool)
+                    .unwrap_or(location == "path"),
+                location,
+                description: text(p, "description"),
+                enum_values: schema
+                    .as_ref()
+                    .and_then(|s| s.get("enum"))
+                    .and_then(Value::as_array)
+                    .map(|items| {
+                        items
+                            .iter()
+                            .map(|v| v.as_str().map_or_else(|| v.to_string(), str::to_owned))
+                            .collect()
+                    })
+                    .unwrap_or_default(),
+                default: schema
+                    .as_ref()
+                    .and_then(|s| s.get("default"))
+                    .map(|v| v.to_string()),
+                schema,
+            })
+        })
+        .collect()
+}
+
+fn content(documents: &Documents, file: &str, value: Option<&Value>) -> Vec<MediaType> {
+    entries(value)
+        .map(|(media_type, raw)| {
+            let media = documents.deref(file, raw).map(|(_, v)| v).unwrap_or(raw);
+            MediaType {
+                media_type: media_type.clone(),
+                schema: media.get("schema").cloned(),
+                example: media.get("example").cloned().or_else(|| {
+                    entries(media.get("examples"))
+                        .next()
+                        .and_then(|(_, e)| documents.deref(file, e))
+                        .and_then(|(_, e)| e.get("value").cloned())
+                }),
+            }
+        })
+        .collect()
+}
+
+fn operation(
+    documents: &Documents,
+    file: &str,
+    path: &str,
+    method: &str,
+    op: &Value,
+    shared: &[Parameter],
+    root_security: &[String],
+) -> Operation {
+    let mut parameters = parameters(documents, file, op.get("parameters"));
+    for p in shared {
+        if !parameters
+            .iter()
+            .any(|q| q.name == p.name && q.location == p.location)
+        {
+            parameters.push(p.clone());
+        }
+    }
+    Operation {
+        id: text(op, "operationId").unwrap_or_else(|| format!("{} {path}", method.to_uppercase())),
+        action: Action::Http(method.to_owned()),
+        channel: None,
+        path: Some(path.to_owned()),
+        summary: text(op, "summary"),
+        description: text(op, "description"),
+        tags: op
+            .get("tags")
+            .and_then(Value::as_array)
+            .map(|t| {
+                t.iter()
+                    .filter_map(|v| v.as_str().map(str::to_owned))
+                    .collect()
+            })
+            .unwrap_or_default(),
+        deprecated: op
+            .get("deprecated")
+            .and_then(Value::as_bool)
+            .unwrap_or(false),
+        messages: Vec::new(),
+        reply: None,
+        parameters,
+        request_body: op
+            .get("requestBody")
+            .and_then(|b| documents.deref(file, b))
+            .map(|(_, body)| Body {
+                description: text(body, "description"),
+                required: body
+                    .get("required")
+                    .and_then(Value::as_bool)
+                    .unwrap_or(false),
+                content: content(documents, file, body.get("content")),
+            }),
+        responses: entries(op.get("responses"))
+            .filter_map(|(status, raw)| {
+                let (_, response) = documents.deref(file, raw)?;
+                Some(Response {
+                    status: status.clone(),
+                    description: text(response, "description"),
+                    content: content(documents, file, response.get("content")),
+                    headers: entries(response.get("headers"))
+                        .filter_map(|(name, h)| {
+                            let (_, header) = documents.deref(file, h)?;
+                            Some(Parameter {
+                                name: name.clone(),
+                                location: "header".into(),
+                                description: text(header, "description"),
+                                required: header
+                                    .get("required")
+                                    .and_then(Value::as_bool)
+                                    .unwrap_or(false),
+                                schema: header.get("schema").cloned(),
+                                enum_values: Vec::new(),
+                                default: None,
+                            })
+                        })
+                        .collect(),
+                })
+            })
+            .collect(),
+        security: match op.get("security") {
+            Some(security) => security_names(Some(security)),
+            None => root_security.to_vec(),
+        },
+    }
+}
+
+fn path_operations(
+    documents: &Documents,
+    file: &str,
+    items: Option<&Value>,
+    root_security: &[String],
+) -> Vec<Operation> {
+    let mut operations = Vec::new();
+    for (path, raw) in entries(items) {
+        let Some((item_file, item)) = documents.deref(file, raw) else {
+            continue;
+        };
+        let shared = parameters(documents, &item_file, item.get("parameters"));
+        for method in METHODS {
+            if let Some(op) = item.get(method) {
+                operations.push(operation(
+                    documents,
+                    &item_file,
+                    path,
+                    method,
+                    op,
+                    &shared,
+                    root_security,
+                ));
+            }
+        }
+    }
+    operations
+}
+
+/// OpenAPI 3.0, 3.1 and 3.2.
+pub fn build(detected: &Detected, documents: &Documents) -> Model {
+    let file = documents.main.as_str();
+    let root = documents.get(file, "").cloned().unwrap_or(Value::Null);
+    let root_security = security_names(root.get("security"));
+    Model {
+        kind: detected.kind,
+        spec_version: detected.version.clone(),
+        info: info_of(&root),
+        tags: tags_of(root.get("tags")),
+        servers: root
+            .get("servers")
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+            .map(|server| Server {
+                id: text(server, "url").unwrap_or_default(),
+                url: text(server, "url").unwrap_or_default(),
+                protocol: text(server, "url")
+                    .and_then(|u| u.split_once("://").map(|(p, _)| p.to_owned())),
+                protocol_version: None,
+                description: text(server, "description"),
+                security: Vec::new(),
+                bindings: None,
+                variables: entries(server.get("variables"))
+                    .map(|(name, v)| Parameter {
+                        name: name.clone(),
+                        location: "server".into(),
+                        description: text(v, "description"),
+                        required: true,
+                        schema: None,
+                        enum_values: v
+                            .get("enum")
+                            .and_then(Value::as_array)
+                            .map(|items| {
+                                items
+                                    .iter()
+                                    .filter_map(|e| e.as_str().map(str::to_owned))
+                                    .collect()
+                            })
+                            .unwrap_or_default(),
+                        default: text(v, "default"),
+                    })
+                    .collect(),
+            })
+            .collect(),
+        channels: Vec::new(),
+        operations: path_operations(documents, file, root.get("paths"), &root_security),
+        messages: Vec::new(),
+        schemas: entries(root.pointer("/components/schemas"))
+            .map(|(name, schema)| NamedSchema {
+                name: name.clone(),
+                reference: format!(
+                    "#/components/schemas/{}",
+                    crate::diagnostic::escape_token(name)
+                ),
+                schema: schema.clone(),
+            })
+            .collect(),
+        webhooks: path_operations(documents, file, root.get("webhooks"), &root_security),
+        security_schemes: entries(root.pointer("/components/securitySchemes"))
+            .filter_map(|(name, raw)| {
+                let (_, scheme) = documents.deref(file, raw)?;
+                Some(SecurityScheme {
+                    name: name.clone(),
+                    scheme_type: text(scheme, "type").unwrap_or_default(),
+                    description: text(scheme, "description"),
+                    details: scheme.clone(),
+                })
+            })
+            .collect(),
+    }
+}

@@ -1,0 +1,399 @@
+//! Text to tree: JSON through serde_json (fast path), YAML through yaml-rust2's event
+//! parser with an iterative builder that bounds depth and alias expansion. Positions are
+//! not kept here; `position` finds them on demand for the pointers that need them.
+
+use serde_json::{Map, Number, Value};
+use yaml_rust2::parser::{Event, Parser};
+use yaml_rust2::scanner::{Marker, TScalarStyle};
+
+use crate::input::Limits;
+
+/// Which syntax a file was written in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Format {
+    Json,
+    Yaml,
+}
+
+/// Why a file could not be read as a tree; the position is 1-based.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ParseError {
+    pub message: String,
+    pub line: u32,
+    pub column: u32,
+}
+
+/// Parses JSON or YAML (detected from the first non-blank character) within `limits`.
+pub fn parse_text(text: &str, limits: &Limits) -> Result<(Value, Format), ParseError> {
+    if text.len() > limits.max_file_bytes {
+        return Err(ParseError {
+            message: format!(
+                "The file is {} bytes; at most {} are accepted.",
+                text.len(),
+                limits.max_file_bytes
+            ),
+            line: 1,
+            column: 1,
+        });
+    }
+    check_flow_depth(text, limits.max_depth)?;
+    let looks_like_json = text.trim_start().starts_with(['{', '[']);
+    if looks_like_json {
+        match serde_json::from_str::<Value>(text) {
+            Ok(value) => return Ok((value, Format::Json)),
+            Err(json_error) => {
+                // Flow-style YAML also starts with a brace; only if that fails too is
+                // the JSON error the better explanation.
+                return match parse_yaml(text, limits) {
+                    Ok(value) => Ok((value, Format::Yaml)),
+                    Err(_) => Err(ParseError {
+                        message: format!(
+                            "Invalid JSON: {}",
+                            strip_position(&json_error.to_string())
+                        ),
+                        line: json_error.line() as u32,
+                        column: json_error.column() as u32,
+                    }),
+                };
+            }
+        }
+    }
+    parse_yaml(text, limits).map(|value| (value, Format::Yaml))
+}
+
+fn strip_position(message: &str) -> String {
+    match message.rfind(" at line ") {
+        Some(index) => message[..index].to_owned(),
+        None => message.to_owned(),
+    }
+}
+
+/// A cheap scan that refuses absurd nesting of brackets before any parser sees it
+/// (parsers spend time and memory on every open bracket).
+fn check_flow_depth(text: &str, max_depth: usize) -> Result<(), ParseError> {
+    let mut depth = 0usize;
+    let mut in_double = false;
+    let mut escaped = false;
+    let (mut line, mut column) = (1u32, 0u32);
+    for byte in text.bytes() {
+        column += 1;
+        if byte == b'\n' {
+            line += 1;
+            column = 0;
+        }
+        if in_double {
+            match (escaped, byte) {
+                (true, _) => escaped = false,
+                (false, b'\\') => escaped = true,
+                (false, b'"') => in_double = false,
+                _ => {}
+            }
+            continue;
+        }
+        match byte {
+            b'"' => in_double = true,
+            b'[' | b'{' => {
+                depth += 1;
+                if depth > max_depth {
+                    return Err(ParseError {
+                        message: format!("Nesting is deeper than {max_depth} levels."),
+                        line,
+                        column,
+                    });
+                }
+            }
+            b']' | b'}' => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+    }
+    Ok(())
+}
+
+enum Frame {
+    Sequence {
+        items: Vec<Value>,
+        anchor: usize,
+    },
+    Mapping {
+        map: Map<String, Value>,
+        key: Option<String>,
+        anchor: usize,
+        start: Marker,
+    },
+}
+
+fn error_at(mark: Marker, message: impl Into<String>) -> ParseError {
+    ParseError {
+        message: message.into(),
+        line: mark.line() as u32,
+        column: mark.col() as u32 + 1,
+    }
+}
+
+/// Builds a tree from YAML events without recursion, so depth costs heap, not stack.
+fn parse_yaml(text: &str, limits: &Limits) -> Result<Value, ParseError> {
+    let mut parser = Parser::new_from_str(text);
+    let mut stack: Vec<Frame> = Vec::new();
+    let mut anchors: std::collections::HashMap<usize, (Value, usize)> = Default::default();
+    let mut nodes = 0usize;
+    let mut root: Option<Value> = None;
+    loop {
+        let (event, mark) = parser.next_token().map_err(|error| ParseError {
+            message: format!("Invalid YAML: {}", error.info()),
+            line: error.marker().line() as u32,
+            column: error.marker().col() as u32 + 1,
+        })?;
+        let (value, anchor, weight) = match event {
+            Event::StreamEnd => break,
+            Event::DocumentStart => {
+                if root.is_some() {
+                    return Err(error_at(
+                        mark,
+                        "The file holds more than one YAML document; put one document per file.",
+                    ));
+                }
+                continue;
+            }
+            Event::StreamStart | Event::DocumentEnd | Event::Nothing => continue,
+            Event::SequenceStart(anchor, _) => {
+                if stack.len() >= limits.max_depth {
+                    return Err(error_at(
+                        mark,
+                        format!("Nesting is deeper than {} levels.", limits.max_depth),
+                    ));
+                }
+                stack.push(Frame::Sequence {
+                    items: Vec::new(),
+                    anchor,
+                });
+                continue;
+            }
+            Event::MappingStart(anchor, _) => {
+                if stack.len() >= limits.max_depth {
+                    return Err(error_at(
+                        mark,
+                        format!("Nesting is deeper than {} levels.", limits.max_depth),
+                    ));
+                }
+                stack.push(Frame::Mapping {
+                    map: Map::new(),
+                    key: None,
+                    anchor,
+                    start: mark,
+                });
+                continue;
+            }
+            Event::SequenceEnd => match stack.pop() {
+                Some(Frame::Sequence { items, anchor }) => (Value::Array(items), anchor, 1),
+                _ => return Err(error_at(mark, "Unbalanced sequence.")),
+            },
+            Event::MappingEnd => match stack.pop() {
+                Some(Frame::Mapping { map, anchor, .. }) => (Value::Object(map), anchor, 1),
+                _ => return Err(error_at(mark, "Unbalanced mapping.")),
+            },
+            Event::Scalar(text, style, anchor, tag) => {
+                let forced_string = tag.as_ref().is_some_and(|t| t.suffix == "str");
+                let value = if style != TScalarStyle::Plain || forced_string {
+                    Value::String(text)
+                } else {
+                    resolve_plain_scalar(text)
+                };
+                (value, anchor, 1)
+            }
+            Event::Alias(id) => match anchors.get(&id) {
+                Some((value, size)) => (value.clone(), 0, *size),
+                None => return Err(error_at(mark, "Alias to an unknown anchor.")),
+            },
+        };
+        nodes += weight;
+        if nodes > limits.max_nodes {
+            return Err(error_at(
+                mark,
+                format!(
+                    "The document expands to more than {} nodes (aliases included).",
+                    limits.max_nodes
+                ),
+            ));
+        }
+        if anchor > 0 {
+            anchors.insert(anchor, (value.clone(), weight.max(count_nodes(&value))));
+        }
+        match stack.last_mut() {
+            None => root = Some(value),
+            Some(Frame::Sequence { items, .. }) => items.push(value),
+            Some(Frame::Mapping {
+                map, key, start, ..
+            }) => match key.take() {
+                None => {
+                    let name = match value {
+                        Value::String(s) => s,
+                        Value::Number(n) => n.to_string(),
+                        Value::Bool(b) => b.to_string(),
+                        Value::Null => "null".to_owned(),
+                        _ => {
+                            return Err(error_at(
+                                mark,
+                                "Mapping keys must be plain values, not mappings or sequences.",
+                            ));
+                        }
+                    };
+                    if map.contains_key(&name) {
+                        let _ = start;
+                        return Err(error_at(
+                            mark,
+                            format!("Duplicate key {name:?} in a mapping."),
+                        ));
+                    }
+                    *key = Some(name);
+                }
+                Some(name) => {
+                    map.insert(name, value);
+                }
+            },
+        }
+    }
+    Ok(root.unwrap_or(Value::Null))
+}
+
+fn count_nodes(value: &Value) -> usize {
+    let mut count = 0;
+    let mut pending = vec![value];
+    while let Some(v) = pending.pop() {
+        count += 1;
+        match v {
+            Value::Array(items) => pending.extend(items),
+            Value::Object(map) => pending.extend(map.values()),
+            _ => {}
+        }
+    }
+    count
+}
+
+/// YAML 1.2 core schema resolution of an unquoted scalar.
+fn resolve_plain_scalar(text: String) -> Value {
+    match text.as_str() {
+        "" | "~" | "null" | "Null" | "NULL" => return Value::Null,
+        "true" | "True" | "TRUE" => return Value::Bool(true),
+        "false" | "False" | "FALSE" => return Value::Bool(false),
+        ".inf" | ".Inf" | ".INF" | "+.inf" | "+.Inf" | "+.INF" | "-.inf" | "-.Inf" | "-.INF"
+        | ".nan" | ".NaN" | ".NAN" => return Value::String(text),
+        _ => {}
+    }
+    let bytes = text.as_bytes();
+    let digits = bytes
+        .strip_prefix(b"-")
+        .or_else(|| bytes.strip_prefix(b"+"))
+        .unwrap_or(bytes);
+    if !digits.is_empty() && digits.iter().all(u8::is_ascii_digit) {
+        if let Ok(n) = text.parse::<i64>() {
+            return Value::Number(n.into());
+        }
+        if let Ok(n) = text.trim_start_matches('+').parse::<u64>() {
+            return Value::Number(n.into());
+        }
+    }
+    if let Some(hex) = text.strip_prefix("0x")
+        && let Ok(n) = i64::from_str_radix(hex, 16)
+    {
+        return Value::Number(n.into());
+    }
+    if let Some(octal) = text.strip_prefix("0o")
+        && let Ok(n) = i64::from_str_radix(octal, 8)
+    {
+        return Value::Number(n.into());
+    }
+    if is_yaml_float(digits)
+        && let Some(n) = text.parse::<f64>().ok().and_then(Number::from_f64)
+    {
+        return Value::Number(n);
+    }
+    Value::String(text)
+}
+
+/// `(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?` without the sign.
+fn is_yaml_float(bytes: &[u8]) -> bool {
+    let mut i = 0;
+    let int_digits = bytes.iter().take_while(|b| b.is_ascii_digit()).count();
+    i += int_digits;
+    let mut frac_digits = 0;
+    if bytes.get(i) == Some(&b'.') {
+        i += 1;
+        frac_digits = bytes[i..].iter().take_while(|b| b.is_ascii_digit()).count();
+        i += frac_digits;
+    }
+    if int_digits == 0 && frac_digits == 0 {
+        return false;
+    }
+    if matches!(bytes.get(i), Some(b'e' | b'E')) {
+        i += 1;
+        if matches!(bytes.get(i), Some(b'+' | b'-')) {
+            i += 1;
+        }
+        let exp = bytes[i..].iter().take_while(|b| b.is_ascii_digit()).count();
+        if exp == 0 {
+            return false;
+        }
+        i += exp;
+    }
+    i == bytes.len()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn yaml(text: &str) -> Value {
+        parse_text(text, &Limits::default()).unwrap().0
+    }
+
+    #[test]
+    fn resolves_scalars_like_yaml_1_2() {
+        assert_eq!(
+            yaml("a: 1\nb: 1.5\nc: true\nd: ~\ne: '1'\nf: 3.0.0\ng: yes\nh: 1e3\n"),
+            json!({"a": 1, "b": 1.5, "c": true, "d": null, "e": "1", "f": "3.0.0", "g": "yes", "h": 1000.0})
+        );
+    }
+
+    #[test]
+    fn keeps_key_order_and_expands_aliases() {
+        let value = yaml("z: &x {k: v}\na: *x\n");
+        assert_eq!(value, json!({"z": {"k": "v"}, "a": {"k": "v"}}));
+        assert_eq!(value.as_object().unwrap().keys().next().unwrap(), "z");
+    }
+
+    #[test]
+    fn reports_syntax_errors_with_a_position() {
+        let error = parse_text("a: b\n c: d\n  - e\n", &Limits::default()).unwrap_err();
+        assert!(error.message.starts_with("Invalid YAML"), "{error:?}");
+        assert!(error.line >= 2, "{error:?}");
+        let error = parse_text("{\"a\": [}", &Limits::default()).unwrap_err();
+        assert_eq!(error.line, 1);
+    }
+
+    #[test]
+    fn refuses_duplicate_keys() {
+        let error = parse_text("a: 1\na: 2\n", &Limits::default()).unwrap_err();
+        assert!(error.message.contains("Duplicate key \"a\""), "{error:?}");
+        assert_eq!(error.line, 2);
+    }
+
+    #[test]
+    fn bounds_nesting_and_alias_bombs_cheaply() {
+        let deep = "[".repeat(2_000_000);
+        let start = std::time::Instant::now();
+        let error = parse_text(&deep, &Limits::default()).unwrap_err();
+        assert!(error.message.contains("Nesting"), "{error:?}");
+        assert!(start.elapsed().as_millis() < 500);
+
+        let mut bomb = String::from("a: &a [x, x, x, x, x, x, x, x, x, x]\n");
+        for level in 1..12 {
+            let prev = (b'a' + level - 1) as char;
+            let name = (b'a' + level) as char;
+            bomb.push_str(&format!("{name}: &{name} [*{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}]\n"));
+        }
+        let error = parse_text(&bomb, &Limits::default()).unwrap_err();
+        assert!(error.message.contains("expands to more than"), "{error:?}");
+    }
+}

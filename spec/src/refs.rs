@@ -1,0 +1,534 @@
+//! `$ref` resolution inside a design project: local pointers, relative files within the
+//! project (never outside it), and nothing from the network. Loads every file reachable
+//! from the main document and reports each reference that cannot be followed.
+
+use std::collections::{BTreeMap, VecDeque};
+
+use serde_json::Value;
+
+use crate::diagnostic::{Diagnostic, child_pointer};
+use crate::input::Input;
+use crate::parse::{Format, parse_text};
+
+/// Looks up references to exchange assets (`exchange:group/asset/version#/pointer`), so
+/// a project can build on published APIs without the engine doing I/O.
+pub trait AssetResolver {
+    /// The document text of a published asset version, if available.
+    fn asset_text(&self, group: &str, asset: &str, version: &str) -> Option<String>;
+}
+
+/// One parsed file of the project.
+#[derive(Debug, Clone)]
+pub struct LoadedFile {
+    pub value: Value,
+    pub format: Format,
+}
+
+/// The files reachable from the main document, parsed.
+#[derive(Debug, Clone, Default)]
+pub struct Documents {
+    pub files: BTreeMap<String, LoadedFile>,
+    pub main: String,
+}
+
+/// Where a reference points.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Target {
+    /// A file of the project and a pointer in it.
+    Local { file: String, pointer: String },
+    /// Something the engine does not fetch (http(s), urn, other schemes).
+    External(String),
+}
+
+/// Most `$ref` hops followed in a chain before it is called a loop.
+const MAX_HOPS: usize = 64;
+
+impl Documents {
+    /// The value at `pointer` in `file`.
+    pub fn get(&self, file: &str, pointer: &str) -> Option<&Value> {
+        self.files.get(file)?.value.pointer(pointer)
+    }
+
+    /// Follows `$ref` chains from `value` (found in `file`) to a value that is not a
+    /// reference. Returns the file it ends in, or `None` for unresolvable or looping refs.
+    pub fn deref<'a>(&'a self, file: &str, mut value: &'a Value) -> Option<(String, &'a Value)> {
+        let mut file = file.to_owned();
+        for _ in 0..MAX_HOPS {
+            let Some(reference) = value.get("$ref").and_then(Value::as_str) else {
+                return Some((file, value));
+            };
+            match resolve_target(&file, reference).ok()? {
+                Target::Local {
+                    file: next,
+                    pointer,
+                } => {
+                    value = self.get(&next, &pointer)?;
+                    file = next;
+                }
+                Target::External(_) => return None,
+            }
+        }
+        None
+    }
+}
+
+/// Turns a reference string found in `from_file` into a target, or says why it is bad.
+pub fn resolve_target(from_file: &str, reference: &str) -> Result<Target, String> {
+    if reference.contains(['\n', '\r']) {
+        return Err(format!(
+            "The reference {reference:?} contains a line break."
+        ));
+    }
+    if let Some(fragment) = reference.strip_prefix('#') {
+        return Ok(Target::Local {
+            file: from_file.to_owned(),
+            pointer: decode_fragment(fragment)?,
+        });
+    }
+    if let Some(colon) = reference.find(':') {
+        let scheme = &reference[..colon];
+        if !scheme.is_empty()
+            && scheme
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || "+-.".contains(c))
+        {
+            return Ok(Target::External(reference.to_owned()));
+        }
+    }
+    let (path, fragment) = match reference.split_once('#') {
+        Some((path, fragment)) => (path, decode_fragment(fragment)?),
+        None => (reference, String::new()),
+    };
+    let path = percent_decode(path);
+    if path.starts_with('/') {
+        return Err(format!(
+            "The reference {reference:?} is an absolute path; local pointers start with '#' and files are relative to the document."
+        ));
+    }
+    let base = match from_file.rfind('/') {
+        Some(index) => &from_file[..index],
+        None => "",
+    };
+    let mut parts: Vec<&str> = base.split('/').filter(|p| !p.is_empty()).collect();
+    for part in path.split('/') {
+        match part {
+            "" | "." => {}
+            ".." => {
+                if parts.pop().is_none() {
+                    return Err(format!(
+                        "The reference {reference:?} leaves the project folder; only files inside it are read."
+                    ));
+                }
+            }
+            other => parts.push(other),
+        }
+    }
+    Ok(Target::Local {
+        file: parts.join("/"),
+        pointer: fragment,
+    })
+}
+
+fn decode_fragment(fragment: &str) -> Result<String, String> {
+    let decoded = percent_decode(fragment);
+    if decoded.is_empty() || decoded.starts_with('/') {
+        Ok(decoded)
+    } else {
+        Err(format!(
+            "The fragment #{fragment} is not a JSON pointer (it must start with '/')."
+        ))
+    }
+}
+
+fn percent_decode(text: &str) -> String {
+    let bytes = text.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'%'
+            && i + 2 < bytes.len()
+            && let Ok(byte) = u8::from_str_radix(&text[i + 1..i + 3], 16)
+        {
+            out.push(byte);
+            i += 3;
+            continue;
+        }
+        out.push(bytes[i]);
+        i += 1;
+    }
+    String::from_utf8(out).unwrap_or_else(|_| text.to_owned())
+}
+
+/// Keys whose values are data, not document structure: references inside are not ours.
+fn is_literal_key(key: &str) -> bool {
+    matches!(key, "example" | "default" | "enum" | "const") || key.starts_with("x-")
+}
+
+/// Keys whose children are names chosen by the author (so `$ref` there is a name).
+fn is_name_map_key(key: &str) -> bool {
+    matches!(
+        key,
+        "properties" | "patternProperties" | "definitions" | "$defs" | "dependentSchemas"
+    )
+}
+
+/// AsyncAPI schema formats that are JSON Schema (or a superset) and so hold references
+/// we resolve; any other format's schema is opaque (Avro, RAML, Protobuf, …).
+fn is_json_schema_format(format: &str) -> bool {
+    let format = format.to_ascii_lowercase();
+    format.starts_with("application/vnd.aai.asyncapi")
+        || format.starts_with("application/schema+json")
+        || format.starts_with("application/schema+yaml")
+        || format.starts_with("application/vnd.oai.openapi")
+}
+
+/// Whether an unresolvable http(s) reference is an error (AsyncAPI tools must resolve
+/// every reference) or a warning (OpenAPI leaves retrieval to the tool).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ExternalPolicy {
+    Error,
+    Warning,
+}
+
+/// Loads the project from its main file, checking every reference on the way.
+pub fn load(
+    input: &Input,
+    main_value: Value,
+    main_format: Format,
+    policy: ExternalPolicy,
+) -> (Documents, Vec<Diagnostic>) {
+    let mut documents = Documents {
+        files: BTreeMap::new(),
+        main: input.main.clone(),
+    };
+    let mut diagnostics = Vec::new();
+    documents.files.insert(
+        input.main.clone(),
+        LoadedFile {
+            value: main_value,
+            format: main_format,
+        },
+    );
+    let mut queue = VecDeque::from([input.main.clone()]);
+    while let Some(file) = queue.pop_front() {
+        let mut references = Vec::new();
+        if let Some(loaded) = documents.files.get(&file) {
+            collect_refs(&loaded.value, String::new(), &mut references);
+        }
+        for (pointer, reference, opaque) in references {
+            let reference = match reference {
+                RefValue::NotString(kind) => {
+                    diagnostics.push(Diagnostic::error(
+                        &file,
+                        pointer,
+                        format!("$ref must be a string, not {kind}."),
+                    ));
+                    continue;
+                }
+                RefValue::Text(text) => text,
+            };
+            let target = match resolve_target(&file, &reference) {
+                Ok(target) => target,
+                Err(message) => {
+                    diagnostics.push(Diagnostic::error(&file, pointer, message));
+                    continue;
+                }
+            };
+            match target {
+                // Inside a schema of another format (Avro, …) references belong to that
+                // format: URLs are left alone, but files of the project must exist.
+                Target::External(_) if opaque => {}
+                Target::Local {
+                    file: target_file, ..
+                } if opaque && target_file != file => {
+                    if !input.files.contains_key(&target_file) {
+                        diagnostics.push(Diagnostic::error(
+                            &file,
+                            pointer,
+                            format!("Unresolved reference {reference:?}: the file {target_file:?} is not in the project."),
+                        ));
+                    }
+                }
+                Target::External(url) => {
+                    let message = format!(
+                        "External reference not fetched: {url}. Portico never downloads documents; put the referenced content in the project."
+                    );
+                    diagnostics.push(match policy {
+                        ExternalPolicy::Error => Diagnostic::error(&file, pointer, message),
+                        ExternalPolicy::Warning => Diagnostic::warning(&file, pointer, message),
+                    });
+                }
+                Target::Local {
+                    file: target_file,
+                    pointer: target_pointer,
+                } => {
+                    if !documents.files.contains_key(&target_file) {
+                        let Some(text) = input.files.get(&target_file) else {
+                            diagnostics.push(Diagnostic::error(
+                                &file,
+                                pointer,
+                                format!("Unresolved reference {reference:?}: the file {target_file:?} is not in the project."),
+                            ));
+                            continue;
+                        };
+                        match parse_text(text, &input.limits) {
+                            Ok((value, format)) => {
+                                documents
+                                    .files
+                                    .insert(target_file.clone(), LoadedFile { value, format });
+                                queue.push_back(target_file.clone());
+                            }
+                            Err(error) => {
+                                diagnostics.push(
+                                    Diagnostic::error(&target_file, "", error.message.clone())
+                                        .at(error.line, error.column),
+                                );
+                                diagnostics.push(Diagnostic::error(
+                                    &file,
+                                    pointer,
+                                    format!("Unresolved reference {reference:?}: {target_file:?} cannot be read ({}).", error.message),
+                                ));
+                                continue;
+                            }
+                        }
+                    }
+                    if documents.get(&target_file, &target_pointer).is_none() {
+                        diagnostics.push(Diagnostic::error(
+                            &file,
+                            pointer,
+                            format!("Unresolved reference {reference:?}: nothing at {target_pointer:?} in {target_file:?}."),
+                        ));
+                    }
+                }
+            }
+        }
+    }
+    (documents, diagnostics)
+}
+
+enum RefValue {
+    Text(String),
+    NotString(&'static str),
+}
+
+fn type_name(value: &Value) -> &'static str {
+    match value {
+        Value::Null => "null",
+        Value::Bool(_) => "a boolean",
+        Value::Number(_) => "a number",
+        Value::String(_) => "a string",
+        Value::Array(_) => "a list",
+        Value::Object(_) => "a mapping",
+    }
+}
+
+/// Every reference in a tree with its pointer, skipping literal data and opaque schemas.
+fn collect_refs(root: &Value, root_pointer: String, out: &mut Vec<(String, RefValue, bool)>) {
+    // (value, pointer, children are names, inside an opaque schema)
+    let mut pending: Vec<(&Value, String, bool, bool)> = vec![(root, root_pointer, false, false)];
+    while let Some((value, pointer, names_level, opaque)) = pending.pop() {
+        match value {
+            Value::Object(map) => {
+                if !names_level && let Some(reference) = map.get("$ref") {
+                    out.push((
+                        child_pointer(&pointer, "$ref"),
+                        match reference {
+                            Value::String(text) => RefValue::Text(text.clone()),
+                            other => RefValue::NotString(type_name(other)),
+                        },
+                        opaque,
+                    ));
+                }
+                let opaque_schema = map
+                    .get("schemaFormat")
+                    .and_then(Value::as_str)
+                    .is_some_and(|format| !is_json_schema_format(format));
+                for (key, child) in map {
+                    if !names_level && (key == "$ref" || is_literal_key(key)) {
+                        continue;
+                    }
+                    let child_opaque =
+                        opaque || (opaque_schema && (key == "schema" || key == "payload"));
+                    if !names_level && key == "examples" {
+                        match child {
+                            // JSON Schema and AsyncAPI message examples: literal data.
+                            Value::Array(_) => continue,
+                            // OpenAPI: Example Objects (or references) whose `value` is data.
+                            Value::Object(examples) => {
+                                for (name, example) in examples {
+                                    let example_pointer =
+                                        child_pointer(&child_pointer(&pointer, key), name);
+                                    if let Some(reference) = example.get("$ref") {
+                                        out.push((
+                                            child_pointer(&example_pointer, "$ref"),
+                                            match reference {
+                                                Value::String(text) => RefValue::Text(text.clone()),
+                                                other => RefValue::NotString(type_name(other)),
+                                            },
+                                            opaque,
+                                        ));
+                                    }
+                                }
+                                continue;
+                            }
+                            _ => continue,
+                        }
+                    }
+                    let child_is_names = !names_level && is_name_map_key(key);
+                    pending.push((
+                        child,
+                        child_pointer(&pointer, key),
+                        child_is_names,
+                        child_opaque,
+                    ));
+                }
+            }
+            Value::Array(items) => {
+                for (index, item) in items.iter().enumerate() {
+                    pending.push((
+                        item,
+                        child_pointer(&pointer, &index.to_string()),
+                        false,
+                        opaque,
+                    ));
+                }
+            }
+            _ => {}
+        }
+    }
+}
+
+/// Most nodes a bundled document may have before bundling stops inlining.
+const BUNDLE_BUDGET: usize = 5_000_000;
+
+/// The main document with every reference to another project file replaced by its
+/// target, so the official schema sees the whole document; `None` when nothing refers
+/// to another file. References within a file stay as they are.
+pub fn bundle(documents: &Documents) -> Option<Value> {
+    let main = documents.files.get(&documents.main)?;
+    if documents.files.len() < 2 {
+        return None;
+    }
+    let mut budget = BUNDLE_BUDGET;
+    let mut trail = Vec::new();
+    Some(bundle_value(
+        documents,
+        &documents.main,
+        &main.value,
+        &mut trail,
+        &mut budget,
+        0,
+    ))
+}
+
+fn bundle_value(
+    documents: &Documents,
+    file: &str,
+    value: &Value,
+    trail: &mut Vec<String>,
+    budget: &mut usize,
+    depth: usize,
+) -> Value {
+    if *budget == 0 || depth > 256 {
+        return value.clone();
+    }
+    *budget -= 1;
+    match value {
+        Value::Object(map) => {
+            if let Some(reference) = map.get("$ref").and_then(Value::as_str) {
+                if let Ok(Target::Local {
+                    file: target_file,
+                    pointer,
+                }) = resolve_target(file, reference)
+                {
+                    let key = format!("{target_file}#{pointer}");
+                    if target_file != file
+                        && !trail.contains(&key)
+                        && let Some(target) = documents.get(&target_file, &pointer)
+                    {
+                        trail.push(key);
+                        let inlined =
+                            bundle_value(documents, &target_file, target, trail, budget, depth + 1);
+                        trail.pop();
+                        return inlined;
+                    }
+                }
+                return value.clone();
+            }
+            Value::Object(
+                map.iter()
+                    .map(|(key, child)| {
+                        let bundled = if is_literal_key(key) {
+                            child.clone()
+                        } else {
+                            bundle_value(documents, file, child, trail, budget, depth + 1)
+                        };
+                        (key.clone(), bundled)
+                    })
+                    .collect(),
+            )
+        }
+        Value::Array(items) => Value::Array(
+            items
+                .iter()
+                .map(|item| bundle_value(documents, file, item, trail, budget, depth + 1))
+                .collect(),
+        ),
+        other => other.clone(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn relative_files_resolve_inside_the_project_only() {
+        assert_eq!(
+            resolve_target("api/main.yaml", "../schemas/a.yaml#/A").unwrap(),
+            Target::Local {
+                file: "schemas/a.yaml".into(),
+                pointer: "/A".into()
+            }
+        );
+        assert!(
+            resolve_target("main.yaml", "../secret.yaml")
+                .unwrap_err()
+                .contains("leaves the project")
+        );
+        assert!(
+            resolve_target("main.yaml", "/etc/passwd")
+                .unwrap_err()
+                .contains("absolute path")
+        );
+        assert_eq!(
+            resolve_target("m.yaml", "https://x.test/a.json").unwrap(),
+            Target::External("https://x.test/a.json".into())
+        );
+        assert_eq!(
+            resolve_target("m.yaml", "file:///etc/passwd").unwrap(),
+            Target::External("file:///etc/passwd".into())
+        );
+        assert_eq!(
+            resolve_target("m.yaml", "#/paths/~1pets%7Bid%7D").unwrap(),
+            Target::Local {
+                file: "m.yaml".into(),
+                pointer: "/paths/~1pets{id}".into()
+            }
+        );
+    }
+
+    #[test]
+    fn recursive_references_do_not_loop() {
+        let mut documents = Documents::default();
+        documents.files.insert(
+            "m.yaml".into(),
+            LoadedFile {
+                value: serde_json::json!({"a": {"$ref": "#/b"}, "b": {"$ref": "#/a"}}),
+                format: Format::Yaml,
+            },
+        );
+        let a = documents.get("m.yaml", "/a").unwrap();
+        assert!(documents.deref("m.yaml", a).is_none());
+    }
+}
