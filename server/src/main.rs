@@ -1,6 +1,7 @@
 //! `portico`: the server and its command-line tools.
 
 mod api;
+mod broker;
 mod cli;
 mod config;
 mod csrf;

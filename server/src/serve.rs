@@ -14,6 +14,7 @@ use app::auth::throttle::LoginThrottle;
 use app::context::ServerContext;
 use app::repo::Db;
 
+use crate::broker::{BrokerConfig, BrokerHandle};
 use crate::config::ServeConfig;
 use crate::http::{HttpSettings, router};
 use crate::state::AppState;
@@ -40,6 +41,7 @@ pub async fn serve(config: ServeConfig) -> anyhow::Result<()> {
             .continuously_delete_expired(tokio::time::Duration::from_secs(3600)),
     );
 
+    let broker = start_broker(&config.mqtt_addr)?;
     let leptos_options = LeptosOptions::builder()
         .output_name("portico")
         .site_root(config.site_root.display().to_string())
@@ -52,7 +54,7 @@ pub async fn serve(config: ServeConfig) -> anyhow::Result<()> {
             db,
             login_throttle: Arc::new(LoginThrottle::standard()),
         },
-        broker_enabled: !config.mqtt_addr.eq_ignore_ascii_case("off"),
+        broker,
     };
     let settings = HttpSettings {
         secure_cookies: config.secure_cookies,
@@ -77,6 +79,20 @@ pub async fn serve(config: ServeConfig) -> anyhow::Result<()> {
     .context("server failed")?;
     tracing::info!("Portico stopped");
     Ok(())
+}
+
+/// Starts the bundled MQTT broker on `PORTICO_MQTT_ADDR`, unless it is `off`.
+fn start_broker(mqtt_addr: &str) -> anyhow::Result<Option<BrokerHandle>> {
+    if mqtt_addr.eq_ignore_ascii_case("off") {
+        return Ok(None);
+    }
+    let addr: SocketAddr = mqtt_addr
+        .parse()
+        .with_context(|| format!("PORTICO_MQTT_ADDR {mqtt_addr:?} is not host:port or off"))?;
+    let broker = crate::broker::start(BrokerConfig::new(addr))?;
+    tracing::info!(%addr, "MQTT broker is up");
+    println!("Portico MQTT broker on mqtt://{addr}");
+    Ok(Some(broker))
 }
 
 /// Resolves on Ctrl-C or SIGTERM.

@@ -5,6 +5,8 @@ use leptos::prelude::LeptosOptions;
 
 use app::context::ServerContext;
 
+use crate::broker::BrokerHandle;
+
 /// Everything handlers need; cheap to clone.
 #[derive(Clone)]
 pub struct AppState {
@@ -12,19 +14,16 @@ pub struct AppState {
     pub leptos_options: LeptosOptions,
     /// Database and shared services, also handed to server functions.
     pub server: ServerContext,
-    /// Whether the bundled MQTT broker was asked for (`PORTICO_MQTT_ADDR` not `off`).
-    pub broker_enabled: bool,
+    /// The bundled MQTT broker; `None` when `PORTICO_MQTT_ADDR` is `off`.
+    pub broker: Option<BrokerHandle>,
 }
 
 impl AppState {
     /// The broker's state as `/healthz` reports it.
     pub fn broker_status(&self) -> &'static str {
-        if self.broker_enabled {
-            // The bundled broker lands with the channel console; until then it is
-            // reported as not bundled rather than pretending to be up.
-            "not-bundled"
-        } else {
-            "off"
+        match &self.broker {
+            Some(broker) => broker.status(),
+            None => "off",
         }
     }
 }

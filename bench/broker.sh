@@ -1,0 +1,85 @@
+#!/usr/bin/env bash
+# Bundled broker (rumqttd inside `portico serve`) vs Debian mosquitto, same clients,
+# same machine, side by side in one run. Prints messages/s for each and the ratio,
+# then the RSS of the portico process after 1M messages over 50 subscribed topics.
+#
+#   bench/broker.sh            # 100k x 256 B at QoS 0 and QoS 1, then the RSS run
+#   MESSAGES=20000 RSS_MESSAGES=100000 bench/broker.sh   # quicker
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+MESSAGES=${MESSAGES:-100000}
+RSS_MESSAGES=${RSS_MESSAGES:-1000000}
+TOPICS=50
+export CARGO_TARGET_DIR=${CARGO_TARGET_DIR:-$PWD/target}
+
+if ! command -v mosquitto >/dev/null && ! [ -x /usr/sbin/mosquitto ]; then
+  sudo apt-get install -y mosquitto mosquitto-clients || apt-get install -y mosquitto mosquitto-clients
+fi
+MOSQUITTO=$(command -v mosquitto || echo /usr/sbin/mosquitto)
+
+cargo build --release -p server --bin portico >&2
+PORTICO="$CARGO_TARGET_DIR/release/portico"
+
+free_port() { python3 -c 'import socket;s=socket.socket();s.bind(("127.0.0.1",0));print(s.getsockname()[1])'; }
+
+work=$(mktemp -d)
+pids=()
+cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; rm -rf "$work"; }
+trap cleanup EXIT
+
+mosq_port=$(free_port)
+printf 'listener %s 127.0.0.1\nallow_anonymous true\nmax_queued_messages 0\n' "$mosq_port" >"$work/mosquitto.conf"
+"$MOSQUITTO" -c "$work/mosquitto.conf" >"$work/mosquitto.log" 2>&1 &
+pids+=($!)
+
+portico_port=$(free_port)
+"$PORTICO" serve --addr 127.0.0.1:0 --mqtt-addr "127.0.0.1:$portico_port" --data "$work/data" --demo false \
+  >"$work/portico.log" 2>&1 &
+portico_pid=$!
+pids+=($portico_pid)
+for _ in $(seq 100); do grep -q "Portico listening" "$work/portico.log" 2>/dev/null && break; sleep 0.1; done
+
+# 256-byte payloads (255 characters + the newline mosquitto_pub -l strips -> 255 B;
+# pad to 256 visible bytes).
+python3 -c "import sys; line='x'*256+'\n'; sys.stdout.write(line*$MESSAGES)" >"$work/lines"
+
+# Messages/s from the first publish to the last message received by one subscriber.
+run() { # port qos
+  local port=$1 qos=$2 start end
+  mosquitto_sub -h 127.0.0.1 -p "$port" -t bench/t -q "$qos" -C "$MESSAGES" -W 300 >/dev/null &
+  local sub=$!
+  sleep 0.5
+  start=$(date +%s.%N)
+  mosquitto_pub -h 127.0.0.1 -p "$port" -t bench/t -q "$qos" -l <"$work/lines"
+  wait "$sub" || { echo "subscriber on port $port did not get $MESSAGES messages" >&2; return 1; }
+  end=$(date +%s.%N)
+  python3 -c "print(int($MESSAGES/($end-$start)))"
+}
+
+echo "| QoS | mosquitto msg/s | portico msg/s | ratio |"
+echo "|-----|-----------------|---------------|-------|"
+for qos in 0 1; do
+  m=$(run "$mosq_port" "$qos")
+  p=$(run "$portico_port" "$qos")
+  echo "| $qos | $m | $p | $(python3 -c "print(round($p/$m,2))") |"
+done
+
+# RSS after RSS_MESSAGES messages over 50 topics, one draining subscriber per topic.
+per_topic=$((RSS_MESSAGES / TOPICS))
+python3 -c "import sys; line='y'*256+'\n'; sys.stdout.write(line*$per_topic)" >"$work/rss-lines"
+subs=()
+for t in $(seq $TOPICS); do
+  mosquitto_sub -h 127.0.0.1 -p "$portico_port" -t "rss/$t" -C "$per_topic" -W 600 >/dev/null &
+  subs+=($!)
+done
+sleep 1
+for t in $(seq $TOPICS); do
+  mosquitto_pub -h 127.0.0.1 -p "$portico_port" -t "rss/$t" -q 1 -l <"$work/rss-lines" &
+done
+lost=0
+for s in "${subs[@]}"; do wait "$s" || lost=$((lost + 1)); done
+wait
+rss_kb=$(awk '/VmRSS/ {print $2}' "/proc/$portico_pid/status")
+hwm_kb=$(awk '/VmHWM/ {print $2}' "/proc/$portico_pid/status")
+echo "portico RSS after $RSS_MESSAGES messages over $TOPICS topics: $((rss_kb / 1024)) MB (peak $((hwm_kb / 1024)) MB); subscribers short of messages: $lost"

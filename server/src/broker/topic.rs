@@ -1,0 +1,64 @@
+//! MQTT topic-filter matching (`+` one level, `#` the rest), so the recent-traffic store
+//! and in-process subscriptions can select topics the way a broker would.
+
+/// Whether `topic` matches the MQTT `filter` (MQTT 3.1.1 section 4.7).
+///
+/// Topics starting with `$` are not matched by a filter starting with a wildcard, as the
+/// specification requires, so `#` never shows `$SYS` traffic.
+pub fn filter_matches(filter: &str, topic: &str) -> bool {
+    if topic.starts_with('$') && (filter.starts_with('+') || filter.starts_with('#')) {
+        return false;
+    }
+    let mut topic_levels = topic.split('/');
+    for level in filter.split('/') {
+        match level {
+            "#" => return true,
+            "+" => {
+                if topic_levels.next().is_none() {
+                    return false;
+                }
+            }
+            exact => {
+                if topic_levels.next() != Some(exact) {
+                    return false;
+                }
+            }
+        }
+    }
+    topic_levels.next().is_none()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::filter_matches;
+
+    #[test]
+    fn exact_filters_match_only_the_same_topic() {
+        assert!(filter_matches("a/b", "a/b"));
+        assert!(!filter_matches("a/b", "a/b/c"));
+        assert!(!filter_matches("a/b/c", "a/b"));
+    }
+
+    #[test]
+    fn plus_matches_exactly_one_level_even_empty() {
+        assert!(filter_matches("a/+/c", "a/b/c"));
+        assert!(filter_matches("a/+/c", "a//c"));
+        assert!(!filter_matches("a/+", "a/b/c"));
+        assert!(filter_matches("+", "a"));
+    }
+
+    #[test]
+    fn hash_matches_the_parent_and_everything_below() {
+        assert!(filter_matches("#", "a/b/c"));
+        assert!(filter_matches("a/#", "a"));
+        assert!(filter_matches("a/#", "a/b/c"));
+        assert!(!filter_matches("a/#", "b/a"));
+    }
+
+    #[test]
+    fn wildcards_do_not_show_system_topics() {
+        assert!(!filter_matches("#", "$SYS/uptime"));
+        assert!(!filter_matches("+/uptime", "$SYS/uptime"));
+        assert!(filter_matches("$SYS/#", "$SYS/uptime"));
+    }
+}
