@@ -29,6 +29,9 @@ pub struct LoadedFile {
 pub struct Documents {
     pub files: BTreeMap<String, LoadedFile>,
     pub main: String,
+    /// Project files that references name but the input did not contain, so a caller
+    /// that reads files (the CLI) can add them and analyse again.
+    pub missing: Vec<String>,
 }
 
 /// Where a reference points.
@@ -200,6 +203,7 @@ pub fn load(
     let mut documents = Documents {
         files: BTreeMap::new(),
         main: input.main.clone(),
+        missing: Vec::new(),
     };
     let mut diagnostics = Vec::new();
     documents.files.insert(
@@ -242,6 +246,9 @@ pub fn load(
                     file: target_file, ..
                 } if opaque && target_file != file => {
                     if !input.files.contains_key(&target_file) {
+                        if !documents.missing.contains(&target_file) {
+                            documents.missing.push(target_file.clone());
+                        }
                         diagnostics.push(Diagnostic::error(
                             &file,
                             pointer,
@@ -264,6 +271,9 @@ pub fn load(
                 } => {
                     if !documents.files.contains_key(&target_file) {
                         let Some(text) = input.files.get(&target_file) else {
+                            if !documents.missing.contains(&target_file) {
+                                documents.missing.push(target_file.clone());
+                            }
                             diagnostics.push(Diagnostic::error(
                                 &file,
                                 pointer,

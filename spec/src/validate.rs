@@ -62,16 +62,22 @@ fn flatten(error: &ValidationError<'_>, out: &mut Vec<(String, String)>) {
                 None => out.push((here, error.to_string())),
             }
         }
+        // Point at each unknown field itself, so the editor marks the line of the typo.
+        ValidationErrorKind::AdditionalProperties { unexpected } => {
+            let here = error.instance_path().to_string();
+            for name in unexpected {
+                out.push((
+                    crate::diagnostic::child_pointer(&here, name),
+                    format!("unknown field {name:?} (not allowed here)"),
+                ));
+            }
+        }
         _ => out.push((error.instance_path().to_string(), message(error))),
     }
 }
 
 fn message(error: &ValidationError<'_>) -> String {
     match error.kind() {
-        ValidationErrorKind::AdditionalProperties { unexpected } => {
-            let names: Vec<String> = unexpected.iter().map(|n| format!("{n:?}")).collect();
-            format!("unknown field {} (not allowed here)", names.join(", "))
-        }
         ValidationErrorKind::Required { property } => {
             format!("the required field {property} is missing")
         }
@@ -140,7 +146,7 @@ mod tests {
         });
         let diagnostics = schema_diagnostics(&doc, SchemaId::AsyncApi3_0, "a.yaml");
         assert_eq!(diagnostics.len(), 1, "{diagnostics:#?}");
-        assert_eq!(diagnostics[0].pointer, "/channels/c/messages/m");
+        assert_eq!(diagnostics[0].pointer, "/channels/c/messages/m/contentTyp");
         assert!(
             diagnostics[0].message.contains("contentTyp"),
             "{}",
