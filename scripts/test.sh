@@ -9,6 +9,8 @@ export PATH="$HOME/.cargo/bin:$PWD/node_modules/.bin:$PATH"
 # it rebuilds the Leptos crates and the server links /pkg files under another name.
 export LEPTOS_OUTPUT_NAME=portico
 export CARGO_TERM_COLOR=never
+# One-shot builds gain nothing from incremental state, which costs gigabytes of disk.
+export CARGO_INCREMENTAL=0
 
 failures=()
 passed=0

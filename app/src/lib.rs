@@ -71,13 +71,17 @@ pub fn App() -> impl IntoView {
             <Header/>
             <main class="page">
                 <Routes fallback=|| view! { <NotFound/> }>
-                    <Route path=path!("/") view=HomePage/>
-                    <Route path=path!("/signup") view=SignUpPage/>
-                    <Route path=path!("/login") view=LoginPage/>
-                    // Async: the page waits for the user, so a visitor gets a real 302 to log in.
+                    // Every page renders Async: the server waits for its data and sends one
+                    // complete document. Out-of-order streaming rendered a suspense inline
+                    // or as a placeholder depending on timing, and the inline form broke
+                    // hydration now and then; pages here are small, so waiting costs little.
+                    // It also lets a page answer a real 302 (account -> log in).
+                    <Route path=path!("/") view=HomePage ssr=SsrMode::Async/>
+                    <Route path=path!("/signup") view=SignUpPage ssr=SsrMode::Async/>
+                    <Route path=path!("/login") view=LoginPage ssr=SsrMode::Async/>
                     <Route path=path!("/account") view=AccountPage ssr=SsrMode::Async/>
-                    <Route path=path!("/exchange") view=CatalogPage/>
-                    <Route path=path!("/exchange/:group/:asset/:version?") view=AssetPage/>
+                    <Route path=path!("/exchange") view=CatalogPage ssr=SsrMode::Async/>
+                    <Route path=path!("/exchange/:group/:asset/:version?") view=AssetPage ssr=SsrMode::Async/>
                 </Routes>
             </main>
             <Footer/>

@@ -32,9 +32,19 @@ test('the sign-up form says while typing that the passwords differ', async ({ pa
 });
 
 test('an unknown address shows a helpful not-found page', async ({ page, server }) => {
+  // Not the consoleErrors fixture: Chromium logs the page's own 404 status as a console
+  // error. Uncaught exceptions (a failed hydration panics) still fail the test.
+  const exceptions: string[] = [];
+  page.on('pageerror', (error) => exceptions.push(String(error)));
   const response = await page.goto(`${server.baseUrl}/no/such/page`);
   expect(response?.status()).toBe(404);
   await expect(page.getByRole('heading', { level: 1 })).toHaveText('Nothing here');
+  await hydrated(page);
+  const toggle = page.getByTestId('theme-toggle');
+  const pressed = await toggle.getAttribute('aria-pressed');
+  await toggle.click();
+  await expect(toggle).toHaveAttribute('aria-pressed', pressed === 'true' ? 'false' : 'true');
+  expect(exceptions).toEqual([]);
   await page.getByRole('link', { name: 'Go to the home page' }).click();
   await expect(page).toHaveURL(`${server.baseUrl}/`);
 });

@@ -41,10 +41,16 @@ enum Command {
     },
     /// Publish a document to a Portico server's exchange.
     Publish(cli::publish::PublishArgs),
+    /// Check AsyncAPI and OpenAPI documents (exit 0 valid, 1 invalid, 2 usage/I/O).
+    Lint(cli::lint::LintArgs),
 }
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    if let Some(Command::Lint(args)) = &cli.command {
+        // Pure and synchronous: no runtime, no logging setup, fast start.
+        return cli::lint::run(args);
+    }
     init_logging();
     let runtime = match tokio::runtime::Runtime::new() {
         Ok(runtime) => runtime,
@@ -63,6 +69,7 @@ fn main() -> ExitCode {
             Some(Command::Serve(config)) => serve::serve(config).await.map(|()| success),
             Some(Command::User { command }) => cli::user::run(command).await.map(|()| success),
             Some(Command::Token { command }) => cli::token::run(command).await.map(|()| success),
+            Some(Command::Lint(_)) => unreachable!("lint returns before the runtime starts"),
             Some(Command::Publish(args)) => cli::publish::run(args).await.map(|published| {
                 if published {
                     success
