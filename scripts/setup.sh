@@ -43,4 +43,13 @@ if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.j
   npm ci --no-audit --no-fund --loglevel=error
 fi
 
+# The CodeMirror editor bundle; cargo-leptos copies public/ into the site, so it must be
+# built before `cargo leptos build`. Rebuilt when its sources or the npm packages change.
+editor_bundle=public/editor/portico-editor.js
+if [ ! -f "$editor_bundle" ] \
+  || [ -n "$(find frontend/editor/src package.json package-lock.json -newer "$editor_bundle" -print -quit)" ]; then
+  log "building the editor bundle ($editor_bundle)"
+  npm run --silent build:editor
+fi
+
 log "tools ready in $((SECONDS - start))s"

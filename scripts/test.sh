@@ -44,6 +44,13 @@ if ! bash scripts/setup.sh; then
   exit 1
 fi
 
+# The editor bundle in Chromium, without the server (frontend/editor/smoke.mjs).
+editor_log=$(mktemp)
+phase "editor bundle (Chromium)" bash -c "npm run --silent test:editor 2>&1 | tee '$editor_log'; exit \${PIPESTATUS[0]}"
+while read -r p f; do
+  passed=$((passed + p)); failed=$((failed + f))
+done < <(sed -nE 's/^editor smoke: ([0-9]+) passed, ([0-9]+) failed.*/\1 \2/p' "$editor_log")
+
 phase "format" cargo fmt --all -- --check
 phase "clippy (server side)" cargo clippy --workspace --exclude frontend --all-targets -- -D warnings
 phase "clippy (browser side)" cargo clippy -p frontend --target wasm32-unknown-unknown -- -D warnings
