@@ -12,6 +12,7 @@
 //! - [`example_for`]: a deterministic example value for a schema.
 //! - [`content_index`]: the names inside a document, for search.
 //! - [`to_json`] / [`to_yaml`]: convert a document between syntaxes.
+//! - [`convert_asyncapi_to_v3`]: upgrade an AsyncAPI 2.x document to 3.0.
 
 mod convert;
 mod detect;
@@ -26,6 +27,7 @@ mod position;
 mod refs;
 mod rules;
 mod schemas;
+mod upgrade;
 mod validate;
 
 use std::collections::{HashMap, HashSet};
@@ -41,6 +43,7 @@ pub use parse::{Format, ParseError, parse_text};
 pub use payload::{PayloadProblem, PayloadSchema, is_json_schema_format};
 pub use refs::{AssetResolver, Documents};
 pub use schemas::schema_json;
+pub use upgrade::convert_asyncapi_to_v3;
 
 /// Everything the engine found out about an input.
 #[derive(Debug, Clone)]

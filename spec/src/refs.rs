@@ -47,6 +47,13 @@ pub enum Target {
 const MAX_HOPS: usize = 64;
 
 impl Documents {
+    /// The main document with the content of other project files inlined where they are
+    /// referenced (references within one file stay), or the main document itself when
+    /// it references no other file: one tree for tools that work on one (conversion).
+    pub fn bundled(&self) -> Option<Value> {
+        bundle(self).or_else(|| self.files.get(&self.main).map(|f| f.value.clone()))
+    }
+
     /// The value at `pointer` in `file`.
     pub fn get(&self, file: &str, pointer: &str) -> Option<&Value> {
         self.files.get(file)?.value.pointer(pointer)
@@ -143,7 +150,21 @@ fn decode_fragment(fragment: &str) -> Result<String, String> {
     }
 }
 
-fn percent_decode(text: &str) -> String {
+/// `#pointer` with what a URI fragment cannot hold percent-encoded.
+pub(crate) fn fragment_ref(pointer: &str) -> String {
+    let mut text = String::from("#");
+    for byte in pointer.bytes() {
+        if byte.is_ascii_alphanumeric() || b"-._~!$&'()*+,;=:@/?".contains(&byte) {
+            text.push(byte as char);
+        } else {
+            text.push_str(&format!("%{byte:02X}"));
+        }
+    }
+    text
+}
+
+/// Decodes `%XX` escapes (invalid UTF-8 results keep the text as written).
+pub(crate) fn percent_decode(text: &str) -> String {
     let bytes = text.as_bytes();
     let mut out = Vec::with_capacity(bytes.len());
     let mut i = 0;
@@ -413,79 +434,166 @@ const BUNDLE_BUDGET: usize = 5_000_000;
 
 /// The main document with every reference to another project file replaced by its
 /// target, so the official schema sees the whole document; `None` when nothing refers
-/// to another file. References within a file stay as they are.
+/// to another file. References within the main file stay as they are; a cycle through
+/// other files is cut by moving its target into `components/schemas` and referring to it.
 pub fn bundle(documents: &Documents) -> Option<Value> {
     let main = documents.files.get(&documents.main)?;
     if documents.files.len() < 2 {
         return None;
     }
-    let mut budget = BUNDLE_BUDGET;
-    let mut trail = Vec::new();
-    Some(bundle_value(
+    let mut bundler = Bundler {
         documents,
-        &documents.main,
-        &main.value,
-        &mut trail,
-        &mut budget,
-        0,
-    ))
+        trail: Vec::new(),
+        budget: BUNDLE_BUDGET,
+        hoisted: Vec::new(),
+    };
+    let mut root = bundler.value(&documents.main, &main.value, 0);
+    let mut done = 0;
+    while done < bundler.hoisted.len() {
+        let (key, name, file, pointer) = bundler.hoisted[done].clone();
+        done += 1;
+        let Some(target) = documents.get(&file, &pointer) else {
+            continue;
+        };
+        bundler.trail.push(key);
+        let value = bundler.value(&file, target, 0);
+        bundler.trail.pop();
+        if let Value::Object(fields) = &mut root {
+            let components = fields
+                .entry("components")
+                .or_insert_with(|| Value::Object(Default::default()));
+            if let Value::Object(components) = components {
+                let schemas = components
+                    .entry("schemas")
+                    .or_insert_with(|| Value::Object(Default::default()));
+                if let Value::Object(schemas) = schemas {
+                    schemas.insert(name, value);
+                }
+            }
+        }
+    }
+    Some(root)
 }
 
-fn bundle_value(
-    documents: &Documents,
-    file: &str,
-    value: &Value,
-    trail: &mut Vec<String>,
-    budget: &mut usize,
-    depth: usize,
-) -> Value {
-    if *budget == 0 || depth > 256 {
-        return value.clone();
-    }
-    *budget -= 1;
-    match value {
-        Value::Object(map) => {
-            if let Some(reference) = map.get("$ref").and_then(Value::as_str) {
-                if let Ok(Target::Local {
-                    file: target_file,
-                    pointer,
-                }) = resolve_target(file, reference)
-                {
-                    let key = format!("{target_file}#{pointer}");
-                    if target_file != file
-                        && !trail.contains(&key)
-                        && let Some(target) = documents.get(&target_file, &pointer)
-                    {
-                        trail.push(key);
-                        let inlined =
-                            bundle_value(documents, &target_file, target, trail, budget, depth + 1);
-                        trail.pop();
-                        return inlined;
-                    }
+struct Bundler<'a> {
+    documents: &'a Documents,
+    /// `file#pointer` of the references being inlined, outermost first.
+    trail: Vec<String>,
+    budget: usize,
+    /// (`file#pointer`, name in components/schemas, file, pointer) of cycle targets.
+    hoisted: Vec<(String, String, String, String)>,
+}
+
+impl Bundler<'_> {
+    /// The local reference that stands for a cycle target, hoisting it on first use.
+    fn hoist(&mut self, key: &str, file: &str, pointer: &str) -> Value {
+        let name = match self.hoisted.iter().find(|(k, ..)| k == key) {
+            Some((_, name, ..)) => name.clone(),
+            None => {
+                let base = pointer
+                    .rsplit('/')
+                    .next()
+                    .filter(|t| !t.is_empty())
+                    .unwrap_or("schema")
+                    .replace("~1", "_")
+                    .replace("~0", "_");
+                let taken = |candidate: &str| {
+                    self.hoisted.iter().any(|(_, n, ..)| n == candidate)
+                        || self
+                            .documents
+                            .get(&self.documents.main, "/components/schemas")
+                            .and_then(|s| s.get(candidate))
+                            .is_some()
+                };
+                let mut name = base.clone();
+                let mut n = 2;
+                while taken(&name) {
+                    name = format!("{base}_{n}");
+                    n += 1;
                 }
-                return value.clone();
+                self.hoisted.push((
+                    key.to_owned(),
+                    name.clone(),
+                    file.to_owned(),
+                    pointer.to_owned(),
+                ));
+                name
             }
-            Value::Object(
-                map.iter()
-                    .map(|(key, child)| {
-                        let bundled = if is_literal_key(key) {
-                            child.clone()
-                        } else {
-                            bundle_value(documents, file, child, trail, budget, depth + 1)
-                        };
-                        (key.clone(), bundled)
-                    })
-                    .collect(),
-            )
-        }
-        Value::Array(items) => Value::Array(
-            items
-                .iter()
-                .map(|item| bundle_value(documents, file, item, trail, budget, depth + 1))
-                .collect(),
-        ),
-        other => other.clone(),
+        };
+        let mut reference = serde_json::Map::new();
+        reference.insert(
+            "$ref".into(),
+            Value::String(fragment_ref(&format!(
+                "/components/schemas/{}",
+                escape(&name)
+            ))),
+        );
+        Value::Object(reference)
     }
+
+    fn value(&mut self, file: &str, value: &Value, depth: usize) -> Value {
+        if self.budget == 0 || depth > 256 {
+            return value.clone();
+        }
+        self.budget -= 1;
+        match value {
+            Value::Object(map) => {
+                if let Some(reference) = map.get("$ref").and_then(Value::as_str) {
+                    if let Ok(Target::Local {
+                        file: target_file,
+                        pointer,
+                    }) = resolve_target(file, reference)
+                    {
+                        let main = &self.documents.main;
+                        if target_file == *main && file != main {
+                            // Back into the main document: the pointer alone now.
+                            let mut back = serde_json::Map::new();
+                            back.insert("$ref".into(), Value::String(fragment_ref(&pointer)));
+                            return Value::Object(back);
+                        }
+                        let key = format!("{target_file}#{pointer}");
+                        // Everything from other files is inlined, their local references
+                        // included, so nothing in the result is relative to another file.
+                        if target_file != *main
+                            && let Some(target) = self.documents.get(&target_file, &pointer)
+                        {
+                            if self.trail.contains(&key) {
+                                return self.hoist(&key, &target_file, &pointer);
+                            }
+                            self.trail.push(key);
+                            let inlined = self.value(&target_file, target, depth + 1);
+                            self.trail.pop();
+                            return inlined;
+                        }
+                    }
+                    return value.clone();
+                }
+                Value::Object(
+                    map.iter()
+                        .map(|(key, child)| {
+                            let bundled = if is_literal_key(key) {
+                                child.clone()
+                            } else {
+                                self.value(file, child, depth + 1)
+                            };
+                            (key.clone(), bundled)
+                        })
+                        .collect(),
+                )
+            }
+            Value::Array(items) => Value::Array(
+                items
+                    .iter()
+                    .map(|item| self.value(file, item, depth + 1))
+                    .collect(),
+            ),
+            other => other.clone(),
+        }
+    }
+}
+
+fn escape(token: &str) -> String {
+    token.replace('~', "~0").replace('/', "~1")
 }
 
 #[cfg(test)]

@@ -22,6 +22,8 @@ fn entries(value: Option<&Value>) -> impl Iterator<Item = (&String, &Value)> {
 fn ref_name(value: &Value) -> Option<String> {
     let reference = value.get("$ref")?.as_str()?;
     let token = reference.rsplit('/').next()?;
+    // Fragments may be percent-encoded (`#/channels/a~1%7Bid%7D`).
+    let token = crate::refs::percent_decode(token);
     Some(token.replace("~1", "/").replace("~0", "~"))
 }
 
