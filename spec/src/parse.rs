@@ -137,6 +137,7 @@ fn parse_yaml(text: &str, limits: &Limits) -> Result<Value, ParseError> {
     let mut stack: Vec<Frame> = Vec::new();
     let mut anchors: std::collections::HashMap<usize, (Value, usize)> = Default::default();
     let mut nodes = 0usize;
+    let mut anchored = 0usize;
     let mut root: Option<Value> = None;
     loop {
         let (event, mark) = parser.next_token().map_err(|error| ParseError {
@@ -217,7 +218,20 @@ fn parse_yaml(text: &str, limits: &Limits) -> Result<Value, ParseError> {
             ));
         }
         if anchor > 0 {
-            anchors.insert(anchor, (value.clone(), weight.max(count_nodes(&value))));
+            // Each anchor keeps a copy of its node; nested anchors would copy the same
+            // nodes again and again, so the copies share the node budget.
+            let size = weight.max(count_nodes(&value));
+            anchored += size;
+            if anchored > limits.max_nodes {
+                return Err(error_at(
+                    mark,
+                    format!(
+                        "Anchors in the document copy more than {} nodes; use fewer nested anchors.",
+                        limits.max_nodes
+                    ),
+                ));
+            }
+            anchors.insert(anchor, (value.clone(), size));
         }
         match stack.last_mut() {
             None => root = Some(value),
@@ -395,5 +409,20 @@ mod tests {
         }
         let error = parse_text(&bomb, &Limits::default()).unwrap_err();
         assert!(error.message.contains("expands to more than"), "{error:?}");
+
+        // An anchor at every level copies the levels below it again and again.
+        let mut nested = String::new();
+        for level in 0..150 {
+            nested.push_str(&format!("{}k{level}: &a{level}\n", "  ".repeat(level)));
+        }
+        nested.push_str(&format!(
+            "{}leaf: [{}]\n",
+            "  ".repeat(150),
+            "1, ".repeat(40_000)
+        ));
+        let start = std::time::Instant::now();
+        let error = parse_text(&nested, &Limits::default()).unwrap_err();
+        assert!(error.message.contains("Anchors"), "{error:?}");
+        assert!(start.elapsed().as_secs() < 5);
     }
 }
