@@ -43,6 +43,8 @@ enum Command {
     Publish(cli::publish::PublishArgs),
     /// Check AsyncAPI and OpenAPI documents (exit 0 valid, 1 invalid, 2 usage/I/O).
     Lint(cli::lint::LintArgs),
+    /// Print a document as JSON or YAML, or upgraded from AsyncAPI 2.x to 3.0.
+    Convert(cli::convert::ConvertArgs),
 }
 
 fn main() -> ExitCode {
@@ -50,6 +52,9 @@ fn main() -> ExitCode {
     if let Some(Command::Lint(args)) = &cli.command {
         // Pure and synchronous: no runtime, no logging setup, fast start.
         return cli::lint::run(args);
+    }
+    if let Some(Command::Convert(args)) = &cli.command {
+        return cli::convert::run(args);
     }
     init_logging();
     let runtime = match tokio::runtime::Runtime::new() {
@@ -69,7 +74,9 @@ fn main() -> ExitCode {
             Some(Command::Serve(config)) => serve::serve(config).await.map(|()| success),
             Some(Command::User { command }) => cli::user::run(command).await.map(|()| success),
             Some(Command::Token { command }) => cli::token::run(command).await.map(|()| success),
-            Some(Command::Lint(_)) => unreachable!("lint returns before the runtime starts"),
+            Some(Command::Lint(_) | Command::Convert(_)) => {
+                unreachable!("lint and convert return before the runtime starts")
+            }
             Some(Command::Publish(args)) => cli::publish::run(args).await.map(|published| {
                 if published {
                     success

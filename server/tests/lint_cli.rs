@@ -115,3 +115,28 @@ fn text_output_names_file_line_and_column() {
     assert!(stdout.contains("bad.yaml:5:3: error:"), "{stdout}");
     assert!(stdout.contains("colour"), "{stdout}");
 }
+
+#[test]
+fn oversize_files_get_one_clear_diagnostic() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = write(dir.path(), "big.yaml", VALID);
+    write(
+        dir.path(),
+        "messages.yaml",
+        "M:\n  payload:\n    type: string\n",
+    );
+    let (code, stdout, _) = lint(&["--format", "json", "--max-document-bytes", "64", &file]);
+    assert_eq!(code, 1, "{stdout}");
+    let line: Value = serde_json::from_str(stdout.trim()).unwrap();
+    assert_eq!(line["valid"], false);
+    let diagnostics = line["diagnostics"].as_array().unwrap();
+    assert_eq!(diagnostics.len(), 1, "{stdout}");
+    let message = diagnostics[0]["message"].as_str().unwrap();
+    assert!(
+        message.contains(&format!("{} bytes", VALID.len())) && message.contains("at most 64"),
+        "{message}"
+    );
+
+    let (code, stdout, _) = lint(&["--max-document-bytes", "100000", &file]);
+    assert_eq!(code, 0, "{stdout}");
+}

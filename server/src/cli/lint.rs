@@ -28,7 +28,13 @@ pub struct LintArgs {
     /// Output format.
     #[arg(long, value_enum, default_value = "text")]
     pub format: LintFormat,
+    /// Largest file accepted, in bytes (the server's default for published documents).
+    #[arg(long, default_value_t = DEFAULT_MAX_DOCUMENT_BYTES)]
+    pub max_document_bytes: usize,
 }
+
+/// The same default as `portico serve --max-document-bytes` and the engine's limit.
+pub const DEFAULT_MAX_DOCUMENT_BYTES: usize = 32 * 1024 * 1024;
 
 /// Most files one root document may pull in through references.
 const MAX_PROJECT_FILES: usize = 20_000;
@@ -40,7 +46,7 @@ pub fn run(args: &LintArgs) -> ExitCode {
     let stdout = std::io::stdout();
     let mut out = stdout.lock();
     for path in &args.files {
-        match lint_file(path) {
+        match lint_file(path, args.max_document_bytes) {
             Ok(analysis) => {
                 any_error |= analysis.has_errors();
                 let _ = match args.format {
@@ -64,17 +70,30 @@ pub fn run(args: &LintArgs) -> ExitCode {
 }
 
 /// Reads the root file, then the project files its references name (inside its folder
-/// only), until nothing more is missing.
-fn lint_file(path: &Path) -> Result<spec::Analysis, String> {
-    let text = std::fs::read_to_string(path).map_err(|e| format!("cannot read: {e}"))?;
+/// only), until nothing more is missing. A file larger than `max_bytes` is not read: the
+/// analysis holds one error saying so.
+pub fn lint_file(path: &Path, max_bytes: usize) -> Result<spec::Analysis, String> {
+    let limits = spec::Limits {
+        max_file_bytes: max_bytes,
+        ..spec::Limits::default()
+    };
     let folder = path.parent().map(Path::to_path_buf).unwrap_or_default();
     let main = path
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .ok_or_else(|| "not a file".to_owned())?;
+    let size = std::fs::metadata(path)
+        .map_err(|e| format!("cannot read: {e}"))?
+        .len();
+    if size > max_bytes as u64 {
+        return Ok(oversize(&main, size, max_bytes));
+    }
+    let text = read_text(path)?;
     let mut files = BTreeMap::from([(main.clone(), text)]);
     loop {
-        let analysis = spec::analyze(&spec::Input::project(files.clone(), &main));
+        let mut input = spec::Input::project(files.clone(), &main);
+        input.limits = limits;
+        let analysis = spec::analyze(&input);
         let missing = analysis
             .documents
             .as_ref()
@@ -92,7 +111,10 @@ fn lint_file(path: &Path) -> Result<spec::Analysis, String> {
             if !plain {
                 continue;
             }
-            if let Ok(content) = std::fs::read_to_string(folder.join(&relative)) {
+            let file = folder.join(&relative);
+            // Oversize project files are left out; the engine reports the reference.
+            let small = std::fs::metadata(&file).is_ok_and(|m| m.len() <= max_bytes as u64);
+            if small && let Ok(content) = read_text(&file) {
                 files.insert(relative, content);
                 added = true;
             }
@@ -100,6 +122,31 @@ fn lint_file(path: &Path) -> Result<spec::Analysis, String> {
         if !added {
             return Ok(analysis);
         }
+    }
+}
+
+fn read_text(path: &Path) -> Result<String, String> {
+    let bytes = std::fs::read(path).map_err(|e| format!("cannot read: {e}"))?;
+    String::from_utf8(bytes).map_err(|e| {
+        format!(
+            "not UTF-8 text (invalid byte at offset {}); save the document as UTF-8",
+            e.utf8_error().valid_up_to()
+        )
+    })
+}
+
+/// The verdict on a file too large to read.
+fn oversize(main: &str, size: u64, max_bytes: usize) -> spec::Analysis {
+    let message = format!(
+        "The file is {size} bytes; at most {max_bytes} are accepted (raise --max-document-bytes to check it)."
+    );
+    spec::Analysis {
+        kind: None,
+        version: None,
+        format: None,
+        diagnostics: vec![spec::Diagnostic::error(main, "", message).at(1, 1)],
+        model: None,
+        documents: None,
     }
 }
 
