@@ -55,11 +55,14 @@ phase "format" cargo fmt --all -- --check
 phase "clippy (server side)" cargo clippy --workspace --exclude frontend --all-targets -- -D warnings
 phase "clippy (browser side)" cargo clippy -p frontend --target wasm32-unknown-unknown -- -D warnings
 phase "spec engine for wasm32" cargo build -p spec --target wasm32-unknown-unknown
-phase "site build (cargo leptos build)" cargo leptos build
 
 cargo_log=$(mktemp)
 phase "Rust tests" bash -c "cargo test --workspace --exclude frontend 2>&1 | tee '$cargo_log'; exit \${PIPESTATUS[0]}"
 count_cargo_results "$cargo_log"
+
+# After the Rust tests, so the server binary the browser tests start is the one
+# cargo-leptos built together with the WASM it hydrates.
+phase "site build (cargo leptos build)" cargo leptos build
 
 e2e_results=end2end/test-results/results.json
 rm -f "$e2e_results"

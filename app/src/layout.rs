@@ -29,6 +29,7 @@ pub fn Header() -> impl IntoView {
                     {move || Suspend::new(async move {
                         match auth.user.await {
                             Ok(Some(user)) => view! {
+                                <A href="/design">"Design"</A>
                                 <A href="/exchange">"Exchange"</A>
                                 <A href="/account">
                                     <span data-testid="signed-in-as">{user.username}</span>

@@ -1,9 +1,13 @@
 //! Portico's web application: pages and components rendered on the server and hydrated
 //! in the browser. One folder per feature; server functions live beside their components;
 //! server-only code is gated behind the `ssr` feature.
+// Deeply nested views make deep types; this build does not erase them (see Cargo.toml).
+#![recursion_limit = "512"]
 
 pub mod account;
 pub mod auth_state;
+pub mod design;
+pub mod docs;
 pub mod error;
 pub mod error_page;
 pub mod exchange;
@@ -26,6 +30,9 @@ use leptos_router::{SsrMode, path};
 
 use account::{AccountPage, LoginPage, SignUpPage};
 use auth_state::AuthState;
+use design::editor_page::EditorPage;
+use design::projects_page::ProjectsPage;
+use design::share_page::SharePage;
 use error_page::NotFound;
 use exchange::asset_page::AssetPage;
 use exchange::catalog::CatalogPage;
@@ -82,6 +89,9 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/account") view=AccountPage ssr=SsrMode::Async/>
                     <Route path=path!("/exchange") view=CatalogPage ssr=SsrMode::Async/>
                     <Route path=path!("/exchange/:group/:asset/:version?") view=AssetPage ssr=SsrMode::Async/>
+                    <Route path=path!("/design") view=ProjectsPage ssr=SsrMode::Async/>
+                    <Route path=path!("/design/:id") view=EditorPage ssr=SsrMode::Async/>
+                    <Route path=path!("/share/:id") view=SharePage ssr=SsrMode::Async/>
                 </Routes>
             </main>
             <Footer/>

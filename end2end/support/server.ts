@@ -17,12 +17,13 @@ export class PorticoServer {
     readonly dataDir: string,
   ) {}
 
-  /** Starts a server; pass the data folder of a stopped one to restart it. */
-  static async start(dataDir?: string): Promise<PorticoServer> {
+  /** Starts a server; pass the data folder of a stopped one to restart it, and its
+   * address to keep the browser's origin (and so its local storage). */
+  static async start(dataDir?: string, addr = '127.0.0.1:0'): Promise<PorticoServer> {
     const data = dataDir ?? mkdtempSync(path.join(tmpdir(), 'portico-e2e-'));
     const child = spawn(
       binary,
-      ['serve', '--addr', '127.0.0.1:0', '--mqtt-addr', 'off', '--data', data, '--site-root', siteRoot],
+      ['serve', '--addr', addr, '--mqtt-addr', 'off', '--data', data, '--site-root', siteRoot],
       { stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, RUST_LOG: 'warn' } },
     );
     const baseUrl = await new Promise<string>((resolve, reject) => {
@@ -41,10 +42,28 @@ export class PorticoServer {
 
   /** Stops the server gracefully and waits until it has exited. */
   async stop(): Promise<void> {
-    if (this.child.exitCode !== null) return;
+    if (this.exited()) return;
     const exited = new Promise<void>((resolve) => this.child.once('exit', () => resolve()));
     this.child.kill('SIGTERM');
     await exited;
+  }
+
+  private exited(): boolean {
+    return this.child.exitCode !== null || this.child.signalCode !== null;
+  }
+
+  /** Kills the server without warning, as a crash would. */
+  async kill(): Promise<void> {
+    if (this.exited()) return;
+    const exited = new Promise<void>((resolve) => this.child.once('exit', () => resolve()));
+    this.child.kill('SIGKILL');
+    await exited;
+  }
+
+  /** Starts the server again on the same address with the same data. */
+  async restart(): Promise<PorticoServer> {
+    await this.stop();
+    return PorticoServer.start(this.dataDir, new URL(this.baseUrl).host);
   }
 
   /** Stops the server and deletes its data folder. */

@@ -37,7 +37,7 @@ test('a token, the publish CLI, search by field name and the version switcher', 
   await page.getByRole('link', { name: 'Shipping Service' }).click();
   await expect(page.getByRole('heading', { level: 1 })).toHaveText('Shipping Service');
   await expect(page.getByTestId('lifecycle')).toHaveText('stable');
-  await expect(page.getByTestId('document')).toContainText('consigneeRef');
+  await expect(page.getByTestId('documentation')).toContainText('consigneeRef');
 
   // A new version published from the shell appears in the switcher.
   const second = path.join(dir, 'shipping-1.1.0.yaml');
@@ -49,7 +49,7 @@ test('a token, the publish CLI, search by field name and the version switcher', 
   await expect(switcher.locator('option')).toHaveText(['1.1.0', '1.0.0']);
   await switcher.selectOption('1.1.0');
   await expect(page).toHaveURL(`${server.baseUrl}/exchange/erin/shipping/1.1.0`);
-  await expect(page.getByTestId('document')).toContainText('version: 1.1.0');
+  await expect(page.getByTestId('documentation').locator('.doc-title')).toContainText('1.1.0');
   expect(consoleErrors).toEqual([]);
 });
 

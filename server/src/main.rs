@@ -1,4 +1,6 @@
 //! `portico`: the server and its command-line tools.
+// The app's deeply nested views reach the compiler's default query depth here.
+#![recursion_limit = "512"]
 
 mod api;
 mod broker;

@@ -4,9 +4,10 @@
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::components::A;
-use leptos_router::hooks::{use_navigate, use_params_map};
+use leptos_router::hooks::{use_navigate, use_params_map, use_query_map};
 
 use super::AssetDetail;
+use crate::docs::Documentation;
 use crate::error::AppError;
 
 /// An asset and its live versions, if the signed-in user may see it.
@@ -71,6 +72,24 @@ pub async fn version_document(
     String::from_utf8(content).map_err(|_| AppError::Internal)
 }
 
+/// The documentation model of one version, built by the spec engine on the server.
+#[server(endpoint = "version_model")]
+pub async fn version_model(
+    group: String,
+    asset: String,
+    version: String,
+) -> Result<spec::Model, AppError> {
+    let text = version_document(group, asset, version).await?;
+    // Analysis is CPU work; keep it off the async workers.
+    let analysis =
+        tokio::task::spawn_blocking(move || spec::analyze(&spec::Input::single("document", &text)))
+            .await
+            .map_err(|_| AppError::Internal)?;
+    analysis.model.ok_or_else(|| {
+        AppError::Invalid("This version could not be read as AsyncAPI or OpenAPI.".into())
+    })
+}
+
 /// The page at `/exchange/{group}/{asset}[/{version}]`.
 #[component]
 pub fn AssetPage() -> impl IntoView {
@@ -107,6 +126,7 @@ pub fn AssetPage() -> impl IntoView {
             })}
         </Transition>
     }
+    .into_any()
 }
 
 #[component]
@@ -124,14 +144,39 @@ fn AssetView(detail: AssetDetail, selected: String) -> impl IntoView {
     );
     let curl =
         format!("curl -H \"Authorization: Bearer $PORTICO_TOKEN\" \"$PORTICO_SERVER{spec_url}\"");
+    let query = use_query_map();
+    let show_source = move || query.read().get("view").as_deref() == Some("source");
+    let version_key = {
+        let (group, asset, version) =
+            (detail.group.clone(), detail.asset.clone(), selected.clone());
+        move || (group.clone(), asset.clone(), version.clone())
+    };
     let document = Resource::new(
         {
-            let (group, asset, version) =
-                (detail.group.clone(), detail.asset.clone(), selected.clone());
-            move || (group.clone(), asset.clone(), version.clone())
+            let key = version_key.clone();
+            move || show_source().then(&key)
         },
-        |(group, asset, version)| version_document(group, asset, version),
+        |key| async move {
+            match key {
+                Some((group, asset, version)) => {
+                    version_document(group, asset, version).await.map(Some)
+                }
+                None => Ok(None),
+            }
+        },
     );
+    let documentation = Resource::new(
+        move || (!show_source()).then(&version_key),
+        |key| async move {
+            match key {
+                Some((group, asset, version)) => {
+                    version_model(group, asset, version).await.map(Some)
+                }
+                None => Ok(None),
+            }
+        },
+    );
+    let version_path = format!("{base}/{selected}");
     let switch_base = base.clone();
     view! {
         <Title text=format!("{} · Exchange · Portico", detail.title)/>
@@ -184,17 +229,29 @@ fn AssetView(detail: AssetDetail, selected: String) -> impl IntoView {
                     </tbody>
                 </table>
             </section>
-            <section class="card">
-                <h2>"Document"</h2>
-                <Suspense fallback=|| view! { <p class="muted">"Loading the document…"</p> }>
+            <section class="card document-card">
+                <nav class="tabs" aria-label="Document views">
+                    <A href=version_path.clone() attr:class=move || if show_source() { "tab" } else { "tab active" }>"Documentation"</A>
+                    <A href=format!("{version_path}?view=source") attr:class=move || if show_source() { "tab active" } else { "tab" }>"Source"</A>
+                </nav>
+                <Suspense fallback=|| view! { <p class="muted">"Loading…"</p> }>
                     {move || Suspend::new(async move {
-                        match document.await {
-                            Ok(text) => view! { <pre class="code source" data-testid="document"><code>{text}</code></pre> }.into_any(),
-                            Err(error) => view! { <p class="form-error">{error.to_string()}</p> }.into_any(),
+                        if show_source() {
+                            match document.await {
+                                Ok(text) => view! { <pre class="code source" data-testid="document"><code>{text.unwrap_or_default()}</code></pre> }.into_any(),
+                                Err(error) => view! { <p class="form-error">{error.to_string()}</p> }.into_any(),
+                            }
+                        } else {
+                            match documentation.await {
+                                Ok(Some(model)) => view! { <Documentation model/> }.into_any(),
+                                Ok(None) => ().into_any(),
+                                Err(error) => view! { <p class="form-error">{error.to_string()}</p> }.into_any(),
+                            }
                         }
                     })}
                 </Suspense>
             </section>
         </article>
     }
+    .into_any()
 }

@@ -2,6 +2,7 @@
 //! Components never touch SQL; server functions and the `server` crate call these functions.
 
 pub mod assets;
+pub mod design;
 pub mod organizations;
 pub mod search;
 pub mod tokens;

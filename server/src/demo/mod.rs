@@ -26,7 +26,7 @@ const DEMO_ASSETS: [(&str, &str, &str, &str); 5] = [
         "order-service",
         "1.1.0",
         "application/yaml",
-        include_str!("order-service-1.1.0.yaml"),
+        app::design::templates::ORDER_SERVICE,
     ),
     (
         "portico-api",

@@ -1,0 +1,154 @@
+//! The thin bridge to the CodeMirror bundle (`public/editor/portico-editor.js`, global
+//! `PorticoEditor`): text goes in, edits come out through callbacks, diagnostics go in.
+//! Only ever called in the browser; on the server the page renders an empty host element.
+
+use js_sys::{Function, JSON, Reflect};
+use serde::Serialize;
+use wasm_bindgen::JsCast;
+use wasm_bindgen::prelude::*;
+
+/// A diagnostic as the editor draws it (1-based).
+#[derive(Debug, Clone, Serialize)]
+pub struct EditorMark {
+    pub line: u32,
+    pub column: u32,
+    pub severity: &'static str,
+    pub message: String,
+}
+
+/// A completion offered at the cursor.
+#[derive(Debug, Clone, Serialize)]
+pub struct Completion {
+    pub label: String,
+    #[serde(rename = "type")]
+    pub kind: &'static str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub detail: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub apply: Option<String>,
+}
+
+/// Where completions are asked for.
+#[derive(Debug, Clone)]
+pub struct CompletionRequest {
+    pub text: String,
+    pub line: u32,
+    pub column: u32,
+    pub prefix: String,
+}
+
+/// What the page hands the editor when mounting it.
+pub struct EditorCallbacks {
+    pub on_change: Box<dyn Fn(String)>,
+    pub on_save: Box<dyn Fn()>,
+    pub completions: Box<dyn Fn(CompletionRequest) -> Vec<Completion>>,
+}
+
+/// A mounted editor. Dropping it does not destroy the editor; call [`Editor::destroy`].
+pub struct Editor {
+    handle: JsValue,
+    // Kept alive as long as the editor may call them.
+    _callbacks: Vec<Box<dyn std::any::Any>>,
+}
+
+/// Whether the bundle has loaded.
+pub fn editor_available() -> bool {
+    Reflect::get(&js_sys::global(), &"PorticoEditor".into()).is_ok_and(|v| v.is_object())
+}
+
+fn call(target: &JsValue, method: &str, args: &[JsValue]) -> Option<JsValue> {
+    let function = Reflect::get(target, &method.into())
+        .ok()?
+        .dyn_into::<Function>()
+        .ok()?;
+    let array: js_sys::Array = args.iter().collect();
+    function.apply(target, &array).ok()
+}
+
+impl Editor {
+    /// Mounts an editor into `element`; `None` when the bundle is not loaded.
+    pub fn mount(
+        element: &web_sys::HtmlElement,
+        text: &str,
+        language: &str,
+        read_only: bool,
+        callbacks: EditorCallbacks,
+    ) -> Option<Editor> {
+        let api = Reflect::get(&js_sys::global(), &"PorticoEditor".into()).ok()?;
+        let options = js_sys::Object::new();
+        let set = |key: &str, value: &JsValue| {
+            let _ = Reflect::set(&options, &key.into(), value);
+        };
+        set("text", &text.into());
+        set("language", &language.into());
+        set("readOnly", &read_only.into());
+        let EditorCallbacks {
+            on_change,
+            on_save,
+            completions,
+        } = callbacks;
+        let on_change = Closure::<dyn Fn(String)>::wrap(on_change);
+        let on_save = Closure::<dyn Fn()>::wrap(on_save);
+        let completions = Closure::<dyn Fn(JsValue) -> JsValue>::new(move |context: JsValue| {
+            let get = |key: &str| Reflect::get(&context, &key.into()).unwrap_or(JsValue::NULL);
+            let request = CompletionRequest {
+                text: get("text").as_string().unwrap_or_default(),
+                line: get("line").as_f64().unwrap_or(1.0) as u32,
+                column: get("column").as_f64().unwrap_or(1.0) as u32,
+                prefix: get("prefix").as_string().unwrap_or_default(),
+            };
+            to_js(&completions(request))
+        });
+        set("onChange", on_change.as_ref());
+        set("onSave", on_save.as_ref());
+        set("completions", completions.as_ref());
+        let handle = call(&api, "mount", &[element.clone().into(), options.into()])?;
+        Some(Editor {
+            handle,
+            _callbacks: vec![
+                Box::new(on_change),
+                Box::new(on_save),
+                Box::new(completions),
+            ],
+        })
+    }
+
+    /// Loads a text without firing the change callback.
+    pub fn set_text(&self, text: &str) {
+        call(&self.handle, "setText", &[text.into()]);
+    }
+
+    /// The current text.
+    pub fn text(&self) -> String {
+        call(&self.handle, "getText", &[])
+            .and_then(|v| v.as_string())
+            .unwrap_or_default()
+    }
+
+    /// Switches syntax highlighting.
+    pub fn set_language(&self, language: &str) {
+        call(&self.handle, "setLanguage", &[language.into()]);
+    }
+
+    /// Replaces the diagnostics shown in the gutter.
+    pub fn set_diagnostics(&self, marks: &[EditorMark]) {
+        call(&self.handle, "setDiagnostics", &[to_js(marks)]);
+    }
+
+    /// Moves the cursor there and scrolls it into view.
+    pub fn goto(&self, line: u32, column: u32) {
+        call(&self.handle, "goto", &[line.into(), column.into()]);
+    }
+
+    /// Removes the editor from the page.
+    pub fn destroy(&self) {
+        call(&self.handle, "destroy", &[]);
+    }
+}
+
+fn to_js<T: Serialize + ?Sized>(value: &T) -> JsValue {
+    serde_json::to_string(value)
+        .ok()
+        .and_then(|json| JSON::parse(&json).ok())
+        .unwrap_or(JsValue::NULL)
+}

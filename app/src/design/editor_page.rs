@@ -1,0 +1,414 @@
+//! `/design/{id}`: the editor. Files on the left, CodeMirror in the middle, the live
+//! documentation and the problems on the right (the split is resizable).
+
+use std::time::Duration;
+
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use leptos_meta::{Script, Title};
+use leptos_router::components::{A, Redirect};
+use leptos_router::hooks::use_params_map;
+
+use super::Project;
+use super::bridge::{Editor, EditorCallbacks, editor_available};
+use super::completion::completions_at;
+use super::files::{check_path, is_json};
+use super::server::{delete_file, open_project, set_main_file, share_project};
+use super::workspace::{SaveState, Workspace};
+use crate::docs::Documentation;
+use crate::docs::fold::OpenSections;
+use crate::error::AppError;
+
+/// Documents up to this size start with every documentation section open.
+const OPEN_SECTIONS_MAX_BYTES: usize = 200 * 1024;
+
+/// The editor page.
+#[component]
+pub fn EditorPage() -> impl IntoView {
+    let params = use_params_map();
+    let id = move || params.read().get("id").unwrap_or_default();
+    let project = Resource::new(id, open_project);
+    view! {
+        <Title text="Editor · Design · Portico"/>
+        <Script src="/editor/portico-editor.js" defer="true"/>
+        <Suspense fallback=|| view! { <p class="muted">"Opening the project…"</p> }>
+            {move || Suspend::new(async move {
+                match project.await {
+                    Ok(project) => view! { <ProjectEditor project/> }.into_any(),
+                    Err(AppError::Unauthenticated) => {
+                        view! { <Redirect path=format!("/login?next=/design/{}", id())/> }.into_any()
+                    }
+                    Err(error) => view! {
+                        <section class="card error-page">
+                            <h1>"Not available"</h1>
+                            <p>{error.to_string()}</p>
+                            <p><A href="/design">"Back to your projects"</A></p>
+                        </section>
+                    }.into_any(),
+                }
+            })}
+        </Suspense>
+    }
+    .into_any()
+}
+
+#[component]
+fn ProjectEditor(project: Project) -> impl IntoView {
+    let ws = Workspace::new(&project);
+    let main_bytes = project
+        .files
+        .iter()
+        .find(|f| f.path == project.main_file)
+        .map_or(0, |f| f.content.len());
+    provide_context(OpenSections::new(main_bytes <= OPEN_SECTIONS_MAX_BYTES));
+    provide_context(ws);
+    let host = NodeRef::<leptos::html::Div>::new();
+    let split = RwSignal::new(50.0_f64);
+    let dragging = RwSignal::new(false);
+
+    // In the browser: restore drafts, mount the editor (once its script is there), analyse.
+    Effect::new(move |mounted: Option<bool>| {
+        if mounted == Some(true) {
+            return true;
+        }
+        let Some(element) = host.get() else {
+            return false;
+        };
+        ws.restore_drafts();
+        let mount = move || {
+            let path = ws.current.get_untracked();
+            let text = ws.content_of(&path).unwrap_or_default();
+            let callbacks = EditorCallbacks {
+                on_change: Box::new(move |text| ws.on_edit(text)),
+                on_save: Box::new(move || ws.save_now(false)),
+                completions: Box::new(move |request| {
+                    let path = ws.current.get_untracked();
+                    completions_at(&path, &request)
+                }),
+            };
+            let language = if is_json(&path) { "json" } else { "yaml" };
+            let editor = Editor::mount(&element, &text, language, !ws.can_edit, callbacks);
+            ws.editor.set_value(editor);
+            ws.analyze_now();
+        };
+        if editor_available() {
+            mount();
+        } else {
+            let once = std::cell::Cell::new(Some(mount));
+            let handle = window_event_listener_untyped("portico-editor-ready", move |_| {
+                if let Some(mount) = once.take() {
+                    mount();
+                }
+            });
+            on_cleanup(move || handle.remove());
+        }
+        true
+    });
+    on_cleanup(move || {
+        ws.keep_drafts();
+        ws.editor.with_value(|editor| {
+            if let Some(editor) = editor {
+                editor.destroy();
+            }
+        });
+    });
+
+    let name = project.name.clone();
+    let group = project.group.clone();
+    view! {
+        <Title text=format!("{name} · Design · Portico")/>
+        <div class="editor-page" class:dragging=dragging>
+            <Toolbar name group/>
+            <div class="editor-layout"
+                on:pointermove=move |ev| {
+                    if dragging.get_untracked() {
+                        let width = window().inner_width().ok().and_then(|w| w.as_f64()).unwrap_or(1200.0);
+                        let percent = (f64::from(ev.client_x()) / width * 100.0).clamp(25.0, 80.0);
+                        split.set(percent);
+                    }
+                }
+                on:pointerup=move |_| dragging.set(false)
+                on:pointerleave=move |_| dragging.set(false)>
+                <FileList/>
+                <div class="editor-pane" style=move || format!("flex-basis: {:.1}%", split.get())>
+                    <div class="editor-host" node_ref=host></div>
+                </div>
+                <div class="splitter" role="separator" aria-orientation="vertical" title="Drag to resize"
+                    on:pointerdown=move |ev| { ev.prevent_default(); dragging.set(true); }></div>
+                <div class="preview-pane">
+                    <ProblemsPanel/>
+                    <div class="preview" data-testid="preview">
+                        {move || ws.analysis.with(|a| a.model.clone()).map(|model| view! { <Documentation model/> })}
+                    </div>
+                </div>
+            </div>
+        </div>
+    }
+    .into_any()
+}
+
+#[component]
+fn Toolbar(name: String, group: String) -> impl IntoView {
+    let ws = expect_context::<Workspace>();
+    let share_link = RwSignal::new(None::<String>);
+    let message = RwSignal::new(None::<String>);
+    let convert = move |to_json: bool| {
+        let path = ws.current.get_untracked();
+        let text = ws.content_of(&path).unwrap_or_default();
+        match spec::parse_text(&text, &spec::Limits::default()) {
+            Ok((value, _)) => {
+                let converted = if to_json {
+                    spec::to_json(&value)
+                } else {
+                    spec::to_yaml(&value)
+                };
+                ws.editor.with_value(|editor| {
+                    if let Some(editor) = editor {
+                        editor.set_language(if to_json { "json" } else { "yaml" });
+                    }
+                });
+                ws.replace_current(converted);
+                message.set(None);
+            }
+            Err(error) => message.set(Some(format!(
+                "Cannot convert {path}: line {}: {}",
+                error.line, error.message
+            ))),
+        }
+    };
+    let download = move |_| {
+        let path = ws.current.get_untracked();
+        let text = ws.content_of(&path).unwrap_or_default();
+        let file_name = path.rsplit('/').next().unwrap_or(&path).to_owned();
+        download_text(&file_name, &text);
+    };
+    let share = move |_| {
+        spawn_local(async move {
+            ws.save_now(false);
+            match share_project(ws.project_id.get_value()).await {
+                Ok(id) => {
+                    let origin = window().location().origin().unwrap_or_default();
+                    share_link.set(Some(format!("{origin}/share/{id}")));
+                }
+                Err(error) => message.set(Some(error.to_string())),
+            }
+        });
+    };
+    let state_class = move || match ws.save_state.get() {
+        SaveState::Saved => "save-state saved",
+        SaveState::Failed(_) | SaveState::Conflict(_) => "save-state problem",
+        _ => "save-state pending",
+    };
+    view! {
+        <div class="editor-toolbar">
+            <div class="editor-title">
+                <A href="/design">"Design"</A>" / "<span class="muted">{group}</span>" / "<strong>{name}</strong>
+            </div>
+            <span class=state_class data-testid="save-state" role="status">{move || ws.save_state.get().label()}</span>
+            {move || matches!(ws.save_state.get(), SaveState::Conflict(_)).then(|| view! { <ConflictChoice/> })}
+            <div class="editor-actions">
+                <button type="button" disabled=!ws.can_edit on:click=move |_| ws.save_now(false) title="Ctrl+S">"Save"</button>
+                <button type="button" disabled=!ws.can_edit on:click=move |_| convert(true)>"To JSON"</button>
+                <button type="button" disabled=!ws.can_edit on:click=move |_| convert(false)>"To YAML"</button>
+                <button type="button" on:click=download>"Download"</button>
+                <button type="button" on:click=share>"Share"</button>
+            </div>
+        </div>
+        {move || share_link.get().map(|link| view! {
+            <p class="share-link">"Read-only link to a snapshot: "<a href=link.clone() data-testid="share-link">{link.clone()}</a></p>
+        })}
+        {move || message.get().map(|m| view! { <p class="form-error" role="alert">{m}</p> })}
+    }
+    .into_any()
+}
+
+/// Offered when the server holds a newer revision than the one being edited.
+#[component]
+fn ConflictChoice() -> impl IntoView {
+    let ws = expect_context::<Workspace>();
+    let take_theirs = move |_| {
+        let SaveState::Conflict(path) = ws.save_state.get_untracked() else {
+            return;
+        };
+        spawn_local(async move {
+            if let Ok(project) = open_project(ws.project_id.get_value()).await
+                && let Some(file) = project.files.into_iter().find(|f| f.path == path)
+            {
+                ws.take_theirs(path, file.content, file.revision);
+            }
+        });
+    };
+    view! {
+        <span class="conflict">
+            <button type="button" on:click=move |_| ws.save_now(true)>"Keep mine"</button>
+            <button type="button" on:click=take_theirs>"Load theirs"</button>
+        </span>
+    }
+    .into_any()
+}
+
+#[component]
+fn FileList() -> impl IntoView {
+    let ws = expect_context::<Workspace>();
+    let new_path = RwSignal::new(String::new());
+    let error = RwSignal::new(None::<String>);
+    let add = move |_| {
+        let path = new_path.get_untracked().trim().to_owned();
+        if let Err(problem) = check_path(&path) {
+            error.set(Some(problem));
+            return;
+        }
+        if ws.content_of(&path).is_some() {
+            error.set(Some(format!("{path} already exists.")));
+            return;
+        }
+        let content = if is_json(&path) {
+            "{}\n"
+        } else {
+            "# Referenced from the main file with $ref: './path#/pointer'\n"
+        };
+        ws.files.update(|files| {
+            files.push(super::workspace::FileState {
+                path: path.clone(),
+                content: content.to_owned(),
+                revision: None,
+                saved_content: String::new(),
+            });
+            files.sort_by(|a, b| a.path.cmp(&b.path));
+        });
+        new_path.set(String::new());
+        error.set(None);
+        ws.open_file(&path);
+        ws.save_now(false);
+    };
+    let remove = move |path: String| {
+        spawn_local(async move {
+            match delete_file(ws.project_id.get_value(), path.clone()).await {
+                Ok(()) => {
+                    ws.files.update(|files| files.retain(|f| f.path != path));
+                    super::draft::forget(&ws.project_id.get_value(), &path);
+                    if ws.current.get_untracked() == path {
+                        ws.open_file(&ws.main.get_untracked());
+                    }
+                    ws.schedule_analysis(Duration::ZERO);
+                }
+                Err(e) => error.set(Some(e.to_string())),
+            }
+        });
+    };
+    let make_main = move |path: String| {
+        spawn_local(async move {
+            match set_main_file(ws.project_id.get_value(), path.clone()).await {
+                Ok(()) => {
+                    ws.main.set(path);
+                    ws.schedule_analysis(Duration::ZERO);
+                }
+                Err(e) => error.set(Some(e.to_string())),
+            }
+        });
+    };
+    view! {
+        <aside class="file-list" aria-label="Files">
+            <ul>
+                <For each=move || ws.files.with(|files| files.iter().map(|f| f.path.clone()).collect::<Vec<_>>())
+                    key=|path| path.clone()
+                    children=move |path: String| view! { <FileRow path remove make_main/> }/>
+            </ul>
+            {ws.can_edit.then(|| view! {
+                <div class="new-file">
+                    <input type="text" aria-label="New file path" placeholder="schemas/order.yaml"
+                        prop:value=new_path on:input=move |ev| new_path.set(event_target_value(&ev))/>
+                    <button type="button" on:click=add>"Add file"</button>
+                </div>
+            })}
+            {move || error.get().map(|e| view! { <p class="form-error" role="alert">{e}</p> })}
+        </aside>
+    }
+    .into_any()
+}
+
+#[component]
+fn FileRow(
+    path: String,
+    remove: impl Fn(String) + Copy + Send + Sync + 'static,
+    make_main: impl Fn(String) + Copy + Send + Sync + 'static,
+) -> impl IntoView {
+    let ws = expect_context::<Workspace>();
+    let path = StoredValue::new(path);
+    let is_current = move || path.with_value(|p| ws.current.get() == *p);
+    let is_main = move || path.with_value(|p| ws.main.get() == *p);
+    let is_dirty = move || {
+        path.with_value(|p| {
+            ws.files
+                .with(|files| files.iter().any(|f| f.path == *p && f.dirty()))
+        })
+    };
+    view! {
+        <li class:current=is_current>
+            <button type="button" class="file-name" on:click=move |_| ws.open_file(&path.get_value())>
+                {path.get_value()}
+                {move || is_dirty().then_some(" •")}
+            </button>
+            {move || is_main().then(|| view! { <span class="badge">"main"</span> })}
+            {move || (ws.can_edit && !is_main()).then(|| view! {
+                <button type="button" class="link-button" title="Make this the main file"
+                    on:click=move |_| make_main(path.get_value())>"main"</button>
+                <button type="button" class="link-button" title="Delete this file"
+                    on:click=move |_| remove(path.get_value())>"×"</button>
+            })}
+        </li>
+    }
+    .into_any()
+}
+
+#[component]
+fn ProblemsPanel() -> impl IntoView {
+    let ws = expect_context::<Workspace>();
+    let count = move || ws.analysis.with(|a| a.diagnostics.len());
+    view! {
+        <section class="problems" aria-label="Problems">
+            <h2>
+                {move || match count() { 0 => "No problems".to_owned(), 1 => "1 problem".to_owned(), n => format!("{n} problems") }}
+                <span class="muted analysis-time">{move || format!(" · checked in {:.0} ms", ws.analysis.with(|a| a.millis))}</span>
+            </h2>
+            <ul data-testid="problems">
+                {move || ws.analysis.with(|a| a.diagnostics.iter().take(200).cloned().collect::<Vec<_>>()).into_iter().map(|d| {
+                    let (file, line, column) = (d.file.clone(), d.line.unwrap_or(1), d.column.unwrap_or(1));
+                    let severity = d.severity.to_string();
+                    view! {
+                        <li>
+                            <button type="button" class=format!("problem {severity}") on:click=move |_| ws.goto(&file, line, column)>
+                                <span class="problem-severity">{severity.clone()}</span>
+                                <span class="problem-place">{format!("{}:{line}:{column}", d.file)}</span>
+                                <span class="problem-message">{d.message.clone()}</span>
+                            </button>
+                        </li>
+                    }
+                }).collect_view()}
+            </ul>
+        </section>
+    }
+    .into_any()
+}
+
+/// Offers a text as a file download, built in the browser.
+fn download_text(file_name: &str, text: &str) {
+    use wasm_bindgen::JsCast;
+    let parts = js_sys::Array::of1(&text.into());
+    let options = web_sys::BlobPropertyBag::new();
+    options.set_type("text/plain;charset=utf-8");
+    let Ok(blob) = web_sys::Blob::new_with_str_sequence_and_options(&parts, &options) else {
+        return;
+    };
+    let Ok(url) = web_sys::Url::create_object_url_with_blob(&blob) else {
+        return;
+    };
+    if let Ok(anchor) = document().create_element("a")
+        && let Ok(anchor) = anchor.dyn_into::<web_sys::HtmlAnchorElement>()
+    {
+        anchor.set_href(&url);
+        anchor.set_download(file_name);
+        anchor.click();
+    }
+    let _ = web_sys::Url::revoke_object_url(&url);
+}

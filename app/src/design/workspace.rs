@@ -1,0 +1,441 @@
+//! The state of an open project in the editor and what happens on each edit: the text
+//! goes into a local draft at once, the spec engine re-analyses it shortly after (in the
+//! browser, the same code as the server), and autosave sends it to the server. Nothing
+//! is dropped: a draft is forgotten only when the server holds exactly that text.
+
+use std::collections::BTreeMap;
+use std::time::Duration;
+
+use leptos::prelude::*;
+use leptos::prelude::{TimeoutHandle, set_timeout_with_handle};
+use leptos::task::spawn_local;
+
+use super::bridge::{Editor, EditorMark};
+use super::draft::{self, Draft};
+use super::files::is_json;
+use super::server::save_file;
+use super::{Project, SaveResult};
+
+/// Wait after the last keystroke before autosaving.
+const AUTOSAVE_DELAY: Duration = Duration::from_millis(1200);
+/// Wait before retrying a save that failed (server down, network).
+const RETRY_DELAY: Duration = Duration::from_secs(4);
+/// Wait after a keystroke before writing the local draft.
+const DRAFT_DELAY: Duration = Duration::from_millis(250);
+
+/// One file as the editor holds it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct FileState {
+    pub path: String,
+    pub content: String,
+    /// The server revision `content` was loaded from or last saved as.
+    pub revision: Option<i64>,
+    /// The text the server holds at `revision`.
+    pub saved_content: String,
+}
+
+impl FileState {
+    /// Whether the file has edits the server does not hold yet.
+    pub fn dirty(&self) -> bool {
+        self.content != self.saved_content || self.revision.is_none()
+    }
+}
+
+/// Where saving stands, as shown beside the toolbar.
+#[derive(Debug, Clone, PartialEq)]
+pub enum SaveState {
+    Saved,
+    /// Edits not yet sent (kept in this browser).
+    Pending,
+    Saving,
+    /// The last save failed; the text is kept in this browser and retried.
+    Failed(String),
+    /// Someone else saved this file first; the user chooses.
+    Conflict(String),
+    /// Drafts from an earlier visit were restored and will be saved.
+    Restored,
+}
+
+impl SaveState {
+    /// The words shown to the user.
+    pub fn label(&self) -> String {
+        match self {
+            SaveState::Saved => "All changes saved".into(),
+            SaveState::Pending => "Unsaved changes (kept in this browser)".into(),
+            SaveState::Saving => "Saving…".into(),
+            SaveState::Failed(reason) => {
+                format!("Not saved: {reason} Your text is kept in this browser; retrying.")
+            }
+            SaveState::Conflict(path) => {
+                format!("{path} was changed elsewhere since you opened it.")
+            }
+            SaveState::Restored => "Restored unsaved changes from this browser".into(),
+        }
+    }
+}
+
+/// What the last analysis found.
+#[derive(Debug, Clone, Default)]
+pub struct AnalysisView {
+    pub diagnostics: Vec<spec::Diagnostic>,
+    pub model: Option<spec::Model>,
+    pub millis: f64,
+}
+
+/// Everything the editor page shares; every field is a handle, so it is `Copy`.
+#[derive(Clone, Copy)]
+pub struct Workspace {
+    pub project_id: StoredValue<String>,
+    pub can_edit: bool,
+    pub files: RwSignal<Vec<FileState>>,
+    pub main: RwSignal<String>,
+    pub current: RwSignal<String>,
+    pub analysis: RwSignal<AnalysisView>,
+    pub save_state: RwSignal<SaveState>,
+    pub editor: StoredValue<Option<Editor>, LocalStorage>,
+    saving: StoredValue<bool>,
+    save_timer: StoredValue<Option<TimeoutHandle>>,
+    draft_timer: StoredValue<Option<TimeoutHandle>>,
+    analysis_timer: StoredValue<Option<TimeoutHandle>>,
+}
+
+fn restart(
+    timer: StoredValue<Option<TimeoutHandle>>,
+    delay: Duration,
+    run: impl FnOnce() + 'static,
+) {
+    if let Some(handle) = timer.get_value() {
+        handle.clear();
+    }
+    timer.set_value(set_timeout_with_handle(run, delay).ok());
+}
+
+/// How long to wait after a keystroke before re-analysing: quick for small documents,
+/// longer for large ones so typing is not interrupted by analyses that would be stale.
+fn analysis_delay(bytes: usize) -> Duration {
+    let millis = (bytes / 4096).clamp(60, 1200);
+    Duration::from_millis(millis as u64)
+}
+
+impl Workspace {
+    /// The workspace of a freshly loaded project (drafts are restored later, in the browser).
+    pub fn new(project: &Project) -> Workspace {
+        let files = project
+            .files
+            .iter()
+            .map(|f| FileState {
+                path: f.path.clone(),
+                content: f.content.clone(),
+                revision: Some(f.revision),
+                saved_content: f.content.clone(),
+            })
+            .collect();
+        Workspace {
+            project_id: StoredValue::new(project.id.clone()),
+            can_edit: project.can_edit,
+            files: RwSignal::new(files),
+            main: RwSignal::new(project.main_file.clone()),
+            current: RwSignal::new(project.main_file.clone()),
+            analysis: RwSignal::new(AnalysisView::default()),
+            save_state: RwSignal::new(SaveState::Saved),
+            editor: StoredValue::new_local(None),
+            saving: StoredValue::new(false),
+            save_timer: StoredValue::new(None),
+            draft_timer: StoredValue::new(None),
+            analysis_timer: StoredValue::new(None),
+        }
+    }
+
+    /// The text of a file.
+    pub fn content_of(&self, path: &str) -> Option<String> {
+        self.files.with_untracked(|files| {
+            files
+                .iter()
+                .find(|f| f.path == path)
+                .map(|f| f.content.clone())
+        })
+    }
+
+    /// Brings back drafts kept by an earlier visit that the server does not hold.
+    pub fn restore_drafts(&self) {
+        let id = self.project_id.get_value();
+        let mut restored = false;
+        self.files.update(|files| {
+            for file in files.iter_mut() {
+                if let Some(kept) = draft::load(&id, &file.path) {
+                    if kept.content == file.saved_content {
+                        draft::forget(&id, &file.path);
+                    } else {
+                        file.content = kept.content;
+                        file.revision = kept.base_revision.or(file.revision);
+                        restored = true;
+                    }
+                }
+            }
+        });
+        if restored {
+            self.save_state.set(SaveState::Restored);
+            if self.can_edit {
+                self.schedule_save(AUTOSAVE_DELAY);
+            }
+        }
+    }
+
+    /// Called for every edit of the current file.
+    pub fn on_edit(&self, text: String) {
+        let path = self.current.get_untracked();
+        let bytes = text.len();
+        self.files.update(|files| {
+            if let Some(file) = files.iter_mut().find(|f| f.path == path) {
+                file.content = text;
+            }
+        });
+        if !matches!(self.save_state.get_untracked(), SaveState::Conflict(_)) {
+            self.save_state.set(SaveState::Pending);
+        }
+        let ws = *self;
+        restart(self.draft_timer, DRAFT_DELAY, move || ws.keep_drafts());
+        self.schedule_analysis(analysis_delay(bytes));
+        if self.can_edit {
+            self.schedule_save(AUTOSAVE_DELAY);
+        }
+    }
+
+    /// Writes every dirty file to the browser's storage.
+    pub fn keep_drafts(&self) {
+        let id = self.project_id.get_value();
+        self.files.with_untracked(|files| {
+            for file in files.iter().filter(|f| f.dirty()) {
+                let kept = draft::keep(
+                    &id,
+                    &file.path,
+                    &Draft {
+                        content: file.content.clone(),
+                        base_revision: file.revision,
+                    },
+                );
+                if !kept {
+                    leptos::logging::warn!(
+                        "could not keep a draft of {} in this browser",
+                        file.path
+                    );
+                }
+            }
+        });
+    }
+
+    /// Re-analyses after `delay` unless another edit comes first.
+    pub fn schedule_analysis(&self, delay: Duration) {
+        let ws = *self;
+        restart(self.analysis_timer, delay, move || ws.analyze_now());
+    }
+
+    /// Runs the spec engine over the project and shows the result.
+    pub fn analyze_now(&self) {
+        let started = now_millis();
+        let files: BTreeMap<String, String> = self.files.with_untracked(|files| {
+            files
+                .iter()
+                .map(|f| (f.path.clone(), f.content.clone()))
+                .collect()
+        });
+        let main = self.main.get_untracked();
+        let analysis = spec::analyze(&spec::Input::project(files, &main));
+        self.analysis.set(AnalysisView {
+            diagnostics: analysis.diagnostics,
+            model: analysis.model,
+            millis: now_millis() - started,
+        });
+        self.show_marks();
+        mark_performance("portico-preview-updated");
+    }
+
+    /// Hands the current file's diagnostics to the editor gutter.
+    pub fn show_marks(&self) {
+        let current = self.current.get_untracked();
+        let marks: Vec<EditorMark> = self.analysis.with_untracked(|a| {
+            a.diagnostics
+                .iter()
+                .filter(|d| d.file == current)
+                .map(|d| EditorMark {
+                    line: d.line.unwrap_or(1),
+                    column: d.column.unwrap_or(1),
+                    severity: match d.severity {
+                        spec::Severity::Error => "error",
+                        spec::Severity::Warning => "warning",
+                        spec::Severity::Info => "info",
+                    },
+                    message: d.message.clone(),
+                })
+                .collect()
+        });
+        self.editor.with_value(|editor| {
+            if let Some(editor) = editor {
+                editor.set_diagnostics(&marks);
+            }
+        });
+    }
+
+    /// Shows another file in the editor.
+    pub fn open_file(&self, path: &str) {
+        let Some(text) = self.content_of(path) else {
+            return;
+        };
+        self.current.set(path.to_owned());
+        self.editor.with_value(|editor| {
+            if let Some(editor) = editor {
+                editor.set_text(&text);
+                editor.set_language(if is_json(path) { "json" } else { "yaml" });
+            }
+        });
+        self.show_marks();
+    }
+
+    /// Replaces the current file's text (a conversion), as if typed.
+    pub fn replace_current(&self, text: String) {
+        self.editor.with_value(|editor| {
+            if let Some(editor) = editor {
+                editor.set_text(&text);
+            }
+        });
+        self.on_edit(text);
+    }
+
+    /// Jumps to a place, opening its file first when needed.
+    pub fn goto(&self, path: &str, line: u32, column: u32) {
+        if self.current.get_untracked() != path {
+            self.open_file(path);
+        }
+        self.editor.with_value(|editor| {
+            if let Some(editor) = editor {
+                editor.goto(line, column);
+            }
+        });
+    }
+
+    /// Saves after `delay` unless another edit comes first.
+    pub fn schedule_save(&self, delay: Duration) {
+        let ws = *self;
+        restart(self.save_timer, delay, move || ws.save_now(false));
+    }
+
+    /// Sends every dirty file to the server, one after another. `force` overwrites a
+    /// newer revision on the server (the user chose to keep their text).
+    pub fn save_now(&self, force: bool) {
+        if !self.can_edit || self.saving.get_value() {
+            return;
+        }
+        let pending: Vec<FileState> = self
+            .files
+            .with_untracked(|files| files.iter().filter(|f| f.dirty()).cloned().collect());
+        if pending.is_empty() {
+            self.save_state.set(SaveState::Saved);
+            return;
+        }
+        self.keep_drafts();
+        self.saving.set_value(true);
+        self.save_state.set(SaveState::Saving);
+        let ws = *self;
+        spawn_local(async move {
+            let id = ws.project_id.get_value();
+            let mut outcome = SaveState::Saved;
+            for file in pending {
+                let sent = file.content.clone();
+                match save_file(
+                    id.clone(),
+                    file.path.clone(),
+                    sent.clone(),
+                    file.revision,
+                    force,
+                )
+                .await
+                {
+                    Ok(SaveResult::Saved { revision }) => {
+                        let still_same = ws.files.try_update(|files| {
+                            files.iter_mut().find(|f| f.path == file.path).map(|f| {
+                                f.revision = Some(revision);
+                                f.saved_content = sent.clone();
+                                f.content == sent
+                            })
+                        });
+                        if still_same.flatten() == Some(true) {
+                            draft::forget(&id, &file.path);
+                        }
+                    }
+                    Ok(SaveResult::Conflict { .. }) => {
+                        outcome = SaveState::Conflict(file.path.clone());
+                        break;
+                    }
+                    Err(error) => {
+                        outcome = SaveState::Failed(error.to_string());
+                        break;
+                    }
+                }
+            }
+            ws.saving.set_value(false);
+            let retry = matches!(outcome, SaveState::Failed(_));
+            let more = ws
+                .files
+                .with_untracked(|files| files.iter().any(FileState::dirty));
+            ws.save_state.set(match outcome {
+                SaveState::Saved if more => SaveState::Pending,
+                other => other,
+            });
+            if retry {
+                ws.schedule_save(RETRY_DELAY);
+            } else if more && matches!(ws.save_state.get_untracked(), SaveState::Pending) {
+                ws.schedule_save(AUTOSAVE_DELAY);
+            }
+        });
+    }
+
+    /// Resolves a conflict by loading the server's text of the file (the local text is
+    /// dropped only after the user chose this).
+    pub fn take_theirs(&self, path: String, content: String, revision: i64) {
+        let id = self.project_id.get_value();
+        self.files.update(|files| {
+            if let Some(f) = files.iter_mut().find(|f| f.path == path) {
+                f.content = content.clone();
+                f.saved_content = content.clone();
+                f.revision = Some(revision);
+            }
+        });
+        draft::forget(&id, &path);
+        if self.current.get_untracked() == path {
+            self.editor.with_value(|editor| {
+                if let Some(editor) = editor {
+                    editor.set_text(&content);
+                }
+            });
+        }
+        self.save_state.set(SaveState::Saved);
+        self.schedule_analysis(Duration::from_millis(0));
+    }
+}
+
+/// Milliseconds on the page's clock (0 on the server).
+pub fn now_millis() -> f64 {
+    web_sys::window()
+        .and_then(|w| js_sys::Reflect::get(&w, &"performance".into()).ok())
+        .and_then(|p| {
+            let now = js_sys::Reflect::get(&p, &"now".into()).ok()?;
+            let now: js_sys::Function = wasm_bindgen::JsCast::dyn_into(now).ok()?;
+            now.call0(&p).ok()?.as_f64()
+        })
+        .unwrap_or(0.0)
+}
+
+/// A `performance.mark`, so benchmarks can measure keystroke-to-preview in the browser.
+fn mark_performance(name: &str) {
+    let Some(window) = web_sys::window() else {
+        return;
+    };
+    let Ok(performance) = js_sys::Reflect::get(&window, &"performance".into()) else {
+        return;
+    };
+    if let Ok(mark) = js_sys::Reflect::get(&performance, &"mark".into())
+        && let Ok(mark) = wasm_bindgen::JsCast::dyn_into::<js_sys::Function>(mark)
+    {
+        let _ = mark.call1(&performance, &name.into());
+    }
+}

@@ -1,0 +1,209 @@
+//! The AsyncAPI half of the documentation: servers, channels, operations, messages.
+
+use leptos::prelude::*;
+use spec::{Action, Channel, Message, Model, Operation, Server};
+
+use super::fold::{Fold, slug};
+use super::markdown::Markdown;
+use super::parts::{ParameterTable, Pretty};
+use super::schema::SchemaTree;
+
+/// Servers, channels, operations and messages of an AsyncAPI document.
+#[component]
+pub fn AsyncApiSections(model: StoredValue<Model>) -> impl IntoView {
+    let m = model.get_value();
+    view! {
+        {(!m.servers.is_empty()).then(|| view! {
+            <section class="doc-group" id="servers">
+                <h2>"Servers"</h2>
+                {m.servers.iter().cloned().map(|server| view! { <ServerCard server/> }).collect_view()}
+            </section>
+        })}
+        {(!m.channels.is_empty()).then(|| view! {
+            <section class="doc-group" id="channels">
+                <h2>"Channels"</h2>
+                {m.channels.iter().cloned().map(|channel| view! { <ChannelSection channel/> }).collect_view()}
+            </section>
+        })}
+        {(!m.operations.is_empty()).then(|| view! {
+            <section class="doc-group" id="operations">
+                <h2>"Operations"</h2>
+                {m.operations.iter().cloned().map(|operation| view! { <AsyncOperation operation model/> }).collect_view()}
+            </section>
+        })}
+        {(!m.messages.is_empty()).then(|| view! {
+            <section class="doc-group" id="messages">
+                <h2>"Messages"</h2>
+                {m.messages.iter().cloned().map(|message| view! { <MessageSection message/> }).collect_view()}
+            </section>
+        })}
+    }
+    .into_any()
+}
+
+/// One server (broker): where it is, which protocol, how to authenticate.
+#[component]
+pub fn ServerCard(server: Server) -> impl IntoView {
+    view! {
+        <div class="server" id=slug("server", &server.id)>
+            <p class="server-line">
+                <strong>{server.id.clone()}</strong>" "
+                {server.protocol.clone().map(|p| {
+                    let version = server.protocol_version.clone().map(|v| format!(" {v}")).unwrap_or_default();
+                    view! { <span class="badge protocol">{format!("{p}{version}")}</span> }
+                })}" "
+                <code>{server.url.clone()}</code>
+            </p>
+            {server.description.clone().map(|d| view! { <Markdown text=d/> })}
+            {(!server.security.is_empty()).then(|| view! {
+                <p class="muted">"Security: "{server.security.join(", ")}</p>
+            })}
+            {(!server.variables.is_empty()).then(|| view! { <ParameterTable parameters=server.variables.clone()/> })}
+        </div>
+    }
+    .into_any()
+}
+
+#[component]
+fn ChannelSection(channel: Channel) -> impl IntoView {
+    let id = slug("channel", &channel.id);
+    let address = channel
+        .address
+        .clone()
+        .unwrap_or_else(|| "(dynamic address)".into());
+    let summary = view! {
+        <code class="channel-address">{address}</code>
+        {(channel.address.as_deref() != Some(channel.id.as_str())).then(|| view! {
+            <span class="muted">{channel.id.clone()}</span>
+        })}
+        {channel.title.clone().map(|t| view! { <span class="fold-summary">{t}</span> })}
+    }
+    .into_any();
+    let body = StoredValue::new(channel);
+    view! {
+        <Fold id class="channel" summary>
+            {move || {
+                let channel = body.get_value();
+                view! {
+                    {channel.description.clone().map(|d| view! { <Markdown text=d/> })}
+                    {(!channel.parameters.is_empty()).then(|| view! {
+                        <h4>"Parameters"</h4>
+                        <ParameterTable parameters=channel.parameters.clone()/>
+                    })}
+                    {(!channel.messages.is_empty()).then(|| view! {
+                        <p>"Messages: "
+                            {channel.messages.iter().map(|m| view! {
+                                <a href=format!("#{}", slug("message", m))>{m.clone()}</a>" "
+                            }).collect_view()}
+                        </p>
+                    })}
+                    {(!channel.servers.is_empty()).then(|| view! {
+                        <p class="muted">"Only on: "{channel.servers.join(", ")}</p>
+                    })}
+                    {channel.bindings.clone().map(|b| view! { <h4>"Bindings"</h4><Pretty value=b/> })}
+                }
+            }}
+        </Fold>
+    }
+    .into_any()
+}
+
+/// The verb a reader understands for an AsyncAPI action.
+pub fn action_label(action: &Action) -> &str {
+    match action {
+        Action::Send => "send",
+        Action::Receive => "receive",
+        Action::Http(method) => method.as_str(),
+    }
+}
+
+#[component]
+fn AsyncOperation(operation: Operation, model: StoredValue<Model>) -> impl IntoView {
+    let id = slug("operation", &operation.id);
+    let action = action_label(&operation.action).to_owned();
+    let address = operation
+        .channel
+        .as_deref()
+        .and_then(|c| model.with_value(|m| m.channel(c).and_then(|c| c.address.clone())));
+    let summary = view! {
+        <span class=format!("badge action-{action}")>{action.to_uppercase()}</span>
+        <code>{address.or_else(|| operation.channel.clone()).unwrap_or_default()}</code>
+        <span class="muted">{operation.id.clone()}</span>
+        {operation.summary.clone().map(|s| view! { <span class="fold-summary">{s}</span> })}
+        {operation.deprecated.then(|| view! { <span class="badge lifecycle-deprecated">"deprecated"</span> })}
+    }
+    .into_any();
+    let body = StoredValue::new(operation);
+    view! {
+        <Fold id class="operation" summary>
+            {move || {
+                let operation = body.get_value();
+                view! {
+                    {operation.description.clone().map(|d| view! { <Markdown text=d/> })}
+                    {operation.channel.clone().map(|c| view! {
+                        <p>"Channel: "<a href=format!("#{}", slug("channel", &c))>{c.clone()}</a></p>
+                    })}
+                    {(!operation.messages.is_empty()).then(|| view! {
+                        <p>"Messages: "
+                            {operation.messages.iter().map(|m| view! {
+                                <a href=format!("#{}", slug("message", m))>{m.clone()}</a>" "
+                            }).collect_view()}
+                        </p>
+                    })}
+                    {operation.reply.clone().map(|reply| view! {
+                        <p>"Reply: "
+                            {reply.channel.clone().or(reply.address.clone()).unwrap_or_else(|| "(on the request's reply address)".into())}
+                            {(!reply.messages.is_empty()).then(|| format!(" with {}", reply.messages.join(", ")))}
+                        </p>
+                    })}
+                    {(!operation.tags.is_empty()).then(|| view! {
+                        <p class="badges">{operation.tags.iter().map(|t| view! { <span class="badge tag">{t.clone()}</span> }).collect_view()}</p>
+                    })}
+                    {(!operation.security.is_empty()).then(|| view! {
+                        <p class="muted">"Security: "{operation.security.join(", ")}</p>
+                    })}
+                }
+            }}
+        </Fold>
+    }
+    .into_any()
+}
+
+#[component]
+fn MessageSection(message: Message) -> impl IntoView {
+    let id = slug("message", &message.id);
+    let summary = view! {
+        <strong>{message.name.clone().unwrap_or_else(|| message.id.clone())}</strong>
+        {message.title.clone().map(|t| view! { <span class="fold-summary">{t}</span> })}
+        {message.content_type.clone().map(|c| view! { <span class="badge">{c}</span> })}
+    }
+    .into_any();
+    let body = StoredValue::new(message);
+    view! {
+        <Fold id class="message" summary>
+            {move || {
+                let message = body.get_value();
+                view! {
+                    {message.summary.clone().map(|s| view! { <p class="lead">{s}</p> })}
+                    {message.description.clone().map(|d| view! { <Markdown text=d/> })}
+                    {message.correlation_id.clone().map(|c| view! { <p>"Correlation id: "<code>{c}</code></p> })}
+                    {message.schema_format.clone().map(|f| view! { <p class="muted">"Schema format: "<code>{f}</code></p> })}
+                    {message.headers.clone().map(|h| view! { <h4>"Headers"</h4><SchemaTree schema=h/> })}
+                    {message.payload.clone().map(|p| view! { <h4>"Payload"</h4><SchemaTree schema=p/> })}
+                    {(!message.examples.is_empty()).then(|| view! {
+                        <h4>"Examples"</h4>
+                        {message.examples.iter().map(|example| view! {
+                            <div class="example">
+                                {example.name.clone().or(example.summary.clone()).map(|n| view! { <p><strong>{n}</strong></p> })}
+                                {example.headers.clone().map(|h| view! { <Pretty value=h/> })}
+                                {example.payload.clone().map(|p| view! { <Pretty value=p/> })}
+                            </div>
+                        }).collect_view()}
+                    })}
+                    {message.bindings.clone().map(|b| view! { <h4>"Bindings"</h4><Pretty value=b/> })}
+                }
+            }}
+        </Fold>
+    }
+    .into_any()
+}

@@ -1,0 +1,189 @@
+//! The OpenAPI half of the documentation: servers, then operations grouped by tag with
+//! method badges, parameters, request bodies and responses as schema trees.
+
+use leptos::prelude::*;
+use spec::{Body, MediaType, Model, Operation, Response};
+
+use super::asyncapi::{ServerCard, action_label};
+use super::fold::{Fold, slug};
+use super::markdown::Markdown;
+use super::parts::{ParameterTable, Pretty};
+use super::schema::SchemaTree;
+
+/// Name of the group for operations without a tag.
+pub const UNTAGGED: &str = "Other operations";
+
+/// Operations grouped by their first tag, in the order tags are declared (then the order
+/// they first appear), untagged ones last.
+pub fn operations_by_tag(model: &Model) -> Vec<(String, Vec<Operation>)> {
+    let mut groups: Vec<(String, Vec<Operation>)> = model
+        .tags
+        .iter()
+        .map(|t| (t.name.clone(), Vec::new()))
+        .collect();
+    let mut untagged = Vec::new();
+    for operation in &model.operations {
+        match operation.tags.first() {
+            Some(tag) => match groups.iter_mut().find(|(name, _)| name == tag) {
+                Some((_, list)) => list.push(operation.clone()),
+                None => groups.push((tag.clone(), vec![operation.clone()])),
+            },
+            None => untagged.push(operation.clone()),
+        }
+    }
+    groups.retain(|(_, list)| !list.is_empty());
+    if !untagged.is_empty() {
+        groups.push((UNTAGGED.to_owned(), untagged));
+    }
+    groups
+}
+
+/// Servers, operations by tag, and webhooks of an OpenAPI document.
+#[component]
+pub fn OpenApiSections(model: StoredValue<Model>) -> impl IntoView {
+    let m = model.get_value();
+    let tag_descriptions = m.tags.clone();
+    view! {
+        {(!m.servers.is_empty()).then(|| view! {
+            <section class="doc-group" id="servers">
+                <h2>"Servers"</h2>
+                {m.servers.iter().cloned().map(|server| view! { <ServerCard server/> }).collect_view()}
+            </section>
+        })}
+        {operations_by_tag(&m).into_iter().map(|(tag, operations)| {
+            let description = tag_descriptions.iter().find(|t| t.name == tag).and_then(|t| t.description.clone());
+            let anchor = slug("tag", &tag);
+            view! {
+                <section class="doc-group" id=anchor>
+                    <h2>{tag}</h2>
+                    {description.map(|d| view! { <Markdown text=d/> })}
+                    {operations.into_iter().map(|operation| view! { <HttpOperation operation/> }).collect_view()}
+                </section>
+            }
+        }).collect_view()}
+        {(!m.webhooks.is_empty()).then(|| view! {
+            <section class="doc-group" id="webhooks">
+                <h2>"Webhooks"</h2>
+                {m.webhooks.iter().cloned().map(|operation| view! { <HttpOperation operation/> }).collect_view()}
+            </section>
+        })}
+    }
+    .into_any()
+}
+
+/// The anchor of an HTTP operation: its operationId, or method and path.
+pub fn operation_anchor(operation: &Operation) -> String {
+    slug("operation", &operation.id)
+}
+
+#[component]
+fn HttpOperation(operation: Operation) -> impl IntoView {
+    let method = action_label(&operation.action).to_owned();
+    let summary = view! {
+        <span class=format!("badge method method-{method}")>{method.to_uppercase()}</span>
+        <code class="path">{operation.path.clone().unwrap_or_default()}</code>
+        {operation.summary.clone().map(|s| view! { <span class="fold-summary">{s}</span> })}
+        {operation.deprecated.then(|| view! { <span class="badge lifecycle-deprecated">"deprecated"</span> })}
+    }
+    .into_any();
+    let id = operation_anchor(&operation);
+    let body = StoredValue::new(operation);
+    view! {
+        <Fold id class="operation" summary>
+            {move || {
+                let operation = body.get_value();
+                view! {
+                    <p class="muted">"Operation id: "<code>{operation.id.clone()}</code></p>
+                    {operation.description.clone().map(|d| view! { <Markdown text=d/> })}
+                    {(!operation.security.is_empty()).then(|| view! {
+                        <p class="muted">"Security: "{operation.security.join(", ")}</p>
+                    })}
+                    {(!operation.parameters.is_empty()).then(|| view! {
+                        <h4>"Parameters"</h4>
+                        <ParameterTable parameters=operation.parameters.clone()/>
+                    })}
+                    {operation.request_body.clone().map(|body| view! { <RequestBody body/> })}
+                    {(!operation.responses.is_empty()).then(|| view! {
+                        <h4>"Responses"</h4>
+                        {operation.responses.iter().cloned().map(|response| view! { <ResponseView response/> }).collect_view()}
+                    })}
+                }
+            }}
+        </Fold>
+    }
+    .into_any()
+}
+
+#[component]
+fn RequestBody(body: Body) -> impl IntoView {
+    view! {
+        <h4>"Request body"{body.required.then_some(" (required)")}</h4>
+        {body.description.map(|d| view! { <Markdown text=d/> })}
+        {body.content.into_iter().map(|media| view! { <MediaTypeView media/> }).collect_view()}
+    }
+    .into_any()
+}
+
+#[component]
+fn ResponseView(response: Response) -> impl IntoView {
+    let class = match response.status.chars().next() {
+        Some('2') => "status ok",
+        Some('3') => "status redirect",
+        Some('4') | Some('5') => "status error",
+        _ => "status",
+    };
+    view! {
+        <div class="response">
+            <div class="response-head">
+                <span class=format!("badge {class}")>{response.status.clone()}</span>
+                {response.description.clone().map(|d| view! { <Markdown text=d/> })}
+            </div>
+            {(!response.headers.is_empty()).then(|| view! { <ParameterTable parameters=response.headers.clone()/> })}
+            {response.content.into_iter().map(|media| view! { <MediaTypeView media/> }).collect_view()}
+        </div>
+    }
+    .into_any()
+}
+
+#[component]
+fn MediaTypeView(media: MediaType) -> impl IntoView {
+    view! {
+        <div class="media-type">
+            <p><code>{media.media_type}</code></p>
+            {media.schema.map(|schema| view! { <SchemaTree schema/> })}
+            {media.example.map(|example| view! { <p class="muted">"Example"</p><Pretty value=example/> })}
+        </div>
+    }
+    .into_any()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn operations_group_by_first_tag_in_declared_order() {
+        let text = r#"{"openapi":"3.1.0","info":{"title":"t","version":"1"},
+            "tags":[{"name":"b"},{"name":"a"},{"name":"unused"}],
+            "paths":{"/x":{"get":{"operationId":"one","tags":["a"],"responses":{"200":{"description":"ok"}}},
+                           "post":{"operationId":"two","responses":{"200":{"description":"ok"}}}},
+                     "/y":{"get":{"operationId":"three","tags":["b","a"],"responses":{"200":{"description":"ok"}}},
+                           "put":{"operationId":"four","tags":["c"],"responses":{"200":{"description":"ok"}}}}}}"#;
+        let model = spec::analyze(&spec::Input::single("t.json", text))
+            .model
+            .expect("model");
+        let groups: Vec<(String, Vec<String>)> = operations_by_tag(&model)
+            .into_iter()
+            .map(|(tag, ops)| (tag, ops.into_iter().map(|o| o.id).collect()))
+            .collect();
+        assert_eq!(
+            groups,
+            vec![
+                ("b".to_owned(), vec!["three".to_owned()]),
+                ("a".to_owned(), vec!["one".to_owned()]),
+                ("c".to_owned(), vec!["four".to_owned()]),
+                (UNTAGGED.to_owned(), vec!["two".to_owned()]),
+            ]
+        );
+    }
+}

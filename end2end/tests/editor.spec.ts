@@ -1,0 +1,115 @@
+import { test, expect, hydrated, signUp } from '../support/fixtures';
+import type { Page } from '@playwright/test';
+
+/** Puts the cursor at the end of a line (1-based) of the editor. */
+async function endOfLine(page: Page, line: number) {
+  await page.locator('.cm-content .cm-line').nth(line - 1).click();
+  await page.keyboard.press('End');
+}
+
+async function newProjectFromTemplate(page: Page, baseUrl: string, name: string) {
+  await page.goto(`${baseUrl}/design`);
+  await hydrated(page);
+  await page.getByLabel('Name', { exact: true }).fill(name);
+  await page.getByLabel(/Order Service/).check();
+  await page.getByRole('button', { name: 'Create from template' }).click();
+  await expect(page).toHaveURL(/\/design\/[a-z0-9]{10}$/);
+  await expect(page.locator('.cm-content')).toContainText('asyncapi: 3.0.0');
+  await expect(page.getByTestId('preview').locator('.doc-title')).toContainText('Order Service');
+}
+
+test('a template, live preview, diagnostics at the right line, autosave across a reload', async ({ page, server, consoleErrors }) => {
+  await signUp(page, server.baseUrl, 'ivy', 'ivy password');
+  await newProjectFromTemplate(page, server.baseUrl, 'Orders');
+
+  // Typing updates the documentation beside the editor.
+  await endOfLine(page, 3);
+  await page.keyboard.type(' Two');
+  await expect(page.getByTestId('preview').locator('.doc-title')).toContainText('Order Service Two');
+
+  // A mistake shows in the gutter and the problems panel at its line; clicking jumps there.
+  await endOfLine(page, 1);
+  await page.keyboard.press('Enter');
+  await page.keyboard.type('bogus: 1');
+  await expect(page.locator('.cm-lint-marker-error')).toHaveCount(1);
+  const problem = page.getByTestId('problems').getByRole('button').first();
+  await expect(problem).toContainText('order-service.yaml:2:1');
+  await expect(problem).toContainText('bogus');
+  await endOfLine(page, 10);
+  await problem.click();
+  await expect(page.locator('.cm-activeLine')).toHaveText('bogus: 1');
+
+  // Fixing it clears the problem; autosave stores the text on the server.
+  await page.keyboard.press('End');
+  await page.keyboard.press('Shift+Home');
+  await page.keyboard.press('Backspace');
+  await page.keyboard.press('Backspace');
+  await expect(page.getByTestId('problems')).not.toContainText('bogus');
+  await expect(page.getByTestId('save-state')).toHaveText('All changes saved', { timeout: 10_000 });
+  await page.reload();
+  await hydrated(page);
+  await expect(page.locator('.cm-content')).toContainText('title: Order Service Two');
+  await expect(page.getByTestId('save-state')).toHaveText('All changes saved');
+  expect(consoleErrors).toEqual([]);
+});
+
+test('nothing typed is lost when the server dies mid-edit', async ({ page, server }) => {
+  await signUp(page, server.baseUrl, 'jack', 'jack password');
+  await newProjectFromTemplate(page, server.baseUrl, 'Crash test');
+  const url = page.url();
+
+  await server.kill();
+  await endOfLine(page, 3);
+  await page.keyboard.type(' Survives');
+  // The save fails, says so, and keeps the text in the browser.
+  await expect(page.getByTestId('save-state')).toContainText('Not saved', { timeout: 10_000 });
+  await expect(page.getByTestId('save-state')).toContainText('kept in this browser');
+
+  const restarted = await server.restart();
+  try {
+    await page.goto(url);
+    await hydrated(page);
+    await expect(page.locator('.cm-content')).toContainText('title: Order Service Survives');
+    // The restored draft reaches the server, so another browser sees it too.
+    await expect(page.getByTestId('save-state')).toHaveText('All changes saved', { timeout: 10_000 });
+    const other = await page.context().browser()!.newContext();
+    const second = await other.newPage();
+    await second.goto(`${restarted.baseUrl}/login`);
+    await hydrated(second);
+    await second.getByLabel('User name').fill('jack');
+    await second.getByLabel('Password').fill('jack password');
+    await second.getByRole('button', { name: 'Log in' }).click();
+    await expect(second).toHaveURL(`${restarted.baseUrl}/account`);
+    await second.goto(url);
+    await expect(second.locator('.cm-content')).toContainText('title: Order Service Survives');
+    await other.close();
+  } finally {
+    await restarted.dispose();
+  }
+});
+
+test('markup typed into a description is shown as text in the preview', async ({ page, server, consoleErrors }) => {
+  await signUp(page, server.baseUrl, 'kim', 'kim password');
+  await newProjectFromTemplate(page, server.baseUrl, 'XSS');
+  await endOfLine(page, 6);
+  await page.keyboard.press('Enter');
+  await page.keyboard.type('<img src=x onerror="window.__pwned=1"> <script>window.__pwned=2</script>');
+  const preview = page.getByTestId('preview');
+  await expect(preview.locator('.doc-info .markdown')).toContainText('<img src=x onerror="window.__pwned=1">');
+  await expect(preview.locator('img, script')).toHaveCount(0);
+  expect(await page.evaluate(() => (window as any).__pwned)).toBeUndefined();
+  expect(consoleErrors).toEqual([]);
+});
+
+test('a shared link shows a read-only snapshot', async ({ page, server, consoleErrors }) => {
+  await signUp(page, server.baseUrl, 'lee', 'lee password');
+  await newProjectFromTemplate(page, server.baseUrl, 'Shared');
+  await page.getByRole('button', { name: 'Share' }).click();
+  const link = page.getByTestId('share-link');
+  await expect(link).toHaveText(new RegExp(`^${server.baseUrl}/share/[a-z0-9]{10}$`));
+  await link.click();
+  const snapshot = page.getByTestId('shared-snapshot');
+  await expect(snapshot.getByRole('heading', { level: 1 })).toHaveText('Shared');
+  await expect(snapshot.getByTestId('documentation').locator('.channel-address')).toHaveText(['order', 'order-approved', 'order-failed']);
+  expect(consoleErrors).toEqual([]);
+});
