@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Sets up what is missing, then runs every check and test: formatting, clippy, the spec
-# engine for wasm32, Rust unit and integration tests, and the end-to-end tests in Chromium.
+# engine for wasm32, Rust unit and integration tests, schemathesis against the REST API,
+# and the end-to-end tests in Chromium.
 # Prints the time of each phase; exits non-zero if anything failed. Idempotent.
 set -uo pipefail
 cd "$(dirname "$0")/.."
@@ -27,6 +28,7 @@ phase() { # name, command...
   else
     echo "<== $name: FAILED in $((SECONDS - start))s"
     failures+=("$name")
+    return 1
   fi
 }
 
@@ -63,6 +65,13 @@ count_cargo_results "$cargo_log"
 # After the Rust tests, so the server binary the browser tests start is the one
 # cargo-leptos built together with the WASM it hydrates.
 phase "site build (cargo leptos build)" cargo leptos build
+
+# The REST API against its own OpenAPI document (schemathesis from PyPI, bounded examples).
+if phase "REST API fuzzing (schemathesis)" bash scripts/schemathesis.sh; then
+  passed=$((passed + 1))
+else
+  failed=$((failed + 1))
+fi
 
 e2e_results=end2end/test-results/results.json
 rm -f "$e2e_results"

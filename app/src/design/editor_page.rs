@@ -13,6 +13,7 @@ use super::Project;
 use super::bridge::{Editor, EditorCallbacks, editor_available};
 use super::completion::completions_at;
 use super::files::{check_path, is_json};
+use super::publish::PublishDialog;
 use super::server::{delete_file, open_project, set_main_file, share_project};
 use super::workspace::{SaveState, Workspace};
 use crate::docs::Documentation;
@@ -151,6 +152,9 @@ fn ProjectEditor(project: Project) -> impl IntoView {
 fn Toolbar(name: String, group: String) -> impl IntoView {
     let ws = expect_context::<Workspace>();
     let share_link = RwSignal::new(None::<String>);
+    let publishing = RwSignal::new(false);
+    let project_name = name.clone();
+    let default_group = group.clone();
     let message = RwSignal::new(None::<String>);
     let convert = move |to_json: bool| {
         let path = ws.current.get_untracked();
@@ -212,8 +216,13 @@ fn Toolbar(name: String, group: String) -> impl IntoView {
                 <button type="button" disabled=!ws.can_edit on:click=move |_| convert(false)>"To YAML"</button>
                 <button type="button" on:click=download>"Download"</button>
                 <button type="button" on:click=share>"Share"</button>
+                <button type="button" class="primary" on:click=move |_| publishing.set(true)>"Publish"</button>
             </div>
         </div>
+        {move || publishing.get().then(|| view! {
+            <PublishDialog project_name=project_name.clone() default_group=default_group.clone()
+                on_close=Callback::new(move |()| publishing.set(false))/>
+        })}
         {move || share_link.get().map(|link| view! {
             <p class="share-link">"Read-only link to a snapshot: "<a href=link.clone() data-testid="share-link">{link.clone()}</a></p>
         })}

@@ -8,6 +8,7 @@ pub mod draft;
 pub mod editor_page;
 pub mod files;
 pub mod projects_page;
+pub mod publish;
 pub mod server;
 pub mod share_page;
 pub mod templates;

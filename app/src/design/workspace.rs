@@ -319,9 +319,20 @@ impl Workspace {
         restart(self.save_timer, delay, move || ws.save_now(false));
     }
 
+    /// Whether a save is on its way to the server.
+    pub fn saving_in_progress(&self) -> bool {
+        self.saving.get_value()
+    }
+
+    /// Saves in the background (autosave, Ctrl-S, the Save button).
+    pub fn save_now(&self, force: bool) {
+        let ws = *self;
+        spawn_local(async move { ws.save_all(force).await });
+    }
+
     /// Sends every dirty file to the server, one after another. `force` overwrites a
     /// newer revision on the server (the user chose to keep their text).
-    pub fn save_now(&self, force: bool) {
+    pub async fn save_all(self, force: bool) {
         if !self.can_edit || self.saving.get_value() {
             return;
         }
@@ -335,58 +346,56 @@ impl Workspace {
         self.keep_drafts();
         self.saving.set_value(true);
         self.save_state.set(SaveState::Saving);
-        let ws = *self;
-        spawn_local(async move {
-            let id = ws.project_id.get_value();
-            let mut outcome = SaveState::Saved;
-            for file in pending {
-                let sent = file.content.clone();
-                match save_file(
-                    id.clone(),
-                    file.path.clone(),
-                    sent.clone(),
-                    file.revision,
-                    force,
-                )
-                .await
-                {
-                    Ok(SaveResult::Saved { revision }) => {
-                        let still_same = ws.files.try_update(|files| {
-                            files.iter_mut().find(|f| f.path == file.path).map(|f| {
-                                f.revision = Some(revision);
-                                f.saved_content = sent.clone();
-                                f.content == sent
-                            })
-                        });
-                        if still_same.flatten() == Some(true) {
-                            draft::forget(&id, &file.path);
-                        }
-                    }
-                    Ok(SaveResult::Conflict { .. }) => {
-                        outcome = SaveState::Conflict(file.path.clone());
-                        break;
-                    }
-                    Err(error) => {
-                        outcome = SaveState::Failed(error.to_string());
-                        break;
+        let ws = self;
+        let id = ws.project_id.get_value();
+        let mut outcome = SaveState::Saved;
+        for file in pending {
+            let sent = file.content.clone();
+            match save_file(
+                id.clone(),
+                file.path.clone(),
+                sent.clone(),
+                file.revision,
+                force,
+            )
+            .await
+            {
+                Ok(SaveResult::Saved { revision }) => {
+                    let still_same = ws.files.try_update(|files| {
+                        files.iter_mut().find(|f| f.path == file.path).map(|f| {
+                            f.revision = Some(revision);
+                            f.saved_content = sent.clone();
+                            f.content == sent
+                        })
+                    });
+                    if still_same.flatten() == Some(true) {
+                        draft::forget(&id, &file.path);
                     }
                 }
+                Ok(SaveResult::Conflict { .. }) => {
+                    outcome = SaveState::Conflict(file.path.clone());
+                    break;
+                }
+                Err(error) => {
+                    outcome = SaveState::Failed(error.to_string());
+                    break;
+                }
             }
-            ws.saving.set_value(false);
-            let retry = matches!(outcome, SaveState::Failed(_));
-            let more = ws
-                .files
-                .with_untracked(|files| files.iter().any(FileState::dirty));
-            ws.save_state.set(match outcome {
-                SaveState::Saved if more => SaveState::Pending,
-                other => other,
-            });
-            if retry {
-                ws.schedule_save(RETRY_DELAY);
-            } else if more && matches!(ws.save_state.get_untracked(), SaveState::Pending) {
-                ws.schedule_save(AUTOSAVE_DELAY);
-            }
+        }
+        ws.saving.set_value(false);
+        let retry = matches!(outcome, SaveState::Failed(_));
+        let more = ws
+            .files
+            .with_untracked(|files| files.iter().any(FileState::dirty));
+        ws.save_state.set(match outcome {
+            SaveState::Saved if more => SaveState::Pending,
+            other => other,
         });
+        if retry {
+            ws.schedule_save(RETRY_DELAY);
+        } else if more && matches!(ws.save_state.get_untracked(), SaveState::Pending) {
+            ws.schedule_save(AUTOSAVE_DELAY);
+        }
     }
 
     /// Resolves a conflict by loading the server's text of the file (the local text is

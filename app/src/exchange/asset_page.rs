@@ -7,6 +7,7 @@ use leptos_router::components::A;
 use leptos_router::hooks::{use_navigate, use_params_map, use_query_map};
 
 use super::AssetDetail;
+use super::manage::{ManageVersion, open_in_editor};
 use crate::docs::Documentation;
 use crate::error::AppError;
 
@@ -23,6 +24,9 @@ pub async fn load_asset(group: String, asset: String) -> Result<AssetDetail, App
     let row = asset_for(&ctx.db, &user, &group, &asset, Role::Viewer).await?;
     let versions = list_versions(&ctx.db, row.id).await?;
     let latest = versions.first();
+    let can_manage = crate::auth::authorize(&ctx.db, &user, &group, Role::Admin)
+        .await
+        .is_ok();
     let detail = AssetDetail {
         kind: AssetKind::parse(&row.kind).unwrap_or(AssetKind::AsyncApi),
         public: row.public,
@@ -46,6 +50,7 @@ pub async fn load_asset(group: String, asset: String) -> Result<AssetDetail, App
                 published_by: v.published_by,
             })
             .collect(),
+        can_manage,
         group,
         asset,
     };
@@ -209,7 +214,16 @@ fn AssetView(detail: AssetDetail, selected: String) -> impl IntoView {
             {(!detail.description.is_empty()).then(|| view! { <p class="lead">{detail.description.clone()}</p> })}
             <section class="card">
                 <h2>"Use it"</h2>
-                <p><a href=spec_url.clone() download>"Download as published"</a></p>
+                <p class="downloads">
+                    <a href=spec_url.clone() download>"Download as published"</a>
+                    <a href=format!("{spec_url}?format=yaml") download>"as YAML"</a>
+                    <a href=format!("{spec_url}?format=json") download>"as JSON"</a>
+                    <OpenInEditor group=detail.group.clone() asset=detail.asset.clone() version=selected.clone()/>
+                </p>
+                {(detail.can_manage && current.is_some()).then(|| view! {
+                    <ManageVersion group=detail.group.clone() asset=detail.asset.clone() version=selected.clone()
+                        lifecycle=current.as_ref().map(|v| v.lifecycle).unwrap_or(super::Lifecycle::Stable)/>
+                })}
                 <pre class="code"><code>{curl}</code></pre>
             </section>
             <section class="card">
@@ -252,6 +266,29 @@ fn AssetView(detail: AssetDetail, selected: String) -> impl IntoView {
                 </Suspense>
             </section>
         </article>
+    }
+    .into_any()
+}
+
+/// Starts a design project from this version and opens it.
+#[component]
+fn OpenInEditor(group: String, asset: String, version: String) -> impl IntoView {
+    let error = RwSignal::new(None::<String>);
+    let coordinate = StoredValue::new((group, asset, version));
+    let open = move |_| {
+        let (group, asset, version) = coordinate.get_value();
+        leptos::task::spawn_local(async move {
+            match open_in_editor(group, asset, version).await {
+                Ok(id) => {
+                    let _ = window().location().set_href(&format!("/design/{id}"));
+                }
+                Err(e) => error.set(Some(e.to_string())),
+            }
+        });
+    };
+    view! {
+        <button type="button" class="link-button" on:click=open>"Open in editor"</button>
+        {move || error.get().map(|e| view! { <span class="form-error" role="alert">{e}</span> })}
     }
     .into_any()
 }

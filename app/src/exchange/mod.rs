@@ -7,6 +7,7 @@ pub mod asset_page;
 pub mod catalog;
 pub mod document;
 pub mod gav;
+pub mod manage;
 #[cfg(feature = "ssr")]
 pub mod publish;
 
@@ -105,6 +106,8 @@ pub struct AssetDetail {
     pub description: String,
     pub tags: Vec<String>,
     pub versions: Vec<VersionSummary>,
+    /// Whether the signed-in user may change lifecycles and delete (organisation admin).
+    pub can_manage: bool,
 }
 
 /// One search hit: the asset, its latest version and where the query matched.

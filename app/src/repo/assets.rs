@@ -270,6 +270,17 @@ pub async fn list_versions(db: &Db, asset_id: i64) -> Result<Vec<VersionRow>, sq
     .await
 }
 
+/// Every version number an asset has used, deleted ones included (they cannot be reused).
+pub async fn used_versions(db: &Db, asset_id: i64) -> Result<Vec<String>, sqlx::Error> {
+    sqlx::query_scalar(
+        "SELECT version FROM asset_versions WHERE asset_id = ?
+         ORDER BY major DESC, minor DESC, patch DESC",
+    )
+    .bind(asset_id)
+    .fetch_all(db.pool())
+    .await
+}
+
 /// One live version's metadata.
 pub async fn find_version(
     db: &Db,

@@ -10,6 +10,7 @@ use serde_json::{Value, json};
 
 use app::error::AppError;
 use app::exchange::access::asset_for;
+use app::exchange::manage::{change_lifecycle, remove_version};
 use app::exchange::publish::{PublishRequest, publish};
 use app::exchange::{AssetKind, Lifecycle};
 use app::repo::assets::{self, PublishOutcome, VersionRow};
@@ -116,20 +117,74 @@ fn no_version(group: &str, asset: &str, version: &str) -> Problem {
     )))
 }
 
-/// The document exactly as published.
+/// Query of `GET …/{version}/spec`.
+#[derive(Debug, Deserialize)]
+pub struct SpecQuery {
+    /// `yaml` or `json` to convert; absent for the document exactly as published.
+    format: Option<String>,
+}
+
+/// The document exactly as published, or converted to YAML or JSON.
 pub async fn get_spec(
     State(state): State<AppState>,
     caller: Caller,
     Path((group, asset, version)): Path<(String, String, String)>,
+    Query(query): Query<SpecQuery>,
 ) -> Result<Response, Problem> {
     let db = &state.server.db;
     let row = asset_for(db, &caller.user, &group, &asset, Role::Viewer).await?;
     let (content, content_type) = assets::version_content(db, row.id, &version)
         .await?
         .ok_or_else(|| no_version(&group, &asset, &version))?;
+    let stored_json = content_type.contains("json");
+    let (body, content_type, extension) = match query.format.as_deref() {
+        None => {
+            let extension = if stored_json { "json" } else { "yaml" };
+            (content, content_type, extension)
+        }
+        Some(format @ ("yaml" | "json")) if (format == "json") == stored_json => {
+            (content, content_type, format)
+        }
+        Some(format @ ("yaml" | "json")) => {
+            let text = String::from_utf8(content).map_err(|_| Problem(AppError::Internal))?;
+            let (value, _) = spec::parse_text(&text, &spec::Limits::default()).map_err(|error| {
+                tracing::error!(%group, %asset, %version, message = %error.message, "a published document no longer parses");
+                Problem(AppError::Internal)
+            })?;
+            if format == "json" {
+                (
+                    spec::to_json(&value).into_bytes(),
+                    "application/json".to_owned(),
+                    "json",
+                )
+            } else {
+                (
+                    spec::to_yaml(&value).into_bytes(),
+                    "application/yaml".to_owned(),
+                    "yaml",
+                )
+            }
+        }
+        Some(other) => {
+            return Err(Problem(AppError::Invalid(format!(
+                "format {other:?} is unknown; use yaml or json (or leave it out for the document as published)."
+            ))));
+        }
+    };
     let content_type = HeaderValue::from_str(&content_type)
         .unwrap_or(HeaderValue::from_static("application/octet-stream"));
-    Ok(([(header::CONTENT_TYPE, content_type)], content).into_response())
+    let disposition = HeaderValue::from_str(&format!(
+        "inline; filename=\"{asset}-{version}.{extension}\""
+    ))
+    .unwrap_or(HeaderValue::from_static("inline"));
+    Ok((
+        [
+            (header::CONTENT_TYPE, content_type),
+            (header::CONTENT_DISPOSITION, disposition),
+        ],
+        body,
+    )
+        .into_response())
 }
 
 /// An asset and its live versions.
@@ -190,29 +245,14 @@ pub async fn patch_version(
     Json(patch): Json<VersionPatch>,
 ) -> Result<Json<Value>, Problem> {
     caller.require_publish_scope()?;
-    let db = &state.server.db;
-    let row = asset_for(db, &caller.user, &group, &asset, Role::Admin).await?;
     let to = Lifecycle::parse(&patch.lifecycle).ok_or_else(|| {
         Problem(AppError::Invalid(format!(
             "lifecycle {:?} is unknown; use development, stable or deprecated.",
             patch.lifecycle
         )))
     })?;
-    let current = assets::find_version(db, row.id, &version)
-        .await?
-        .ok_or_else(|| no_version(&group, &asset, &version))?;
-    let from = Lifecycle::parse(&current.lifecycle).unwrap_or(Lifecycle::Stable);
-    if !from.may_become(to) {
-        return Err(Problem(AppError::Conflict(format!(
-            "A {} version cannot become {}; the lifecycle goes development → stable → deprecated (and back to stable).",
-            from.as_str(),
-            to.as_str()
-        ))));
-    }
-    assets::set_lifecycle(db, row.id, &version, to).await?;
-    let stored = assets::find_version(db, row.id, &version)
-        .await?
-        .ok_or_else(|| no_version(&group, &asset, &version))?;
+    let stored =
+        change_lifecycle(&state.server.db, &caller.user, &group, &asset, &version, to).await?;
     Ok(Json(version_json(&group, &asset, &stored)))
 }
 
@@ -223,13 +263,8 @@ pub async fn delete_version(
     Path((group, asset, version)): Path<(String, String, String)>,
 ) -> Result<StatusCode, Problem> {
     caller.require_publish_scope()?;
-    let db = &state.server.db;
-    let row = asset_for(db, &caller.user, &group, &asset, Role::Admin).await?;
-    if assets::delete_version(db, row.id, &version).await? {
-        Ok(StatusCode::NO_CONTENT)
-    } else {
-        Err(no_version(&group, &asset, &version))
-    }
+    remove_version(&state.server.db, &caller.user, &group, &asset, &version).await?;
+    Ok(StatusCode::NO_CONTENT)
 }
 
 /// Query of `GET /assets`.

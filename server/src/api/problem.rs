@@ -2,7 +2,10 @@
 //! REST API.
 
 use axum::Json;
+use axum::body::Body;
+use axum::extract::Request;
 use axum::http::{HeaderValue, StatusCode, header};
+use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use serde_json::json;
 
@@ -75,4 +78,43 @@ pub async fn no_such_endpoint() -> Problem {
     Problem(AppError::NotFound(
         "No such API endpoint; see /api/v1/openapi.json.".into(),
     ))
+}
+
+/// Longest rejection text carried over into a problem document.
+const MAX_REJECTION_BYTES: usize = 4096;
+
+/// Turns the plain-text rejections of axum's extractors (malformed JSON, a query that
+/// does not parse, a missing Content-Type) into problem documents like every other API
+/// error, keeping their status and their explanation.
+pub async fn problem_for_rejections(request: Request, next: Next) -> Response {
+    let response = next.run(request).await;
+    let status = response.status();
+    let is_problem = response
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .is_some_and(|v| v.as_bytes().starts_with(b"application/problem+json"));
+    if !status.is_client_error() || is_problem {
+        return response;
+    }
+    let (parts, body) = response.into_parts();
+    let detail = match axum::body::to_bytes(body, MAX_REJECTION_BYTES).await {
+        Ok(bytes) if !bytes.is_empty() => String::from_utf8_lossy(&bytes).into_owned(),
+        _ => status
+            .canonical_reason()
+            .unwrap_or("Bad request")
+            .to_owned(),
+    };
+    let body = json!({
+        "type": "about:blank",
+        "title": status.canonical_reason().unwrap_or("Bad request"),
+        "status": status.as_u16(),
+        "detail": detail,
+    });
+    let mut response = Response::from_parts(parts, Body::from(body.to_string()));
+    response.headers_mut().insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("application/problem+json"),
+    );
+    response.headers_mut().remove(header::CONTENT_LENGTH);
+    response
 }

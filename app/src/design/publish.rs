@@ -1,0 +1,353 @@
+//! Publishing a design project to the exchange from the editor: a dialog that suggests
+//! the next version, and a server function that runs the exchange's one publish path.
+//! A project of several files is published as one bundled document.
+
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use serde::{Deserialize, Serialize};
+
+use super::workspace::Workspace;
+use crate::error::AppError;
+use crate::exchange::Lifecycle;
+use crate::exchange::document::DocumentDiagnostic;
+
+/// What the dialog needs to suggest a coordinate.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PublishOptions {
+    /// Organisations where the user may publish.
+    pub groups: Vec<String>,
+    /// Versions already used by `group/asset` (newest first), deleted ones included.
+    pub taken_versions: Vec<String>,
+}
+
+/// Where a publish ended.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PublishedAt {
+    pub path: String,
+    /// False when the identical document was already there (nothing new was stored).
+    pub created: bool,
+}
+
+/// The organisations the user may publish to and the versions `group/asset` already has.
+#[server(endpoint = "design_publish_options")]
+pub async fn load_publish_options(
+    group: String,
+    asset: String,
+) -> Result<PublishOptions, AppError> {
+    use crate::repo::{assets, organizations};
+    use crate::roles::Role;
+
+    let user = crate::auth::require_user().await?;
+    let ctx = crate::context::server_context()?;
+    let groups = organizations::memberships_of(&ctx.db, user.id)
+        .await?
+        .into_iter()
+        .filter(|m| m.role() >= Role::Contributor)
+        .map(|m| m.slug)
+        .collect();
+    let mut taken_versions = Vec::new();
+    if crate::auth::authorize(&ctx.db, &user, &group, Role::Viewer)
+        .await
+        .is_ok()
+        && let Some(row) = assets::find_asset(&ctx.db, &group, &asset).await?
+    {
+        taken_versions = assets::used_versions(&ctx.db, row.id).await?;
+    }
+    Ok(PublishOptions {
+        groups,
+        taken_versions,
+    })
+}
+
+/// Publishes the project as saved on the server.
+#[server(endpoint = "design_publish")]
+pub async fn publish_project(
+    id: String,
+    group: String,
+    asset: String,
+    version: String,
+    lifecycle: Lifecycle,
+) -> Result<PublishedAt, AppError> {
+    use crate::exchange::publish::{PublishRequest, publish};
+    use crate::repo::assets::PublishOutcome;
+    use crate::repo::design::{find_project, project_files};
+    use crate::roles::Role;
+
+    let user = crate::auth::require_user().await?;
+    let ctx = crate::context::server_context()?;
+    let not_found = || AppError::NotFound(format!("No design project {id:?}."));
+    let project = find_project(&ctx.db, &id).await?.ok_or_else(not_found)?;
+    crate::auth::authorize(&ctx.db, &user, &project.org_slug, Role::Viewer)
+        .await
+        .map_err(|_| not_found())?;
+    let files = project_files(&ctx.db, project.id).await?;
+    let main_json = super::files::is_json(&project.main_file);
+    let (content, content_type) = if files.len() == 1 {
+        let text = files
+            .into_iter()
+            .next()
+            .map(|f| f.content)
+            .unwrap_or_default();
+        (
+            text,
+            if main_json {
+                "application/json"
+            } else {
+                "application/yaml"
+            },
+        )
+    } else {
+        let input = spec::Input::project(
+            files.into_iter().map(|f| (f.path, f.content)).collect(),
+            &project.main_file,
+        );
+        let analysis = tokio::task::spawn_blocking(move || spec::analyze(&input))
+            .await
+            .map_err(|_| AppError::Internal)?;
+        let Some(bundled) = analysis.documents.as_ref().and_then(|d| d.bundled()) else {
+            return Err(AppError::InvalidDocument(
+                analysis
+                    .diagnostics
+                    .into_iter()
+                    .map(to_document_diagnostic)
+                    .collect(),
+            ));
+        };
+        if main_json {
+            (spec::to_json(&bundled), "application/json")
+        } else {
+            (spec::to_yaml(&bundled), "application/yaml")
+        }
+    };
+    let published = publish(
+        &ctx.db,
+        &user,
+        &PublishRequest {
+            group: &group,
+            asset: &asset,
+            version: &version,
+            content: content.as_bytes(),
+            content_type,
+            lifecycle,
+        },
+    )
+    .await?;
+    Ok(PublishedAt {
+        path: format!(
+            "/exchange/{}/{}/{}",
+            published.gav.group, published.gav.asset, published.gav.version
+        ),
+        created: matches!(published.outcome, PublishOutcome::Created),
+    })
+}
+
+#[cfg(feature = "ssr")]
+fn to_document_diagnostic(d: spec::Diagnostic) -> DocumentDiagnostic {
+    DocumentDiagnostic {
+        severity: d.severity.to_string(),
+        message: format!("{}: {}", d.file, d.message),
+        pointer: d.pointer,
+        line: d.line,
+        column: d.column,
+    }
+}
+
+/// The next patch and minor versions after the highest taken one (1.0.0 for a new asset).
+pub fn suggested_versions(taken: &[String]) -> Vec<String> {
+    let highest = taken
+        .iter()
+        .filter_map(|v| semver::Version::parse(v).ok())
+        .filter(|v| v.pre.is_empty())
+        .max();
+    match highest {
+        None => vec!["1.0.0".to_owned(), "0.1.0".to_owned()],
+        Some(v) => vec![
+            format!("{}.{}.{}", v.major, v.minor, v.patch + 1),
+            format!("{}.{}.0", v.major, v.minor + 1),
+            format!("{}.0.0", v.major + 1),
+        ],
+    }
+}
+
+/// A lowercase id for an asset made from a project name.
+pub fn asset_id_from(name: &str) -> String {
+    let mut id = String::new();
+    for c in name.trim().chars() {
+        if c.is_ascii_alphanumeric() {
+            id.push(c.to_ascii_lowercase());
+        } else if !id.is_empty() && !id.ends_with('-') {
+            id.push('-');
+        }
+    }
+    let id = id.trim_end_matches('-').to_owned();
+    if id.is_empty() { "api".to_owned() } else { id }
+}
+
+/// The Publish dialog of the editor.
+#[component]
+pub fn PublishDialog(
+    project_name: String,
+    default_group: String,
+    on_close: Callback<()>,
+) -> impl IntoView {
+    let ws = expect_context::<Workspace>();
+    let group = RwSignal::new(default_group);
+    let asset = RwSignal::new(asset_id_from(&project_name));
+    let version = RwSignal::new("1.0.0".to_owned());
+    let lifecycle = RwSignal::new(Lifecycle::Stable);
+    let error = RwSignal::new(None::<String>);
+    let problems = RwSignal::new(Vec::<DocumentDiagnostic>::new());
+    let done = RwSignal::new(None::<PublishedAt>);
+    let busy = RwSignal::new(false);
+    let target = Resource::new(
+        move || (group.get(), asset.get()),
+        |(g, a)| load_publish_options(g, a),
+    );
+    // Each time the coordinate changes, suggest the next free version.
+    Effect::new(move |_| {
+        if let Some(Ok(target)) = target.get() {
+            let suggestions = suggested_versions(&target.taken_versions);
+            if let Some(first) = suggestions.first() {
+                version.set(first.clone());
+            }
+        }
+    });
+    let has_errors = move || {
+        ws.analysis.with(|a| {
+            a.diagnostics
+                .iter()
+                .any(|d| d.severity == spec::Severity::Error)
+        })
+    };
+    let submit = move |_| {
+        busy.set(true);
+        error.set(None);
+        problems.set(Vec::new());
+        spawn_local(async move {
+            // Publish what the editor shows: wait for a save in flight, then save the rest.
+            for _ in 0..100 {
+                if !ws.saving_in_progress() {
+                    break;
+                }
+                sleep_ms(100).await;
+            }
+            ws.save_all(false).await;
+            if ws
+                .files
+                .with_untracked(|files| files.iter().any(|f| f.dirty()))
+            {
+                busy.set(false);
+                error.set(Some(
+                    "The project could not be saved, so it was not published; see the save state."
+                        .into(),
+                ));
+                return;
+            }
+            let result = publish_project(
+                ws.project_id.get_value(),
+                group.get_untracked(),
+                asset.get_untracked(),
+                version.get_untracked(),
+                lifecycle.get_untracked(),
+            )
+            .await;
+            busy.set(false);
+            match result {
+                Ok(at) => done.set(Some(at)),
+                Err(AppError::InvalidDocument(list)) => {
+                    error.set(Some(
+                        "The document has problems; fix them and publish again.".into(),
+                    ));
+                    problems.set(list);
+                }
+                Err(e) => error.set(Some(e.to_string())),
+            }
+        });
+    };
+    view! {
+        <div class="dialog-backdrop">
+            <section class="dialog card" role="dialog" aria-label="Publish to the exchange">
+                <h2>"Publish to the exchange"</h2>
+                {move || match done.get() {
+                    Some(at) => view! {
+                        <p data-testid="published">
+                            {if at.created { "Published: " } else { "Already published with this content: " }}
+                            <a href=at.path.clone()>{at.path.clone()}</a>
+                        </p>
+                        <button type="button" on:click=move |_| on_close.run(())>"Close"</button>
+                    }.into_any(),
+                    None => view! {
+                        {move || has_errors().then(|| view! {
+                            <p class="form-error">"The document has errors (see Problems); the exchange will refuse it."</p>
+                        })}
+                        <label>"Organisation"
+                            <select on:change=move |ev| group.set(event_target_value(&ev)) prop:value=group>
+                                {move || target.get().and_then(Result::ok).map(|t| t.groups).unwrap_or_default().into_iter().map(|g| {
+                                    view! { <option value=g.clone() selected=g == group.get_untracked()>{g.clone()}</option> }
+                                }).collect_view()}
+                            </select>
+                        </label>
+                        <label>"Asset id"<input type="text" prop:value=asset on:input=move |ev| asset.set(event_target_value(&ev))/></label>
+                        <label>"Version"<input type="text" prop:value=version on:input=move |ev| version.set(event_target_value(&ev))/></label>
+                        <p class="muted suggestions">"Suggested: "
+                            {move || target.get().and_then(Result::ok).map(|t| suggested_versions(&t.taken_versions)).unwrap_or_default().into_iter().map(|v| {
+                                let pick = v.clone();
+                                view! { <button type="button" class="link-button" on:click=move |_| version.set(pick.clone())>{v}</button>" " }
+                            }).collect_view()}
+                        </p>
+                        <label>"Lifecycle"
+                            <select on:change=move |ev| lifecycle.set(Lifecycle::parse(&event_target_value(&ev)).unwrap_or(Lifecycle::Stable))>
+                                <option value="stable" selected=true>"stable (never changes once published)"</option>
+                                <option value="development">"development (may be overwritten)"</option>
+                            </select>
+                        </label>
+                        <div class="dialog-actions">
+                            <button type="button" class="primary" disabled=move || busy.get() on:click=submit>"Publish"</button>
+                            <button type="button" on:click=move |_| on_close.run(())>"Cancel"</button>
+                        </div>
+                    }.into_any(),
+                }}
+                {move || error.get().map(|e| view! { <p class="form-error" role="alert">{e}</p> })}
+                <ul class="publish-problems">
+                    {move || problems.get().into_iter().map(|d| view! {
+                        <li>{format!("line {}: {}", d.line.unwrap_or(1), d.message)}</li>
+                    }).collect_view()}
+                </ul>
+            </section>
+        </div>
+    }
+    .into_any()
+}
+
+/// Waits in the browser (a `setTimeout` promise).
+async fn sleep_ms(millis: i32) {
+    let promise = js_sys::Promise::new(&mut |resolve, _| {
+        if let Some(window) = web_sys::window() {
+            let _ = window.set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, millis);
+        }
+    });
+    let _ = wasm_bindgen_futures::JsFuture::from(promise).await;
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn suggestions_follow_the_highest_release() {
+        assert_eq!(suggested_versions(&[]), ["1.0.0", "0.1.0"]);
+        let taken = vec![
+            "1.0.0".to_owned(),
+            "1.2.3".to_owned(),
+            "2.0.0-rc.1".to_owned(),
+        ];
+        assert_eq!(suggested_versions(&taken), ["1.2.4", "1.3.0", "2.0.0"]);
+    }
+
+    #[test]
+    fn asset_ids_are_made_from_names() {
+        assert_eq!(asset_id_from("Order Service"), "order-service");
+        assert_eq!(asset_id_from("  ***  "), "api");
+        assert_eq!(asset_id_from("Orders v2!"), "orders-v2");
+    }
+}
