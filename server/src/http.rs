@@ -10,7 +10,7 @@ use axum::middleware;
 use axum::routing::get;
 use leptos::prelude::provide_context;
 use leptos_axum::{LeptosRoutes, generate_route_list};
-use tower_http::limit::RequestBodyLimitLayer;
+use tower_http::compression::CompressionLayer;
 use tower_http::request_id::{
     MakeRequestId, PropagateRequestIdLayer, RequestId, SetRequestIdLayer,
 };
@@ -19,6 +19,7 @@ use tower_sessions::cookie::SameSite;
 use tower_sessions::{Expiry, SessionManagerLayer};
 use tower_sessions_sqlx_store::SqliteStore;
 
+use crate::body_limit::{BodyLimits, limit_body};
 use crate::state::AppState;
 use crate::{api, csrf, health};
 
@@ -59,7 +60,17 @@ pub fn router(state: AppState, sessions: SqliteStore, settings: &HttpSettings) -
             AppState,
             _,
         >(page_context, app::shell))
-        .layer(RequestBodyLimitLayer::new(settings.max_body_bytes));
+        // axum's own 2 MB default for extracted bodies would override the limits below.
+        .layer(axum::extract::DefaultBodyLimit::disable())
+        .layer(middleware::from_fn_with_state(
+            BodyLimits {
+                default: settings.max_body_bytes,
+                document: settings.max_document_bytes,
+            },
+            limit_body,
+        ))
+        // Pages, the WASM and the editor bundle travel gzip-compressed (a third of their size).
+        .layer(CompressionLayer::new());
 
     api::router(settings.max_document_bytes)
         .merge(pages)

@@ -3,6 +3,7 @@
 #![recursion_limit = "512"]
 
 mod api;
+mod body_limit;
 mod broker;
 mod cli;
 mod config;

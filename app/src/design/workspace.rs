@@ -14,6 +14,7 @@ use super::bridge::{Editor, EditorMark};
 use super::draft::{self, Draft};
 use super::files::is_json;
 use super::server::save_file;
+use super::worker::{AnalysisWorker, WORKER_THRESHOLD_BYTES, WorkerAnalysis};
 use super::{Project, SaveResult};
 
 /// Wait after the last keystroke before autosaving.
@@ -93,6 +94,7 @@ pub struct Workspace {
     pub analysis: RwSignal<AnalysisView>,
     pub save_state: RwSignal<SaveState>,
     pub editor: StoredValue<Option<Editor>, LocalStorage>,
+    worker: StoredValue<Option<AnalysisWorker>, LocalStorage>,
     saving: StoredValue<bool>,
     save_timer: StoredValue<Option<TimeoutHandle>>,
     draft_timer: StoredValue<Option<TimeoutHandle>>,
@@ -110,10 +112,14 @@ fn restart(
     timer.set_value(set_timeout_with_handle(run, delay).ok());
 }
 
-/// How long to wait after a keystroke before re-analysing: quick for small documents,
-/// longer for large ones so typing is not interrupted by analyses that would be stale.
+/// How long to wait after a keystroke before re-analysing: at once for documents the
+/// engine checks within a frame, longer for large ones so typing is not interrupted by
+/// analyses that would be stale before they finish.
 fn analysis_delay(bytes: usize) -> Duration {
-    let millis = (bytes / 4096).clamp(60, 1200);
+    if bytes <= 128 * 1024 {
+        return Duration::ZERO;
+    }
+    let millis = (bytes / 4096).clamp(30, 1200);
     Duration::from_millis(millis as u64)
 }
 
@@ -139,6 +145,7 @@ impl Workspace {
             analysis: RwSignal::new(AnalysisView::default()),
             save_state: RwSignal::new(SaveState::Saved),
             editor: StoredValue::new_local(None),
+            worker: StoredValue::new_local(None),
             saving: StoredValue::new(false),
             save_timer: StoredValue::new(None),
             draft_timer: StoredValue::new(None),
@@ -230,9 +237,9 @@ impl Workspace {
         restart(self.analysis_timer, delay, move || ws.analyze_now());
     }
 
-    /// Runs the spec engine over the project and shows the result.
+    /// Runs the spec engine over the project and shows the result: on this thread for
+    /// small projects, in the worker for large ones.
     pub fn analyze_now(&self) {
-        let started = now_millis();
         let files: BTreeMap<String, String> = self.files.with_untracked(|files| {
             files
                 .iter()
@@ -240,14 +247,55 @@ impl Workspace {
                 .collect()
         });
         let main = self.main.get_untracked();
+        let bytes: usize = files.values().map(String::len).sum();
+        if bytes > WORKER_THRESHOLD_BYTES && self.analyze_in_worker(&files, &main) {
+            return;
+        }
+        let started = now_millis();
         let analysis = spec::analyze(&spec::Input::project(files, &main));
-        self.analysis.set(AnalysisView {
+        self.show_analysis(AnalysisView {
             diagnostics: analysis.diagnostics,
             model: analysis.model,
             millis: now_millis() - started,
         });
+    }
+
+    fn show_analysis(&self, view: AnalysisView) {
+        self.analysis.set(view);
         self.show_marks();
         mark_performance("portico-preview-updated");
+    }
+
+    /// Sends the files to the worker (starting it the first time); false when no worker
+    /// can run here, so the caller analyses on this thread.
+    fn analyze_in_worker(&self, files: &BTreeMap<String, String>, main: &str) -> bool {
+        if self.worker.with_value(Option::is_none) {
+            let ws = *self;
+            match AnalysisWorker::start(move |result| ws.on_worker_result(result)) {
+                Some(worker) => self.worker.set_value(Some(worker)),
+                None => return false,
+            }
+        }
+        self.worker
+            .with_value(|worker| worker.as_ref().is_some_and(|w| w.request(files, main)))
+    }
+
+    fn on_worker_result(&self, json: String) {
+        match serde_json::from_str::<WorkerAnalysis>(&json) {
+            Ok(result) => self.show_analysis(AnalysisView {
+                diagnostics: result.diagnostics,
+                model: result.model,
+                millis: result.millis,
+            }),
+            Err(error) => leptos::logging::warn!("the analysis worker answered badly: {error}"),
+        }
+        // Edits that arrived while the worker was busy are analysed now.
+        let pending = self
+            .worker
+            .with_value(|w| w.as_ref().is_some_and(AnalysisWorker::take_pending));
+        if pending {
+            self.analyze_now();
+        }
     }
 
     /// Hands the current file's diagnostics to the editor gutter.
@@ -422,10 +470,10 @@ impl Workspace {
     }
 }
 
-/// Milliseconds on the page's clock (0 on the server).
+/// Milliseconds on the page's (or the worker's) clock; 0 on the server.
 pub fn now_millis() -> f64 {
-    web_sys::window()
-        .and_then(|w| js_sys::Reflect::get(&w, &"performance".into()).ok())
+    js_sys::Reflect::get(&js_sys::global(), &"performance".into())
+        .ok()
         .and_then(|p| {
             let now = js_sys::Reflect::get(&p, &"now".into()).ok()?;
             let now: js_sys::Function = wasm_bindgen::JsCast::dyn_into(now).ok()?;
