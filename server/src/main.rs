@@ -7,6 +7,7 @@ mod body_limit;
 mod broker;
 mod cli;
 mod config;
+mod console;
 mod csrf;
 mod demo;
 mod health;

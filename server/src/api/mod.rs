@@ -2,9 +2,9 @@
 //! its own OpenAPI 3.1 document.
 
 mod assets;
-mod caller;
+pub(crate) mod caller;
 mod members;
-mod problem;
+pub(crate) mod problem;
 mod tokens;
 
 use axum::Router;
@@ -41,6 +41,10 @@ pub fn router(max_document_bytes: usize) -> Router<AppState> {
         .route(
             "/assets/{group}/{asset}/{version}/spec",
             get(assets::get_spec),
+        )
+        .route(
+            "/console/{group}/{asset}/{version}/ws",
+            get(crate::console::open),
         )
         .route("/orgs/{org}/members", get(members::list))
         .route(

@@ -7,10 +7,6 @@
 //! one configured address speaks MQTT 3.1.1 (what `mosquitto_pub -V mqttv311`, the
 //! default of most clients, uses). See `BrokerConfig::v5_addr` for MQTT 5.
 
-// The channel console (the other half of issue 6) is the consumer of the in-process
-// API; until it lands, parts of it are only used by tests.
-#![cfg_attr(not(test), allow(dead_code))]
-
 mod queue;
 mod recent;
 mod topic;
@@ -24,14 +20,14 @@ use std::time::{Duration, Instant, SystemTime};
 
 use bytes::Bytes;
 use rumqttd::local::{LinkRx, LinkTx};
-use rumqttd::protocol::{Packet, Publish};
+use rumqttd::protocol::{Packet, Publish, PublishProperties};
 use rumqttd::{Config, ConnectionSettings, Notification, RouterConfig, ServerSettings};
 
+pub(crate) use queue::BoundedQueue;
 pub use queue::Subscription;
+pub use topic::filter_matches;
 
-use queue::BoundedQueue;
 use recent::RecentStore;
-use topic::filter_matches;
 
 /// How the bundled broker is run; every memory bound is explicit here.
 #[derive(Debug, Clone)]
@@ -301,6 +297,11 @@ impl BrokerHandle {
         self.shared.config.addr
     }
 
+    /// The largest payload the broker accepts.
+    pub fn max_message_bytes(&self) -> usize {
+        self.shared.config.max_message_bytes
+    }
+
     /// `"up"` while the broker and the server's link to it run, `"down"` otherwise;
     /// what `/healthz` reports.
     pub fn status(&self) -> &'static str {
@@ -319,6 +320,18 @@ impl BrokerHandle {
     /// rumqttd's in-process links speak QoS 0 only: delivery to the router is in memory
     /// and cannot be lost, subscribers receive it at QoS 0.
     pub fn publish(&self, topic: &str, payload: Bytes, retain: bool) -> Result<(), BrokerError> {
+        self.publish_with_properties(topic, payload, retain, Vec::new())
+    }
+
+    /// Publishes with MQTT 5 user properties (the console's headers); MQTT 3.1.1
+    /// subscribers receive the message without them.
+    pub fn publish_with_properties(
+        &self,
+        topic: &str,
+        payload: Bytes,
+        retain: bool,
+        user_properties: Vec<(String, String)>,
+    ) -> Result<(), BrokerError> {
         let limit = self.shared.config.max_message_bytes;
         if payload.len() > limit {
             return Err(BrokerError::TooLarge {
@@ -330,7 +343,11 @@ impl BrokerHandle {
         let mut publisher = lock(&self.shared.publisher);
         // `LinkTx::send` is async in name only (it pushes and signals without awaiting),
         // and the only way to set `retain`; one poll completes it.
-        let mut send = std::pin::pin!(publisher.send(Packet::Publish(publish, None)));
+        let properties = (!user_properties.is_empty()).then(|| PublishProperties {
+            user_properties,
+            ..PublishProperties::default()
+        });
+        let mut send = std::pin::pin!(publisher.send(Packet::Publish(publish, properties)));
         let mut context = std::task::Context::from_waker(std::task::Waker::noop());
         match send.as_mut().poll(&mut context) {
             std::task::Poll::Ready(result) => result

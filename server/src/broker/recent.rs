@@ -71,6 +71,7 @@ impl RecentStore {
     }
 
     /// How many topics are currently kept.
+    #[cfg(test)]
     pub fn topic_count(&self) -> usize {
         self.topics.len()
     }

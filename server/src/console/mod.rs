@@ -1,0 +1,149 @@
+//! The channel console's server side: one WebSocket per asset page at
+//! `GET /api/v1/console/{group}/{asset}/{version}/ws`, speaking the JSON protocol of
+//! `protocol.rs` (documented in README.md), between the browser and the bundled broker
+//! (in process) or a document's MQTT server chosen by the user.
+//!
+//! Who may connect is decided exactly like the asset page: the session's user (or a
+//! bearer token) must be able to view the asset; others get 401/404 before any upgrade.
+//! A browser's upgrade must come from our own origin (a WebSocket is not covered by
+//! SameSite cookies or CORS).
+
+mod channels;
+mod external;
+mod outbox;
+mod protocol;
+mod session;
+mod target;
+
+use axum::extract::ws::WebSocketUpgrade;
+use axum::extract::{Path, State};
+use axum::http::{HeaderMap, header};
+use axum::response::{IntoResponse, Response};
+
+use app::error::AppError;
+use app::exchange::access::asset_for;
+use app::repo::assets::version_content;
+use app::roles::Role;
+
+use crate::api::caller::Caller;
+use crate::api::problem::Problem;
+use crate::state::AppState;
+
+pub use channels::ConsoleModel;
+
+/// Messages sent on a new subscription from the recent traffic.
+const MAX_RECENT: usize = 100;
+
+/// The explicit limits of one console connection.
+#[derive(Debug, Clone, Copy)]
+pub struct Limits {
+    /// Largest payload a publish may carry (the broker's own limit).
+    pub max_message_bytes: usize,
+    pub max_subscriptions: usize,
+    /// Publishes per second from the browser (bursts of one second's worth).
+    pub publish_per_second: u32,
+    /// Highest mock publisher rate, for all mocks of a connection together.
+    pub mock_max_rate: u32,
+    /// Events waiting for a slow browser before the oldest are dropped...
+    pub outbound_queue: usize,
+    /// ...or bytes, whichever bound is reached first.
+    pub outbound_bytes: usize,
+}
+
+impl Limits {
+    /// The defaults of issue 6.
+    pub const DEFAULT: Limits = Limits {
+        max_message_bytes: 256 * 1024,
+        max_subscriptions: 20,
+        publish_per_second: 50,
+        mock_max_rate: 1000,
+        outbound_queue: 1000,
+        outbound_bytes: 8 * 1024 * 1024,
+    };
+}
+
+/// `GET /api/v1/console/{group}/{asset}/{version}/ws`: authorizes, builds the model of
+/// the version once, then upgrades to the console protocol.
+pub async fn open(
+    State(state): State<AppState>,
+    Path((group, asset, version)): Path<(String, String, String)>,
+    caller: Caller,
+    headers: HeaderMap,
+    upgrade: WebSocketUpgrade,
+) -> Result<Response, Problem> {
+    let db = &state.server.db;
+    let row = asset_for(db, &caller.user, &group, &asset, Role::Viewer).await?;
+    if !origin_is_host(&headers) {
+        return Err(Problem(AppError::Forbidden(
+            "Cross-origin WebSocket refused: the console must be opened from Portico's own pages."
+                .into(),
+        )));
+    }
+    let (content, _) = version_content(db, row.id, &version)
+        .await?
+        .ok_or_else(|| AppError::NotFound(format!("No version {version} of {group}/{asset}.")))?;
+    let model = tokio::task::spawn_blocking(move || {
+        let text = String::from_utf8_lossy(&content).into_owned();
+        spec::analyze(&spec::Input::single("document", &text))
+            .model
+            .map(|model| ConsoleModel::build(&model))
+    })
+    .await
+    .map_err(|_| AppError::Internal)?
+    .ok_or_else(|| {
+        AppError::Invalid(format!(
+            "{group}/{asset}/{version} could not be read as AsyncAPI; the console needs its channels."
+        ))
+    })?;
+    let limits = Limits {
+        max_message_bytes: state
+            .broker
+            .as_ref()
+            .map_or(Limits::DEFAULT.max_message_bytes, |b| b.max_message_bytes()),
+        ..Limits::DEFAULT
+    };
+    let broker = state.broker.clone();
+    Ok(upgrade
+        // A frame carries one command; a publish of the largest payload, JSON-escaped
+        // (up to 6 bytes per byte for control characters), still fits.
+        .max_message_size(limits.max_message_bytes * 6 + 64 * 1024)
+        .on_upgrade(move |socket| session::run(socket, model, broker, limits))
+        .into_response())
+}
+
+/// A browser sends `Origin` with every WebSocket handshake: it must name this host.
+/// Clients without `Origin` (scripts, tests) carry no ambient browser credentials.
+fn origin_is_host(headers: &HeaderMap) -> bool {
+    let Some(origin) = headers.get(header::ORIGIN).and_then(|v| v.to_str().ok()) else {
+        return true;
+    };
+    let Some(host) = headers.get(header::HOST).and_then(|v| v.to_str().ok()) else {
+        return false;
+    };
+    origin
+        .split_once("://")
+        .is_some_and(|(_, origin_host)| origin_host.eq_ignore_ascii_case(host))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use axum::http::HeaderValue;
+
+    #[test]
+    fn the_origin_must_be_this_host() {
+        let mut headers = HeaderMap::new();
+        headers.insert(header::HOST, HeaderValue::from_static("127.0.0.1:3000"));
+        assert!(origin_is_host(&headers), "no Origin: not a browser");
+        headers.insert(
+            header::ORIGIN,
+            HeaderValue::from_static("http://127.0.0.1:3000"),
+        );
+        assert!(origin_is_host(&headers));
+        headers.insert(
+            header::ORIGIN,
+            HeaderValue::from_static("https://evil.example"),
+        );
+        assert!(!origin_is_host(&headers));
+    }
+}

@@ -1,0 +1,544 @@
+//! The channel console's WebSocket through the real `portico` binary, with Debian's
+//! mosquitto clients on the other side of the bundled broker: what arrives is checked
+//! against the channel's schema, what the console publishes reaches MQTT clients, and
+//! every limit answers with its error.
+
+mod support;
+
+use std::io::{BufRead, BufReader};
+use std::net::TcpListener;
+use std::process::{Child, Command, Stdio};
+use std::time::Duration;
+
+use futures_util::{SinkExt, StreamExt};
+use serde_json::{Value, json};
+use tokio_tungstenite::tungstenite::client::IntoClientRequest;
+use tokio_tungstenite::tungstenite::http::HeaderValue;
+use tokio_tungstenite::tungstenite::{Error as WsError, Message};
+
+type Socket =
+    tokio_tungstenite::WebSocketStream<tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>>;
+
+const APPROVED: &str =
+    r#"{"orderId":"6f1c1b7e-2f0a-4c55-9a53-0c3f2b1e8d10","approvedAt":"2024-01-01T12:00:00Z"}"#;
+const CONSOLE: &str = "/api/v1/console/portico/order-service/1.1.0/ws";
+
+/// `portico serve` with the demo catalog and the bundled broker on a free port.
+struct Server {
+    child: Child,
+    base_url: String,
+    mqtt_port: String,
+    _data: tempfile::TempDir,
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn free_port() -> u16 {
+    let listener = TcpListener::bind("127.0.0.1:0").expect("bind port 0");
+    listener.local_addr().expect("local addr").port()
+}
+
+fn start() -> Server {
+    let data = tempfile::tempdir().expect("temp dir");
+    let mqtt_port = free_port().to_string();
+    let mut child = Command::new(env!("CARGO_BIN_EXE_portico"))
+        .args(["serve", "--addr", "127.0.0.1:0"])
+        .args(["--mqtt-addr", &format!("127.0.0.1:{mqtt_port}")])
+        .arg("--data")
+        .arg(data.path())
+        .env("RUST_LOG", "warn")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::inherit())
+        .spawn()
+        .expect("the portico binary starts");
+    let mut lines = BufReader::new(child.stdout.take().expect("stdout")).lines();
+    let base_url = loop {
+        let line = lines.next().expect("an address line").expect("readable");
+        if let Some(url) = line.strip_prefix("Portico listening on ") {
+            break url.trim().to_owned();
+        }
+    };
+    Server {
+        child,
+        base_url,
+        mqtt_port,
+        _data: data,
+    }
+}
+
+/// Signs up `name` and returns the session cookie (`portico_session=…`).
+async fn session_cookie(server: &Server, name: &str) -> String {
+    let response = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .expect("client")
+        .post(format!("{}/api/sign_up", server.base_url))
+        .form(&[
+            ("username", name),
+            ("password", "long password"),
+            ("password_confirm", "long password"),
+        ])
+        .send()
+        .await
+        .expect("sign up");
+    response
+        .headers()
+        .get_all("set-cookie")
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .find(|v| v.starts_with("portico_session="))
+        .and_then(|v| v.split(';').next())
+        .expect("a session cookie")
+        .to_owned()
+}
+
+async fn connect(
+    server: &Server,
+    path: &str,
+    headers: &[(&'static str, String)],
+) -> Result<Socket, WsError> {
+    let url = format!("{}{path}", server.base_url.replace("http://", "ws://"));
+    let mut request = url.into_client_request().expect("a request");
+    for (name, value) in headers {
+        request
+            .headers_mut()
+            .insert(*name, HeaderValue::from_str(value).expect("header value"));
+    }
+    tokio_tungstenite::connect_async(request)
+        .await
+        .map(|(socket, _)| socket)
+}
+
+/// A signed-in console on the Order Service 1.1.0, past its `ready` frame.
+async fn console(server: &Server, user: &str) -> Socket {
+    let cookie = session_cookie(server, user).await;
+    let mut socket = connect(server, CONSOLE, &[("cookie", cookie)])
+        .await
+        .expect("the console connects");
+    let ready = next_of(&mut socket, "ready").await;
+    assert!(
+        ready["channels"].as_array().is_some_and(|c| c.len() == 3),
+        "{ready}"
+    );
+    socket
+}
+
+async fn send(socket: &mut Socket, command: Value) {
+    socket
+        .send(Message::Text(command.to_string().into()))
+        .await
+        .expect("send");
+}
+
+/// The next frame of type `kind`, skipping others; fails after 10 s.
+async fn next_of(socket: &mut Socket, kind: &str) -> Value {
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(10);
+    loop {
+        let frame = tokio::time::timeout_at(deadline, socket.next())
+            .await
+            .unwrap_or_else(|_| panic!("no {kind} frame within 10 s"))
+            .expect("the socket stays open")
+            .expect("a frame");
+        if let Message::Text(text) = frame {
+            let value: Value = serde_json::from_str(&text).expect("JSON frame");
+            if value["type"] == kind {
+                return value;
+            }
+        }
+    }
+}
+
+fn mosquitto_pub(server: &Server, topic: &str, payload: &str) {
+    let output = Command::new("mosquitto_pub")
+        .args([
+            "-h",
+            "127.0.0.1",
+            "-p",
+            &server.mqtt_port,
+            "-t",
+            topic,
+            "-m",
+            payload,
+        ])
+        .output()
+        .expect("mosquitto_pub runs (apt-get install mosquitto-clients)");
+    assert!(output.status.success(), "mosquitto_pub: {output:?}");
+}
+
+#[tokio::test]
+async fn mosquitto_pub_reaches_the_console_checked_against_the_channel_schema() {
+    let server = start();
+    let mut socket = console(&server, "ada").await;
+    send(
+        &mut socket,
+        json!({"type": "subscribe", "id": "a", "channel": "order-approved"}),
+    )
+    .await;
+    let subscribed = next_of(&mut socket, "subscribed").await;
+    assert_eq!(subscribed["filter"], "order-approved");
+    let recent = next_of(&mut socket, "recent").await;
+    assert_eq!(recent["messages"], json!([]));
+
+    mosquitto_pub(&server, "order-approved", APPROVED);
+    let message = next_of(&mut socket, "message").await;
+    assert_eq!(message["subscription"], "a");
+    assert_eq!(message["topic"], "order-approved");
+    assert_eq!(message["size"], APPROVED.len());
+    assert_eq!(message["valid"], true, "{message}");
+    assert_eq!(
+        message["json"]["orderId"],
+        "6f1c1b7e-2f0a-4c55-9a53-0c3f2b1e8d10"
+    );
+
+    mosquitto_pub(
+        &server,
+        "order-approved",
+        r#"{"orderId":"6f1c1b7e-2f0a-4c55-9a53-0c3f2b1e8d10"}"#,
+    );
+    let message = next_of(&mut socket, "message").await;
+    assert_eq!(message["valid"], false, "{message}");
+    let problem = &message["problems"][0];
+    assert!(
+        problem["message"].as_str().unwrap().contains("approvedAt"),
+        "{problem}"
+    );
+
+    mosquitto_pub(&server, "order-approved", "not json");
+    let message = next_of(&mut socket, "message").await;
+    assert_eq!(message["valid"], false);
+    assert_eq!(message["json"], Value::Null);
+
+    // A second console sees the recent traffic on subscribing.
+    let mut late = console(&server, "bea").await;
+    send(
+        &mut late,
+        json!({"type": "subscribe", "id": "b", "channel": "order-approved"}),
+    )
+    .await;
+    let recent = next_of(&mut late, "recent").await;
+    assert_eq!(
+        recent["messages"].as_array().map(Vec::len),
+        Some(3),
+        "{recent}"
+    );
+    assert_eq!(recent["messages"][0]["valid"], true);
+}
+
+#[tokio::test]
+async fn a_console_publish_reaches_mosquitto_sub() {
+    let server = start();
+    let mut socket = console(&server, "cy").await;
+    let sub = Command::new("mosquitto_sub")
+        .args([
+            "-h",
+            "127.0.0.1",
+            "-p",
+            &server.mqtt_port,
+            "-t",
+            "order",
+            "-C",
+            "1",
+            "-W",
+            "10",
+        ])
+        .stdout(Stdio::piped())
+        .spawn()
+        .expect("mosquitto_sub runs");
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    let order = r#"{"orderId":"6f1c1b7e-2f0a-4c55-9a53-0c3f2b1e8d10","customerId":"c-1","items":[{"sku":"B","quantity":1}]}"#;
+    send(
+        &mut socket,
+        json!({"type": "publish", "channel": "order", "payload": order, "qos": 1}),
+    )
+    .await;
+    let published = next_of(&mut socket, "published").await;
+    assert_eq!(published["topic"], "order");
+    assert_eq!(published["valid"], true, "{published}");
+    let output = sub.wait_with_output().expect("mosquitto_sub ends");
+    assert_eq!(String::from_utf8_lossy(&output.stdout).trim(), order);
+
+    // An invalid payload is still sent (the page asked first), and said to be invalid.
+    send(
+        &mut socket,
+        json!({"type": "publish", "channel": "order", "payload": "{}"}),
+    )
+    .await;
+    let published = next_of(&mut socket, "published").await;
+    assert_eq!(published["valid"], false);
+    assert!(
+        published["problems"].to_string().contains("customerId"),
+        "{published}"
+    );
+}
+
+#[tokio::test]
+async fn the_mock_publisher_sends_generated_examples_until_stopped() {
+    let server = start();
+    let mut socket = console(&server, "dee").await;
+    send(
+        &mut socket,
+        json!({"type": "subscribe", "id": "f", "channel": "order-failed"}),
+    )
+    .await;
+    next_of(&mut socket, "recent").await;
+    send(
+        &mut socket,
+        json!({"type": "mock_start", "channel": "order-failed", "rate": 100}),
+    )
+    .await;
+    let started = next_of(&mut socket, "mock_started").await;
+    assert_eq!(started["topic"], "order-failed");
+    for _ in 0..20 {
+        let message = next_of(&mut socket, "message").await;
+        assert_eq!(message["valid"], true, "{message}");
+        assert_eq!(message["json"]["reason"], "payment-declined");
+    }
+    send(
+        &mut socket,
+        json!({"type": "mock_stop", "channel": "order-failed"}),
+    )
+    .await;
+    let stopped = next_of(&mut socket, "mock_stopped").await;
+    assert!(stopped["sent"].as_u64().unwrap() >= 20, "{stopped}");
+}
+
+#[tokio::test]
+async fn every_limit_answers_with_its_error() {
+    let server = start();
+    let mut socket = console(&server, "eve").await;
+
+    for n in 0..20 {
+        send(
+            &mut socket,
+            json!({"type": "subscribe", "id": format!("s{n}"), "channel": "order"}),
+        )
+        .await;
+        next_of(&mut socket, "recent").await;
+    }
+    send(
+        &mut socket,
+        json!({"type": "subscribe", "id": "one-more", "channel": "order"}),
+    )
+    .await;
+    let error = next_of(&mut socket, "error").await;
+    assert_eq!(
+        error["message"],
+        "At most 20 subscriptions per connection; unsubscribe one first."
+    );
+    send(&mut socket, json!({"type": "unsubscribe", "id": "s0"})).await;
+    next_of(&mut socket, "unsubscribed").await;
+
+    let big = "x".repeat(256 * 1024 + 1);
+    send(
+        &mut socket,
+        json!({"type": "publish", "channel": "order", "payload": big}),
+    )
+    .await;
+    let error = next_of(&mut socket, "error").await;
+    assert_eq!(
+        error["message"],
+        "The payload is 262145 bytes; the limit is 262144 bytes (256 KB)."
+    );
+
+    send(
+        &mut socket,
+        json!({"type": "mock_start", "channel": "order", "rate": 1001}),
+    )
+    .await;
+    let error = next_of(&mut socket, "error").await;
+    assert_eq!(
+        error["message"],
+        "The mock rate is 1 to 1000 messages per second, not 1001."
+    );
+
+    send(
+        &mut socket,
+        json!({"type": "publish", "channel": "nope", "payload": "{}"}),
+    )
+    .await;
+    let error = next_of(&mut socket, "error").await;
+    assert!(
+        error["message"]
+            .as_str()
+            .unwrap()
+            .contains("no channel \"nope\""),
+        "{error}"
+    );
+
+    // 50 per second: a burst of 60 gets some refusals naming the limit.
+    for _ in 0..60 {
+        send(
+            &mut socket,
+            json!({"type": "publish", "channel": "order-failed", "payload": "{}"}),
+        )
+        .await;
+    }
+    let error = next_of(&mut socket, "error").await;
+    assert!(
+        error["message"]
+            .as_str()
+            .unwrap()
+            .starts_with("Publish rate limit: at most 50 messages per second"),
+        "{error}"
+    );
+
+    send(&mut socket, Value::String("hello".into())).await;
+    // The remaining rate-limit refusals come first.
+    loop {
+        let error = next_of(&mut socket, "error").await;
+        let message = error["message"].as_str().unwrap();
+        if !message.starts_with("Publish rate limit") {
+            assert!(message.starts_with("Cannot read this command"), "{error}");
+            break;
+        }
+    }
+}
+
+#[tokio::test]
+async fn strangers_and_other_origins_are_refused() {
+    let server = start();
+    let status = |result: Result<Socket, WsError>| match result {
+        Err(WsError::Http(response)) => response.status().as_u16(),
+        Err(other) => panic!("unexpected error {other}"),
+        Ok(_) => 101,
+    };
+    assert_eq!(status(connect(&server, CONSOLE, &[]).await), 401);
+
+    // A private asset of another organisation does not exist for a stranger.
+    let token = support_token(&server, "owner").await;
+    let response = reqwest::Client::new()
+        .put(format!(
+            "{}/api/v1/assets/owner/private-orders/1.0.0",
+            server.base_url
+        ))
+        .bearer_auth(&token)
+        .header("content-type", "application/yaml")
+        .body(support::ORDER_SERVICE)
+        .send()
+        .await
+        .expect("publish");
+    assert_eq!(response.status(), 201);
+    let stranger = session_cookie(&server, "stranger").await;
+    let private = "/api/v1/console/owner/private-orders/1.0.0/ws";
+    assert_eq!(
+        status(connect(&server, private, &[("cookie", stranger.clone())]).await),
+        404
+    );
+    assert_eq!(
+        status(
+            connect(
+                &server,
+                private,
+                &[("authorization", format!("Bearer {token}"))]
+            )
+            .await
+        ),
+        101,
+        "the owner may"
+    );
+    let other_origin = [
+        ("cookie", stranger),
+        ("origin", "http://evil.example".to_owned()),
+    ];
+    assert_eq!(status(connect(&server, CONSOLE, &other_origin).await), 403);
+}
+
+#[tokio::test]
+async fn document_servers_connect_only_when_chosen_and_only_over_mqtt() {
+    let server = start();
+    let token = support_token(&server, "olga").await;
+    let document = support::ORDER_SERVICE
+        .replace(
+            "host: localhost:1883",
+            &format!("host: 127.0.0.1:{}", server.mqtt_port),
+        )
+        .replace(
+            "  production:\n    host: mqtt.example.com:8883\n    protocol: mqtts",
+            "  production:\n    host: kafka.example.com:9092\n    protocol: kafka",
+        );
+    let response = reqwest::Client::new()
+        .put(format!(
+            "{}/api/v1/assets/olga/orders/1.0.0",
+            server.base_url
+        ))
+        .bearer_auth(&token)
+        .header("content-type", "application/yaml")
+        .body(document)
+        .send()
+        .await
+        .expect("publish");
+    assert_eq!(response.status(), 201);
+    let bearer = [("authorization", format!("Bearer {token}"))];
+    let mut socket = connect(&server, "/api/v1/console/olga/orders/1.0.0/ws", &bearer)
+        .await
+        .expect("connects");
+    let ready = next_of(&mut socket, "ready").await;
+    assert_eq!(
+        ready["server"],
+        Value::Null,
+        "the bundled broker by default"
+    );
+
+    send(
+        &mut socket,
+        json!({"type": "use_server", "server": "production"}),
+    )
+    .await;
+    let error = next_of(&mut socket, "error").await;
+    assert!(
+        error["message"]
+            .as_str()
+            .unwrap()
+            .starts_with("kafka is not supported yet"),
+        "{error}"
+    );
+
+    // The development server (loopback here) through rumqttc, on explicit choice.
+    send(
+        &mut socket,
+        json!({"type": "use_server", "server": "development"}),
+    )
+    .await;
+    let changed = next_of(&mut socket, "server_changed").await;
+    assert_eq!(changed["server"], "development");
+    send(
+        &mut socket,
+        json!({"type": "subscribe", "id": "x", "channel": "order-approved"}),
+    )
+    .await;
+    next_of(&mut socket, "subscribed").await;
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    mosquitto_pub(&server, "order-approved", APPROVED);
+    let message = next_of(&mut socket, "message").await;
+    assert_eq!(message["valid"], true);
+}
+
+/// Signs up `name` and creates a publish token for it.
+async fn support_token(server: &Server, name: &str) -> String {
+    let client = support::browser_like_client();
+    let signed_up = client
+        .post(format!("{}/api/sign_up", server.base_url))
+        .form(&[
+            ("username", name),
+            ("password", "long password"),
+            ("password_confirm", "long password"),
+        ])
+        .send()
+        .await
+        .expect("sign up");
+    assert!(signed_up.status().is_success() || signed_up.status().is_redirection());
+    let response = client
+        .post(format!("{}/api/v1/tokens", server.base_url))
+        .json(&json!({"name": "test", "scope": "publish"}))
+        .send()
+        .await
+        .expect("token");
+    assert_eq!(response.status(), 201, "token creation");
+    let body: Value = response.json().await.expect("JSON");
+    body["token"].as_str().expect("a token").to_owned()
+}
