@@ -4,6 +4,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { createServer } from 'node:net';
 import { createInterface } from 'node:readline';
 
 const repoRoot = path.resolve(__dirname, '..', '..');
@@ -19,11 +20,11 @@ export class PorticoServer {
 
   /** Starts a server; pass the data folder of a stopped one to restart it, and its
    * address to keep the browser's origin (and so its local storage). */
-  static async start(dataDir?: string, addr = '127.0.0.1:0'): Promise<PorticoServer> {
+  static async start(dataDir?: string, addr = '127.0.0.1:0', mqttAddr = 'off'): Promise<PorticoServer> {
     const data = dataDir ?? mkdtempSync(path.join(tmpdir(), 'portico-e2e-'));
     const child = spawn(
       binary,
-      ['serve', '--addr', addr, '--mqtt-addr', 'off', '--data', data, '--site-root', siteRoot],
+      ['serve', '--addr', addr, '--mqtt-addr', mqttAddr, '--data', data, '--site-root', siteRoot],
       { stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, RUST_LOG: 'warn' } },
     );
     const baseUrl = await new Promise<string>((resolve, reject) => {
@@ -38,6 +39,11 @@ export class PorticoServer {
       });
     });
     return new PorticoServer(child, baseUrl, data);
+  }
+
+  /** Starts a server with the bundled MQTT broker on a free loopback port. */
+  static async startWithBroker(): Promise<PorticoServer> {
+    return PorticoServer.start(undefined, '127.0.0.1:0', `127.0.0.1:${await freePort()}`);
   }
 
   /** Stops the server gracefully and waits until it has exited. */
@@ -71,4 +77,17 @@ export class PorticoServer {
     await this.stop();
     rmSync(this.dataDir, { recursive: true, force: true });
   }
+}
+
+/** A loopback port nobody listens on right now. */
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const probe = createServer();
+    probe.once('error', reject);
+    probe.listen(0, '127.0.0.1', () => {
+      const address = probe.address();
+      const port = typeof address === 'object' && address ? address.port : 0;
+      probe.close(() => resolve(port));
+    });
+  });
 }

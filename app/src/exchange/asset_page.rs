@@ -265,6 +265,9 @@ fn AssetView(detail: AssetDetail, selected: String) -> impl IntoView {
                     })}
                 </Suspense>
             </section>
+            {(detail.kind == super::AssetKind::AsyncApi).then(|| view! {
+                <crate::console::ChannelConsole group=detail.group.clone() asset=detail.asset.clone() version=selected.clone()/>
+            })}
         </article>
     }
     .into_any()

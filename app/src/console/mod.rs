@@ -1,0 +1,356 @@
+//! The channel console on an AsyncAPI asset page: lists the document's operations and
+//! channels; per channel, subscribe (address parameters or wildcards) and watch messages
+//! arrive checked against the channel's schemas, publish from a payload editor (checked
+//! before it leaves the browser), and run a mock publisher. It talks to the server over
+//! one WebSocket (`server/src/console`, protocol in README.md), opened after hydration.
+
+mod check;
+mod panel;
+mod socket;
+
+use std::collections::BTreeMap;
+
+use leptos::prelude::*;
+use serde_json::Value;
+
+use crate::exchange::asset_page::version_model;
+use panel::ChannelPanel;
+
+/// Most messages kept on the page (all channels together); older ones leave the list.
+const MAX_SHOWN: usize = 500;
+
+/// One message as the page shows it.
+#[derive(Debug, Clone)]
+struct ShownMessage {
+    key: u64,
+    subscription: String,
+    topic: String,
+    time: String,
+    size: u64,
+    pretty: String,
+    valid: bool,
+    problems: Vec<String>,
+    headers: Vec<(String, String)>,
+    retain: bool,
+}
+
+/// The page's view of the console connection; every field is a signal, so it is `Copy`.
+#[derive(Clone, Copy)]
+struct ConsoleState {
+    /// "connecting", "connected" or the reason it closed.
+    status: RwSignal<String>,
+    connected: RwSignal<bool>,
+    servers: RwSignal<Vec<(String, String, bool)>>,
+    server: RwSignal<Option<String>>,
+    messages: RwSignal<Vec<ShownMessage>>,
+    next_key: StoredValue<u64>,
+    dropped: RwSignal<u64>,
+    error: RwSignal<Option<String>>,
+    /// Channel id -> MQTT filter of its live subscription.
+    subscriptions: RwSignal<BTreeMap<String, String>>,
+    /// Channel id -> rate of its running mock publisher.
+    mocks: RwSignal<BTreeMap<String, u64>>,
+    /// Channel id -> what the last publish did.
+    published: RwSignal<BTreeMap<String, String>>,
+    /// Key of this console's socket in [`SOCKETS`].
+    socket: u64,
+}
+
+thread_local! {
+    /// The open sockets of the page's consoles. The browser has one thread; on the server
+    /// nothing is ever stored here (sockets open from effects only), so a server render
+    /// never holds a browser object that could be dropped on another thread.
+    static SOCKETS: std::cell::RefCell<BTreeMap<u64, socket::ConsoleSocket>> =
+        const { std::cell::RefCell::new(BTreeMap::new()) };
+}
+
+/// Source of socket keys.
+static NEXT_SOCKET: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+
+impl ConsoleState {
+    fn new() -> ConsoleState {
+        ConsoleState {
+            status: RwSignal::new("connecting…".into()),
+            connected: RwSignal::new(false),
+            servers: RwSignal::new(Vec::new()),
+            server: RwSignal::new(None),
+            messages: RwSignal::new(Vec::new()),
+            next_key: StoredValue::new(0),
+            dropped: RwSignal::new(0),
+            error: RwSignal::new(None),
+            subscriptions: RwSignal::new(BTreeMap::new()),
+            mocks: RwSignal::new(BTreeMap::new()),
+            published: RwSignal::new(BTreeMap::new()),
+            socket: NEXT_SOCKET.fetch_add(1, std::sync::atomic::Ordering::Relaxed),
+        }
+    }
+
+    /// Sends a command; says so on the page when the socket is not open.
+    fn send(&self, command: Value) {
+        self.error.set(None);
+        let sent = SOCKETS.with_borrow(|sockets| {
+            sockets
+                .get(&self.socket)
+                .is_some_and(|socket| socket.send(&command))
+        });
+        if !sent {
+            self.error.set(Some(
+                "The console is not connected; reload the page.".into(),
+            ));
+        }
+    }
+
+    /// Opens the socket (in the browser only: called from an effect).
+    fn connect(self, path: String) {
+        let opened = socket::ConsoleSocket::open(
+            &path,
+            move || {
+                self.status.try_set("connected".into());
+                self.connected.try_set(true);
+            },
+            move |event| self.apply(event),
+            move |reason| {
+                self.connected.try_set(false);
+                self.status.try_set(reason);
+                self.subscriptions.try_set(BTreeMap::new());
+                self.mocks.try_set(BTreeMap::new());
+            },
+        );
+        match opened {
+            Ok(socket) => {
+                SOCKETS.with_borrow_mut(|sockets| sockets.insert(self.socket, socket));
+            }
+            Err(reason) => self.status.set(reason),
+        }
+    }
+
+    /// Applies one server event to the page.
+    fn apply(&self, event: Value) {
+        let text = |key: &str| event[key].as_str().unwrap_or_default().to_owned();
+        match event["type"].as_str().unwrap_or_default() {
+            "ready" => {
+                let servers = event["servers"]
+                    .as_array()
+                    .map(|servers| {
+                        servers
+                            .iter()
+                            .map(|s| {
+                                let id = s["id"].as_str().unwrap_or_default().to_owned();
+                                let protocol = s["protocol"].as_str().unwrap_or("?");
+                                let label = format!(
+                                    "{id} ({protocol} {})",
+                                    s["url"].as_str().unwrap_or_default()
+                                );
+                                (id, label, s["supported"].as_bool().unwrap_or(false))
+                            })
+                            .collect()
+                    })
+                    .unwrap_or_default();
+                self.servers.try_set(servers);
+            }
+            "subscribed" => {
+                self.subscriptions
+                    .try_update(|s| s.insert(text("id"), text("filter")));
+            }
+            "unsubscribed" => {
+                self.subscriptions.try_update(|s| s.remove(&text("id")));
+            }
+            "recent" => {
+                if let Some(messages) = event["messages"].as_array() {
+                    self.show(messages);
+                }
+            }
+            "message" => self.show(std::slice::from_ref(&event)),
+            "dropped" => {
+                let count = event["count"].as_u64().unwrap_or(0);
+                self.dropped.try_update(|d| *d += count);
+            }
+            "published" => {
+                let verdict = if event["valid"].as_bool().unwrap_or(false) {
+                    "valid".to_owned()
+                } else {
+                    "invalid, sent anyway".to_owned()
+                };
+                let summary = format!(
+                    "Published on {} ({} B, QoS {}{}), {verdict}.",
+                    text("topic"),
+                    event["size"].as_u64().unwrap_or(0),
+                    event["qos"].as_u64().unwrap_or(0),
+                    if event["retain"].as_bool().unwrap_or(false) {
+                        ", retained"
+                    } else {
+                        ""
+                    },
+                );
+                self.published
+                    .try_update(|p| p.insert(text("channel"), summary));
+            }
+            "mock_started" => {
+                let rate = event["rate"].as_u64().unwrap_or(0);
+                self.mocks.try_update(|m| m.insert(text("channel"), rate));
+            }
+            "mock_stopped" => {
+                self.mocks.try_update(|m| m.remove(&text("channel")));
+            }
+            "server_changed" => {
+                self.server
+                    .try_set(event["server"].as_str().map(str::to_owned));
+                self.subscriptions.try_set(BTreeMap::new());
+                self.mocks.try_set(BTreeMap::new());
+            }
+            "error" => {
+                self.error.try_set(Some(text("message")));
+            }
+            _ => {}
+        }
+    }
+
+    fn show(&self, messages: &[Value]) {
+        let shown: Vec<ShownMessage> = messages
+            .iter()
+            .map(|m| {
+                let key = self.next_key.get_value();
+                self.next_key.set_value(key + 1);
+                let pretty = match &m["json"] {
+                    Value::Null => m["payload"].as_str().unwrap_or_default().to_owned(),
+                    json => serde_json::to_string_pretty(json).unwrap_or_default(),
+                };
+                ShownMessage {
+                    key,
+                    subscription: m["subscription"].as_str().unwrap_or_default().to_owned(),
+                    topic: m["topic"].as_str().unwrap_or_default().to_owned(),
+                    time: clock_time(m["time"].as_f64().unwrap_or(0.0)),
+                    size: m["size"].as_u64().unwrap_or(0),
+                    pretty,
+                    valid: m["valid"].as_bool().unwrap_or(false),
+                    problems: m["problems"]
+                        .as_array()
+                        .map(|problems| {
+                            problems
+                                .iter()
+                                .map(|p| p["message"].as_str().unwrap_or_default().to_owned())
+                                .collect()
+                        })
+                        .unwrap_or_default(),
+                    headers: m["headers"]
+                        .as_array()
+                        .map(|headers| {
+                            headers
+                                .iter()
+                                .map(|h| {
+                                    (
+                                        h[0].as_str().unwrap_or_default().to_owned(),
+                                        h[1].as_str().unwrap_or_default().to_owned(),
+                                    )
+                                })
+                                .collect()
+                        })
+                        .unwrap_or_default(),
+                    retain: m["retain"].as_bool().unwrap_or(false),
+                }
+            })
+            .collect();
+        self.messages.try_update(|list| {
+            list.extend(shown);
+            let excess = list.len().saturating_sub(MAX_SHOWN);
+            list.drain(..excess);
+        });
+    }
+}
+
+/// `HH:MM:SS.mmm` (UTC) of a time in milliseconds since the epoch (browser only).
+fn clock_time(millis: f64) -> String {
+    let iso: String = js_sys::Date::new(&millis.into()).to_iso_string().into();
+    iso.get(11..23).unwrap_or_default().to_owned()
+}
+
+/// The console section of an AsyncAPI asset version's page.
+#[component]
+pub fn ChannelConsole(group: String, asset: String, version: String) -> impl IntoView {
+    let state = ConsoleState::new();
+    let path = format!("/api/v1/console/{group}/{asset}/{version}/ws");
+    let model = Resource::new(
+        move || (group.clone(), asset.clone(), version.clone()),
+        |(group, asset, version)| version_model(group, asset, version),
+    );
+    // The socket exists only in the browser, once hydrated (effects never run on the
+    // server).
+    Effect::new(move |_| state.connect(path.clone()));
+    on_cleanup(move || {
+        // Taken out first: closing may call back into the page.
+        let socket = SOCKETS.with_borrow_mut(|sockets| sockets.remove(&state.socket));
+        drop(socket);
+    });
+    let choose_server = move |ev: leptos::ev::Event| {
+        let value = event_target_value(&ev);
+        let server = (!value.is_empty()).then_some(value);
+        state.send(serde_json::json!({"type": "use_server", "server": server}));
+    };
+    view! {
+        <section class="card console" data-testid="console">
+            <h2>"Try it: channel console"</h2>
+            <p class="console-status muted">
+                "Connection: " <span data-testid="console-status">{move || state.status.get()}</span>
+                " · Broker "
+                <select data-testid="console-server" on:change=choose_server aria-label="Broker">
+                    <option value="" selected=move || state.server.get().is_none()>"bundled with Portico"</option>
+                    {move || state.servers.get().into_iter().map(|(id, label, supported)| {
+                        let selected = { let id = id.clone(); move || state.server.get().as_deref() == Some(id.as_str()) };
+                        let label = if supported { label } else { format!("{label}, not supported yet") };
+                        view! { <option value=id selected=selected>{label}</option> }
+                    }).collect_view()}
+                </select>
+            </p>
+            <p class="muted small">
+                "A document's own server is contacted only when you choose it here."
+            </p>
+            {move || state.error.get().map(|e| view! { <p class="form-error" role="alert" data-testid="console-error">{e}</p> })}
+            {move || (state.dropped.get() > 0).then(|| view! {
+                <p class="form-error" data-testid="dropped">{format!("{} dropped: the page did not keep up", state.dropped.get())}</p>
+            })}
+            <Suspense fallback=|| view! { <p class="muted">"Loading…"</p> }>
+                {move || Suspend::new(async move {
+                    match model.await {
+                        Ok(model) => view! { <ConsoleBody model state/> }.into_any(),
+                        Err(error) => view! { <p class="form-error">{error.to_string()}</p> }.into_any(),
+                    }
+                })}
+            </Suspense>
+        </section>
+    }
+    .into_any()
+}
+
+#[component]
+fn ConsoleBody(model: spec::Model, state: ConsoleState) -> impl IntoView {
+    let operations = model.operations.clone();
+    let channels = model.channels.clone();
+    let model = StoredValue::new(model);
+    view! {
+        {(!operations.is_empty()).then(|| view! {
+            <table class="table" data-testid="console-operations">
+                <thead><tr><th>"Operation"</th><th>"Action"</th><th>"Channel"</th></tr></thead>
+                <tbody>
+                    {operations.into_iter().map(|op| {
+                        let action = match &op.action {
+                            spec::Action::Send => "send".to_owned(),
+                            spec::Action::Receive => "receive".to_owned(),
+                            spec::Action::Http(method) => method.clone(),
+                        };
+                        view! {
+                            <tr>
+                                <td>{op.id}</td>
+                                <td><span class=format!("badge action-{action}")>{action.clone()}</span></td>
+                                <td>{op.channel.unwrap_or_default()}</td>
+                            </tr>
+                        }
+                    }).collect_view()}
+                </tbody>
+            </table>
+        })}
+        {channels.into_iter()
+            .filter(|c| c.address.is_some())
+            .map(|channel| view! { <ChannelPanel channel model state/> })
+            .collect_view()}
+    }
+}
