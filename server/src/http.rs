@@ -21,7 +21,7 @@ use tower_sessions_sqlx_store::SqliteStore;
 
 use crate::body_limit::{BodyLimits, limit_body};
 use crate::state::AppState;
-use crate::{api, csrf, health};
+use crate::{api, csrf, health, server_fn_status};
 
 /// How long a session lives without use.
 const SESSION_IDLE_DAYS: i64 = 14;
@@ -60,6 +60,7 @@ pub fn router(state: AppState, sessions: SqliteStore, settings: &HttpSettings) -
             AppState,
             _,
         >(page_context, app::shell))
+        .layer(middleware::from_fn(server_fn_status::status_from_error))
         // axum's own 2 MB default for extracted bodies would override the limits below.
         .layer(axum::extract::DefaultBodyLimit::disable())
         .layer(middleware::from_fn_with_state(

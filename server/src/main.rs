@@ -13,6 +13,7 @@ mod demo;
 mod health;
 mod http;
 mod serve;
+mod server_fn_status;
 mod state;
 
 use std::process::ExitCode;

@@ -1,6 +1,7 @@
 //! Accounts: sign up, log in, log out and the account page. Types, server functions and
 //! components live together here, as in the Leptos examples.
 
+pub mod members;
 mod pages;
 mod server;
 pub mod tokens;

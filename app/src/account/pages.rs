@@ -111,13 +111,14 @@ pub fn AccountPage() -> impl IntoView {
                             {user.is_admin.then(|| view! { <p class="badge">"Site administrator"</p> })}
                             <h2>"Organisations"</h2>
                             <table class="table" data-testid="organisations">
-                                <thead><tr><th>"Organisation"</th><th>"Your role"</th><th></th></tr></thead>
+                                <thead><tr><th>"Organisation"</th><th>"Your role"</th><th></th><th>"Members"</th></tr></thead>
                                 <tbody>
                                     {user.organizations.into_iter().map(|org| view! {
                                         <tr>
-                                            <td><code>{org.slug}</code>" "{org.name}</td>
+                                            <td><code>{org.slug.clone()}</code>" "{org.name}</td>
                                             <td>{org.role.as_str()}</td>
                                             <td>{org.personal.then_some("personal")}</td>
+                                            <td><super::members::MembersPanel org=org.slug my_role=org.role/></td>
                                         </tr>
                                     }).collect_view()}
                                 </tbody>

@@ -88,8 +88,10 @@ fn ProjectEditor(project: Project) -> impl IntoView {
                 }),
             };
             let language = if is_json(&path) { "json" } else { "yaml" };
-            let editor = Editor::mount(&element, &text, language, !ws.can_edit, callbacks);
-            ws.editor.set_value(editor);
+            if let Some(editor) = Editor::mount(&element, &text, language, !ws.can_edit, callbacks)
+            {
+                ws.set_editor(editor);
+            }
             ws.analyze_now();
         };
         if editor_available() {
@@ -106,12 +108,11 @@ fn ProjectEditor(project: Project) -> impl IntoView {
         true
     });
     on_cleanup(move || {
-        ws.keep_drafts();
-        ws.editor.with_value(|editor| {
-            if let Some(editor) = editor {
-                editor.destroy();
-            }
-        });
+        // Only the browser has drafts, editors and workers; a server render has none.
+        if cfg!(feature = "hydrate") {
+            ws.keep_drafts();
+            ws.close();
+        }
     });
 
     let name = project.name.clone();
@@ -166,10 +167,8 @@ fn Toolbar(name: String, group: String) -> impl IntoView {
                 } else {
                     spec::to_yaml(&value)
                 };
-                ws.editor.with_value(|editor| {
-                    if let Some(editor) = editor {
-                        editor.set_language(if to_json { "json" } else { "yaml" });
-                    }
+                ws.with_editor(|editor| {
+                    editor.set_language(if to_json { "json" } else { "yaml" });
                 });
                 ws.replace_current(converted);
                 message.set(None);

@@ -93,8 +93,8 @@ pub struct Workspace {
     pub current: RwSignal<String>,
     pub analysis: RwSignal<AnalysisView>,
     pub save_state: RwSignal<SaveState>,
-    pub editor: StoredValue<Option<Editor>, LocalStorage>,
-    worker: StoredValue<Option<AnalysisWorker>, LocalStorage>,
+    /// Key of this workspace's editor and worker in the browser-only registry below.
+    slot: u64,
     saving: StoredValue<bool>,
     save_timer: StoredValue<Option<TimeoutHandle>>,
     draft_timer: StoredValue<Option<TimeoutHandle>>,
@@ -123,6 +123,17 @@ fn analysis_delay(bytes: usize) -> Duration {
     Duration::from_millis(millis as u64)
 }
 
+/// Next registry key.
+static NEXT_SLOT: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
+
+thread_local! {
+    /// The editors and workers of open workspaces. JavaScript objects live on the
+    /// browser's one thread; keeping them here (not in reactive storage) means a page
+    /// rendered on the server, where none exist, never touches them from another thread.
+    static EDITORS: std::cell::RefCell<std::collections::HashMap<u64, Editor>> = Default::default();
+    static WORKERS: std::cell::RefCell<std::collections::HashMap<u64, AnalysisWorker>> = Default::default();
+}
+
 impl Workspace {
     /// The workspace of a freshly loaded project (drafts are restored later, in the browser).
     pub fn new(project: &Project) -> Workspace {
@@ -144,13 +155,36 @@ impl Workspace {
             current: RwSignal::new(project.main_file.clone()),
             analysis: RwSignal::new(AnalysisView::default()),
             save_state: RwSignal::new(SaveState::Saved),
-            editor: StoredValue::new_local(None),
-            worker: StoredValue::new_local(None),
+            slot: NEXT_SLOT.fetch_add(1, std::sync::atomic::Ordering::Relaxed),
             saving: StoredValue::new(false),
             save_timer: StoredValue::new(None),
             draft_timer: StoredValue::new(None),
             analysis_timer: StoredValue::new(None),
         }
+    }
+
+    /// Runs `f` with this workspace's editor, if one is mounted (browser only).
+    pub fn with_editor(&self, f: impl FnOnce(&Editor)) {
+        EDITORS.with_borrow(|editors| {
+            if let Some(editor) = editors.get(&self.slot) {
+                f(editor);
+            }
+        });
+    }
+
+    /// Registers the mounted editor.
+    pub fn set_editor(&self, editor: Editor) {
+        EDITORS.with_borrow_mut(|editors| {
+            editors.insert(self.slot, editor);
+        });
+    }
+
+    /// Removes the editor and stops the worker (the page is going away).
+    pub fn close(&self) {
+        if let Some(editor) = EDITORS.with_borrow_mut(|editors| editors.remove(&self.slot)) {
+            editor.destroy();
+        }
+        WORKERS.with_borrow_mut(|workers| workers.remove(&self.slot));
     }
 
     /// The text of a file.
@@ -269,15 +303,18 @@ impl Workspace {
     /// Sends the files to the worker (starting it the first time); false when no worker
     /// can run here, so the caller analyses on this thread.
     fn analyze_in_worker(&self, files: &BTreeMap<String, String>, main: &str) -> bool {
-        if self.worker.with_value(Option::is_none) {
+        let slot = self.slot;
+        let running = WORKERS.with_borrow(|workers| workers.contains_key(&slot));
+        if !running {
             let ws = *self;
             match AnalysisWorker::start(move |result| ws.on_worker_result(result)) {
-                Some(worker) => self.worker.set_value(Some(worker)),
+                Some(worker) => WORKERS.with_borrow_mut(|workers| {
+                    workers.insert(slot, worker);
+                }),
                 None => return false,
             }
         }
-        self.worker
-            .with_value(|worker| worker.as_ref().is_some_and(|w| w.request(files, main)))
+        WORKERS.with_borrow(|workers| workers.get(&slot).is_some_and(|w| w.request(files, main)))
     }
 
     fn on_worker_result(&self, json: String) {
@@ -290,9 +327,11 @@ impl Workspace {
             Err(error) => leptos::logging::warn!("the analysis worker answered badly: {error}"),
         }
         // Edits that arrived while the worker was busy are analysed now.
-        let pending = self
-            .worker
-            .with_value(|w| w.as_ref().is_some_and(AnalysisWorker::take_pending));
+        let pending = WORKERS.with_borrow(|workers| {
+            workers
+                .get(&self.slot)
+                .is_some_and(AnalysisWorker::take_pending)
+        });
         if pending {
             self.analyze_now();
         }
@@ -317,10 +356,8 @@ impl Workspace {
                 })
                 .collect()
         });
-        self.editor.with_value(|editor| {
-            if let Some(editor) = editor {
-                editor.set_diagnostics(&marks);
-            }
+        self.with_editor(|editor| {
+            editor.set_diagnostics(&marks);
         });
     }
 
@@ -330,21 +367,17 @@ impl Workspace {
             return;
         };
         self.current.set(path.to_owned());
-        self.editor.with_value(|editor| {
-            if let Some(editor) = editor {
-                editor.set_text(&text);
-                editor.set_language(if is_json(path) { "json" } else { "yaml" });
-            }
+        self.with_editor(|editor| {
+            editor.set_text(&text);
+            editor.set_language(if is_json(path) { "json" } else { "yaml" });
         });
         self.show_marks();
     }
 
     /// Replaces the current file's text (a conversion), as if typed.
     pub fn replace_current(&self, text: String) {
-        self.editor.with_value(|editor| {
-            if let Some(editor) = editor {
-                editor.set_text(&text);
-            }
+        self.with_editor(|editor| {
+            editor.set_text(&text);
         });
         self.on_edit(text);
     }
@@ -354,10 +387,8 @@ impl Workspace {
         if self.current.get_untracked() != path {
             self.open_file(path);
         }
-        self.editor.with_value(|editor| {
-            if let Some(editor) = editor {
-                editor.goto(line, column);
-            }
+        self.with_editor(|editor| {
+            editor.goto(line, column);
         });
     }
 
@@ -459,10 +490,8 @@ impl Workspace {
         });
         draft::forget(&id, &path);
         if self.current.get_untracked() == path {
-            self.editor.with_value(|editor| {
-                if let Some(editor) = editor {
-                    editor.set_text(&content);
-                }
+            self.with_editor(|editor| {
+                editor.set_text(&content);
             });
         }
         self.save_state.set(SaveState::Saved);

@@ -85,12 +85,10 @@ pub async fn version_model(
     version: String,
 ) -> Result<spec::Model, AppError> {
     let text = version_document(group, asset, version).await?;
-    // Analysis is CPU work; keep it off the async workers.
-    let analysis =
-        tokio::task::spawn_blocking(move || spec::analyze(&spec::Input::single("document", &text)))
-            .await
-            .map_err(|_| AppError::Internal)?;
-    analysis.model.ok_or_else(|| {
+    let model = super::model_cache::model_of(text)
+        .await
+        .map_err(|_| AppError::Internal)?;
+    model.as_ref().clone().ok_or_else(|| {
         AppError::Invalid("This version could not be read as AsyncAPI or OpenAPI.".into())
     })
 }

@@ -9,6 +9,8 @@ pub mod document;
 pub mod gav;
 pub mod manage;
 #[cfg(feature = "ssr")]
+pub mod model_cache;
+#[cfg(feature = "ssr")]
 pub mod publish;
 
 use serde::{Deserialize, Serialize};

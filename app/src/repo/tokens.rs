@@ -88,17 +88,27 @@ pub async fn create_token(
     Ok(token)
 }
 
-/// Finds the live token matching `token` and records its use.
+/// How stale a token's recorded last use may get before a request writes it again: the
+/// account page shows it to the minute, and a write per API request would cap throughput.
+const LAST_USE_RESOLUTION_SECS: i64 = 60;
+
+/// Finds the live token matching `token` and records its use (at most once a minute).
 pub async fn authenticate(db: &Db, token: &str) -> Result<Option<TokenOwner>, sqlx::Error> {
-    let owner: Option<TokenOwner> = sqlx::query_as(
-        "SELECT t.id AS token_id, u.id AS user_id, u.username, u.is_admin, t.scope
+    let found: Option<(TokenOwner, bool)> = sqlx::query_as::<_, TokenOwnerWithAge>(
+        "SELECT t.id AS token_id, u.id AS user_id, u.username, u.is_admin, t.scope,
+                (t.last_used_at IS NULL OR t.last_used_at < strftime('%Y-%m-%dT%H:%M:%fZ', 'now', ?)) AS stale
          FROM api_tokens t JOIN users u ON u.id = t.user_id
          WHERE t.token_sha256 = ? AND t.revoked_at IS NULL",
     )
+    .bind(format!("-{LAST_USE_RESOLUTION_SECS} seconds"))
     .bind(hash_token(token))
     .fetch_optional(db.pool())
-    .await?;
-    if let Some(owner) = &owner {
+    .await?
+    .map(|row| (row.owner, row.stale));
+    let Some((owner, stale)) = found else {
+        return Ok(None);
+    };
+    if stale {
         sqlx::query(
             "UPDATE api_tokens SET last_used_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now') WHERE id = ?",
         )
@@ -106,7 +116,14 @@ pub async fn authenticate(db: &Db, token: &str) -> Result<Option<TokenOwner>, sq
         .execute(db.pool())
         .await?;
     }
-    Ok(owner)
+    Ok(Some(owner))
+}
+
+#[derive(FromRow)]
+struct TokenOwnerWithAge {
+    #[sqlx(flatten)]
+    owner: TokenOwner,
+    stale: bool,
 }
 
 /// The user's live tokens, newest first.

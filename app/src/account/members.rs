@@ -1,0 +1,108 @@
+//! Members of an organisation on the account page: everyone sees who belongs to their
+//! organisations; admins add people and change roles (the REST API offers the same).
+
+use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
+
+use crate::error::AppError;
+use crate::roles::Role;
+
+/// One member and their role.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Member {
+    pub username: String,
+    pub role: Role,
+}
+
+/// The members of an organisation the user belongs to.
+#[server(endpoint = "org_members")]
+pub async fn list_members(org: String) -> Result<Vec<Member>, AppError> {
+    let user = crate::auth::require_user().await?;
+    let ctx = crate::context::server_context()?;
+    crate::auth::authorize(&ctx.db, &user, &org, Role::Viewer).await?;
+    Ok(crate::repo::organizations::members_of(&ctx.db, &org)
+        .await?
+        .into_iter()
+        .map(|(username, role)| Member {
+            username,
+            role: Role::parse(&role).unwrap_or(Role::Viewer),
+        })
+        .collect())
+}
+
+/// Adds a user to an organisation or changes their role (organisation admins).
+#[server(endpoint = "org_set_member")]
+pub async fn set_member(org: String, username: String, role: Role) -> Result<(), AppError> {
+    use crate::repo::{organizations, users};
+
+    let user = crate::auth::require_user().await?;
+    let ctx = crate::context::server_context()?;
+    crate::auth::authorize(&ctx.db, &user, &org, Role::Admin).await?;
+    let member = users::find_by_name(&ctx.db, username.trim())
+        .await?
+        .ok_or_else(|| AppError::NotFound(format!("No user named {:?}.", username.trim())))?;
+    let org_id = organizations::find_by_slug(&ctx.db, &org)
+        .await?
+        .ok_or_else(|| AppError::NotFound(format!("No organisation named {org:?}.")))?;
+    organizations::set_member_role(&ctx.db, org_id, member.id, role).await?;
+    Ok(())
+}
+
+/// The members of one organisation, with a form for admins.
+#[component]
+pub fn MembersPanel(org: String, my_role: Role) -> impl IntoView {
+    let org = StoredValue::new(org);
+    let version = RwSignal::new(0u32);
+    let members = Resource::new(
+        move || (org.get_value(), version.get()),
+        |(org, _)| list_members(org),
+    );
+    let username = RwSignal::new(String::new());
+    let role = RwSignal::new(Role::Viewer);
+    let message = RwSignal::new(None::<String>);
+    let add = move |_| {
+        let name = username.get_untracked();
+        leptos::task::spawn_local(async move {
+            match set_member(org.get_value(), name, role.get_untracked()).await {
+                Ok(()) => {
+                    username.set(String::new());
+                    message.set(None);
+                    version.update(|v| *v += 1);
+                }
+                Err(e) => message.set(Some(e.to_string())),
+            }
+        });
+    };
+    view! {
+        <div class="members" data-testid=move || format!("members-{}", org.get_value())>
+            <Transition fallback=|| view! { <p class="muted">"Loading members…"</p> }>
+                {move || Suspend::new(async move {
+                    match members.await {
+                        Ok(list) => view! {
+                            <ul class="member-list">
+                                {list.into_iter().map(|m| view! {
+                                    <li><code>{m.username}</code>" "<span class="muted">{m.role.as_str()}</span></li>
+                                }).collect_view()}
+                            </ul>
+                        }.into_any(),
+                        Err(e) => view! { <p class="form-error">{e.to_string()}</p> }.into_any(),
+                    }
+                })}
+            </Transition>
+            {(my_role == Role::Admin).then(|| view! {
+                <div class="member-form">
+                    <input type="text" aria-label="Member to add" placeholder="user name"
+                        prop:value=username on:input=move |ev| username.set(event_target_value(&ev))/>
+                    <select aria-label="Role" on:change=move |ev| role.set(Role::parse(&event_target_value(&ev)).unwrap_or(Role::Viewer))>
+                        <option value="viewer">"viewer"</option>
+                        <option value="contributor">"contributor"</option>
+                        <option value="admin">"admin"</option>
+                    </select>
+                    <button type="button" on:click=add>"Add or change"</button>
+                </div>
+            })}
+            {move || message.get().map(|m| view! { <p class="form-error" role="alert">{m}</p> })}
+        </div>
+    }
+    .into_any()
+}
