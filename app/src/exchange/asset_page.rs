@@ -224,6 +224,7 @@ fn AssetView(detail: AssetDetail, selected: String) -> impl IntoView {
                 })}
                 <pre class="code"><code>{curl}</code></pre>
             </section>
+            <super::pages::AssetPagesPanel group=detail.group.clone() asset=detail.asset.clone()/>
             <section class="card">
                 <h2>"Versions"</h2>
                 <table class="table" data-testid="versions">

@@ -10,6 +10,7 @@ pub mod gav;
 pub mod manage;
 #[cfg(feature = "ssr")]
 pub mod model_cache;
+pub mod pages;
 #[cfg(feature = "ssr")]
 pub mod publish;
 

@@ -1,0 +1,258 @@
+//! Pages an asset's owners write in markdown (getting started, migration notes), shown
+//! on the asset page through the same sanitising renderer as the documentation.
+//! Viewers read them; contributors write and delete them.
+
+use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
+
+use crate::docs::markdown::Markdown;
+use crate::error::AppError;
+
+/// Longest page body, in bytes.
+pub const MAX_PAGE_BYTES: usize = 256 * 1024;
+/// Longest page title.
+pub const MAX_TITLE_CHARS: usize = 120;
+
+/// One page as shown.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AssetPageText {
+    pub slug: String,
+    pub title: String,
+    pub body: String,
+}
+
+/// The pages of an asset, and whether the user may edit them.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AssetPages {
+    pub pages: Vec<AssetPageText>,
+    pub can_edit: bool,
+}
+
+/// A page id made from its title: lowercase letters, digits and dashes.
+pub fn page_slug(title: &str) -> String {
+    let mut slug = String::new();
+    for c in title.trim().chars() {
+        if c.is_ascii_alphanumeric() {
+            slug.push(c.to_ascii_lowercase());
+        } else if !slug.is_empty() && !slug.ends_with('-') {
+            slug.push('-');
+        }
+    }
+    let slug = slug
+        .trim_end_matches('-')
+        .chars()
+        .take(60)
+        .collect::<String>();
+    if slug.is_empty() {
+        "page".to_owned()
+    } else {
+        slug
+    }
+}
+
+/// The pages of `group/asset`.
+#[server(endpoint = "asset_pages")]
+pub async fn load_pages(group: String, asset: String) -> Result<AssetPages, AppError> {
+    use super::access::asset_for;
+    use crate::roles::Role;
+
+    let user = crate::auth::require_user().await?;
+    let ctx = crate::context::server_context()?;
+    let row = asset_for(&ctx.db, &user, &group, &asset, Role::Viewer).await?;
+    let can_edit = crate::auth::authorize(&ctx.db, &user, &group, Role::Contributor)
+        .await
+        .is_ok();
+    let pages = crate::repo::asset_pages::list_pages(&ctx.db, row.id)
+        .await?
+        .into_iter()
+        .map(|p| AssetPageText {
+            slug: p.slug,
+            title: p.title,
+            body: p.body,
+        })
+        .collect();
+    Ok(AssetPages { pages, can_edit })
+}
+
+/// Writes a page (contributors); returns its slug.
+#[server(endpoint = "asset_page_save")]
+pub async fn save_page(
+    group: String,
+    asset: String,
+    slug: Option<String>,
+    title: String,
+    body: String,
+) -> Result<String, AppError> {
+    use super::access::asset_for;
+    use crate::roles::Role;
+
+    let user = crate::auth::require_user().await?;
+    let ctx = crate::context::server_context()?;
+    let title = title.trim().to_owned();
+    if title.is_empty() || title.chars().count() > MAX_TITLE_CHARS {
+        return Err(AppError::Invalid(format!(
+            "A page title needs 1 to {MAX_TITLE_CHARS} characters."
+        )));
+    }
+    if body.len() > MAX_PAGE_BYTES {
+        return Err(AppError::Invalid(format!(
+            "The page is {} bytes; a page may have at most {MAX_PAGE_BYTES}.",
+            body.len()
+        )));
+    }
+    let row = asset_for(&ctx.db, &user, &group, &asset, Role::Contributor).await?;
+    let slug = slug.unwrap_or_else(|| page_slug(&title));
+    crate::repo::asset_pages::save_page(&ctx.db, row.id, &slug, &title, &body, user.id).await?;
+    Ok(slug)
+}
+
+/// Deletes a page (contributors).
+#[server(endpoint = "asset_page_delete")]
+pub async fn delete_page(group: String, asset: String, slug: String) -> Result<(), AppError> {
+    use super::access::asset_for;
+    use crate::roles::Role;
+
+    let user = crate::auth::require_user().await?;
+    let ctx = crate::context::server_context()?;
+    let row = asset_for(&ctx.db, &user, &group, &asset, Role::Contributor).await?;
+    if !crate::repo::asset_pages::delete_page(&ctx.db, row.id, &slug).await? {
+        return Err(AppError::NotFound(format!("No page {slug:?}.")));
+    }
+    Ok(())
+}
+
+/// The pages card of the asset page.
+#[component]
+pub fn AssetPagesPanel(group: String, asset: String) -> impl IntoView {
+    let coordinate = StoredValue::new((group, asset));
+    let reload = RwSignal::new(0u32);
+    let pages = Resource::new(
+        move || (coordinate.get_value(), reload.get()),
+        |((group, asset), _)| load_pages(group, asset),
+    );
+    let selected = RwSignal::new(None::<String>);
+    // Editing: None = not editing; Some(None) = new page; Some(Some(slug)) = that page.
+    let editing = RwSignal::new(None::<Option<String>>);
+    let title = RwSignal::new(String::new());
+    let body = RwSignal::new(String::new());
+    let message = RwSignal::new(None::<String>);
+    let save = move |_| {
+        let (group, asset) = coordinate.get_value();
+        let slug = editing.get_untracked().flatten();
+        leptos::task::spawn_local(async move {
+            match save_page(
+                group,
+                asset,
+                slug,
+                title.get_untracked(),
+                body.get_untracked(),
+            )
+            .await
+            {
+                Ok(slug) => {
+                    editing.set(None);
+                    selected.set(Some(slug));
+                    message.set(None);
+                    reload.update(|n| *n += 1);
+                }
+                Err(e) => message.set(Some(e.to_string())),
+            }
+        });
+    };
+    let remove = move |slug: String| {
+        let (group, asset) = coordinate.get_value();
+        leptos::task::spawn_local(async move {
+            match delete_page(group, asset, slug).await {
+                Ok(()) => {
+                    selected.set(None);
+                    reload.update(|n| *n += 1);
+                }
+                Err(e) => message.set(Some(e.to_string())),
+            }
+        });
+    };
+    view! {
+        <section class="card asset-pages" data-testid="asset-pages">
+            <h2>"Pages"</h2>
+            <Transition fallback=|| view! { <p class="muted">"Loading…"</p> }>
+                {move || Suspend::new(async move {
+                    let Ok(AssetPages { pages, can_edit }) = pages.await else {
+                        return ().into_any();
+                    };
+                    let current = selected
+                        .get()
+                        .and_then(|slug| pages.iter().find(|p| p.slug == slug).cloned())
+                        .or_else(|| pages.first().cloned());
+                    view! {
+                        <nav class="tabs" aria-label="Pages">
+                            {pages.iter().map(|p| {
+                                let slug = p.slug.clone();
+                                let active = current.as_ref().is_some_and(|c| c.slug == p.slug);
+                                view! {
+                                    <button type="button" class=if active { "tab active" } else { "tab" }
+                                        on:click=move |_| { selected.set(Some(slug.clone())); editing.set(None); }>
+                                        {p.title.clone()}
+                                    </button>
+                                }
+                            }).collect_view()}
+                            {can_edit.then(|| view! {
+                                <button type="button" class="tab" on:click=move |_| {
+                                    title.set(String::new());
+                                    body.set(String::new());
+                                    editing.set(Some(None));
+                                }>"+ New page"</button>
+                            })}
+                        </nav>
+                        {pages.is_empty().then(|| view! {
+                            <p class="muted">"No pages yet. Owners can add a getting-started guide or release notes here."</p>
+                        })}
+                        {move || editing.get().is_none().then(|| current.clone().map(|page| {
+                            let edit_page = page.clone();
+                            let slug = page.slug.clone();
+                            view! {
+                                <article class="asset-page" data-testid="asset-page">
+                                    <Markdown text=page.body.clone()/>
+                                    {can_edit.then(|| view! {
+                                        <p class="manage">
+                                            <button type="button" on:click=move |_| {
+                                                title.set(edit_page.title.clone());
+                                                body.set(edit_page.body.clone());
+                                                editing.set(Some(Some(edit_page.slug.clone())));
+                                            }>"Edit page"</button>
+                                            <button type="button" class="danger" on:click=move |_| remove(slug.clone())>"Delete page"</button>
+                                        </p>
+                                    })}
+                                </article>
+                            }
+                        }))}
+                    }.into_any()
+                })}
+            </Transition>
+            {move || editing.get().map(|_| view! {
+                <div class="page-editor">
+                    <label>"Title"<input type="text" prop:value=title on:input=move |ev| title.set(event_target_value(&ev))/></label>
+                    <label>"Markdown"<textarea rows="10" prop:value=body on:input=move |ev| body.set(event_target_value(&ev))></textarea></label>
+                    <p class="muted">"Preview"</p>
+                    <div class="page-preview">{move || view! { <Markdown text=body.get()/> }}</div>
+                    <p class="manage">
+                        <button type="button" class="primary" on:click=save>"Save page"</button>
+                        <button type="button" on:click=move |_| editing.set(None)>"Cancel"</button>
+                    </p>
+                </div>
+            })}
+            {move || message.get().map(|m| view! { <p class="form-error" role="alert">{m}</p> })}
+        </section>
+    }
+    .into_any()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::page_slug;
+
+    #[test]
+    fn slugs_are_made_from_titles() {
+        assert_eq!(page_slug("Getting started!"), "getting-started");
+        assert_eq!(page_slug("  ***  "), "page");
+    }
+}
