@@ -269,13 +269,15 @@ fn clock_time(millis: f64) -> String {
 pub fn ChannelConsole(group: String, asset: String, version: String) -> impl IntoView {
     let state = ConsoleState::new();
     let path = format!("/api/v1/console/{group}/{asset}/{version}/ws");
-    let model = Resource::new(
-        move || (group.clone(), asset.clone(), version.clone()),
-        |(group, asset, version)| version_model(group, asset, version),
-    );
-    // The socket exists only in the browser, once hydrated (effects never run on the
-    // server).
-    Effect::new(move |_| state.connect(path.clone()));
+    // The console is interactive only: it is built in the browser once the page has
+    // hydrated (effects never run on the server), so the server sends a placeholder and
+    // nothing of it has to hydrate.
+    let coordinate = StoredValue::new((group, asset, version));
+    let hydrated = RwSignal::new(false);
+    Effect::new(move |_| {
+        hydrated.set(true);
+        state.connect(path.clone());
+    });
     on_cleanup(move || {
         // Taken out first: closing may call back into the page.
         let socket = SOCKETS.with_borrow_mut(|sockets| sockets.remove(&state.socket));
@@ -308,14 +310,24 @@ pub fn ChannelConsole(group: String, asset: String, version: String) -> impl Int
             {move || (state.dropped.get() > 0).then(|| view! {
                 <p class="form-error" data-testid="dropped">{format!("{} dropped: the page did not keep up", state.dropped.get())}</p>
             })}
-            <Suspense fallback=|| view! { <p class="muted">"Loading…"</p> }>
-                {move || Suspend::new(async move {
-                    match model.await {
-                        Ok(model) => view! { <ConsoleBody model state/> }.into_any(),
-                        Err(error) => view! { <p class="form-error">{error.to_string()}</p> }.into_any(),
+            <Show when=move || hydrated.get() fallback=|| view! { <p class="muted">"Loading the console…"</p> }>
+                {move || {
+                    let model = LocalResource::new(move || {
+                        let (group, asset, version) = coordinate.get_value();
+                        version_model(group, asset, version)
+                    });
+                    view! {
+                        <Suspense fallback=|| view! { <p class="muted">"Loading…"</p> }>
+                            {move || Suspend::new(async move {
+                                match model.await {
+                                    Ok(model) => view! { <ConsoleBody model state/> }.into_any(),
+                                    Err(error) => view! { <p class="form-error">{error.to_string()}</p> }.into_any(),
+                                }
+                            })}
+                        </Suspense>
                     }
-                })}
-            </Suspense>
+                }}
+            </Show>
         </section>
     }
     .into_any()

@@ -27,6 +27,7 @@ pub async fn load_asset(group: String, asset: String) -> Result<AssetDetail, App
     let can_manage = crate::auth::authorize(&ctx.db, &user, &group, Role::Admin)
         .await
         .is_ok();
+    let pages = super::pages::load_pages(group.clone(), asset.clone()).await?;
     let detail = AssetDetail {
         kind: AssetKind::parse(&row.kind).unwrap_or(AssetKind::AsyncApi),
         public: row.public,
@@ -51,6 +52,7 @@ pub async fn load_asset(group: String, asset: String) -> Result<AssetDetail, App
             })
             .collect(),
         can_manage,
+        pages,
         group,
         asset,
     };
@@ -224,7 +226,7 @@ fn AssetView(detail: AssetDetail, selected: String) -> impl IntoView {
                 })}
                 <pre class="code"><code>{curl}</code></pre>
             </section>
-            <super::pages::AssetPagesPanel group=detail.group.clone() asset=detail.asset.clone()/>
+            <super::pages::AssetPagesPanel group=detail.group.clone() asset=detail.asset.clone() initial=detail.pages.clone()/>
             <section class="card">
                 <h2>"Versions"</h2>
                 <table class="table" data-testid="versions">

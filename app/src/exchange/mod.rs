@@ -111,6 +111,8 @@ pub struct AssetDetail {
     pub versions: Vec<VersionSummary>,
     /// Whether the signed-in user may change lifecycles and delete (organisation admin).
     pub can_manage: bool,
+    /// The pages the owners wrote.
+    pub pages: pages::AssetPages,
 }
 
 /// One search hit: the asset, its latest version and where the query matched.

@@ -121,21 +121,29 @@ pub async fn delete_page(group: String, asset: String, slug: String) -> Result<(
     Ok(())
 }
 
-/// The pages card of the asset page.
+/// The pages card of the asset page. The pages arrive with the asset (one request for the
+/// whole page, so server render and hydration always agree); after an edit the card
+/// fetches them again.
 #[component]
-pub fn AssetPagesPanel(group: String, asset: String) -> impl IntoView {
+pub fn AssetPagesPanel(group: String, asset: String, initial: AssetPages) -> impl IntoView {
     let coordinate = StoredValue::new((group, asset));
-    let reload = RwSignal::new(0u32);
-    let pages = Resource::new(
-        move || (coordinate.get_value(), reload.get()),
-        |((group, asset), _)| load_pages(group, asset),
-    );
+    let can_edit = initial.can_edit;
+    let pages = RwSignal::new(initial.pages);
     let selected = RwSignal::new(None::<String>);
     // Editing: None = not editing; Some(None) = new page; Some(Some(slug)) = that page.
     let editing = RwSignal::new(None::<Option<String>>);
     let title = RwSignal::new(String::new());
     let body = RwSignal::new(String::new());
     let message = RwSignal::new(None::<String>);
+    let refresh = move || {
+        let (group, asset) = coordinate.get_value();
+        leptos::task::spawn_local(async move {
+            match load_pages(group, asset).await {
+                Ok(loaded) => pages.set(loaded.pages),
+                Err(e) => message.set(Some(e.to_string())),
+            }
+        });
+    };
     let save = move |_| {
         let (group, asset) = coordinate.get_value();
         let slug = editing.get_untracked().flatten();
@@ -153,7 +161,7 @@ pub fn AssetPagesPanel(group: String, asset: String) -> impl IntoView {
                     editing.set(None);
                     selected.set(Some(slug));
                     message.set(None);
-                    reload.update(|n| *n += 1);
+                    refresh();
                 }
                 Err(e) => message.set(Some(e.to_string())),
             }
@@ -165,69 +173,67 @@ pub fn AssetPagesPanel(group: String, asset: String) -> impl IntoView {
             match delete_page(group, asset, slug).await {
                 Ok(()) => {
                     selected.set(None);
-                    reload.update(|n| *n += 1);
+                    refresh();
                 }
                 Err(e) => message.set(Some(e.to_string())),
             }
         });
     };
+    let current = move || {
+        pages.with(|pages| {
+            selected
+                .get()
+                .and_then(|slug| pages.iter().find(|p| p.slug == slug).cloned())
+                .or_else(|| pages.first().cloned())
+        })
+    };
     view! {
         <section class="card asset-pages" data-testid="asset-pages">
             <h2>"Pages"</h2>
-            <Transition fallback=|| view! { <p class="muted">"Loading…"</p> }>
-                {move || Suspend::new(async move {
-                    let Ok(AssetPages { pages, can_edit }) = pages.await else {
-                        return ().into_any();
-                    };
-                    let current = selected
-                        .get()
-                        .and_then(|slug| pages.iter().find(|p| p.slug == slug).cloned())
-                        .or_else(|| pages.first().cloned());
-                    view! {
-                        <nav class="tabs" aria-label="Pages">
-                            {pages.iter().map(|p| {
-                                let slug = p.slug.clone();
-                                let active = current.as_ref().is_some_and(|c| c.slug == p.slug);
-                                view! {
-                                    <button type="button" class=if active { "tab active" } else { "tab" }
-                                        on:click=move |_| { selected.set(Some(slug.clone())); editing.set(None); }>
-                                        {p.title.clone()}
-                                    </button>
-                                }
-                            }).collect_view()}
-                            {can_edit.then(|| view! {
-                                <button type="button" class="tab" on:click=move |_| {
-                                    title.set(String::new());
-                                    body.set(String::new());
-                                    editing.set(Some(None));
-                                }>"+ New page"</button>
-                            })}
-                        </nav>
-                        {pages.is_empty().then(|| view! {
-                            <p class="muted">"No pages yet. Owners can add a getting-started guide or release notes here."</p>
-                        })}
-                        {move || editing.get().is_none().then(|| current.clone().map(|page| {
-                            let edit_page = page.clone();
-                            let slug = page.slug.clone();
-                            view! {
-                                <article class="asset-page" data-testid="asset-page">
-                                    <Markdown text=page.body.clone()/>
-                                    {can_edit.then(|| view! {
-                                        <p class="manage">
-                                            <button type="button" on:click=move |_| {
-                                                title.set(edit_page.title.clone());
-                                                body.set(edit_page.body.clone());
-                                                editing.set(Some(Some(edit_page.slug.clone())));
-                                            }>"Edit page"</button>
-                                            <button type="button" class="danger" on:click=move |_| remove(slug.clone())>"Delete page"</button>
-                                        </p>
-                                    })}
-                                </article>
-                            }
-                        }))}
-                    }.into_any()
+            <nav class="tabs" aria-label="Pages">
+                {move || {
+                    let active = current().map(|c| c.slug);
+                    pages.get().into_iter().map(|p| {
+                        let slug = p.slug.clone();
+                        let class = if active.as_deref() == Some(p.slug.as_str()) { "tab active" } else { "tab" };
+                        view! {
+                            <button type="button" class=class
+                                on:click=move |_| { selected.set(Some(slug.clone())); editing.set(None); }>
+                                {p.title.clone()}
+                            </button>
+                        }
+                    }).collect_view()
+                }}
+                {can_edit.then(|| view! {
+                    <button type="button" class="tab" on:click=move |_| {
+                        title.set(String::new());
+                        body.set(String::new());
+                        editing.set(Some(None));
+                    }>"+ New page"</button>
                 })}
-            </Transition>
+            </nav>
+            {move || pages.with(Vec::is_empty).then(|| view! {
+                <p class="muted">"No pages yet. Owners can add a getting-started guide or release notes here."</p>
+            })}
+            {move || (editing.get().is_none()).then(current).flatten().map(|page| {
+                let edit_page = page.clone();
+                let slug = page.slug.clone();
+                view! {
+                    <article class="asset-page" data-testid="asset-page">
+                        <Markdown text=page.body.clone()/>
+                        {can_edit.then(|| view! {
+                            <p class="manage">
+                                <button type="button" on:click=move |_| {
+                                    title.set(edit_page.title.clone());
+                                    body.set(edit_page.body.clone());
+                                    editing.set(Some(Some(edit_page.slug.clone())));
+                                }>"Edit page"</button>
+                                <button type="button" class="danger" on:click=move |_| remove(slug.clone())>"Delete page"</button>
+                            </p>
+                        })}
+                    </article>
+                }
+            })}
             {move || editing.get().map(|_| view! {
                 <div class="page-editor">
                     <label>"Title"<input type="text" prop:value=title on:input=move |ev| title.set(event_target_value(&ev))/></label>
