@@ -53,10 +53,12 @@ pub async fn set_member(org: String, username: String, role: Role) -> Result<(),
 pub fn MembersPanel(org: String, my_role: Role) -> impl IntoView {
     let org = StoredValue::new(org);
     let version = RwSignal::new(0u32);
-    let members = Resource::new(
-        move || (org.get_value(), version.get()),
-        |(org, _)| list_members(org),
-    );
+    // Loaded in the browser after hydration: nested in the account page's suspense, a
+    // server-rendered resource here could meet another's value when the page hydrates.
+    let members = LocalResource::new(move || {
+        version.track();
+        list_members(org.get_value())
+    });
     let username = RwSignal::new(String::new());
     let role = RwSignal::new(Role::Viewer);
     let message = RwSignal::new(None::<String>);
