@@ -542,3 +542,35 @@ async fn support_token(server: &Server, name: &str) -> String {
     let body: Value = response.json().await.expect("JSON");
     body["token"].as_str().expect("a token").to_owned()
 }
+
+#[tokio::test]
+async fn the_console_still_receives_after_a_burst_that_fills_the_in_process_link() {
+    let server = start();
+    let dir = tempfile::tempdir().expect("temp dir");
+    let lines = dir.path().join("burst");
+    std::fs::write(&lines, format!("{}\n", "x".repeat(256)).repeat(30_000)).expect("write");
+    let output = Command::new("mosquitto_pub")
+        .args([
+            "-h",
+            "127.0.0.1",
+            "-p",
+            &server.mqtt_port,
+            "-t",
+            "burst",
+            "-l",
+        ])
+        .stdin(std::fs::File::open(&lines).expect("open"))
+        .output()
+        .expect("mosquitto_pub runs");
+    assert!(output.status.success());
+    let mut socket = console(&server, "flo").await;
+    send(
+        &mut socket,
+        json!({"type": "subscribe", "id": "a", "channel": "order-approved"}),
+    )
+    .await;
+    next_of(&mut socket, "recent").await;
+    mosquitto_pub(&server, "order-approved", APPROVED);
+    let message = next_of(&mut socket, "message").await;
+    assert_eq!(message["valid"], true);
+}

@@ -46,6 +46,10 @@ pub struct BrokerConfig {
     pub subscriber_queue: usize,
     /// Simultaneous client connections.
     pub max_connections: usize,
+    /// Bytes of payload (and topic) kept per subscribed filter in rumqttd's commit log;
+    /// a subscriber further behind than this loses the oldest messages. Real memory is
+    /// about twice this (rumqttd's per-message bookkeeping).
+    pub log_bytes_per_filter: usize,
 }
 
 impl BrokerConfig {
@@ -59,13 +63,16 @@ impl BrokerConfig {
             recent_max_topics: 10_000,
             subscriber_queue: 1_000,
             max_connections: 1_000,
+            log_bytes_per_filter: 1024 * 1024,
         }
     }
 
     /// rumqttd's configuration: one listener per protocol, no console, no metrics, and a
-    /// small commit log per filter (the default, 100 MiB x 10, is what let RSS grow).
+    /// small commit log per filter (the default, 100 MiB x 10, is what let RSS grow):
+    /// two segments of half the configured bytes. rumqttd keeps a filter's last segments
+    /// whether or not they were read, so this is what every subscribed filter costs.
     fn rumqttd(&self) -> Config {
-        let segment = (self.max_message_bytes * 4).max(1024 * 1024);
+        let segment = (self.log_bytes_per_filter / 2).max(64 * 1024);
         let connections = ConnectionSettings {
             connection_timeout_ms: 10_000,
             max_payload_size: self.max_message_bytes,
@@ -94,7 +101,7 @@ impl BrokerConfig {
                 max_connections: self.max_connections,
                 max_outgoing_packet_count: 200,
                 max_segment_size: segment,
-                max_segment_count: 3,
+                max_segment_count: 2,
                 ..RouterConfig::default()
             },
             v4: Some(v4),
@@ -262,8 +269,19 @@ fn dispatch(shared: Arc<Shared>, mut link: LinkRx) {
                 break;
             }
         };
-        let Notification::Forward(forward) = notification else {
-            continue;
+        let forward = match notification {
+            Notification::Forward(forward) => forward,
+            // The router stops sending to a link whose buffer filled up (a burst) until
+            // the link says it is ready again; without this the console and the recent
+            // traffic went silent for good after the first burst.
+            Notification::Unschedule => {
+                if let Err(error) = link.ready() {
+                    tracing::error!(%error, "cannot reschedule the in-process MQTT link");
+                    break;
+                }
+                continue;
+            }
+            _ => continue,
         };
         let message = BrokerMessage {
             topic: String::from_utf8_lossy(&forward.publish.topic).into_owned(),

@@ -115,8 +115,16 @@ pub async fn run(
         }
     }
     connection.stop_everything();
+    // Let the writer flush what is queued and answer the close handshake; a browser that
+    // does not read gets one second.
     outbox.close();
-    writer.abort();
+    let abort = writer.abort_handle();
+    if tokio::time::timeout(Duration::from_secs(1), writer)
+        .await
+        .is_err()
+    {
+        abort.abort();
+    }
 }
 
 fn text(event: &ServerEvent) -> Message {
