@@ -62,7 +62,9 @@ test('the demo catalog is there on first start and private assets stay private',
 
   // An invalid document is refused by the CLI with its diagnostics and exit code 1.
   await page.goto(`${server.baseUrl}/account`);
-  await page.getByLabel('Name').fill('cli');
+  // Before hydration the form would post natively and leave the page.
+  await hydrated(page);
+  await page.getByLabel('Name', { exact: true }).fill('cli');
   await page.getByRole('button', { name: 'Create token' }).click();
   const token = (await page.getByTestId('new-token').textContent())!.trim();
   const dir = mkdtempSync(path.join(tmpdir(), 'portico-doc-'));

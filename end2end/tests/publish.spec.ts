@@ -51,7 +51,9 @@ test('publish from the editor, find it by a field, publish again from CI, manage
 
   // CI publishes 1.1.0 with a token and the CLI; the switcher shows it.
   await page.goto(`${server.baseUrl}/account`);
-  await page.getByLabel('Name').fill('ci');
+  // Before hydration the form would post natively and leave the page.
+  await hydrated(page);
+  await page.getByLabel('Name', { exact: true }).fill('ci');
   await page.getByRole('button', { name: 'Create token' }).click();
   const token = (await page.getByTestId('new-token').textContent())!.trim();
   const yaml = await (await page.request.get(`${server.baseUrl}/api/v1/assets/nora/parcel-service/1.0.0/spec`)).text();
