@@ -574,3 +574,40 @@ async fn the_console_still_receives_after_a_burst_that_fills_the_in_process_link
     let message = next_of(&mut socket, "message").await;
     assert_eq!(message["valid"], true);
 }
+
+#[tokio::test]
+async fn a_browser_that_does_not_read_gets_a_dropped_count_not_a_growing_server() {
+    let server = start();
+    let mut socket = console(&server, "gus").await;
+    send(
+        &mut socket,
+        json!({"type": "subscribe", "id": "a", "channel": "order"}),
+    )
+    .await;
+    next_of(&mut socket, "recent").await;
+    // 120 messages of 200 KB (24 MB) while the page reads nothing: more than the socket
+    // buffers and the 8 MB outbound budget hold.
+    let dir = tempfile::tempdir().expect("temp dir");
+    for n in 0..4 {
+        let file = dir.path().join(format!("big{n}"));
+        std::fs::write(&file, format!("{}\n", "x".repeat(200 * 1024)).repeat(30)).expect("write");
+        let output = Command::new("mosquitto_pub")
+            .args([
+                "-h",
+                "127.0.0.1",
+                "-p",
+                &server.mqtt_port,
+                "-t",
+                "order",
+                "-l",
+            ])
+            .stdin(std::fs::File::open(&file).expect("open"))
+            .output()
+            .expect("mosquitto_pub runs");
+        assert!(output.status.success());
+        tokio::time::sleep(Duration::from_millis(300)).await;
+    }
+    tokio::time::sleep(Duration::from_secs(1)).await;
+    let dropped = next_of(&mut socket, "dropped").await;
+    assert!(dropped["count"].as_u64().unwrap() > 0, "{dropped}");
+}
