@@ -26,7 +26,7 @@ fn is_safe_method(method: &Method) -> bool {
 }
 
 /// Same-origin by Fetch Metadata when the browser sends it, else by Origin against Host.
-fn is_same_origin(headers: &HeaderMap) -> bool {
+pub fn is_same_origin(headers: &HeaderMap) -> bool {
     if let Some(site) = headers.get("sec-fetch-site").and_then(|v| v.to_str().ok()) {
         return matches!(site, "same-origin" | "none");
     }

@@ -17,7 +17,7 @@ mod target;
 
 use axum::extract::ws::WebSocketUpgrade;
 use axum::extract::{Path, State};
-use axum::http::{HeaderMap, header};
+use axum::http::HeaderMap;
 use axum::response::{IntoResponse, Response};
 
 use app::error::AppError;
@@ -73,7 +73,8 @@ pub async fn open(
 ) -> Result<Response, Problem> {
     let db = &state.server.db;
     let row = asset_for(db, &caller.user, &group, &asset, Role::Viewer).await?;
-    if !origin_is_host(&headers) {
+    // The same origin rule as every state-changing request (csrf.rs).
+    if !crate::csrf::is_same_origin(&headers) {
         return Err(Problem(AppError::Forbidden(
             "Cross-origin WebSocket refused: the console must be opened from Portico's own pages."
                 .into(),
@@ -111,39 +112,28 @@ pub async fn open(
         .into_response())
 }
 
-/// A browser sends `Origin` with every WebSocket handshake: it must name this host.
-/// Clients without `Origin` (scripts, tests) carry no ambient browser credentials.
-fn origin_is_host(headers: &HeaderMap) -> bool {
-    let Some(origin) = headers.get(header::ORIGIN).and_then(|v| v.to_str().ok()) else {
-        return true;
-    };
-    let Some(host) = headers.get(header::HOST).and_then(|v| v.to_str().ok()) else {
-        return false;
-    };
-    origin
-        .split_once("://")
-        .is_some_and(|(_, origin_host)| origin_host.eq_ignore_ascii_case(host))
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-    use axum::http::HeaderValue;
+    use axum::http::{HeaderValue, header};
 
     #[test]
     fn the_origin_must_be_this_host() {
         let mut headers = HeaderMap::new();
         headers.insert(header::HOST, HeaderValue::from_static("127.0.0.1:3000"));
-        assert!(origin_is_host(&headers), "no Origin: not a browser");
+        assert!(
+            crate::csrf::is_same_origin(&headers),
+            "no Origin: not a browser"
+        );
         headers.insert(
             header::ORIGIN,
             HeaderValue::from_static("http://127.0.0.1:3000"),
         );
-        assert!(origin_is_host(&headers));
+        assert!(crate::csrf::is_same_origin(&headers));
         headers.insert(
             header::ORIGIN,
             HeaderValue::from_static("https://evil.example"),
         );
-        assert!(!origin_is_host(&headers));
+        assert!(!crate::csrf::is_same_origin(&headers));
     }
 }
