@@ -42,3 +42,43 @@ pub async fn asset_for(
         Err(error) => Err(error),
     }
 }
+
+/// One live version's document as stored.
+pub struct VersionText {
+    pub version: String,
+    pub text: String,
+    pub content_type: String,
+}
+
+/// The document of `version` of an asset `user` may read; an empty `version` names the
+/// newest live one, as the asset page shows it when the address names none.
+pub async fn version_text(
+    db: &Db,
+    user: &SignedInUser,
+    group: &str,
+    asset: &str,
+    version: &str,
+) -> Result<VersionText, AppError> {
+    use crate::repo::assets::{list_versions, version_content};
+
+    let row = asset_for(db, user, group, asset, Role::Viewer).await?;
+    let version = if version.is_empty() {
+        list_versions(db, row.id)
+            .await?
+            .into_iter()
+            .next()
+            .map(|v| v.version)
+            .ok_or_else(|| AppError::NotFound(format!("{group}/{asset} has no live version.")))?
+    } else {
+        version.to_owned()
+    };
+    let (content, content_type) = version_content(db, row.id, &version)
+        .await?
+        .ok_or_else(|| AppError::NotFound(format!("No version {version} of {group}/{asset}.")))?;
+    let text = String::from_utf8(content).map_err(|_| AppError::Internal)?;
+    Ok(VersionText {
+        version,
+        text,
+        content_type,
+    })
+}

@@ -59,24 +59,17 @@ pub async fn load_asset(group: String, asset: String) -> Result<AssetDetail, App
     Ok(detail)
 }
 
-/// The text of one version's document, as published.
+/// The text of one version's document, as published; an empty `version` is the newest.
 #[server(endpoint = "version_document")]
 pub async fn version_document(
     group: String,
     asset: String,
     version: String,
 ) -> Result<String, AppError> {
-    use super::access::asset_for;
-    use crate::repo::assets::version_content;
-    use crate::roles::Role;
-
     let user = crate::auth::require_user().await?;
     let ctx = crate::context::server_context()?;
-    let row = asset_for(&ctx.db, &user, &group, &asset, Role::Viewer).await?;
-    let (content, _) = version_content(&ctx.db, row.id, &version)
-        .await?
-        .ok_or_else(|| AppError::NotFound(format!("No version {version} of {group}/{asset}.")))?;
-    String::from_utf8(content).map_err(|_| AppError::Internal)
+    let document = super::access::version_text(&ctx.db, &user, &group, &asset, &version).await?;
+    Ok(document.text)
 }
 
 /// The documentation model of one version, built by the spec engine on the server.
@@ -95,6 +88,31 @@ pub async fn version_model(
     })
 }
 
+/// What the document card shows: the rendered documentation or the source text.
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+pub enum Shown {
+    Documentation(Box<spec::Model>),
+    Source(String),
+}
+
+/// The selected version's document, as the view in the address asks for it.
+async fn load_shown(
+    group: String,
+    asset: String,
+    version: String,
+    source: bool,
+) -> Result<Shown, AppError> {
+    if source {
+        version_document(group, asset, version)
+            .await
+            .map(Shown::Source)
+    } else {
+        version_model(group, asset, version)
+            .await
+            .map(|model| Shown::Documentation(Box::new(model)))
+    }
+}
+
 /// The page at `/exchange/{group}/{asset}[/{version}]`.
 #[component]
 pub fn AssetPage() -> impl IntoView {
@@ -103,6 +121,16 @@ pub fn AssetPage() -> impl IntoView {
     let detail = Resource::new(
         move || (param("group"), param("asset")),
         |(group, asset)| load_asset(group, asset),
+    );
+    // Created here beside `detail`, not inside the view that awaits it: resources made
+    // inside a suspended view can be matched to another's value when the page hydrates.
+    let query = use_query_map();
+    let shown = Resource::new(
+        move || {
+            let source = query.read().get("view").as_deref() == Some("source");
+            (param("group"), param("asset"), param("version"), source)
+        },
+        |(group, asset, version, source)| load_shown(group, asset, version, source),
     );
     view! {
         <Transition fallback=|| view! { <p class="muted">"Loading…"</p> }>
@@ -115,7 +143,7 @@ pub fn AssetPage() -> impl IntoView {
                         } else {
                             requested
                         };
-                        view! { <AssetView detail selected/> }.into_any()
+                        view! { <AssetView detail selected shown/> }.into_any()
                     }
                     Err(AppError::Unauthenticated) => view! {
                         <p>"Log in to see this asset. " <A href="/login">"Log in"</A></p>
@@ -135,7 +163,11 @@ pub fn AssetPage() -> impl IntoView {
 }
 
 #[component]
-fn AssetView(detail: AssetDetail, selected: String) -> impl IntoView {
+fn AssetView(
+    detail: AssetDetail,
+    selected: String,
+    shown: Resource<Result<Shown, AppError>>,
+) -> impl IntoView {
     let navigate = use_navigate();
     let base = format!("/exchange/{}/{}", detail.group, detail.asset);
     let current = detail
@@ -151,36 +183,6 @@ fn AssetView(detail: AssetDetail, selected: String) -> impl IntoView {
         format!("curl -H \"Authorization: Bearer $PORTICO_TOKEN\" \"$PORTICO_SERVER{spec_url}\"");
     let query = use_query_map();
     let show_source = move || query.read().get("view").as_deref() == Some("source");
-    let version_key = {
-        let (group, asset, version) =
-            (detail.group.clone(), detail.asset.clone(), selected.clone());
-        move || (group.clone(), asset.clone(), version.clone())
-    };
-    let document = Resource::new(
-        {
-            let key = version_key.clone();
-            move || show_source().then(&key)
-        },
-        |key| async move {
-            match key {
-                Some((group, asset, version)) => {
-                    version_document(group, asset, version).await.map(Some)
-                }
-                None => Ok(None),
-            }
-        },
-    );
-    let documentation = Resource::new(
-        move || (!show_source()).then(&version_key),
-        |key| async move {
-            match key {
-                Some((group, asset, version)) => {
-                    version_model(group, asset, version).await.map(Some)
-                }
-                None => Ok(None),
-            }
-        },
-    );
     let version_path = format!("{base}/{selected}");
     let switch_base = base.clone();
     view! {
@@ -251,17 +253,10 @@ fn AssetView(detail: AssetDetail, selected: String) -> impl IntoView {
                 </nav>
                 <Suspense fallback=|| view! { <p class="muted">"Loading…"</p> }>
                     {move || Suspend::new(async move {
-                        if show_source() {
-                            match document.await {
-                                Ok(text) => view! { <pre class="code source" data-testid="document"><code>{text.unwrap_or_default()}</code></pre> }.into_any(),
-                                Err(error) => view! { <p class="form-error">{error.to_string()}</p> }.into_any(),
-                            }
-                        } else {
-                            match documentation.await {
-                                Ok(Some(model)) => view! { <Documentation model/> }.into_any(),
-                                Ok(None) => ().into_any(),
-                                Err(error) => view! { <p class="form-error">{error.to_string()}</p> }.into_any(),
-                            }
+                        match shown.await {
+                            Ok(Shown::Source(text)) => view! { <pre class="code source" data-testid="document"><code>{text}</code></pre> }.into_any(),
+                            Ok(Shown::Documentation(model)) => view! { <Documentation model=*model/> }.into_any(),
+                            Err(error) => view! { <p class="form-error">{error.to_string()}</p> }.into_any(),
                         }
                     })}
                 </Suspense>

@@ -102,18 +102,12 @@ pub async fn open_in_editor(
     asset: String,
     version: String,
 ) -> Result<String, AppError> {
-    use super::access::asset_for;
-    use crate::repo::{assets, design, organizations};
-    use crate::roles::Role;
+    use crate::repo::{design, organizations};
 
     let user = crate::auth::require_user().await?;
     let ctx = crate::context::server_context()?;
-    let row = asset_for(&ctx.db, &user, &group, &asset, Role::Viewer).await?;
-    let (content, content_type) = assets::version_content(&ctx.db, row.id, &version)
-        .await?
-        .ok_or_else(|| AppError::NotFound(format!("No version {version} of {group}/{asset}.")))?;
-    let text = String::from_utf8(content).map_err(|_| AppError::Internal)?;
-    let extension = if content_type.contains("json") {
+    let document = super::access::version_text(&ctx.db, &user, &group, &asset, &version).await?;
+    let extension = if document.content_type.contains("json") {
         "json"
     } else {
         "yaml"
@@ -121,9 +115,9 @@ pub async fn open_in_editor(
     let personal = organizations::find_by_slug(&ctx.db, &user.username)
         .await?
         .ok_or(AppError::Internal)?;
-    let files = vec![(format!("{asset}.{extension}"), text)];
+    let files = vec![(format!("{asset}.{extension}"), document.text)];
     let main = files[0].0.clone();
-    let name = format!("{asset} {version}");
+    let name = format!("{asset} {}", document.version);
     Ok(design::create_project(&ctx.db, personal, &name, &main, &files, user.id).await?)
 }
 
