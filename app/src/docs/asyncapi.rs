@@ -1,24 +1,20 @@
 //! The AsyncAPI half of the documentation: servers, channels, operations, messages.
 
 use leptos::prelude::*;
-use spec::{Action, Channel, Message, Model, Operation, Server};
+use spec::{Action, Channel, Message, Model, Operation};
 
 use super::fold::{Fold, slug};
 use super::markdown::Markdown;
 use super::parts::{ParameterTable, Pretty};
 use super::schema::SchemaTree;
+use super::servers::ServersSection;
 
 /// Servers, channels, operations and messages of an AsyncAPI document.
 #[component]
 pub fn AsyncApiSections(model: StoredValue<Model>) -> impl IntoView {
     let m = model.get_value();
     view! {
-        {(!m.servers.is_empty()).then(|| view! {
-            <section class="doc-group" id="servers">
-                <h2>"Servers"</h2>
-                {m.servers.iter().cloned().map(|server| view! { <ServerCard server/> }).collect_view()}
-            </section>
-        })}
+        <ServersSection servers=m.servers.clone()/>
         {(!m.channels.is_empty()).then(|| view! {
             <section class="doc-group" id="channels">
                 <h2>"Channels"</h2>
@@ -37,29 +33,6 @@ pub fn AsyncApiSections(model: StoredValue<Model>) -> impl IntoView {
                 {m.messages.iter().cloned().map(|message| view! { <MessageSection message/> }).collect_view()}
             </section>
         })}
-    }
-    .into_any()
-}
-
-/// One server (broker): where it is, which protocol, how to authenticate.
-#[component]
-pub fn ServerCard(server: Server) -> impl IntoView {
-    view! {
-        <div class="server" id=slug("server", &server.id)>
-            <p class="server-line">
-                <strong>{server.id.clone()}</strong>" "
-                {server.protocol.clone().map(|p| {
-                    let version = server.protocol_version.clone().map(|v| format!(" {v}")).unwrap_or_default();
-                    view! { <span class="badge protocol">{format!("{p}{version}")}</span> }
-                })}" "
-                <code>{server.url.clone()}</code>
-            </p>
-            {server.description.clone().map(|d| view! { <Markdown text=d/> })}
-            {(!server.security.is_empty()).then(|| view! {
-                <p class="muted">"Security: "{server.security.join(", ")}</p>
-            })}
-            {(!server.variables.is_empty()).then(|| view! { <ParameterTable parameters=server.variables.clone()/> })}
-        </div>
     }
     .into_any()
 }

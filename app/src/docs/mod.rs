@@ -9,6 +9,7 @@ pub mod markdown;
 pub mod openapi;
 pub mod parts;
 pub mod schema;
+pub mod servers;
 
 use leptos::prelude::*;
 use spec::{Kind, Model};

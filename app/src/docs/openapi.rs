@@ -4,11 +4,12 @@
 use leptos::prelude::*;
 use spec::{Body, MediaType, Model, Operation, Response};
 
-use super::asyncapi::{ServerCard, action_label};
+use super::asyncapi::action_label;
 use super::fold::{Fold, slug};
 use super::markdown::Markdown;
 use super::parts::{ParameterTable, Pretty};
 use super::schema::SchemaTree;
+use super::servers::ServersSection;
 
 /// Name of the group for operations without a tag.
 pub const UNTAGGED: &str = "Other operations";
@@ -44,12 +45,7 @@ pub fn OpenApiSections(model: StoredValue<Model>) -> impl IntoView {
     let m = model.get_value();
     let tag_descriptions = m.tags.clone();
     view! {
-        {(!m.servers.is_empty()).then(|| view! {
-            <section class="doc-group" id="servers">
-                <h2>"Servers"</h2>
-                {m.servers.iter().cloned().map(|server| view! { <ServerCard server/> }).collect_view()}
-            </section>
-        })}
+        <ServersSection servers=m.servers.clone()/>
         {operations_by_tag(&m).into_iter().map(|(tag, operations)| {
             let description = tag_descriptions.iter().find(|t| t.name == tag).and_then(|t| t.description.clone());
             let anchor = slug("tag", &tag);
