@@ -6,6 +6,7 @@
 
 pub mod account;
 pub mod auth_state;
+pub mod client_only;
 pub mod console;
 pub mod design;
 pub mod docs;

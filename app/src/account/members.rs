@@ -4,6 +4,7 @@
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
+use crate::client_only::ClientOnly;
 use crate::error::AppError;
 use crate::roles::Role;
 
@@ -53,8 +54,7 @@ pub async fn set_member(org: String, username: String, role: Role) -> Result<(),
 pub fn MembersPanel(org: String, my_role: Role) -> impl IntoView {
     let org = StoredValue::new(org);
     let version = RwSignal::new(0u32);
-    // Loaded in the browser after hydration: nested in the account page's suspense, a
-    // server-rendered resource here could meet another's value when the page hydrates.
+    // Loaded and shown in the browser after hydration (see `ClientOnly`).
     let members = LocalResource::new(move || {
         version.track();
         list_members(org.get_value())
@@ -77,6 +77,7 @@ pub fn MembersPanel(org: String, my_role: Role) -> impl IntoView {
     };
     view! {
         <div class="members" data-testid=move || format!("members-{}", org.get_value())>
+            <ClientOnly fallback=|| view! { <p class="muted">"Loading members…"</p> }>
             <Transition fallback=|| view! { <p class="muted">"Loading members…"</p> }>
                 {move || Suspend::new(async move {
                     match members.await {
@@ -91,6 +92,7 @@ pub fn MembersPanel(org: String, my_role: Role) -> impl IntoView {
                     }
                 })}
             </Transition>
+            </ClientOnly>
             {(my_role == Role::Admin).then(|| view! {
                 <div class="member-form">
                     <input type="text" aria-label="Member to add" placeholder="user name"

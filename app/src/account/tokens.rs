@@ -4,6 +4,7 @@
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
+use crate::client_only::ClientOnly;
 use crate::error::AppError;
 
 /// A token as listed (never its secret).
@@ -75,10 +76,13 @@ pub async fn revoke_api_token(id: i64) -> Result<(), AppError> {
 pub fn TokensPanel() -> impl IntoView {
     let create = ServerAction::<CreateApiToken>::new();
     let revoke = ServerAction::<RevokeApiToken>::new();
-    let tokens = Resource::new(
-        move || (create.version().get(), revoke.version().get()),
-        |_| list_api_tokens(),
-    );
+    // Loaded and shown in the browser after hydration (see `ClientOnly`): this panel is
+    // built inside the account page's suspended view.
+    let tokens = LocalResource::new(move || {
+        create.version().track();
+        revoke.version().track();
+        list_api_tokens()
+    });
     view! {
         <section class="card">
             <h2>"Access tokens"</h2>
@@ -103,6 +107,7 @@ pub fn TokensPanel() -> impl IntoView {
                 }.into_any(),
                 Err(error) => view! { <p class="form-error" role="alert">{error.to_string()}</p> }.into_any(),
             })}
+            <ClientOnly>
             <Transition fallback=|| ()>
                 {move || Suspend::new(async move {
                     match tokens.await {
@@ -133,6 +138,7 @@ pub fn TokensPanel() -> impl IntoView {
                     }
                 })}
             </Transition>
+            </ClientOnly>
         </section>
     }
 }
