@@ -47,3 +47,21 @@ export async function signUp(page: Page, baseUrl: string, name: string, password
 export function nav(page: Page) {
   return page.getByRole('navigation', { name: 'Main' });
 }
+
+/** Puts the cursor at the end of a line (1-based) of the editor. */
+export async function endOfLine(page: Page, line: number) {
+  await page.locator('.cm-content .cm-line').nth(line - 1).click();
+  await page.keyboard.press('End');
+}
+
+/** Creates a design project from the Order Service template and waits for its preview. */
+export async function newProjectFromTemplate(page: Page, baseUrl: string, name: string) {
+  await page.goto(`${baseUrl}/design`);
+  await hydrated(page);
+  await page.getByLabel('Name', { exact: true }).fill(name);
+  await page.getByLabel(/Order Service/).check();
+  await page.getByRole('button', { name: 'Create from template' }).click();
+  await expect(page).toHaveURL(/\/design\/[a-z0-9]{10}$/);
+  await expect(page.locator('.cm-content')).toContainText('asyncapi: 3.0.0');
+  await expect(page.getByTestId('preview').locator('.doc-title')).toContainText('Order Service');
+}

@@ -1,7 +1,7 @@
 // The channel console on an AsyncAPI asset page, against the bundled broker: subscribe,
 // publish the example (valid badge), publish one without a required field (invalid
 // badge naming the field, after the page asked whether to send it).
-import { test as base, expect, hydrated, signUp } from '../support/fixtures';
+import { test as base, expect, hydrated, signUp, endOfLine, newProjectFromTemplate } from '../support/fixtures';
 import { PorticoServer } from '../support/server';
 
 const test = base.extend<{ server: PorticoServer }>({
@@ -71,4 +71,36 @@ test('a declined confirmation sends nothing; the mock publisher runs until stopp
   await expect(channel.getByTestId('badge').first()).toHaveText('valid');
   await channel.getByTestId('mock').click();
   await expect(channel.getByTestId('mock')).toHaveText('Start mock');
+});
+
+test('the console beside the editor uses the project as saved, and reloads after an edit', async ({ page, server, consoleErrors }) => {
+  await signUp(page, server.baseUrl, 'ines', 'ines password');
+  await newProjectFromTemplate(page, server.baseUrl, 'Orders to try');
+
+  await page.getByTestId('try-it-tab').click();
+  await expect(page.getByTestId('preview')).toBeHidden();
+  const tryIt = page.getByTestId('try-it');
+  await expect(tryIt.getByTestId('console-status')).toHaveText('connected');
+  const approved = tryIt.getByTestId('channel-order-approved');
+  await approved.getByTestId('subscribe').click();
+  await expect(approved.getByTestId('subscription')).toContainText('watching order-approved');
+  await approved.getByTestId('publish').click();
+  await expect(approved.getByTestId('message').first().getByTestId('badge')).toHaveText('valid');
+
+  // Change the channel's address in the editor; the reloaded console uses the new one.
+  await endOfLine(page, 29);
+  await page.keyboard.type('-v2');
+  await page.getByTestId('console-reload').click();
+  await expect(tryIt.getByTestId('console-status')).toHaveText('connected');
+  const renamed = tryIt.getByTestId('channel-order-approved');
+  await renamed.getByTestId('subscribe').click();
+  await expect(renamed.getByTestId('subscription')).toContainText('watching order-approved-v2');
+  await renamed.getByTestId('publish').click();
+  await expect(renamed.getByTestId('message').first().getByTestId('badge')).toHaveText('valid');
+  await expect(renamed.getByTestId('message').first()).toContainText('order-approved-v2');
+
+  // The documentation is one click away and the console keeps running behind it.
+  await page.getByRole('button', { name: 'Documentation' }).click();
+  await expect(page.getByTestId('preview').locator('.doc-title')).toContainText('Order Service');
+  expect(consoleErrors).toEqual([]);
 });

@@ -1,22 +1,4 @@
-import { test, expect, hydrated, signUp } from '../support/fixtures';
-import type { Page } from '@playwright/test';
-
-/** Puts the cursor at the end of a line (1-based) of the editor. */
-async function endOfLine(page: Page, line: number) {
-  await page.locator('.cm-content .cm-line').nth(line - 1).click();
-  await page.keyboard.press('End');
-}
-
-async function newProjectFromTemplate(page: Page, baseUrl: string, name: string) {
-  await page.goto(`${baseUrl}/design`);
-  await hydrated(page);
-  await page.getByLabel('Name', { exact: true }).fill(name);
-  await page.getByLabel(/Order Service/).check();
-  await page.getByRole('button', { name: 'Create from template' }).click();
-  await expect(page).toHaveURL(/\/design\/[a-z0-9]{10}$/);
-  await expect(page.locator('.cm-content')).toContainText('asyncapi: 3.0.0');
-  await expect(page.getByTestId('preview').locator('.doc-title')).toContainText('Order Service');
-}
+import { test, expect, hydrated, signUp, endOfLine, newProjectFromTemplate } from '../support/fixtures';
 
 test('a template, live preview, diagnostics at the right line, autosave across a reload', async ({ page, server, consoleErrors }) => {
   await signUp(page, server.baseUrl, 'ivy', 'ivy password');

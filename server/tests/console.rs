@@ -622,3 +622,66 @@ async fn a_browser_that_does_not_read_gets_a_dropped_count_not_a_growing_server(
     let dropped = next_of(&mut socket, "dropped").await;
     assert!(dropped["count"].as_u64().unwrap() > 0, "{dropped}");
 }
+
+#[tokio::test]
+async fn the_editor_console_opens_for_viewers_of_the_project_only() {
+    let server = start();
+    let status = |result: Result<Socket, WsError>| match result {
+        Err(WsError::Http(response)) => response.status().as_u16(),
+        Err(other) => panic!("unexpected error {other}"),
+        Ok(_) => 101,
+    };
+    let owner = session_cookie(&server, "olga").await;
+    let created = reqwest::Client::new()
+        .post(format!("{}/api/design_create", server.base_url))
+        .header("cookie", &owner)
+        .form(&[
+            ("group", "olga"),
+            ("name", "Orders"),
+            ("source[Template]", "order-service"),
+        ])
+        .send()
+        .await
+        .expect("create a project");
+    assert_eq!(created.status(), 200);
+    let id: String = created.json().await.expect("the project id");
+    let path = format!("/api/v1/console/design/{id}/ws");
+
+    assert_eq!(status(connect(&server, &path, &[]).await), 401);
+    let stranger = session_cookie(&server, "sven").await;
+    assert_eq!(
+        status(connect(&server, &path, &[("cookie", stranger.clone())]).await),
+        404,
+        "another organisation's project does not exist for a stranger"
+    );
+    assert_eq!(
+        status(
+            connect(
+                &server,
+                "/api/v1/console/design/nosuchproj/ws",
+                &[("cookie", stranger)]
+            )
+            .await
+        ),
+        404
+    );
+
+    // The owner's console knows the template's channels and checks messages against them.
+    let mut socket = connect(&server, &path, &[("cookie", owner)])
+        .await
+        .expect("the owner's console connects");
+    let ready = next_of(&mut socket, "ready").await;
+    assert!(
+        ready["channels"].as_array().is_some_and(|c| c.len() == 3),
+        "{ready}"
+    );
+    send(
+        &mut socket,
+        json!({"type": "subscribe", "id": "a", "channel": "order-approved"}),
+    )
+    .await;
+    next_of(&mut socket, "recent").await;
+    mosquitto_pub(&server, "order-approved", r#"{"orderId":"x"}"#);
+    let message = next_of(&mut socket, "message").await;
+    assert_eq!(message["valid"], false, "{message}");
+}

@@ -267,12 +267,43 @@ fn clock_time(millis: f64) -> String {
 /// The console section of an AsyncAPI asset version's page.
 #[component]
 pub fn ChannelConsole(group: String, asset: String, version: String) -> impl IntoView {
-    let state = ConsoleState::new();
     let path = format!("/api/v1/console/{group}/{asset}/{version}/ws");
+    let coordinate = StoredValue::new((group, asset, version));
+    let load = move || {
+        let (group, asset, version) = coordinate.get_value();
+        async move {
+            version_model(group, asset, version)
+                .await
+                .map_err(|e| e.to_string())
+        }
+    };
+    view! { <ConsoleCard path load/> }
+}
+
+/// The console beside the editor preview, over a design project as last saved; `model`
+/// is the editor's analysis of that text.
+#[component]
+pub fn ProjectConsole(project: String, model: spec::Model) -> impl IntoView {
+    let path = format!("/api/v1/console/design/{project}/ws");
+    let model = StoredValue::new(model);
+    let load = move || {
+        let model = model.get_value();
+        async move { Ok(model) }
+    };
+    view! { <ConsoleCard path load/> }
+}
+
+/// The console over one WebSocket at `path`; its channel panels come from `load`.
+#[component]
+fn ConsoleCard<L, F>(path: String, load: L) -> impl IntoView
+where
+    L: Fn() -> F + Copy + Send + Sync + 'static,
+    F: std::future::Future<Output = Result<spec::Model, String>> + 'static,
+{
+    let state = ConsoleState::new();
     // The console is interactive only: it is built in the browser once the page has
     // hydrated (effects never run on the server), so the server sends a placeholder and
     // nothing of it has to hydrate.
-    let coordinate = StoredValue::new((group, asset, version));
     let hydrated = RwSignal::new(false);
     Effect::new(move |_| {
         hydrated.set(true);
@@ -312,16 +343,13 @@ pub fn ChannelConsole(group: String, asset: String, version: String) -> impl Int
             })}
             <Show when=move || hydrated.get() fallback=|| view! { <p class="muted">"Loading the console…"</p> }>
                 {move || {
-                    let model = LocalResource::new(move || {
-                        let (group, asset, version) = coordinate.get_value();
-                        version_model(group, asset, version)
-                    });
+                    let model = LocalResource::new(load);
                     view! {
                         <Suspense fallback=|| view! { <p class="muted">"Loading…"</p> }>
                             {move || Suspend::new(async move {
                                 match model.await {
                                     Ok(model) => view! { <ConsoleBody model state/> }.into_any(),
-                                    Err(error) => view! { <p class="form-error">{error.to_string()}</p> }.into_any(),
+                                    Err(error) => view! { <p class="form-error">{error}</p> }.into_any(),
                                 }
                             })}
                         </Suspense>

@@ -15,6 +15,7 @@ use super::completion::completions_at;
 use super::files::{check_path, is_json};
 use super::publish::PublishDialog;
 use super::server::{delete_file, open_project, set_main_file, share_project};
+use super::try_it::TryItPanel;
 use super::workspace::{SaveState, Workspace};
 use crate::docs::Documentation;
 use crate::docs::fold::OpenSections;
@@ -66,6 +67,8 @@ fn ProjectEditor(project: Project) -> impl IntoView {
     let host = NodeRef::<leptos::html::Div>::new();
     let split = RwSignal::new(50.0_f64);
     let dragging = RwSignal::new(false);
+    let trying = RwSignal::new(false);
+    let tried = RwSignal::new(false);
 
     // In the browser: restore drafts, mount the editor (once its script is there), analyse.
     Effect::new(move |mounted: Option<bool>| {
@@ -139,9 +142,21 @@ fn ProjectEditor(project: Project) -> impl IntoView {
                     on:pointerdown=move |ev| { ev.prevent_default(); dragging.set(true); }></div>
                 <div class="preview-pane">
                     <ProblemsPanel/>
-                    <div class="preview" data-testid="preview">
+                    <nav class="tabs preview-tabs" aria-label="Beside the editor">
+                        <button type="button" class=move || if trying.get() { "tab" } else { "tab active" }
+                            on:click=move |_| trying.set(false)>"Documentation"</button>
+                        <button type="button" class=move || if trying.get() { "tab active" } else { "tab" }
+                            data-testid="try-it-tab"
+                            on:click=move |_| { tried.set(true); trying.set(true); }>"Try it"</button>
+                    </nav>
+                    <div class="preview" data-testid="preview" hidden=trying>
                         {move || ws.analysis.with(|a| a.model.clone()).map(|model| view! { <Documentation model/> })}
                     </div>
+                    // Built on first use and kept while the documentation is shown, so
+                    // subscriptions survive a look at the documentation.
+                    {move || tried.get().then(|| view! {
+                        <div hidden=move || !trying.get()><TryItPanel/></div>
+                    })}
                 </div>
             </div>
         </div>

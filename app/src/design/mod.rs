@@ -12,6 +12,7 @@ pub mod publish;
 pub mod server;
 pub mod share_page;
 pub mod templates;
+pub mod try_it;
 pub mod worker;
 pub mod workspace;
 

@@ -7,7 +7,7 @@ use super::{Project, ProjectSummary, SaveResult, SharedSnapshot};
 use crate::error::AppError;
 
 #[cfg(feature = "ssr")]
-mod access {
+pub mod access {
     use crate::auth::{SignedInUser, authorize};
     use crate::error::AppError;
     use crate::repo::Db;

@@ -46,6 +46,10 @@ pub fn router(max_document_bytes: usize) -> Router<AppState> {
             "/console/{group}/{asset}/{version}/ws",
             get(crate::console::open),
         )
+        .route(
+            "/console/design/{project}/ws",
+            get(crate::console::open_design),
+        )
         .route("/orgs/{org}/members", get(members::list))
         .route(
             "/orgs/{org}/members/{user}",

@@ -1,10 +1,12 @@
 //! The channel console's server side: one WebSocket per asset page at
-//! `GET /api/v1/console/{group}/{asset}/{version}/ws`, speaking the JSON protocol of
+//! `GET /api/v1/console/{group}/{asset}/{version}/ws` (or per editor at
+//! `GET /api/v1/console/design/{project}/ws`), speaking the JSON protocol of
 //! `protocol.rs` (documented in README.md), between the browser and the bundled broker
 //! (in process) or a document's MQTT server chosen by the user.
 //!
-//! Who may connect is decided exactly like the asset page: the session's user (or a
-//! bearer token) must be able to view the asset; others get 401/404 before any upgrade.
+//! Who may connect is decided exactly like the asset page (or the editor): the session's
+//! user (or a bearer token) must be able to view the asset (the project); others get
+//! 401/404 before any upgrade.
 //! A browser's upgrade must come from our own origin (a WebSocket is not covered by
 //! SameSite cookies or CORS).
 
@@ -20,9 +22,11 @@ use axum::extract::{Path, State};
 use axum::http::HeaderMap;
 use axum::response::{IntoResponse, Response};
 
+use app::design::server::access::project_for;
 use app::error::AppError;
 use app::exchange::access::asset_for;
 use app::repo::assets::version_content;
+use app::repo::design::project_files;
 use app::roles::Role;
 
 use crate::api::caller::Caller;
@@ -73,19 +77,55 @@ pub async fn open(
 ) -> Result<Response, Problem> {
     let db = &state.server.db;
     let row = asset_for(db, &caller.user, &group, &asset, Role::Viewer).await?;
-    // The same origin rule as every state-changing request (csrf.rs).
-    if !crate::csrf::is_same_origin(&headers) {
-        return Err(Problem(AppError::Forbidden(
-            "Cross-origin WebSocket refused: the console must be opened from Portico's own pages."
-                .into(),
-        )));
-    }
+    refuse_cross_origin(&headers)?;
     let (content, _) = version_content(db, row.id, &version)
         .await?
         .ok_or_else(|| AppError::NotFound(format!("No version {version} of {group}/{asset}.")))?;
-    let model = tokio::task::spawn_blocking(move || {
-        let text = String::from_utf8_lossy(&content).into_owned();
-        spec::analyze(&spec::Input::single("document", &text))
+    let text = String::from_utf8_lossy(&content).into_owned();
+    let input = spec::Input::single("document", &text);
+    let model = console_model(input, format!("{group}/{asset}/{version}")).await?;
+    Ok(upgrade_to_console(&state, model, upgrade))
+}
+
+/// `GET /api/v1/console/design/{project}/ws`: the console beside the editor, over the
+/// design project as last saved (viewers of its organisation may use it).
+pub async fn open_design(
+    State(state): State<AppState>,
+    Path(project): Path<String>,
+    caller: Caller,
+    headers: HeaderMap,
+    upgrade: WebSocketUpgrade,
+) -> Result<Response, Problem> {
+    let db = &state.server.db;
+    let (row, _) = project_for(db, &caller.user, &project, Role::Viewer).await?;
+    refuse_cross_origin(&headers)?;
+    let files = project_files(db, row.id)
+        .await?
+        .into_iter()
+        .map(|file| (file.path, file.content))
+        .collect();
+    let input = spec::Input::project(files, &row.main_file);
+    let model = console_model(input, format!("design project {:?}", row.name)).await?;
+    Ok(upgrade_to_console(&state, model, upgrade))
+}
+
+/// A browser's upgrade must come from our own pages: the same origin rule as every
+/// state-changing request (csrf.rs).
+fn refuse_cross_origin(headers: &HeaderMap) -> Result<(), Problem> {
+    if crate::csrf::is_same_origin(headers) {
+        Ok(())
+    } else {
+        Err(Problem(AppError::Forbidden(
+            "Cross-origin WebSocket refused: the console must be opened from Portico's own pages."
+                .into(),
+        )))
+    }
+}
+
+/// Analyses the document off the async threads; `what` names it in the error.
+async fn console_model(input: spec::Input, what: String) -> Result<ConsoleModel, AppError> {
+    tokio::task::spawn_blocking(move || {
+        spec::analyze(&input)
             .model
             .map(|model| ConsoleModel::build(&model))
     })
@@ -93,9 +133,16 @@ pub async fn open(
     .map_err(|_| AppError::Internal)?
     .ok_or_else(|| {
         AppError::Invalid(format!(
-            "{group}/{asset}/{version} could not be read as AsyncAPI; the console needs its channels."
+            "{what} could not be read as AsyncAPI; the console needs its channels."
         ))
-    })?;
+    })
+}
+
+fn upgrade_to_console(
+    state: &AppState,
+    model: ConsoleModel,
+    upgrade: WebSocketUpgrade,
+) -> Response {
     let limits = Limits {
         max_message_bytes: state
             .broker
@@ -104,12 +151,12 @@ pub async fn open(
         ..Limits::DEFAULT
     };
     let broker = state.broker.clone();
-    Ok(upgrade
+    upgrade
         // A frame carries one command; a publish of the largest payload, JSON-escaped
         // (up to 6 bytes per byte for control characters), still fits.
         .max_message_size(limits.max_message_bytes * 6 + 64 * 1024)
         .on_upgrade(move |socket| session::run(socket, model, broker, limits))
-        .into_response())
+        .into_response()
 }
 
 #[cfg(test)]
