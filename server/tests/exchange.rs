@@ -389,3 +389,62 @@ async fn a_first_start_seeds_a_living_catalog_once() {
         "seeded once: {asset}"
     );
 }
+
+/// Answers are cached in memory (repo/read_cache.rs); every write must show at once.
+#[tokio::test]
+async fn revocations_role_changes_and_lifecycle_changes_take_effect_at_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let server = TestServer::start(dir.path());
+    let owner = user_with_token(&server, "olive", "publish").await;
+    let path = "olive/orders/1.0.0";
+    let published = put_document(&server, &owner, path, "application/yaml", ORDER_SERVICE).await;
+    assert_eq!(published.status(), 201);
+
+    // Another user does not see the private asset, then does once made a viewer.
+    let client = support::browser_like_client();
+    support::sign_up(&client, &server, "vera", "long password").await;
+    let reader = support::create_token(&client, &server, "read").await;
+    let spec = format!("assets/{path}/spec");
+    assert_eq!(api_get(&server, Some(&reader), &spec).await.status(), 404);
+    let added = reqwest::Client::new()
+        .put(server.url("/api/v1/orgs/olive/members/vera"))
+        .bearer_auth(&owner)
+        .json(&serde_json::json!({ "role": "viewer" }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(added.status(), 200);
+    assert_eq!(api_get(&server, Some(&reader), &spec).await.status(), 200);
+
+    // A deleted version is gone for readers whose earlier download was answered.
+    let deleted = reqwest::Client::new()
+        .delete(server.url(&format!("/api/v1/assets/{path}")))
+        .bearer_auth(&owner)
+        .send()
+        .await
+        .unwrap();
+    assert!(deleted.status().is_success(), "{}", deleted.status());
+    assert_eq!(api_get(&server, Some(&reader), &spec).await.status(), 404);
+
+    // A revoked token is refused on its next request.
+    let listed: Value = client
+        .get(server.url("/api/v1/tokens"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let id = listed["items"][0]["id"].as_i64().expect("a token id");
+    let revoked = client
+        .delete(server.url(&format!("/api/v1/tokens/{id}")))
+        .send()
+        .await
+        .unwrap();
+    assert!(revoked.status().is_success(), "{}", revoked.status());
+    assert_eq!(
+        api_get(&server, Some(&reader), "tokens").await.status(),
+        401
+    );
+    server.stop();
+}

@@ -107,6 +107,7 @@ pub async fn publish_version(
     };
     refresh_asset(&mut tx, asset_id).await?;
     tx.commit().await?;
+    db.cache().changed();
     Ok(Ok(outcome))
 }
 
@@ -228,7 +229,11 @@ pub async fn find_asset(
     group: &str,
     asset: &str,
 ) -> Result<Option<AssetRow>, sqlx::Error> {
-    sqlx::query_as(
+    let generation = db.cache().generation();
+    if let Some(found) = db.cache().asset(group, asset, generation) {
+        return Ok(found);
+    }
+    let found: Option<AssetRow> = sqlx::query_as(
         "SELECT a.id, a.organization_id, o.slug AS group_slug, a.name, a.kind, a.public
          FROM assets a JOIN organizations o ON o.id = a.organization_id
          WHERE o.slug = ? AND a.name = ?",
@@ -236,7 +241,10 @@ pub async fn find_asset(
     .bind(group)
     .bind(asset)
     .fetch_optional(db.pool())
-    .await
+    .await?;
+    db.cache()
+        .put_asset(group, asset, generation, found.clone());
+    Ok(found)
 }
 
 /// A live version as stored, without its content.
@@ -303,14 +311,22 @@ pub async fn version_content(
     asset_id: i64,
     version: &str,
 ) -> Result<Option<(Vec<u8>, String)>, sqlx::Error> {
-    sqlx::query_as(
+    let generation = db.cache().generation();
+    if let Some(found) = db.cache().document(asset_id, version, generation) {
+        return Ok(found.map(|document| document.as_ref().clone()));
+    }
+    let found: Option<(Vec<u8>, String)> = sqlx::query_as(
         "SELECT content, content_type FROM asset_versions
          WHERE asset_id = ? AND version = ? AND deleted_at IS NULL",
     )
     .bind(asset_id)
     .bind(version)
     .fetch_optional(db.pool())
-    .await
+    .await?;
+    let cached = found.clone().map(std::sync::Arc::new);
+    db.cache()
+        .put_document(asset_id, version, generation, cached);
+    Ok(found)
 }
 
 /// Moves a live version to another lifecycle; `false` when it does not exist.
@@ -333,6 +349,7 @@ pub async fn set_lifecycle(
         == 1;
     refresh_asset(&mut tx, asset_id).await?;
     tx.commit().await?;
+    db.cache().changed();
     Ok(changed)
 }
 
@@ -353,6 +370,7 @@ pub async fn delete_version(db: &Db, asset_id: i64, version: &str) -> Result<boo
         == 1;
     refresh_asset(&mut tx, asset_id).await?;
     tx.commit().await?;
+    db.cache().changed();
     Ok(deleted)
 }
 
@@ -363,5 +381,6 @@ pub async fn set_public(db: &Db, asset_id: i64, public: bool) -> Result<(), sqlx
         .bind(asset_id)
         .execute(db.pool())
         .await?;
+    db.cache().changed();
     Ok(())
 }

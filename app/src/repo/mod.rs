@@ -5,6 +5,7 @@ pub mod asset_pages;
 pub mod assets;
 pub mod design;
 pub mod organizations;
+pub mod read_cache;
 pub mod search;
 pub mod tokens;
 pub mod users;
@@ -19,6 +20,7 @@ use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, S
 #[derive(Clone, Debug)]
 pub struct Db {
     pool: SqlitePool,
+    cache: std::sync::Arc<read_cache::ReadCache>,
 }
 
 impl Db {
@@ -40,12 +42,20 @@ impl Db {
             .run(&pool)
             .await
             .map_err(|error| sqlx::Error::Migrate(Box::new(error)))?;
-        Ok(Db { pool })
+        Ok(Db {
+            pool,
+            cache: Default::default(),
+        })
     }
 
     /// The underlying pool, for the session store and health checks.
     pub fn pool(&self) -> &SqlitePool {
         &self.pool
+    }
+
+    /// The in-memory answers to the hottest reads; writers call `changed` on it.
+    pub fn cache(&self) -> &read_cache::ReadCache {
+        &self.cache
     }
 
     /// Answers whether the database responds to a trivial query.

@@ -42,14 +42,21 @@ pub async fn membership(
     user_id: i64,
     slug: &str,
 ) -> Result<Option<MembershipRow>, sqlx::Error> {
-    sqlx::query_as(&format!(
+    let generation = db.cache().generation();
+    if let Some(found) = db.cache().membership(user_id, slug, generation) {
+        return Ok(found);
+    }
+    let found: Option<MembershipRow> = sqlx::query_as(&format!(
         "SELECT {MEMBERSHIP_COLUMNS} FROM memberships m JOIN organizations o ON o.id = m.organization_id
          WHERE m.user_id = ? AND o.slug = ?"
     ))
     .bind(user_id)
     .bind(slug)
     .fetch_optional(db.pool())
-    .await
+    .await?;
+    db.cache()
+        .put_membership(user_id, slug, generation, found.clone());
+    Ok(found)
 }
 
 /// Whether an organisation with this slug exists.
@@ -77,16 +84,20 @@ pub async fn set_member_role(
     .bind(role.as_str())
     .execute(db.pool())
     .await?;
+    db.cache().changed();
     Ok(())
 }
 
 /// Creates a shared (non-personal) organisation.
 pub async fn create_organization(db: &Db, slug: &str, name: &str) -> Result<i64, sqlx::Error> {
-    sqlx::query_scalar("INSERT INTO organizations (slug, name) VALUES (?, ?) RETURNING id")
-        .bind(slug)
-        .bind(name)
-        .fetch_one(db.pool())
-        .await
+    let id =
+        sqlx::query_scalar("INSERT INTO organizations (slug, name) VALUES (?, ?) RETURNING id")
+            .bind(slug)
+            .bind(name)
+            .fetch_one(db.pool())
+            .await?;
+    db.cache().changed();
+    Ok(id)
 }
 
 /// The id of the organisation with this slug.

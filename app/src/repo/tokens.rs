@@ -85,6 +85,7 @@ pub async fn create_token(
     .bind(display)
     .execute(db.pool())
     .await?;
+    db.cache().changed();
     Ok(token)
 }
 
@@ -93,7 +94,21 @@ pub async fn create_token(
 const LAST_USE_RESOLUTION_SECS: i64 = 60;
 
 /// Finds the live token matching `token` and records its use (at most once a minute).
+///
+/// Answers are cached for a few seconds (`read_cache`), so the check of the last use
+/// runs at most that often per token.
 pub async fn authenticate(db: &Db, token: &str) -> Result<Option<TokenOwner>, sqlx::Error> {
+    let hash = hash_token(token);
+    let generation = db.cache().generation();
+    if let Some(found) = db.cache().token(&hash, generation) {
+        return Ok(found);
+    }
+    let owner = authenticate_uncached(db, &hash).await?;
+    db.cache().put_token(hash, generation, owner.clone());
+    Ok(owner)
+}
+
+async fn authenticate_uncached(db: &Db, hash: &str) -> Result<Option<TokenOwner>, sqlx::Error> {
     let found: Option<(TokenOwner, bool)> = sqlx::query_as::<_, TokenOwnerWithAge>(
         "SELECT t.id AS token_id, u.id AS user_id, u.username, u.is_admin, t.scope,
                 (t.last_used_at IS NULL OR t.last_used_at < strftime('%Y-%m-%dT%H:%M:%fZ', 'now', ?)) AS stale
@@ -101,7 +116,7 @@ pub async fn authenticate(db: &Db, token: &str) -> Result<Option<TokenOwner>, sq
          WHERE t.token_sha256 = ? AND t.revoked_at IS NULL",
     )
     .bind(format!("-{LAST_USE_RESOLUTION_SECS} seconds"))
-    .bind(hash_token(token))
+    .bind(hash)
     .fetch_optional(db.pool())
     .await?
     .map(|row| (row.owner, row.stale));
@@ -147,6 +162,8 @@ pub async fn revoke_token(db: &Db, user_id: i64, token_id: i64) -> Result<bool, 
     .bind(user_id)
     .execute(db.pool())
     .await?;
+    // A revoked token stops working at once, not when its cached answer expires.
+    db.cache().changed();
     Ok(result.rows_affected() == 1)
 }
 

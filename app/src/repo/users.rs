@@ -71,6 +71,7 @@ pub async fn create_user(
         .execute(&mut *tx)
         .await?;
     tx.commit().await?;
+    db.cache().changed();
     Ok(user)
 }
 
