@@ -8,7 +8,7 @@ use axum::Router;
 use axum::http::{HeaderValue, Request};
 use axum::middleware;
 use axum::routing::get;
-use leptos::prelude::provide_context;
+use leptos::prelude::{LeptosOptions, provide_context};
 use leptos_axum::{LeptosRoutes, generate_route_list};
 use tower_http::compression::CompressionLayer;
 use tower_http::request_id::{
@@ -42,7 +42,7 @@ pub fn router(state: AppState, sessions: SqliteStore, settings: &HttpSettings) -
     };
     let render_shell = {
         let options = state.leptos_options.clone();
-        move || app::shell(options.clone())
+        move || app::shell(LeptosOptions::clone(&options))
     };
     let session_layer = SessionManagerLayer::new(sessions)
         .with_name("portico_session")

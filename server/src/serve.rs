@@ -49,7 +49,7 @@ pub async fn serve(config: ServeConfig) -> anyhow::Result<()> {
         .site_addr(config.addr)
         .build();
     let state = AppState {
-        leptos_options,
+        leptos_options: std::sync::Arc::new(leptos_options),
         server: ServerContext {
             db,
             login_throttle: Arc::new(LoginThrottle::standard()),

