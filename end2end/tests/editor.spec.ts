@@ -95,3 +95,37 @@ test('a shared link shows a read-only snapshot', async ({ page, server, consoleE
   await expect(snapshot.getByTestId('documentation').locator('.channel-address')).toHaveText(['order', 'order-approved', 'order-failed']);
   expect(consoleErrors).toEqual([]);
 });
+
+test('convert to JSON and back, download the file, complete a key', async ({ page, server, consoleErrors }) => {
+  await signUp(page, server.baseUrl, 'jude', 'jude password');
+  await newProjectFromTemplate(page, server.baseUrl, 'Orders tools');
+
+  await page.getByRole('button', { name: 'To JSON' }).click();
+  await expect(page.locator('.cm-content')).toContainText('"asyncapi": "3.0.0"');
+  await expect(page.getByTestId('preview').locator('.doc-title')).toContainText('Order Service');
+  await expect(page.getByTestId('problems')).not.toContainText('error');
+  await page.getByRole('button', { name: 'To YAML' }).click();
+  await expect(page.locator('.cm-content')).toContainText('asyncapi: 3.0.0');
+  await expect(page.locator('.cm-content')).not.toContainText('"asyncapi"');
+
+  const [download] = await Promise.all([
+    page.waitForEvent('download'),
+    page.getByRole('button', { name: 'Download' }).click(),
+  ]);
+  expect(download.suggestedFilename()).toBe('order-service.yaml');
+  const stream = await download.createReadStream();
+  let text = '';
+  for await (const chunk of stream) text += chunk.toString();
+  expect(text).toContain('asyncapi: 3.0.0');
+  expect(text).toContain('title: Order Service');
+
+  // Under `info:`, the keys the AsyncAPI schema allows there are offered.
+  await endOfLine(page, 3);
+  await page.keyboard.press('Enter');
+  await page.keyboard.type('lic');
+  const popup = page.locator('.cm-tooltip-autocomplete');
+  await expect(popup).toBeVisible();
+  await expect(popup).toContainText('license');
+  await expect(popup).not.toContainText('channels');
+  expect(consoleErrors).toEqual([]);
+});
