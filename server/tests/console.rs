@@ -399,14 +399,18 @@ async fn every_limit_answers_with_its_error() {
     }
 }
 
-#[tokio::test]
-async fn strangers_and_other_origins_are_refused() {
-    let server = start();
-    let status = |result: Result<Socket, WsError>| match result {
+/// The HTTP status a WebSocket handshake was answered with (101: upgraded).
+fn status(result: Result<Socket, WsError>) -> u16 {
+    match result {
         Err(WsError::Http(response)) => response.status().as_u16(),
         Err(other) => panic!("unexpected error {other}"),
         Ok(_) => 101,
-    };
+    }
+}
+
+#[tokio::test]
+async fn strangers_and_other_origins_are_refused() {
+    let server = start();
     assert_eq!(status(connect(&server, CONSOLE, &[]).await), 401);
 
     // A private asset of another organisation does not exist for a stranger.
@@ -626,11 +630,6 @@ async fn a_browser_that_does_not_read_gets_a_dropped_count_not_a_growing_server(
 #[tokio::test]
 async fn the_editor_console_opens_for_viewers_of_the_project_only() {
     let server = start();
-    let status = |result: Result<Socket, WsError>| match result {
-        Err(WsError::Http(response)) => response.status().as_u16(),
-        Err(other) => panic!("unexpected error {other}"),
-        Ok(_) => 101,
-    };
     let owner = session_cookie(&server, "olga").await;
     let created = reqwest::Client::new()
         .post(format!("{}/api/design_create", server.base_url))
