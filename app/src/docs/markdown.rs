@@ -3,8 +3,8 @@
 //! only harmless markup and links to http(s) and mailto, as a second line of defence.
 //! Nothing from a document reaches the page any other way.
 
-use std::collections::HashSet;
-use std::sync::LazyLock;
+use std::collections::{HashMap, HashSet};
+use std::sync::{Arc, LazyLock, Mutex};
 
 use leptos::prelude::*;
 use pulldown_cmark::{Event, Options, Parser, html};
@@ -44,16 +44,58 @@ pub fn markdown_to_safe_html(markdown: &str) -> String {
     SANITIZER.clean(&unsafe_html).to_string()
 }
 
+/// Texts up to this size are remembered with their rendering...
+const MEMO_MAX_TEXT_BYTES: usize = 16 * 1024;
+/// ...this many at most (the map is emptied when full): at most 64 MiB of text.
+const MEMO_MAX_ENTRIES: usize = 4096;
+
+/// Renderings by text. The live preview renders every description again on each
+/// keystroke and every page view renders them again on the server; the text rarely
+/// changed, and sanitising (ammonia parses the HTML) is the costly part.
+static RENDERED: LazyLock<Mutex<HashMap<String, Arc<str>>>> = LazyLock::new(Mutex::default);
+
+/// [`markdown_to_safe_html`], remembered for short texts.
+pub fn remembered_safe_html(markdown: &str) -> Arc<str> {
+    if markdown.len() > MEMO_MAX_TEXT_BYTES {
+        return markdown_to_safe_html(markdown).into();
+    }
+    let lock = || RENDERED.lock().unwrap_or_else(|p| p.into_inner());
+    if let Some(html) = lock().get(markdown) {
+        return html.clone();
+    }
+    let html: Arc<str> = markdown_to_safe_html(markdown).into();
+    let mut memo = lock();
+    if memo.len() >= MEMO_MAX_ENTRIES {
+        memo.clear();
+    }
+    memo.insert(markdown.to_owned(), html.clone());
+    html
+}
+
 /// A block of markdown.
 #[component]
 pub fn Markdown(#[prop(into)] text: String) -> impl IntoView {
-    let html = markdown_to_safe_html(&text);
+    let html = remembered_safe_html(&text).to_string();
     view! { <div class="markdown" inner_html=html></div> }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_remembered_rendering_equals_a_fresh_one() {
+        let text = "Hello <script>alert(1)</script> [x](javascript:alert(1)) **bold**";
+        let fresh = markdown_to_safe_html(text);
+        assert_eq!(&*remembered_safe_html(text), fresh);
+        assert_eq!(
+            &*remembered_safe_html(text),
+            fresh,
+            "second call, from the memo"
+        );
+        let long = "word ".repeat(MEMO_MAX_TEXT_BYTES);
+        assert_eq!(&*remembered_safe_html(&long), markdown_to_safe_html(&long));
+    }
 
     #[test]
     fn renders_markdown() {
