@@ -27,13 +27,20 @@ const MEMBERSHIP_COLUMNS: &str = "o.id AS organization_id, o.slug, o.name,
 
 /// Every organisation the user is a member of, personal one first, then by slug.
 pub async fn memberships_of(db: &Db, user_id: i64) -> Result<Vec<MembershipRow>, sqlx::Error> {
-    sqlx::query_as(&format!(
+    let generation = db.cache().generation();
+    if let Some(found) = db.cache().memberships_of(user_id, generation) {
+        return Ok(found);
+    }
+    let found: Vec<MembershipRow> = sqlx::query_as(&format!(
         "SELECT {MEMBERSHIP_COLUMNS} FROM memberships m JOIN organizations o ON o.id = m.organization_id
          WHERE m.user_id = ? ORDER BY (o.personal_owner_id = m.user_id) DESC, o.slug"
     ))
     .bind(user_id)
     .fetch_all(db.pool())
-    .await
+    .await?;
+    db.cache()
+        .put_memberships_of(user_id, generation, found.clone());
+    Ok(found)
 }
 
 /// The user's membership in the organisation with this slug, if any.

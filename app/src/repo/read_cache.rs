@@ -1,5 +1,6 @@
-//! The hottest reads kept in memory: an API token's owner, an asset by group and name, a
-//! version's document, a user's membership of an organisation. A download or a page view otherwise costs
+//! The hottest reads kept in memory: an API token's owner, a signed-in user and their
+//! organisations, an asset by group and name, a version's document, a user's membership
+//! of an organisation. A download or a page view otherwise costs
 //! three SQLite round trips through sqlx's worker thread, which is most of its time.
 //!
 //! Correctness rests on one rule: every repository function that writes assets,
@@ -18,6 +19,7 @@ use std::time::{Duration, Instant};
 use super::assets::AssetRow;
 use super::organizations::MembershipRow;
 use super::tokens::TokenOwner;
+use super::users::UserRow;
 
 /// How long an entry is trusted without a write of ours in between.
 pub const MAX_AGE: Duration = Duration::from_secs(5);
@@ -71,6 +73,9 @@ pub struct ReadCache {
     memberships: Memo<(i64, String), Option<MembershipRow>>,
     /// By the token's SHA-256 (the secret itself is never kept).
     tokens: Memo<String, Option<TokenOwner>>,
+    users: Memo<i64, Option<UserRow>>,
+    /// A user's organisations (the header and the account page show them).
+    organisations: Memo<i64, Vec<MembershipRow>>,
 }
 
 impl Default for ReadCache {
@@ -81,6 +86,8 @@ impl Default for ReadCache {
             documents: Memo::new(MAX_DOCUMENTS),
             memberships: Memo::new(MAX_ROWS),
             tokens: Memo::new(MAX_ROWS),
+            users: Memo::new(MAX_ROWS),
+            organisations: Memo::new(MAX_ROWS),
         }
     }
 }
@@ -159,6 +166,22 @@ impl ReadCache {
 
     pub fn put_token(&self, sha256: String, generation: u64, owner: Option<TokenOwner>) {
         self.tokens.put(sha256, generation, owner);
+    }
+
+    pub fn user(&self, id: i64, generation: u64) -> Option<Option<UserRow>> {
+        self.users.get(&id, generation)
+    }
+
+    pub fn put_user(&self, id: i64, generation: u64, user: Option<UserRow>) {
+        self.users.put(id, generation, user);
+    }
+
+    pub fn memberships_of(&self, user_id: i64, generation: u64) -> Option<Vec<MembershipRow>> {
+        self.organisations.get(&user_id, generation)
+    }
+
+    pub fn put_memberships_of(&self, user_id: i64, generation: u64, rows: Vec<MembershipRow>) {
+        self.organisations.put(user_id, generation, rows);
     }
 }
 

@@ -84,9 +84,19 @@ pub async fn find_by_name(db: &Db, username: &str) -> Result<Option<UserRow>, sq
 }
 
 /// Finds an account by id (the id kept in the session).
+///
+/// Every request of a signed-in browser asks this (often several times per page), so the
+/// answer is cached (`read_cache`).
 pub async fn find_by_id(db: &Db, id: i64) -> Result<Option<UserRow>, sqlx::Error> {
-    sqlx::query_as("SELECT id, username, password_hash, is_admin FROM users WHERE id = ?")
-        .bind(id)
-        .fetch_optional(db.pool())
-        .await
+    let generation = db.cache().generation();
+    if let Some(found) = db.cache().user(id, generation) {
+        return Ok(found);
+    }
+    let found: Option<UserRow> =
+        sqlx::query_as("SELECT id, username, password_hash, is_admin FROM users WHERE id = ?")
+            .bind(id)
+            .fetch_optional(db.pool())
+            .await?;
+    db.cache().put_user(id, generation, found.clone());
+    Ok(found)
 }
