@@ -9,8 +9,16 @@
 //! same subschemas, validated the same way, compiled in ~3 ms. A schema whose
 //! references do not all resolve this way is embedded unchanged. Everything is
 //! embedded minified.
+//!
+//! The nine AsyncAPI schemas repeat most of their definitions from version to version,
+//! but each is 45-190 KB, further apart than the 32 KB window of the gzip the WASM is
+//! served with. They are embedded as one store (`asyncapi-store.txt`) holding every
+//! distinct definition once, the versions of one definition side by side, plus for each
+//! schema the byte ranges (`asyncapi-pieces.rs`) that concatenate to exactly the text
+//! embedded before: same schemas, same order of keys.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
+use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
 use serde_json::{Map, Value};
@@ -50,6 +58,7 @@ fn main() {
         "cargo:rerun-if-changed={}",
         root.join("package-lock.json").display()
     );
+    let mut store = Store::default();
     for (name, source) in SCHEMAS {
         let path = node_modules.join(source);
         println!("cargo:rerun-if-changed={}", path.display());
@@ -63,7 +72,91 @@ fn main() {
             schema
         };
         let text = serde_json::to_string(&schema).expect("a JSON value serialises");
+        if name.starts_with("asyncapi-") {
+            store.add(name, &schema, &text);
+        }
         std::fs::write(out.join(name), text).expect("OUT_DIR is writable");
+    }
+    store.write(&out);
+}
+
+/// The AsyncAPI schemas cut into pieces: literal text around the definitions, and each
+/// definition's key and value, grouped by definition so that gzip sees repeats nearby.
+#[derive(Default)]
+struct Store {
+    /// (schema file name, its pieces: (group, text)), in SCHEMAS order.
+    schemas: Vec<(String, Vec<(String, String)>)>,
+}
+
+impl Store {
+    fn add(&mut self, name: &str, schema: &Value, text: &str) {
+        let Some(definitions) = schema.get("definitions").and_then(Value::as_object) else {
+            self.schemas
+                .push((name.to_owned(), vec![(String::new(), text.to_owned())]));
+            return;
+        };
+        let mut shell = schema.clone();
+        shell["definitions"] = Value::String("\u{1}definitions\u{1}".to_owned());
+        let shell = serde_json::to_string(&shell).expect("a JSON value serialises");
+        let marker = serde_json::to_string("\u{1}definitions\u{1}").expect("serialises");
+        let (before, after) = shell.split_once(&marker).expect("the marker is there");
+        let mut pieces = vec![(String::new(), format!("{before}{{"))];
+        for (index, (key, value)) in definitions.iter().enumerate() {
+            // The version-independent name of a definition: its URL without the version.
+            let group = key
+                .split('/')
+                .filter(|part| !part.chars().all(|c| c.is_ascii_digit() || c == '.'))
+                .collect::<Vec<_>>()
+                .join("/");
+            let comma = if index == 0 { "" } else { "," };
+            let key = serde_json::to_string(key).expect("serialises");
+            pieces.push((group.clone(), format!("{comma}{key}:")));
+            pieces.push((
+                group,
+                serde_json::to_string(value).expect("a JSON value serialises"),
+            ));
+        }
+        pieces.push((String::new(), format!("}}{after}")));
+        let joined: String = pieces.iter().map(|(_, piece)| piece.as_str()).collect();
+        assert_eq!(joined, text, "{name}: the pieces rebuild the schema");
+        self.schemas.push((name.to_owned(), pieces));
+    }
+
+    fn write(&self, out: &Path) {
+        // Every distinct piece once, ordered by group, then by first appearance.
+        let mut order: Vec<(&str, usize, &str)> = Vec::new();
+        let mut seen = HashSet::new();
+        let mut appearance = 0;
+        for (_, pieces) in &self.schemas {
+            for (group, piece) in pieces {
+                if seen.insert(piece.as_str()) {
+                    order.push((group, appearance, piece));
+                    appearance += 1;
+                }
+            }
+        }
+        order.sort_by(|a, b| (a.0, a.1).cmp(&(b.0, b.1)));
+        let mut text = String::new();
+        let mut at: HashMap<&str, (usize, usize)> = HashMap::new();
+        for (_, _, piece) in order {
+            at.insert(piece, (text.len(), text.len() + piece.len()));
+            text.push_str(piece);
+        }
+        let mut rust = String::new();
+        for (name, pieces) in &self.schemas {
+            let constant = name
+                .trim_end_matches(".json")
+                .replace(['-', '.'], "_")
+                .to_uppercase();
+            write!(rust, "const {constant}: &[(usize, usize)] = &[").expect("writes");
+            for (_, piece) in pieces {
+                let (start, end) = at[piece.as_str()];
+                write!(rust, "({start}, {end}),").expect("writes");
+            }
+            rust.push_str("];\n");
+        }
+        std::fs::write(out.join("asyncapi-store.txt"), text).expect("OUT_DIR is writable");
+        std::fs::write(out.join("asyncapi-pieces.rs"), rust).expect("OUT_DIR is writable");
     }
 }
 
