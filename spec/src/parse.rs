@@ -24,6 +24,9 @@ pub struct ParseError {
     pub column: u32,
 }
 
+/// The nesting serde_json accepts before it stops with "recursion limit exceeded".
+const SERDE_JSON_MAX_DEPTH: usize = 128;
+
 /// Parses JSON or YAML (detected from the first non-blank character) within `limits`.
 pub fn parse_text(text: &str, limits: &Limits) -> Result<(Value, Format), ParseError> {
     if text.len() > limits.max_file_bytes {
@@ -37,12 +40,17 @@ pub fn parse_text(text: &str, limits: &Limits) -> Result<(Value, Format), ParseE
             column: 1,
         });
     }
-    check_flow_depth(text, limits.max_depth)?;
     let looks_like_json = text.trim_start().starts_with(['{', '[']);
+    // serde_json refuses nesting beyond its own limit in linear time, so valid JSON
+    // needs no pre-scan unless the configured limit is lower than serde_json's.
+    if !looks_like_json || limits.max_depth < SERDE_JSON_MAX_DEPTH {
+        check_flow_depth(text, limits.max_depth)?;
+    }
     if looks_like_json {
         match serde_json::from_str::<Value>(text) {
             Ok(value) => return Ok((value, Format::Json)),
             Err(json_error) => {
+                check_flow_depth(text, limits.max_depth)?;
                 // Flow-style YAML also starts with a brace; only if that fails too is
                 // the JSON error the better explanation.
                 return match parse_yaml(text, limits) {
@@ -391,6 +399,21 @@ mod tests {
         let error = parse_text("a: 1\na: 2\n", &Limits::default()).unwrap_err();
         assert!(error.message.contains("Duplicate key \"a\""), "{error:?}");
         assert_eq!(error.line, 2);
+    }
+
+    #[test]
+    fn json_nesting_between_serde_jsons_limit_and_ours_is_accepted() {
+        let nested = |depth: usize| format!("{}1{}", "[".repeat(depth), "]".repeat(depth));
+        let limits = Limits::default();
+        assert!(parse_text(&nested(SERDE_JSON_MAX_DEPTH + 20), &limits).is_ok());
+        let error = parse_text(&nested(limits.max_depth + 1), &limits).unwrap_err();
+        assert!(error.message.contains("Nesting"), "{error:?}");
+        let strict = Limits {
+            max_depth: 10,
+            ..Limits::default()
+        };
+        let error = parse_text(&nested(11), &strict).unwrap_err();
+        assert!(error.message.contains("deeper than 10"), "{error:?}");
     }
 
     #[test]

@@ -2,13 +2,14 @@
 //! project (never outside it), and nothing from the network. Loads every file reachable
 //! from the main document and reports each reference that cannot be followed.
 
-use std::collections::{BTreeMap, VecDeque};
+use std::collections::{BTreeMap, HashSet, VecDeque};
 
 use serde_json::Value;
 
-use crate::diagnostic::{Diagnostic, child_pointer};
+use crate::diagnostic::Diagnostic;
 use crate::input::Input;
 use crate::parse::{Format, parse_text};
+use crate::path::{Path, Token};
 
 /// Looks up references to exchange assets (`exchange:group/asset/version#/pointer`), so
 /// a project can build on published APIs without the engine doing I/O.
@@ -214,11 +215,13 @@ pub enum ExternalPolicy {
     Warning,
 }
 
-/// Loads the project from its main file, checking every reference on the way.
+/// Loads the project from its main file (whose references the caller collected with
+/// [`collect`]), checking every reference on the way.
 pub fn load(
     input: &Input,
     main_value: Value,
     main_format: Format,
+    main_references: References,
     policy: ExternalPolicy,
 ) -> (Documents, Vec<Diagnostic>) {
     let mut documents = Documents {
@@ -235,11 +238,16 @@ pub fn load(
         },
     );
     let mut queue = VecDeque::from([input.main.clone()]);
+    let mut main_references = Some(main_references);
     while let Some(file) = queue.pop_front() {
-        let mut references = Vec::new();
-        if let Some(loaded) = documents.files.get(&file) {
-            collect_refs(&loaded.value, String::new(), &mut references);
-        }
+        let references = match main_references.take() {
+            Some(references) => references,
+            None => documents
+                .files
+                .get(&file)
+                .map(|loaded| collect(&loaded.value))
+                .unwrap_or_default(),
+        };
         for (pointer, reference, opaque) in references {
             let reference = match reference {
                 RefValue::NotString(kind) => {
@@ -337,7 +345,23 @@ pub fn load(
     (documents, diagnostics)
 }
 
-enum RefValue {
+/// Whether `reference` is a pointer into `root` itself that exists (remembered in `resolved`).
+fn resolves_within<'a>(root: &Value, reference: &'a str, resolved: &mut HashSet<&'a str>) -> bool {
+    if resolved.contains(reference) {
+        return true;
+    }
+    let exists = !reference.contains(['\n', '\r'])
+        && reference
+            .strip_prefix('#')
+            .and_then(|fragment| decode_fragment(fragment).ok())
+            .is_some_and(|pointer| root.pointer(&pointer).is_some());
+    if exists {
+        resolved.insert(reference);
+    }
+    exists
+}
+
+pub enum RefValue {
     Text(String),
     NotString(&'static str),
 }
@@ -353,22 +377,35 @@ fn type_name(value: &Value) -> &'static str {
     }
 }
 
-/// Every reference in a tree with its pointer, skipping literal data and opaque schemas.
-fn collect_refs(root: &Value, root_pointer: String, out: &mut Vec<(String, RefValue, bool)>) {
-    // (value, pointer, children are names, inside an opaque schema)
-    let mut pending: Vec<(&Value, String, bool, bool)> = vec![(root, root_pointer, false, false)];
-    while let Some((value, pointer, names_level, opaque)) = pending.pop() {
+/// The references of a file: pointer, value, inside an opaque schema.
+pub type References = Vec<(String, RefValue, bool)>;
+
+/// Every reference in a tree with its pointer, skipping literal data and opaque schemas,
+/// and skipping (after checking them here) the pointers into the same tree that resolve:
+/// large documents repeat a few thousand of those tens of thousands of times.
+pub fn collect<'a>(root: &'a Value) -> References {
+    let mut out = Vec::new();
+    let mut resolved = HashSet::new();
+    let mut found = |reference: &'a Value| match reference {
+        Value::String(text) if resolves_within(root, text, &mut resolved) => None,
+        Value::String(text) => Some(RefValue::Text(text.clone())),
+        other => Some(RefValue::NotString(type_name(other))),
+    };
+    let mut path = Path::default();
+    // (value, depth of its parent, its token, children are names, inside an opaque schema)
+    let mut pending: Vec<(&Value, usize, Option<Token>, bool, bool)> =
+        vec![(root, 0, None, false, false)];
+    while let Some((value, depth, token, names_level, opaque)) = pending.pop() {
+        path.enter(depth, token);
+        let depth = path.depth();
         match value {
             Value::Object(map) => {
-                if !names_level && let Some(reference) = map.get("$ref") {
-                    out.push((
-                        child_pointer(&pointer, "$ref"),
-                        match reference {
-                            Value::String(text) => RefValue::Text(text.clone()),
-                            other => RefValue::NotString(type_name(other)),
-                        },
-                        opaque,
-                    ));
+                if !names_level
+                    && let Some(reference) = map.get("$ref")
+                    && let Some(reference) = found(reference)
+                {
+                    let pointer = path.pointer_with(&[Token::Key("$ref")]);
+                    out.push((pointer, reference, opaque));
                 }
                 let opaque_schema = map
                     .get("schemaFormat")
@@ -381,34 +418,29 @@ fn collect_refs(root: &Value, root_pointer: String, out: &mut Vec<(String, RefVa
                     let child_opaque =
                         opaque || (opaque_schema && (key == "schema" || key == "payload"));
                     if !names_level && key == "examples" {
-                        match child {
-                            // JSON Schema and AsyncAPI message examples: literal data.
-                            Value::Array(_) => continue,
-                            // OpenAPI: Example Objects (or references) whose `value` is data.
-                            Value::Object(examples) => {
-                                for (name, example) in examples {
-                                    let example_pointer =
-                                        child_pointer(&child_pointer(&pointer, key), name);
-                                    if let Some(reference) = example.get("$ref") {
-                                        out.push((
-                                            child_pointer(&example_pointer, "$ref"),
-                                            match reference {
-                                                Value::String(text) => RefValue::Text(text.clone()),
-                                                other => RefValue::NotString(type_name(other)),
-                                            },
-                                            opaque,
-                                        ));
-                                    }
+                        // JSON Schema and AsyncAPI message examples (lists) are literal
+                        // data; OpenAPI Example Objects (or references) hold it in `value`.
+                        if let Value::Object(examples) = child {
+                            for (name, example) in examples {
+                                if let Some(reference) = example.get("$ref")
+                                    && let Some(reference) = found(reference)
+                                {
+                                    let pointer = path.pointer_with(&[
+                                        Token::Key(key),
+                                        Token::Key(name),
+                                        Token::Key("$ref"),
+                                    ]);
+                                    out.push((pointer, reference, opaque));
                                 }
-                                continue;
                             }
-                            _ => continue,
                         }
+                        continue;
                     }
                     let child_is_names = !names_level && is_name_map_key(key);
                     pending.push((
                         child,
-                        child_pointer(&pointer, key),
+                        depth,
+                        Some(Token::Key(key)),
                         child_is_names,
                         child_opaque,
                     ));
@@ -416,17 +448,13 @@ fn collect_refs(root: &Value, root_pointer: String, out: &mut Vec<(String, RefVa
             }
             Value::Array(items) => {
                 for (index, item) in items.iter().enumerate() {
-                    pending.push((
-                        item,
-                        child_pointer(&pointer, &index.to_string()),
-                        false,
-                        opaque,
-                    ));
+                    pending.push((item, depth, Some(Token::Index(index)), false, opaque));
                 }
             }
             _ => {}
         }
     }
+    out
 }
 
 /// Most nodes a bundled document may have before bundling stops inlining.

@@ -8,15 +8,26 @@ use std::collections::{BTreeSet, HashMap};
 use serde_json::Value;
 
 use crate::detect::{Detected, Kind};
-use crate::diagnostic::{Diagnostic, child_pointer, escape_token};
+use crate::diagnostic::{Diagnostic, escape_token};
 use crate::model::inline_schema;
+use crate::path::{Path, Token};
 use crate::refs::{Documents, Target, resolve_target};
 
-/// Runs every rule that applies to the document's kind and version.
+/// The rules about one file on its own: duplicate tags and `required` entries.
+pub fn check_file(file: &str, value: &Value) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
+    walk_generic(file, value, &mut out);
+    out
+}
+
+/// Runs every rule that applies to the document's kind and version, and the file rules
+/// of every file but the main one (the caller checks that with [`check_file`]).
 pub fn check(detected: &Detected, documents: &Documents) -> Vec<Diagnostic> {
     let mut out = Vec::new();
     for (file, loaded) in &documents.files {
-        walk_generic(file, &loaded.value, &mut out);
+        if *file != documents.main {
+            walk_generic(file, &loaded.value, &mut out);
+        }
     }
     let file = documents.main.as_str();
     let Some(root) = documents.get(file, "") else {
@@ -44,8 +55,12 @@ pub fn check(detected: &Detected, documents: &Documents) -> Vec<Diagnostic> {
 
 /// Duplicate tag names and duplicate `required` entries anywhere in a file.
 fn walk_generic(file: &str, root: &Value, out: &mut Vec<Diagnostic>) {
-    let mut pending: Vec<(&Value, String)> = vec![(root, String::new())];
-    while let Some((value, pointer)) = pending.pop() {
+    let mut path = Path::default();
+    // (value, depth of its parent, its token)
+    let mut pending: Vec<(&Value, usize, Option<Token>)> = vec![(root, 0, None)];
+    while let Some((value, depth, token)) = pending.pop() {
+        path.enter(depth, token);
+        let depth = path.depth();
         match value {
             Value::Object(map) => {
                 for (key, child) in map {
@@ -56,9 +71,9 @@ fn walk_generic(file: &str, root: &Value, out: &mut Vec<Diagnostic>) {
                     {
                         continue;
                     }
-                    let child_pointer = child_pointer(&pointer, key);
                     if key == "tags" {
-                        duplicate_names(file, &child_pointer, child, "tag", out);
+                        let pointer = path.pointer_with(&[Token::Key(key)]);
+                        duplicate_names(file, &pointer, child, "tag", out);
                     }
                     if key == "required"
                         && let Some(items) = child.as_array()
@@ -70,18 +85,18 @@ fn walk_generic(file: &str, root: &Value, out: &mut Vec<Diagnostic>) {
                             {
                                 out.push(Diagnostic::error(
                                     file,
-                                    child_pointer.clone() + "/" + &index.to_string(),
+                                    path.pointer_with(&[Token::Key(key), Token::Index(index)]),
                                     format!("{name:?} is listed twice in `required`."),
                                 ));
                             }
                         }
                     }
-                    pending.push((child, child_pointer));
+                    pending.push((child, depth, Some(Token::Key(key))));
                 }
             }
             Value::Array(items) => {
                 for (index, item) in items.iter().enumerate() {
-                    pending.push((item, format!("{pointer}/{index}")));
+                    pending.push((item, depth, Some(Token::Index(index))));
                 }
             }
             _ => {}

@@ -1,6 +1,7 @@
 //! The corpus bar: for every `document` row of ../shared/corpus/MANIFEST.tsv the verdict
 //! (valid = no error) equals `expected`. Each document is analysed as a project made of
-//! the files of its folder, as `portico lint` reads them.
+//! the files of its folder, as `portico lint` reads them, and `spec::check` (what lint
+//! runs) reports exactly what `spec::analyze` does.
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -85,7 +86,15 @@ fn every_corpus_verdict_matches_the_manifest() {
             .unwrap()
             .to_string_lossy()
             .replace('\\', "/");
-        let analysis = spec::analyze(&spec::Input::project(files, &main));
+        let input = spec::Input::project(files, &main);
+        let analysis = spec::analyze(&input);
+        // `portico lint` checks without building the model; the verdict must not move.
+        let checked_only = spec::check(&input);
+        assert!(checked_only.model.is_none(), "{file}: check built a model");
+        assert_eq!(
+            checked_only.diagnostics, analysis.diagnostics,
+            "{file}: check and analyze disagree"
+        );
         let verdict = if analysis.has_errors() {
             "invalid"
         } else {

@@ -53,6 +53,7 @@ pub fn run(args: &LintArgs) -> ExitCode {
                     LintFormat::Json => writeln!(out, "{}", json_line(path, &analysis)),
                     LintFormat::Text => write!(out, "{}", text_report(path, &analysis)),
                 };
+                free(analysis, path);
             }
             Err(message) => {
                 any_io_problem = true;
@@ -69,9 +70,20 @@ pub fn run(args: &LintArgs) -> ExitCode {
     }
 }
 
-/// Reads the root file, then the project files its references name (inside its folder
-/// only), until nothing more is missing. A file larger than `max_bytes` is not read: the
-/// analysis holds one error saying so.
+/// Files from this size on are freed on a helper thread.
+const FREE_ASIDE_FROM_BYTES: u64 = 256 * 1024;
+
+/// Freeing the parsed tree of a multi-megabyte document takes milliseconds; for a large
+/// file a helper thread does it while the next file is read (or the process exits).
+fn free(analysis: spec::Analysis, path: &Path) {
+    if std::fs::metadata(path).is_ok_and(|m| m.len() >= FREE_ASIDE_FROM_BYTES) {
+        std::thread::spawn(move || drop(analysis));
+    }
+}
+
+/// Checks the root file (diagnostics, no model), reading the project files its
+/// references name (inside its folder only) until nothing more is missing. A file
+/// larger than `max_bytes` is not read: the analysis holds one error saying so.
 pub fn lint_file(path: &Path, max_bytes: usize) -> Result<spec::Analysis, String> {
     let limits = spec::Limits {
         max_file_bytes: max_bytes,
@@ -89,11 +101,10 @@ pub fn lint_file(path: &Path, max_bytes: usize) -> Result<spec::Analysis, String
         return Ok(oversize(&main, size, max_bytes));
     }
     let text = read_text(path)?;
-    let mut files = BTreeMap::from([(main.clone(), text)]);
+    let mut input = spec::Input::project(BTreeMap::from([(main.clone(), text)]), &main);
+    input.limits = limits;
     loop {
-        let mut input = spec::Input::project(files.clone(), &main);
-        input.limits = limits;
-        let analysis = spec::analyze(&input);
+        let analysis = spec::check(&input);
         let missing = analysis
             .documents
             .as_ref()
@@ -101,7 +112,7 @@ pub fn lint_file(path: &Path, max_bytes: usize) -> Result<spec::Analysis, String
             .unwrap_or_default();
         let mut added = false;
         for relative in missing {
-            if files.len() >= MAX_PROJECT_FILES || files.contains_key(&relative) {
+            if input.files.len() >= MAX_PROJECT_FILES || input.files.contains_key(&relative) {
                 continue;
             }
             // Paths come normalised from the engine; refuse anything that is not plain.
@@ -115,7 +126,7 @@ pub fn lint_file(path: &Path, max_bytes: usize) -> Result<spec::Analysis, String
             // Oversize project files are left out; the engine reports the reference.
             let small = std::fs::metadata(&file).is_ok_and(|m| m.len() <= max_bytes as u64);
             if small && let Ok(content) = read_text(&file) {
-                files.insert(relative, content);
+                input.files.insert(relative, content);
                 added = true;
             }
         }

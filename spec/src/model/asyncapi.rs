@@ -223,7 +223,7 @@ fn empty_operation(id: String, action: Action) -> Operation {
 /// AsyncAPI 3.x.
 pub fn build_v3(detected: &Detected, documents: &Documents) -> Model {
     let file = documents.main.as_str();
-    let root = documents.get(file, "").cloned().unwrap_or(Value::Null);
+    let root = documents.get(file, "").unwrap_or(&Value::Null);
     let default_content_type = root.get("defaultContentType").and_then(Value::as_str);
     let mut messages = Vec::new();
     let mut channels = Vec::new();
@@ -318,22 +318,22 @@ pub fn build_v3(detected: &Detected, documents: &Documents) -> Model {
     Model {
         kind: detected.kind,
         spec_version: detected.version.clone(),
-        info: info_of(&root),
+        info: info_of(root),
         tags: tags_of(root.pointer("/info/tags")),
-        servers: servers(documents, file, &root, true),
+        servers: servers(documents, file, root, true),
         channels,
         operations,
         messages,
-        schemas: component_schemas(&root),
+        schemas: component_schemas(root),
         webhooks: Vec::new(),
-        security_schemes: security_schemes(documents, file, &root),
+        security_schemes: security_schemes(documents, file, root),
     }
 }
 
 /// AsyncAPI 2.x.
 pub fn build_v2(detected: &Detected, documents: &Documents) -> Model {
     let file = documents.main.as_str();
-    let root = documents.get(file, "").cloned().unwrap_or(Value::Null);
+    let root = documents.get(file, "").unwrap_or(&Value::Null);
     let default_content_type = root.get("defaultContentType").and_then(Value::as_str);
     let mut messages = Vec::new();
     let mut channels = Vec::new();
@@ -422,14 +422,14 @@ pub fn build_v2(detected: &Detected, documents: &Documents) -> Model {
     Model {
         kind: detected.kind,
         spec_version: detected.version.clone(),
-        info: info_of(&root),
+        info: info_of(root),
         tags: tags_of(root.get("tags")),
-        servers: servers(documents, file, &root, false),
+        servers: servers(documents, file, root, false),
         channels,
         operations,
         messages,
-        schemas: component_schemas(&root),
+        schemas: component_schemas(root),
         webhooks: Vec::new(),
-        security_schemes: security_schemes(documents, file, &root),
+        security_schemes: security_schemes(documents, file, root),
     }
 }

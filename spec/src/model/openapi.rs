@@ -196,12 +196,12 @@ fn path_operations(
 /// OpenAPI 3.0, 3.1 and 3.2.
 pub fn build(detected: &Detected, documents: &Documents) -> Model {
     let file = documents.main.as_str();
-    let root = documents.get(file, "").cloned().unwrap_or(Value::Null);
+    let root = documents.get(file, "").unwrap_or(&Value::Null);
     let root_security = security_names(root.get("security"));
     Model {
         kind: detected.kind,
         spec_version: detected.version.clone(),
-        info: info_of(&root),
+        info: info_of(root),
         tags: tags_of(root.get("tags")),
         servers: root
             .get("servers")
