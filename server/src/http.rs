@@ -21,7 +21,7 @@ use tower_sessions_sqlx_store::SqliteStore;
 
 use crate::body_limit::{BodyLimits, limit_body};
 use crate::state::AppState;
-use crate::{api, csrf, health, server_fn_status};
+use crate::{api, csrf, health, page_cache, server_fn_status};
 
 /// How long a session lives without use.
 const SESSION_IDLE_DAYS: i64 = 14;
@@ -71,7 +71,12 @@ pub fn router(state: AppState, sessions: SqliteStore, settings: &HttpSettings) -
             limit_body,
         ))
         // Pages, the WASM and the editor bundle travel gzip-compressed (a third of their size).
-        .layer(CompressionLayer::new());
+        .layer(CompressionLayer::new())
+        // Outside the compression: a repeat view costs neither rendering nor gzip.
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            page_cache::serve_kept_pages,
+        ));
 
     api::router(settings.max_document_bytes)
         .merge(pages)

@@ -12,6 +12,7 @@ mod csrf;
 mod demo;
 mod health;
 mod http;
+mod page_cache;
 mod serve;
 mod server_fn_status;
 mod state;

@@ -55,6 +55,7 @@ pub async fn serve(config: ServeConfig) -> anyhow::Result<()> {
             login_throttle: Arc::new(LoginThrottle::standard()),
         },
         broker,
+        pages: Arc::default(),
     };
     let settings = HttpSettings {
         secure_cookies: config.secure_cookies,

@@ -6,6 +6,7 @@ use leptos::prelude::LeptosOptions;
 use app::context::ServerContext;
 
 use crate::broker::BrokerHandle;
+use crate::page_cache::PageCache;
 
 /// Everything handlers need; cheap to clone.
 #[derive(Clone)]
@@ -17,6 +18,8 @@ pub struct AppState {
     pub server: ServerContext,
     /// The bundled MQTT broker; `None` when `PORTICO_MQTT_ADDR` is `off`.
     pub broker: Option<BrokerHandle>,
+    /// Rendered catalog pages, per viewer.
+    pub pages: std::sync::Arc<PageCache>,
 }
 
 impl AppState {

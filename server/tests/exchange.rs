@@ -448,3 +448,71 @@ async fn revocations_role_changes_and_lifecycle_changes_take_effect_at_once() {
     );
     server.stop();
 }
+
+#[tokio::test]
+async fn asset_pages_show_every_change_at_once_and_only_to_their_readers() {
+    let dir = tempfile::tempdir().unwrap();
+    let server = TestServer::start(dir.path());
+    let owner = support::browser_like_client();
+    support::sign_up(&owner, &server, "olive", "long password").await;
+    let token = support::create_token(&owner, &server, "publish").await;
+    let published = put_document(
+        &server,
+        &token,
+        "olive/orders/1.0.0",
+        "application/yaml",
+        ORDER_SERVICE,
+    )
+    .await;
+    assert_eq!(published.status(), 201);
+    let page = server.url("/exchange/olive/orders/1.0.0");
+    let view = |client: reqwest::Client| {
+        let page = page.clone();
+        async move {
+            let response = client.get(&page).send().await.unwrap();
+            (response.status().as_u16(), response.text().await.unwrap())
+        }
+    };
+
+    // Seen twice (the second view may be answered from memory), then a new version.
+    for _ in 0..2 {
+        let (status, html) = view(owner.clone()).await;
+        assert_eq!(status, 200);
+        assert!(html.contains("Order Service") && !html.contains("1.1.0"));
+    }
+    let newer = ORDER_SERVICE.replacen("version: 1.0.0", "version: 1.1.0", 1);
+    let published = put_document(
+        &server,
+        &token,
+        "olive/orders/1.1.0",
+        "application/yaml",
+        &newer,
+    )
+    .await;
+    assert_eq!(published.status(), 201);
+    let (status, html) = view(owner.clone()).await;
+    assert_eq!(status, 200);
+    assert!(
+        html.contains("1.1.0"),
+        "the version switcher lists the new version"
+    );
+
+    // The owner's page of the private asset is neither another user's nor a visitor's.
+    let other = support::browser_like_client();
+    support::sign_up(&other, &server, "vera", "long password").await;
+    for client in [other, reqwest::Client::new()] {
+        let (_, html) = view(client).await;
+        let refused = html.contains("No asset olive/orders") || html.contains("Log in to see");
+        assert!(refused && !html.contains("Order Service"), "{html}");
+    }
+
+    // Signing out changes what the same browser is shown.
+    let signed_out = support::call(&owner, &server, "log_out", &[]).await;
+    assert!(signed_out.status().is_success() || signed_out.status().is_redirection());
+    let (_, html) = view(owner).await;
+    assert!(
+        html.contains("Log in to see") && !html.contains("Order Service"),
+        "{html}"
+    );
+    server.stop();
+}
