@@ -47,18 +47,20 @@ pub async fn save_page(
     .bind(user_id)
     .execute(db.pool())
     .await?;
+    // Asset pages show them (the server keeps rendered pages per generation).
+    db.cache().changed();
     Ok(())
 }
 
 /// Removes a page; false when there was none.
 pub async fn delete_page(db: &Db, asset_id: i64, slug: &str) -> Result<bool, sqlx::Error> {
-    Ok(
-        sqlx::query("DELETE FROM asset_pages WHERE asset_id = ? AND slug = ?")
-            .bind(asset_id)
-            .bind(slug)
-            .execute(db.pool())
-            .await?
-            .rows_affected()
-            > 0,
-    )
+    let deleted = sqlx::query("DELETE FROM asset_pages WHERE asset_id = ? AND slug = ?")
+        .bind(asset_id)
+        .bind(slug)
+        .execute(db.pool())
+        .await?
+        .rows_affected()
+        > 0;
+    db.cache().changed();
+    Ok(deleted)
 }

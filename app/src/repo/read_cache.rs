@@ -4,8 +4,10 @@
 //! three SQLite round trips through sqlx's worker thread, which is most of its time.
 //!
 //! Correctness rests on one rule: every repository function that writes assets,
-//! versions, organisations or memberships calls [`ReadCache::changed`] after its write
-//! is committed, which makes every entry filled before it unusable. Entries also expire
+//! versions, asset pages, users, tokens, organisations or memberships calls
+//! [`ReadCache::changed`] after its write is committed, which makes every entry filled
+//! before it unusable. The server's kept catalog pages (`page_cache.rs`) rest on the
+//! same generation, so anything a catalog page shows must follow the rule. Entries also expire
 //! after [`MAX_AGE`], which bounds how long a write by another process (the CLI) can go
 //! unseen. Sizes are bounded: a full map is emptied, documents over
 //! [`MAX_CACHED_DOCUMENT`] are not kept.
