@@ -4,6 +4,7 @@
 use sqlx::{FromRow, Sqlite, Transaction};
 
 use super::Db;
+use super::read_cache::Document;
 use crate::exchange::gav::Semver;
 use crate::exchange::{AssetKind, Lifecycle};
 
@@ -311,9 +312,21 @@ pub async fn version_content(
     asset_id: i64,
     version: &str,
 ) -> Result<Option<(Vec<u8>, String)>, sqlx::Error> {
+    Ok(version_document(db, asset_id, version)
+        .await?
+        .map(|document| document.as_ref().clone()))
+}
+
+/// [`version_content`] shared with the read cache instead of copied: downloads send it
+/// as it is.
+pub async fn version_document(
+    db: &Db,
+    asset_id: i64,
+    version: &str,
+) -> Result<Option<Document>, sqlx::Error> {
     let generation = db.cache().generation();
     if let Some(found) = db.cache().document(asset_id, version, generation) {
-        return Ok(found.map(|document| document.as_ref().clone()));
+        return Ok(found);
     }
     let found: Option<(Vec<u8>, String)> = sqlx::query_as(
         "SELECT content, content_type FROM asset_versions
@@ -323,9 +336,9 @@ pub async fn version_content(
     .bind(version)
     .fetch_optional(db.pool())
     .await?;
-    let cached = found.clone().map(std::sync::Arc::new);
+    let found = found.map(std::sync::Arc::new);
     db.cache()
-        .put_document(asset_id, version, generation, cached);
+        .put_document(asset_id, version, generation, found.clone());
     Ok(found)
 }
 

@@ -14,6 +14,7 @@ use app::exchange::manage::{change_lifecycle, remove_version};
 use app::exchange::publish::{PublishRequest, publish};
 use app::exchange::{AssetKind, Lifecycle};
 use app::repo::assets::{self, PublishOutcome, VersionRow};
+use app::repo::read_cache::Document;
 use app::repo::search::{SearchRequest, SearchSort, Viewer, search_assets};
 use app::roles::Role;
 
@@ -133,33 +134,34 @@ pub async fn get_spec(
 ) -> Result<Response, Problem> {
     let db = &state.server.db;
     let row = asset_for(db, &caller.user, &group, &asset, Role::Viewer).await?;
-    let (content, content_type) = assets::version_content(db, row.id, &version)
+    let document = assets::version_document(db, row.id, &version)
         .await?
         .ok_or_else(|| no_version(&group, &asset, &version))?;
+    let content_type = document.1.clone();
     let stored_json = content_type.contains("json");
     let (body, content_type, extension) = match query.format.as_deref() {
         None => {
             let extension = if stored_json { "json" } else { "yaml" };
-            (content, content_type, extension)
+            (as_published(document), content_type, extension)
         }
         Some(format @ ("yaml" | "json")) if (format == "json") == stored_json => {
-            (content, content_type, format)
+            (as_published(document), content_type, format)
         }
         Some(format @ ("yaml" | "json")) => {
-            let text = String::from_utf8(content).map_err(|_| Problem(AppError::Internal))?;
-            let (value, _) = spec::parse_text(&text, &spec::Limits::default()).map_err(|error| {
+            let text = std::str::from_utf8(&document.0).map_err(|_| Problem(AppError::Internal))?;
+            let (value, _) = spec::parse_text(text, &spec::Limits::default()).map_err(|error| {
                 tracing::error!(%group, %asset, %version, message = %error.message, "a published document no longer parses");
                 Problem(AppError::Internal)
             })?;
             if format == "json" {
                 (
-                    spec::to_json(&value).into_bytes(),
+                    Bytes::from(spec::to_json(&value)),
                     "application/json".to_owned(),
                     "json",
                 )
             } else {
                 (
-                    spec::to_yaml(&value).into_bytes(),
+                    Bytes::from(spec::to_yaml(&value)),
                     "application/yaml".to_owned(),
                     "yaml",
                 )
@@ -185,6 +187,17 @@ pub async fn get_spec(
         body,
     )
         .into_response())
+}
+
+/// The cached document's bytes as a response body, without copying them.
+fn as_published(document: Document) -> Bytes {
+    struct Content(Document);
+    impl AsRef<[u8]> for Content {
+        fn as_ref(&self) -> &[u8] {
+            &self.0.0
+        }
+    }
+    Bytes::from_owner(Content(document))
 }
 
 /// An asset and its live versions.
