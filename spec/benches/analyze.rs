@@ -1,6 +1,7 @@
 //! In-process cost of the engine on the largest corpus document (Stripe spec3.json,
 //! 4.2 MB): parse + validate + model, beside a bare `serde_json::from_slice` of the same
-//! bytes. The bar is 100 ms for `analyze`. The corpus is read from ../shared/corpus
+//! bytes, and `check` (the diagnostics alone, as `portico lint`). The bar is 100 ms for
+//! `analyze`. The corpus is read from ../shared/corpus
 //! relative to the repository root; without it the bench says so and measures nothing.
 //!
 //! cargo bench -p spec --bench analyze
@@ -28,6 +29,8 @@ fn analyze(c: &mut Criterion) {
         b.iter(|| serde_json::from_slice::<serde_json::Value>(text.as_bytes()).unwrap())
     });
     group.bench_function("spec::analyze", |b| b.iter(|| spec::analyze(&input)));
+    // What `portico lint` runs: the same diagnostics without the model.
+    group.bench_function("spec::check", |b| b.iter(|| spec::check(&input)));
     group.finish();
 }
 
