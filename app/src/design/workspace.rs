@@ -23,6 +23,8 @@ const AUTOSAVE_DELAY: Duration = Duration::from_millis(1200);
 const RETRY_DELAY: Duration = Duration::from_secs(4);
 /// Wait after a keystroke before writing the local draft.
 const DRAFT_DELAY: Duration = Duration::from_millis(250);
+/// Pause after the last keystroke before a project analysed in the worker is sent.
+const WORKER_BURST_PAUSE: Duration = Duration::from_millis(150);
 
 /// One file as the editor holds it.
 #[derive(Debug, Clone, PartialEq)]
@@ -113,11 +115,16 @@ fn restart(
 }
 
 /// How long to wait after a keystroke before re-analysing: at once for documents the
-/// engine checks within a frame, longer for large ones so typing is not interrupted by
-/// analyses that would be stale before they finish.
+/// engine checks within a frame, longer for larger ones checked on the page so typing
+/// is not interrupted by analyses that would be stale before they finish. Projects
+/// analysed in the worker only wait out a burst of keystrokes: the worker never blocks
+/// typing and takes one request at a time, sending the newest text when it is free.
 fn analysis_delay(bytes: usize) -> Duration {
     if bytes <= 128 * 1024 {
         return Duration::ZERO;
+    }
+    if bytes > WORKER_THRESHOLD_BYTES {
+        return WORKER_BURST_PAUSE;
     }
     let millis = (bytes / 4096).clamp(30, 1200);
     Duration::from_millis(millis as u64)
