@@ -132,8 +132,10 @@ pub async fn open_project(id: String) -> Result<Project, AppError> {
 }
 
 /// Saves one file. `base_revision` is the revision the editor loaded (`None` for a new
-/// file); a newer revision on the server answers `Conflict` unless `force` is set.
-#[server(endpoint = "design_save")]
+/// file); a newer revision on the server answers `Conflict` unless `force` is set. The
+/// arguments travel as JSON, smaller and cheaper to encode than URL-encoding for
+/// multi-megabyte files.
+#[server(endpoint = "design_save", input = leptos::server_fn::codec::Json)]
 pub async fn save_file(
     id: String,
     path: String,
