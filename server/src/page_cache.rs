@@ -6,16 +6,12 @@
 //! An entry is keyed by the signed-in account (or none), the path with its query and
 //! the accepted encodings, and stamped with the repository's generation: every write
 //! through the repository bumps it, which retires every entry at once. Entries also
-//! expire after [`MAX_AGE`], which bounds how long a write by another process (the CLI)
-//! goes unseen. Only complete `200` HTML responses without cookies are kept, and the
-//! memory they take is bounded.
-
-use std::collections::HashMap;
-use std::sync::Mutex;
-use std::time::Instant;
+//! expire after `read_cache::MAX_AGE`, which bounds how long a write by another process
+//! (the CLI) goes unseen. Only complete `200` HTML responses without cookies are kept,
+//! and the memory they take is bounded.
 
 use app::auth::session::USER_ID_KEY;
-use app::repo::read_cache::MAX_AGE;
+use app::repo::read_cache::Memo;
 use axum::body::{Body, Bytes};
 use axum::extract::{Request, State};
 use axum::http::{HeaderMap, Method, StatusCode, header};
@@ -40,54 +36,20 @@ struct Key {
     accept_encoding: String,
 }
 
-#[derive(Debug)]
+/// A kept response: its headers and complete body.
+#[derive(Debug, Clone)]
 struct Page {
-    generation: u64,
-    stored: Instant,
     headers: HeaderMap,
     body: Bytes,
 }
 
-#[derive(Debug, Default)]
-struct Pages {
-    by_key: HashMap<Key, Page>,
-    bytes: usize,
-}
+/// The kept pages of one server, stamped and expired like the repository's read cache.
+#[derive(Debug)]
+pub struct PageCache(Memo<Key, Page>);
 
-/// The kept pages of one server.
-#[derive(Debug, Default)]
-pub struct PageCache {
-    pages: Mutex<Pages>,
-}
-
-impl PageCache {
-    fn get(&self, key: &Key, generation: u64) -> Option<Response> {
-        let pages = self.pages.lock().unwrap_or_else(|p| p.into_inner());
-        let page = pages
-            .by_key
-            .get(key)
-            .filter(|page| page.generation == generation && page.stored.elapsed() < MAX_AGE)?;
-        let mut response = Response::new(Body::from(page.body.clone()));
-        *response.headers_mut() = page.headers.clone();
-        Some(response)
-    }
-
-    fn put(&self, key: Key, generation: u64, headers: HeaderMap, body: Bytes) {
-        let mut pages = self.pages.lock().unwrap_or_else(|p| p.into_inner());
-        if pages.bytes + body.len() > MAX_TOTAL_BYTES {
-            pages.by_key.clear();
-            pages.bytes = 0;
-        }
-        pages.bytes += body.len();
-        let page = Page {
-            generation,
-            stored: Instant::now(),
-            headers,
-            body,
-        };
-        if let Some(old) = pages.by_key.insert(key, page) {
-            pages.bytes -= old.body.len();
-        }
+impl Default for PageCache {
+    fn default() -> Self {
+        PageCache(Memo::weighed(MAX_TOTAL_BYTES, |page| page.body.len()))
     }
 }
 
@@ -111,8 +73,10 @@ pub async fn serve_kept_pages(
     };
     // Read before rendering: a write during the render retires what it produces.
     let generation = state.server.db.cache().generation();
-    if let Some(kept) = state.pages.get(&key, generation) {
-        return kept;
+    if let Some(kept) = state.pages.0.get(&key, generation) {
+        let mut response = Response::new(Body::from(kept.body));
+        *response.headers_mut() = kept.headers;
+        return response;
     }
     let response = next.run(request).await;
     if !keepable(&response) {
@@ -129,9 +93,11 @@ pub async fn serve_kept_pages(
         }
     };
     if body.len() <= MAX_PAGE_BYTES {
-        state
-            .pages
-            .put(key, generation, parts.headers.clone(), body.clone());
+        let page = Page {
+            headers: parts.headers.clone(),
+            body: body.clone(),
+        };
+        state.pages.0.put(key, generation, page);
     }
     Response::from_parts(parts, Body::from(body))
 }

@@ -31,35 +31,58 @@ pub const MAX_CACHED_DOCUMENT: usize = 256 * 1024;
 const MAX_DOCUMENTS: usize = 256;
 const MAX_ROWS: usize = 10_000;
 
-/// One bounded map of answers, each stamped with the generation it was read in.
+/// Answers with the generation and the time they were read in.
+type Entries<K, V> = HashMap<K, (u64, Instant, V)>;
+
+/// One bounded map of answers, each stamped with the generation it was read in. Also
+/// used by the server for rendered pages (`page_cache.rs`), bounded by their bytes.
 #[derive(Debug)]
-struct Memo<K, V> {
-    entries: Mutex<HashMap<K, (u64, Instant, V)>>,
-    capacity: usize,
+pub struct Memo<K, V> {
+    /// The entries and their total weight.
+    entries: Mutex<(Entries<K, V>, usize)>,
+    /// Most total weight; a put that would exceed it empties the map first.
+    budget: usize,
+    weigh: fn(&V) -> usize,
 }
 
 impl<K: Eq + Hash, V: Clone> Memo<K, V> {
-    fn new(capacity: usize) -> Self {
+    /// At most `capacity` entries.
+    pub fn new(capacity: usize) -> Self {
+        Self::weighed(capacity, |_| 1)
+    }
+
+    /// Entries whose `weigh`ts add up to at most `budget`.
+    pub fn weighed(budget: usize, weigh: fn(&V) -> usize) -> Self {
         Memo {
-            entries: Mutex::new(HashMap::new()),
-            capacity,
+            entries: Mutex::new((HashMap::new(), 0)),
+            budget,
+            weigh,
         }
     }
 
-    fn get(&self, key: &K, generation: u64) -> Option<V> {
+    /// The answer kept for `key`, if it was read in `generation` within [`MAX_AGE`].
+    pub fn get(&self, key: &K, generation: u64) -> Option<V> {
         let entries = self.entries.lock().unwrap_or_else(|p| p.into_inner());
         entries
+            .0
             .get(key)
             .filter(|(filled_in, at, _)| *filled_in == generation && at.elapsed() < MAX_AGE)
             .map(|(_, _, value)| value.clone())
     }
 
-    fn put(&self, key: K, generation: u64, value: V) {
+    /// Keeps `value`, read in `generation`.
+    pub fn put(&self, key: K, generation: u64, value: V) {
+        let weight = (self.weigh)(&value);
         let mut entries = self.entries.lock().unwrap_or_else(|p| p.into_inner());
-        if entries.len() >= self.capacity {
-            entries.clear();
+        let (map, total) = &mut *entries;
+        if *total + weight > self.budget {
+            map.clear();
+            *total = 0;
         }
-        entries.insert(key, (generation, Instant::now(), value));
+        *total += weight;
+        if let Some((_, _, old)) = map.insert(key, (generation, Instant::now(), value)) {
+            *total -= (self.weigh)(&old);
+        }
     }
 }
 
