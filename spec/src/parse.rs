@@ -43,14 +43,17 @@ pub fn parse_text(text: &str, limits: &Limits) -> Result<(Value, Format), ParseE
     let looks_like_json = text.trim_start().starts_with(['{', '[']);
     // serde_json refuses nesting beyond its own limit in linear time, so valid JSON
     // needs no pre-scan unless the configured limit is lower than serde_json's.
-    if !looks_like_json || limits.max_depth < SERDE_JSON_MAX_DEPTH {
+    let scanned = !looks_like_json || limits.max_depth < SERDE_JSON_MAX_DEPTH;
+    if scanned {
         check_flow_depth(text, limits.max_depth)?;
     }
     if looks_like_json {
         match serde_json::from_str::<Value>(text) {
             Ok(value) => return Ok((value, Format::Json)),
             Err(json_error) => {
-                check_flow_depth(text, limits.max_depth)?;
+                if !scanned {
+                    check_flow_depth(text, limits.max_depth)?;
+                }
                 // Flow-style YAML also starts with a brace; only if that fails too is
                 // the JSON error the better explanation.
                 return match parse_yaml(text, limits) {

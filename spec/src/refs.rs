@@ -350,11 +350,10 @@ fn resolves_within<'a>(root: &Value, reference: &'a str, resolved: &mut HashSet<
     if resolved.contains(reference) {
         return true;
     }
-    let exists = !reference.contains(['\n', '\r'])
-        && reference
-            .strip_prefix('#')
-            .and_then(|fragment| decode_fragment(fragment).ok())
-            .is_some_and(|pointer| root.pointer(&pointer).is_some());
+    // Only `#…`: resolved from no file, it stays in the tree it was found in.
+    let exists = reference.starts_with('#')
+        && matches!(resolve_target("", reference),
+            Ok(Target::Local { pointer, .. }) if root.pointer(&pointer).is_some());
     if exists {
         resolved.insert(reference);
     }

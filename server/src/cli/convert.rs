@@ -38,7 +38,7 @@ pub struct ConvertArgs {
 pub fn run(args: &ConvertArgs) -> ExitCode {
     let shown = args.file.display();
     let analysis = match lint_file(&args.file, args.max_document_bytes) {
-        Ok(analysis) => analysis,
+        Ok((analysis, _)) => analysis,
         Err(message) => {
             eprintln!("portico convert: {shown}: {message}");
             return ExitCode::from(2);

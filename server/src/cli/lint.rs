@@ -47,13 +47,13 @@ pub fn run(args: &LintArgs) -> ExitCode {
     let mut out = stdout.lock();
     for path in &args.files {
         match lint_file(path, args.max_document_bytes) {
-            Ok(analysis) => {
+            Ok((analysis, bytes)) => {
                 any_error |= analysis.has_errors();
                 let _ = match args.format {
                     LintFormat::Json => writeln!(out, "{}", json_line(path, &analysis)),
                     LintFormat::Text => write!(out, "{}", text_report(path, &analysis)),
                 };
-                free(analysis, path);
+                free(analysis, bytes);
             }
             Err(message) => {
                 any_io_problem = true;
@@ -75,16 +75,17 @@ const FREE_ASIDE_FROM_BYTES: u64 = 256 * 1024;
 
 /// Freeing the parsed tree of a multi-megabyte document takes milliseconds; for a large
 /// file a helper thread does it while the next file is read (or the process exits).
-fn free(analysis: spec::Analysis, path: &Path) {
-    if std::fs::metadata(path).is_ok_and(|m| m.len() >= FREE_ASIDE_FROM_BYTES) {
+fn free(analysis: spec::Analysis, bytes: u64) {
+    if bytes >= FREE_ASIDE_FROM_BYTES {
         std::thread::spawn(move || drop(analysis));
     }
 }
 
 /// Checks the root file (diagnostics, no model), reading the project files its
 /// references name (inside its folder only) until nothing more is missing. A file
-/// larger than `max_bytes` is not read: the analysis holds one error saying so.
-pub fn lint_file(path: &Path, max_bytes: usize) -> Result<spec::Analysis, String> {
+/// larger than `max_bytes` is not read: the analysis holds one error saying so. Also
+/// returns the root file's size.
+pub fn lint_file(path: &Path, max_bytes: usize) -> Result<(spec::Analysis, u64), String> {
     let limits = spec::Limits {
         max_file_bytes: max_bytes,
         ..spec::Limits::default()
@@ -98,7 +99,7 @@ pub fn lint_file(path: &Path, max_bytes: usize) -> Result<spec::Analysis, String
         .map_err(|e| format!("cannot read: {e}"))?
         .len();
     if size > max_bytes as u64 {
-        return Ok(oversize(&main, size, max_bytes));
+        return Ok((oversize(&main, size, max_bytes), size));
     }
     let text = read_text(path)?;
     let mut input = spec::Input::project(BTreeMap::from([(main.clone(), text)]), &main);
@@ -131,7 +132,7 @@ pub fn lint_file(path: &Path, max_bytes: usize) -> Result<spec::Analysis, String
             }
         }
         if !added {
-            return Ok(analysis);
+            return Ok((analysis, size));
         }
     }
 }
