@@ -251,7 +251,27 @@ mod tests {
         for n in 0..(MAX_DOCUMENTS as i64 + 10) {
             cache.put_document(n, "1.0.0", generation, None);
         }
-        let held = cache.documents.entries.lock().unwrap().len();
+        let held = cache.documents.entries.lock().unwrap().0.len();
         assert!(held <= MAX_DOCUMENTS, "{held}");
+    }
+
+    #[test]
+    fn a_weighed_memo_stays_within_its_budget() {
+        let memo: Memo<u32, String> = Memo::weighed(10, String::len);
+        memo.put(1, 0, "abcd".into());
+        memo.put(1, 0, "abcdef".into());
+        memo.put(2, 0, "abcd".into());
+        assert_eq!(
+            memo.entries.lock().unwrap().1,
+            10,
+            "a replaced entry's weight is returned"
+        );
+        memo.put(3, 0, "a".into());
+        let held = {
+            let guard = memo.entries.lock().unwrap();
+            (guard.0.len(), guard.1)
+        };
+        assert_eq!(held, (1, 1), "over budget empties the map first");
+        assert_eq!(memo.get(&3, 0).as_deref(), Some("a"));
     }
 }
