@@ -24,11 +24,11 @@ pub struct ServeConfig {
     #[arg(long, env = "PORTICO_MQTT_ADDR", default_value = "127.0.0.1:1883")]
     pub mqtt_addr: String,
 
-    /// Bytes of messages the bundled broker keeps per subscribed topic filter for
-    /// subscribers that fall behind (rumqttd's in-memory log): more absorbs bigger bursts,
-    /// less bounds memory; a subscriber further behind than this loses the oldest.
-    #[arg(long, env = "PORTICO_MQTT_LOG_BYTES", default_value_t = 1024 * 1024)]
-    pub mqtt_log_bytes: usize,
+    /// Bytes of messages the bundled broker holds for each client that reads slower than
+    /// others publish; publishers wait for room beyond this (up to 2 s, then that client
+    /// loses QoS 0 messages until it catches up).
+    #[arg(long, env = "PORTICO_MQTT_QUEUE_BYTES", default_value_t = 1024 * 1024)]
+    pub mqtt_queue_bytes: usize,
 
     /// Folder with the built site (WASM, JS, CSS, static files).
     #[arg(long, env = "LEPTOS_SITE_ROOT", default_value = "target/site")]

@@ -41,7 +41,7 @@ pub async fn serve(config: ServeConfig) -> anyhow::Result<()> {
             .continuously_delete_expired(tokio::time::Duration::from_secs(3600)),
     );
 
-    let broker = start_broker(&config.mqtt_addr, config.mqtt_log_bytes)?;
+    let broker = start_broker(&config.mqtt_addr, config.mqtt_queue_bytes)?;
     let leptos_options = LeptosOptions::builder()
         .output_name("portico")
         .site_root(config.site_root.display().to_string())
@@ -83,7 +83,7 @@ pub async fn serve(config: ServeConfig) -> anyhow::Result<()> {
 }
 
 /// Starts the bundled MQTT broker on `PORTICO_MQTT_ADDR`, unless it is `off`.
-fn start_broker(mqtt_addr: &str, log_bytes: usize) -> anyhow::Result<Option<BrokerHandle>> {
+fn start_broker(mqtt_addr: &str, queue_bytes: usize) -> anyhow::Result<Option<BrokerHandle>> {
     if mqtt_addr.eq_ignore_ascii_case("off") {
         return Ok(None);
     }
@@ -91,7 +91,7 @@ fn start_broker(mqtt_addr: &str, log_bytes: usize) -> anyhow::Result<Option<Brok
         .parse()
         .with_context(|| format!("PORTICO_MQTT_ADDR {mqtt_addr:?} is not host:port or off"))?;
     let broker = crate::broker::start(BrokerConfig {
-        log_bytes_per_filter: log_bytes,
+        queue_bytes_per_client: queue_bytes,
         ..BrokerConfig::new(addr)
     })?;
     tracing::info!(%addr, "MQTT broker is up");

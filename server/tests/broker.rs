@@ -200,3 +200,142 @@ fn a_taken_port_is_a_clear_startup_error() {
         "unclear error: {stderr}"
     );
 }
+
+/// Starts `mosquitto_sub` with its own arguments (host and port are added).
+fn subscriber_with(port: &str, args: &[&str]) -> Child {
+    let child = Command::new("mosquitto_sub")
+        .args(["-h", "127.0.0.1", "-p", port])
+        .args(args)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("mosquitto_sub runs (apt-get install mosquitto-clients)");
+    sleep(Duration::from_millis(500));
+    child
+}
+
+#[test]
+fn mqtt5_and_mqtt311_clients_share_the_port_and_user_properties_pass_through() {
+    let server = BrokerServer::start();
+    let port = server.port();
+    let sub = subscriber_with(
+        &port,
+        &[
+            "-V", "mqttv5", "-t", "orders/#", "-q", "2", "-F", "%P|%p", "-C", "2", "-W", "10",
+        ],
+    );
+    let v5 = publish(
+        &port,
+        "orders/created",
+        2,
+        "mqttv5",
+        &[
+            "-D",
+            "publish",
+            "user-property",
+            "source",
+            "erp",
+            "-m",
+            "from v5",
+        ],
+    );
+    assert!(v5.status.success(), "mosquitto_pub v5 failed: {v5:?}");
+    let v311 = publish(&port, "orders/created", 1, "mqttv311", &["-m", "from v311"]);
+    assert!(
+        v311.status.success(),
+        "mosquitto_pub v3.1.1 failed: {v311:?}"
+    );
+    let got = received(sub);
+    let lines: Vec<&str> = got.lines().collect();
+    assert_eq!(lines, ["source:erp|from v5", "|from v311"], "{got}");
+}
+
+#[test]
+fn a_persistent_session_gets_the_qos1_messages_published_while_it_was_away() {
+    let server = BrokerServer::start();
+    let port = server.port();
+    let session = [
+        "-V", "mqttv311", "-c", "-i", "keeper", "-t", "inbox", "-q", "1",
+    ];
+    // Connects, subscribes and leaves (no message within a second).
+    let first = subscriber_with(&port, &[&session[..], &["-C", "1", "-W", "1"]].concat());
+    assert_eq!(received(first), "");
+    for n in 1..=3 {
+        let output = publish(
+            &port,
+            "inbox",
+            1,
+            "mqttv311",
+            &["-m", &format!("letter {n}")],
+        );
+        assert!(output.status.success(), "mosquitto_pub failed: {output:?}");
+    }
+    let again = subscriber_with(&port, &[&session[..], &["-C", "3", "-W", "10"]].concat());
+    assert_eq!(received(again), "letter 1\nletter 2\nletter 3\n");
+}
+
+#[test]
+fn the_will_of_a_client_that_vanishes_is_published() {
+    let server = BrokerServer::start();
+    let port = server.port();
+    let watcher = subscriber(&port, "presence/#", 1, "mqttv311", 1, 10);
+    let mut doomed = subscriber_with(
+        &port,
+        &[
+            "-t",
+            "anything",
+            "--will-topic",
+            "presence/sensor-1",
+            "--will-payload",
+            "gone",
+            "--will-qos",
+            "1",
+        ],
+    );
+    doomed.kill().expect("kill the client");
+    let _ = doomed.wait();
+    assert_eq!(received(watcher).trim(), "gone");
+}
+
+#[test]
+fn a_qos0_burst_reaches_a_subscriber_whole() {
+    // 20,000 messages of 256 B (5 MB) in one go: far more than a client's queue (1 MiB),
+    // so the publisher must be slowed to the subscriber's pace instead of losing any.
+    let server = BrokerServer::start();
+    let port = server.port();
+    let count = 20_000;
+    let sub = subscriber_with(
+        &port,
+        &["-t", "burst", "-C", &count.to_string(), "-W", "60"],
+    );
+    let dir = tempfile::tempdir().expect("temp dir");
+    let lines = dir.path().join("lines");
+    let body: String = (0..count).map(|n| format!("{n:0>255}\n")).collect();
+    std::fs::write(&lines, body).expect("write lines");
+    let output = Command::new("mosquitto_pub")
+        .args([
+            "-h",
+            "127.0.0.1",
+            "-p",
+            &port,
+            "-t",
+            "burst",
+            "-q",
+            "0",
+            "-l",
+        ])
+        .stdin(std::fs::File::open(&lines).expect("open"))
+        .output()
+        .expect("mosquitto_pub runs");
+    assert!(output.status.success(), "mosquitto_pub failed: {output:?}");
+    let got = received(sub);
+    let received: Vec<&str> = got.lines().collect();
+    assert_eq!(received.len(), count, "messages lost in the burst");
+    assert!(
+        received
+            .iter()
+            .enumerate()
+            .all(|(n, line)| *line == format!("{n:0>255}")),
+        "messages out of order"
+    );
+}

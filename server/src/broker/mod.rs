@@ -1,42 +1,47 @@
-//! The bundled MQTT broker (`PORTICO_MQTT_ADDR`): rumqttd on its own OS threads, with
-//! small, explicit memory bounds, plus an in-process client for the server's own
+//! The bundled MQTT broker (`PORTICO_MQTT_ADDR`): our own broker core on a dedicated
+//! tokio runtime, speaking MQTT 3.1.1 and MQTT 5 on one port (QoS 0/1/2, retained
+//! messages, wills, persistent sessions), plus an in-process client for the server's own
 //! features (channel console, recent traffic, mock publishers).
 //!
-//! rumqttd has no stop API, so the broker lives as long as the process; tests run the
-//! server as a process. rumqttd serves MQTT 3.1.1 and MQTT 5 on separate listeners; the
-//! one configured address speaks MQTT 3.1.1 (what `mosquitto_pub -V mqttv311`, the
-//! default of most clients, uses). See `BrokerConfig::v5_addr` for MQTT 5.
+//! Why our own core: a subscriber that reads slower than a burst is published must
+//! neither lose messages nor grow the server. Each client holds at most
+//! `queue_bytes_per_client` of waiting messages, freed as soon as they are written to it;
+//! a publisher that meets a full queue waits for room (TCP then slows it down), up to
+//! `slow_subscriber_grace`, after which that subscriber is marked stalled and loses QoS 0
+//! messages until it catches up. (rumqttd, the engine before, keeps a fixed log per
+//! subscribed filter whether or not it was read, so it could not bound memory and keep a
+//! burst at once.) Wire encoding is rumqttc's codec.
 
+mod codec;
+mod connection;
 mod queue;
 mod recent;
+mod router;
+mod session;
 mod topic;
 
-use std::collections::HashMap;
-use std::future::Future;
-use std::net::{SocketAddr, TcpListener, TcpStream};
+use std::net::{SocketAddr, TcpListener};
 use std::sync::{Arc, Mutex};
 use std::thread;
 use std::time::{Duration, Instant, SystemTime};
 
 use bytes::Bytes;
-use rumqttd::local::{LinkRx, LinkTx};
-use rumqttd::protocol::{Packet, Publish, PublishProperties};
-use rumqttd::{Config, ConnectionSettings, Notification, RouterConfig, ServerSettings};
 
 pub(crate) use queue::BoundedQueue;
 pub use queue::Subscription;
 pub use topic::filter_matches;
 
+use codec::Message;
 use recent::RecentStore;
+use router::{Router, RouterConfig};
+use session::QueueLimits;
 
 /// How the bundled broker is run; every memory bound is explicit here.
 #[derive(Debug, Clone)]
 pub struct BrokerConfig {
-    /// Where MQTT 3.1.1 clients connect (`PORTICO_MQTT_ADDR`).
+    /// Where MQTT clients (3.1.1 and 5) connect (`PORTICO_MQTT_ADDR`).
     pub addr: SocketAddr,
-    /// Where MQTT 5 clients connect, if anywhere (rumqttd needs a separate listener).
-    pub v5_addr: Option<SocketAddr>,
-    /// Largest accepted payload; bigger publishes are refused (the client is disconnected).
+    /// Largest accepted payload; a client that publishes a bigger one is disconnected.
     pub max_message_bytes: usize,
     /// Messages kept per topic for the console.
     pub recent_per_topic: usize,
@@ -46,10 +51,18 @@ pub struct BrokerConfig {
     pub subscriber_queue: usize,
     /// Simultaneous client connections.
     pub max_connections: usize,
-    /// Bytes of payload (and topic) kept per subscribed filter in rumqttd's commit log;
-    /// a subscriber further behind than this loses the oldest messages. Real memory is
-    /// about twice this (rumqttd's per-message bookkeeping).
-    pub log_bytes_per_filter: usize,
+    /// Bytes of messages (topic and payload) waiting for one client; publishers wait for
+    /// room beyond this (`PORTICO_MQTT_QUEUE_BYTES`).
+    pub queue_bytes_per_client: usize,
+    /// QoS 1/2 messages kept for a client with a persistent session while it is away.
+    pub offline_messages_per_client: usize,
+    /// Persistent sessions kept for absent clients.
+    pub max_offline_sessions: usize,
+    /// Retained messages: topics and bytes.
+    pub retained_max_topics: usize,
+    pub retained_max_bytes: usize,
+    /// How long a publisher waits for room at a subscriber before giving up on it.
+    pub slow_subscriber_grace: Duration,
 }
 
 impl BrokerConfig {
@@ -57,56 +70,31 @@ impl BrokerConfig {
     pub fn new(addr: SocketAddr) -> Self {
         Self {
             addr,
-            v5_addr: None,
             max_message_bytes: 256 * 1024,
             recent_per_topic: 100,
             recent_max_topics: 10_000,
             subscriber_queue: 1_000,
             max_connections: 1_000,
-            log_bytes_per_filter: 1024 * 1024,
+            queue_bytes_per_client: 1024 * 1024,
+            offline_messages_per_client: 1_000,
+            max_offline_sessions: 10_000,
+            retained_max_topics: 10_000,
+            retained_max_bytes: 64 * 1024 * 1024,
+            slow_subscriber_grace: Duration::from_secs(2),
         }
     }
 
-    /// rumqttd's configuration: one listener per protocol, no console, no metrics, and a
-    /// small commit log per filter (the default, 100 MiB x 10, is what let RSS grow):
-    /// two segments of half the configured bytes. rumqttd keeps a filter's last segments
-    /// whether or not they were read, so this is what every subscribed filter costs.
-    fn rumqttd(&self) -> Config {
-        let segment = (self.log_bytes_per_filter / 2).max(64 * 1024);
-        let connections = ConnectionSettings {
-            connection_timeout_ms: 10_000,
-            max_payload_size: self.max_message_bytes,
-            max_inflight_count: 100,
-            auth: None,
-            external_auth: None,
-            dynamic_filters: true,
-        };
-        let server = |name: &str, listen: SocketAddr| ServerSettings {
-            name: name.to_string(),
-            listen,
-            tls: None,
-            next_connection_delay_ms: 0,
-            connections: connections.clone(),
-        };
-        let mut v4 = HashMap::new();
-        v4.insert("1".to_string(), server("mqtt-v4", self.addr));
-        let v5 = self.v5_addr.map(|addr| {
-            let mut v5 = HashMap::new();
-            v5.insert("1".to_string(), server("mqtt-v5", addr));
-            v5
-        });
-        Config {
-            id: 0,
-            router: RouterConfig {
-                max_connections: self.max_connections,
-                max_outgoing_packet_count: 200,
-                max_segment_size: segment,
-                max_segment_count: 2,
-                ..RouterConfig::default()
+    fn router(&self) -> RouterConfig {
+        RouterConfig {
+            queue: QueueLimits {
+                bytes: self.queue_bytes_per_client,
+                offline_messages: self.offline_messages_per_client,
             },
-            v4: Some(v4),
-            v5,
-            ..Config::default()
+            max_offline_sessions: self.max_offline_sessions,
+            retained_max_topics: self.retained_max_topics,
+            retained_max_bytes: self.retained_max_bytes,
+            slow_subscriber_grace: self.slow_subscriber_grace,
+            max_connections: self.max_connections,
         }
     }
 }
@@ -120,15 +108,12 @@ pub enum BrokerError {
         addr: SocketAddr,
         source: std::io::Error,
     },
-    /// rumqttd did not come up (its thread ended or never accepted connections).
+    /// The broker's runtime did not come up.
     #[error("the MQTT broker did not start on {addr}: {reason}")]
     Startup { addr: SocketAddr, reason: String },
     /// The payload is over `max_message_bytes`.
     #[error("message of {size} bytes is over the {limit}-byte limit")]
     TooLarge { size: usize, limit: usize },
-    /// The in-process link to the router failed (the broker is down).
-    #[error("the MQTT broker is not reachable in-process: {0}")]
-    Link(String),
 }
 
 /// One message as it passed through the broker.
@@ -159,13 +144,40 @@ impl BrokerMessage {
     }
 }
 
-/// Shared between the handle's clones and the dispatcher thread.
-struct Shared {
-    config: BrokerConfig,
-    publisher: Mutex<LinkTx>,
+/// What the server's own features see of the broker: in-process subscribers and the
+/// recent traffic, fed by the router's tap.
+struct Tap {
     subscribers: Mutex<Vec<(String, Arc<BoundedQueue>)>>,
     recent: Mutex<RecentStore>,
-    dispatcher: Mutex<Option<thread::JoinHandle<()>>>,
+}
+
+impl Tap {
+    fn see(&self, message: &Message) {
+        let message = BrokerMessage {
+            topic: message.topic.clone(),
+            payload: message.payload.clone(),
+            retain: message.retain,
+            received_at: SystemTime::now(),
+            user_properties: message.user_properties().to_vec(),
+        };
+        {
+            let mut subscribers = lock(&self.subscribers);
+            subscribers.retain(|(_, queue)| !queue.is_closed());
+            for (filter, queue) in subscribers.iter() {
+                if filter_matches(filter, &message.topic) {
+                    queue.push(message.clone());
+                }
+            }
+        }
+        lock(&self.recent).record(message);
+    }
+}
+
+/// Shared between the handle's clones.
+struct Shared {
+    config: BrokerConfig,
+    router: Arc<Router>,
+    tap: Arc<Tap>,
     broker: Mutex<Option<thread::JoinHandle<()>>>,
 }
 
@@ -183,134 +195,98 @@ impl std::fmt::Debug for BrokerHandle {
     }
 }
 
-/// Starts rumqttd on its own threads and waits until it accepts connections.
-///
-/// Fails (never panics, never hangs) when an address is taken or the broker thread ends.
-pub fn start(config: BrokerConfig) -> Result<BrokerHandle, BrokerError> {
-    for addr in std::iter::once(config.addr).chain(config.v5_addr) {
-        // rumqttd only logs a failed bind from its thread; check first to report it.
-        TcpListener::bind(addr).map_err(|source| BrokerError::Bind { addr, source })?;
-    }
-    let mut broker = rumqttd::Broker::new(config.rumqttd());
-    let (publisher, subscriber) = broker
-        .link("portico-server")
-        .map_err(|e| BrokerError::Link(e.to_string()))?;
-    let addr = config.addr;
-    let startup = move |reason: String| BrokerError::Startup { addr, reason };
-    let broker_thread = thread::Builder::new()
-        .name("mqtt-broker".into())
-        .spawn(move || {
-            if let Err(error) = broker.start() {
-                tracing::error!(%error, "the MQTT broker stopped");
-            }
-        })
-        .map_err(|e| startup(e.to_string()))?;
-    wait_until_listening(config.addr, &broker_thread).map_err(startup)?;
+/// How often expired sessions of absent clients are removed.
+const SWEEP_EVERY: Duration = Duration::from_secs(5);
 
-    let shared = Arc::new(Shared {
+/// Binds the address and starts the broker on its own runtime (two worker threads).
+///
+/// Fails (never panics, never hangs) when the address is taken or the runtime cannot
+/// start.
+pub fn start(config: BrokerConfig) -> Result<BrokerHandle, BrokerError> {
+    let addr = config.addr;
+    let listener = TcpListener::bind(addr).map_err(|source| BrokerError::Bind { addr, source })?;
+    let startup = move |reason: String| BrokerError::Startup { addr, reason };
+    listener
+        .set_nonblocking(true)
+        .map_err(|e| startup(e.to_string()))?;
+    let tap = Arc::new(Tap {
+        subscribers: Mutex::new(Vec::new()),
         recent: Mutex::new(RecentStore::new(
             config.recent_per_topic,
             config.recent_max_topics,
         )),
-        config,
-        publisher: Mutex::new(publisher),
-        subscribers: Mutex::new(Vec::new()),
-        dispatcher: Mutex::new(None),
-        broker: Mutex::new(Some(broker_thread)),
     });
-    let dispatcher = {
-        let shared = shared.clone();
+    let router = Arc::new(Router::new(config.router(), {
+        let tap = tap.clone();
+        Box::new(move |message: &Message| tap.see(message))
+    }));
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .thread_name("mqtt")
+        .enable_all()
+        .build()
+        .map_err(|e| startup(e.to_string()))?;
+    let max_message_bytes = config.max_message_bytes;
+    let broker_thread = {
+        let router = router.clone();
         thread::Builder::new()
-            .name("mqtt-dispatch".into())
-            .spawn(move || dispatch(shared, subscriber))
+            .name("mqtt-broker".into())
+            .spawn(move || runtime.block_on(accept(listener, router, max_message_bytes)))
             .map_err(|e| startup(e.to_string()))?
     };
-    *lock(&shared.dispatcher) = Some(dispatcher);
-    lock(&shared.publisher)
-        .subscribe("#")
-        .map_err(|e| BrokerError::Link(e.to_string()))?;
-    Ok(BrokerHandle { shared })
+    Ok(BrokerHandle {
+        shared: Arc::new(Shared {
+            config,
+            router,
+            tap,
+            broker: Mutex::new(Some(broker_thread)),
+        }),
+    })
 }
 
-/// Polls the address until rumqttd accepts a connection, or its thread has ended.
-fn wait_until_listening(addr: SocketAddr, broker: &thread::JoinHandle<()>) -> Result<(), String> {
-    let deadline = Instant::now() + Duration::from_secs(10);
+/// Accepts connections until the listener fails for good; sweeps absent sessions.
+async fn accept(listener: TcpListener, router: Arc<Router>, max_message_bytes: usize) {
+    let listener = match tokio::net::TcpListener::from_std(listener) {
+        Ok(listener) => listener,
+        Err(error) => {
+            tracing::error!(%error, "the MQTT listener cannot run");
+            return;
+        }
+    };
+    {
+        let router = router.clone();
+        tokio::spawn(async move {
+            let mut tick = tokio::time::interval(SWEEP_EVERY);
+            loop {
+                tick.tick().await;
+                router.sweep();
+            }
+        });
+    }
     loop {
-        if broker.is_finished() {
-            return Err("the broker thread ended during startup".into());
+        match listener.accept().await {
+            Ok((stream, _)) => {
+                tokio::spawn(connection::serve(router.clone(), stream, max_message_bytes));
+            }
+            Err(error) => {
+                // Out of file descriptors and the like: wait instead of spinning.
+                tracing::warn!(%error, "cannot accept an MQTT connection");
+                tokio::time::sleep(Duration::from_millis(50)).await;
+            }
         }
-        if TcpStream::connect_timeout(&addr, Duration::from_millis(200)).is_ok() {
-            return Ok(());
-        }
-        if Instant::now() > deadline {
-            return Err("it did not accept connections within 10 s".into());
-        }
-        thread::sleep(Duration::from_millis(20));
     }
 }
 
 /// Locks, recovering from a poisoned mutex: the data inside stays consistent because
-/// every critical section is a single push/pop.
+/// every critical section leaves it whole.
 fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
     mutex
         .lock()
         .unwrap_or_else(|poisoned| poisoned.into_inner())
 }
 
-/// Fans every message the server's `#` subscription receives out to the recent store
-/// and to the matching in-process subscribers' bounded queues.
-fn dispatch(shared: Arc<Shared>, mut link: LinkRx) {
-    loop {
-        let notification = match link.recv() {
-            Ok(Some(notification)) => notification,
-            Ok(None) => continue,
-            Err(error) => {
-                tracing::error!(%error, "the in-process MQTT link closed");
-                break;
-            }
-        };
-        let forward = match notification {
-            Notification::Forward(forward) => forward,
-            // The router stops sending to a link whose buffer filled up (a burst) until
-            // the link says it is ready again; without this the console and the recent
-            // traffic went silent for good after the first burst.
-            Notification::Unschedule => {
-                if let Err(error) = link.ready() {
-                    tracing::error!(%error, "cannot reschedule the in-process MQTT link");
-                    break;
-                }
-                continue;
-            }
-            _ => continue,
-        };
-        let message = BrokerMessage {
-            topic: String::from_utf8_lossy(&forward.publish.topic).into_owned(),
-            payload: forward.publish.payload.clone(),
-            retain: forward.publish.retain,
-            received_at: SystemTime::now(),
-            user_properties: forward
-                .properties
-                .map(|p| p.user_properties)
-                .unwrap_or_default(),
-        };
-        {
-            let mut subscribers = lock(&shared.subscribers);
-            subscribers.retain(|(_, queue)| !queue.is_closed());
-            for (filter, queue) in subscribers.iter() {
-                if filter_matches(filter, &message.topic) {
-                    queue.push(message.clone());
-                }
-            }
-        }
-        lock(&shared.recent).record(message);
-    }
-    for (_, queue) in lock(&shared.subscribers).drain(..) {
-        queue.close();
-    }
-}
-
 impl BrokerHandle {
-    /// Where MQTT 3.1.1 clients connect.
+    /// Where MQTT clients connect.
     pub fn addr(&self) -> SocketAddr {
         self.shared.config.addr
     }
@@ -320,23 +296,17 @@ impl BrokerHandle {
         self.shared.config.max_message_bytes
     }
 
-    /// `"up"` while the broker and the server's link to it run, `"down"` otherwise;
-    /// what `/healthz` reports.
+    /// `"up"` while the broker's runtime runs, `"down"` otherwise; what `/healthz`
+    /// reports.
     pub fn status(&self) -> &'static str {
-        let running = |slot: &Mutex<Option<thread::JoinHandle<()>>>| {
-            lock(slot).as_ref().is_some_and(|t| !t.is_finished())
-        };
-        if running(&self.shared.broker) && running(&self.shared.dispatcher) {
-            "up"
-        } else {
-            "down"
-        }
+        let running = lock(&self.shared.broker)
+            .as_ref()
+            .is_some_and(|t| !t.is_finished());
+        if running { "up" } else { "down" }
     }
 
-    /// Publishes from the server itself (console, mock publisher).
-    ///
-    /// rumqttd's in-process links speak QoS 0 only: delivery to the router is in memory
-    /// and cannot be lost, subscribers receive it at QoS 0.
+    /// Publishes from the server itself (console, mock publisher) at QoS 0; a subscriber
+    /// whose queue is full loses it rather than holding the server up.
     pub fn publish(&self, topic: &str, payload: Bytes, retain: bool) -> Result<(), BrokerError> {
         self.publish_with_properties(topic, payload, retain, Vec::new())
     }
@@ -357,33 +327,32 @@ impl BrokerHandle {
                 limit,
             });
         }
-        let publish = Publish::new(Bytes::copy_from_slice(topic.as_bytes()), payload, retain);
-        let mut publisher = lock(&self.shared.publisher);
-        // `LinkTx::send` is async in name only (it pushes and signals without awaiting),
-        // and the only way to set `retain`; one poll completes it.
-        let properties = (!user_properties.is_empty()).then(|| PublishProperties {
-            user_properties,
-            ..PublishProperties::default()
-        });
-        let mut send = std::pin::pin!(publisher.send(Packet::Publish(publish, properties)));
-        let mut context = std::task::Context::from_waker(std::task::Waker::noop());
-        match send.as_mut().poll(&mut context) {
-            std::task::Poll::Ready(result) => result
-                .map(|_| ())
-                .map_err(|e| BrokerError::Link(e.to_string())),
-            std::task::Poll::Pending => Err(BrokerError::Link("the router is busy".into())),
-        }
+        let properties =
+            (!user_properties.is_empty()).then(|| rumqttc::v5::mqttbytes::v5::PublishProperties {
+                user_properties,
+                ..Default::default()
+            });
+        self.shared.router.publish_now(Arc::new(Message {
+            topic: topic.to_string(),
+            payload,
+            qos: 0,
+            retain,
+            properties,
+            received: Instant::now(),
+            publisher: 0,
+        }));
+        Ok(())
     }
 
     /// Subscribes in-process to `filter`; the subscription ends when dropped.
     pub fn subscribe(&self, filter: &str) -> Subscription {
         let queue = BoundedQueue::new(self.shared.config.subscriber_queue);
-        lock(&self.shared.subscribers).push((filter.to_string(), queue.clone()));
+        lock(&self.shared.tap.subscribers).push((filter.to_string(), queue.clone()));
         Subscription::new(filter.to_string(), queue)
     }
 
     /// The recent messages (last `recent_per_topic` per topic) matching `filter`.
     pub fn recent(&self, filter: &str) -> Vec<BrokerMessage> {
-        lock(&self.shared.recent).query(filter)
+        lock(&self.shared.tap.recent).query(filter)
     }
 }

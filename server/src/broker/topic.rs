@@ -28,9 +28,43 @@ pub fn filter_matches(filter: &str, topic: &str) -> bool {
     topic_levels.next().is_none()
 }
 
+/// Whether `filter` is a well-formed topic filter: not empty, `#` only as the whole last
+/// level, `+` only as a whole level, no NUL.
+pub fn valid_filter(filter: &str) -> bool {
+    if filter.is_empty() || filter.contains('\0') {
+        return false;
+    }
+    let levels: Vec<&str> = filter.split('/').collect();
+    levels
+        .iter()
+        .enumerate()
+        .all(|(index, level)| match *level {
+            "#" => index == levels.len() - 1,
+            "+" => true,
+            exact => !exact.contains(['+', '#']),
+        })
+}
+
+/// Whether `topic` may be published on: not empty, no wildcards, no NUL.
+pub fn valid_topic(topic: &str) -> bool {
+    !topic.is_empty() && !topic.contains(['+', '#', '\0'])
+}
+
 #[cfg(test)]
 mod tests {
-    use super::filter_matches;
+    use super::{filter_matches, valid_filter, valid_topic};
+
+    #[test]
+    fn malformed_filters_and_topics_are_refused() {
+        for good in ["a", "a/b", "+", "#", "a/+/c", "a/#", "+/+", "/", "$SYS/#"] {
+            assert!(valid_filter(good), "{good}");
+        }
+        for bad in ["", "a#", "a/#/c", "a+/b", "#/a", "a/b+"] {
+            assert!(!valid_filter(bad), "{bad}");
+        }
+        assert!(valid_topic("a/b") && valid_topic("/"));
+        assert!(!valid_topic("") && !valid_topic("a/+") && !valid_topic("a/#"));
+    }
 
     #[test]
     fn exact_filters_match_only_the_same_topic() {
