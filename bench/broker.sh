@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Bundled broker (rumqttd inside `portico serve`) vs Debian mosquitto, same clients,
+# Bundled broker (our own MQTT core inside `portico serve`) vs Debian mosquitto, same clients,
 # same machine, side by side in one run. Prints messages/s for each and the ratio,
 # then the console's publish -> display latency through its WebSocket at 100 msg/s
 # (bench/console.mjs), then the RSS of the portico process after 1M messages over 50
@@ -76,7 +76,7 @@ run() { # port qos
 
 ratio() { python3 -c "import sys; a,b=sys.argv[1:]; print(round(int(b)/int(a),2) if a.isdigit() and b.isdigit() else '-')" "$1" "$2"; }
 
-echo "portico log bytes per filter: ${PORTICO_MQTT_LOG_BYTES:-1048576 (default)}"
+echo "portico queue bytes per client: ${PORTICO_MQTT_QUEUE_BYTES:-1048576 (default)}"
 echo "| QoS | mosquitto msg/s | portico msg/s | ratio |"
 echo "|-----|-----------------|---------------|-------|"
 for qos in 0 1; do

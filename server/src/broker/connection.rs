@@ -39,7 +39,8 @@ pub(crate) async fn serve(router: Arc<Router>, stream: TcpStream, max_message_by
     let _ = stream.set_nodelay(true);
     let (mut reader, mut writer) = stream.into_split();
     let max_packet = max_message_bytes + PACKET_OVERHEAD;
-    let mut buf = BytesMut::with_capacity(READ_CHUNK);
+    // Small until CONNECT: a connection that never sends one should cost little.
+    let mut buf = BytesMut::with_capacity(1024);
     let (version, request) = match tokio::time::timeout(
         CONNECT_TIMEOUT,
         read_connect(&mut reader, &mut buf, max_packet),
@@ -367,7 +368,7 @@ async fn read_connect(
                 None => {}
             }
         }
-        buf.reserve(READ_CHUNK);
+        buf.reserve(1024);
         match reader.read_buf(buf).await {
             Ok(0) | Err(_) => return Err(CodecError::Malformed("closed before CONNECT".into())),
             Ok(_) => {}

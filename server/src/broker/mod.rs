@@ -56,7 +56,8 @@ pub struct BrokerConfig {
     pub queue_bytes_per_client: usize,
     /// QoS 1/2 messages kept for a client with a persistent session while it is away.
     pub offline_messages_per_client: usize,
-    /// Persistent sessions kept for absent clients.
+    /// Persistent sessions kept for absent clients (each holds at most
+    /// `queue_bytes_per_client`).
     pub max_offline_sessions: usize,
     /// Retained messages: topics and bytes.
     pub retained_max_topics: usize,
@@ -77,7 +78,7 @@ impl BrokerConfig {
             max_connections: 1_000,
             queue_bytes_per_client: 1024 * 1024,
             offline_messages_per_client: 1_000,
-            max_offline_sessions: 10_000,
+            max_offline_sessions: 1_000,
             retained_max_topics: 10_000,
             retained_max_bytes: 64 * 1024 * 1024,
             slow_subscriber_grace: Duration::from_secs(2),
@@ -195,6 +196,9 @@ impl std::fmt::Debug for BrokerHandle {
     }
 }
 
+/// Connections beyond `max_connections` that may be open before their CONNECT.
+const PENDING_CONNECTIONS: usize = 100;
+
 /// How often expired sessions of absent clients are removed.
 const SWEEP_EVERY: Duration = Duration::from_secs(5);
 
@@ -263,10 +267,22 @@ async fn accept(listener: TcpListener, router: Arc<Router>, max_message_bytes: u
             }
         });
     }
+    // Connections not yet past CONNECT count too, so a flood of idle sockets is bounded.
+    let open = Arc::new(tokio::sync::Semaphore::new(
+        router.config.max_connections + PENDING_CONNECTIONS,
+    ));
     loop {
         match listener.accept().await {
             Ok((stream, _)) => {
-                tokio::spawn(connection::serve(router.clone(), stream, max_message_bytes));
+                let Ok(permit) = open.clone().try_acquire_owned() else {
+                    tracing::warn!("too many MQTT connections: one refused");
+                    continue;
+                };
+                let router = router.clone();
+                tokio::spawn(async move {
+                    connection::serve(router, stream, max_message_bytes).await;
+                    drop(permit);
+                });
             }
             Err(error) => {
                 // Out of file descriptors and the like: wait instead of spinning.

@@ -11,6 +11,9 @@ use super::lock;
 use super::session::{Delivery, Link, Offer, QueueLimits, Session};
 use super::topic::{filter_matches, valid_filter};
 
+/// Topic filters one session may hold; more are refused in SUBACK.
+pub(crate) const MAX_FILTERS_PER_SESSION: usize = 1_000;
+
 /// The router's bounds.
 #[derive(Debug, Clone)]
 pub(crate) struct RouterConfig {
@@ -235,8 +238,17 @@ impl Router {
                 continue;
             }
             request.qos = request.qos.min(2);
-            let existed = session
-                .with_filters(|f| f.insert(request.filter.clone(), request.clone()).is_some());
+            let Some(existed) = session.with_filters(|f| {
+                let existed = f.contains_key(&request.filter);
+                if !existed && f.len() >= MAX_FILTERS_PER_SESSION {
+                    return None;
+                }
+                f.insert(request.filter.clone(), request.clone());
+                Some(existed)
+            }) else {
+                granted.push(None);
+                continue;
+            };
             self.subscriptions
                 .write()
                 .unwrap_or_else(|p| p.into_inner())

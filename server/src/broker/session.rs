@@ -107,10 +107,11 @@ pub(crate) struct Link {
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// Which acknowledgement an outgoing QoS 1/2 message waits for.
 enum Stage {
-    AwaitAck,
-    AwaitRec,
-    AwaitComp,
+    Acknowledged,
+    Received,
+    Completed,
 }
 
 #[derive(Debug)]
@@ -189,8 +190,8 @@ impl Session {
             .inflight
             .iter()
             .map(|(pkid, inflight)| match inflight.stage {
-                Stage::AwaitComp => Outgoing::PubRel(*pkid),
-                Stage::AwaitAck | Stage::AwaitRec => Outgoing::Publish {
+                Stage::Completed => Outgoing::PubRel(*pkid),
+                Stage::Acknowledged | Stage::Received => Outgoing::Publish {
                     message: inflight.delivery.message.clone(),
                     qos: inflight.delivery.qos,
                     pkid: *pkid,
@@ -372,9 +373,9 @@ impl Session {
             } else {
                 let pkid = next_pkid(&mut state);
                 let stage = if delivery.qos == 1 {
-                    Stage::AwaitAck
+                    Stage::Acknowledged
                 } else {
-                    Stage::AwaitRec
+                    Stage::Received
                 };
                 state.inflight.insert(
                     pkid,
@@ -421,7 +422,7 @@ impl Session {
     /// The client received QoS 2 PUBLISH `pkid` (PUBREC): release it.
     pub(crate) fn received(&self, generation: u64, pkid: u16) {
         if let Some(inflight) = lock(&self.state).inflight.get_mut(&pkid) {
-            inflight.stage = Stage::AwaitComp;
+            inflight.stage = Stage::Completed;
         }
         self.push_control(generation, Outgoing::PubRel(pkid));
     }
