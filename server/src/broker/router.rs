@@ -190,17 +190,22 @@ impl Router {
         self.remove_session(session);
     }
 
+    /// Removes a session whose client is still away. Checked under the registry's lock,
+    /// which `connect` holds while attaching, so a client resuming it meanwhile keeps it.
     fn remove_session(&self, session: &Arc<Session>) {
-        {
+        let removed = {
             let mut sessions = lock(&self.sessions);
-            if sessions
+            let ours = sessions
                 .get(&session.client_id)
-                .is_some_and(|s| Arc::ptr_eq(s, session))
-            {
+                .is_some_and(|s| Arc::ptr_eq(s, session));
+            ours && session.offline_since().is_some() && {
                 sessions.remove(&session.client_id);
+                true
             }
+        };
+        if removed {
+            self.unsubscribe_all(session);
         }
-        self.unsubscribe_all(session);
     }
 
     /// Removes expired sessions of absent clients, then the longest absent beyond the
