@@ -399,18 +399,29 @@ pub fn collect<'a>(root: &'a Value) -> References {
         let depth = path.depth();
         match value {
             Value::Object(map) => {
-                if !names_level
-                    && let Some(reference) = map.get("$ref")
-                    && let Some(reference) = found(reference)
-                {
-                    let pointer = path.pointer_with(&[Token::Key("$ref")]);
-                    out.push((pointer, reference, opaque));
-                }
-                let opaque_schema = map
-                    .get("schemaFormat")
-                    .and_then(Value::as_str)
-                    .is_some_and(|format| !is_json_schema_format(format));
+                // One pass over the keys instead of two hashed lookups: most objects are
+                // small, and the map's SipHash costs more than comparing a few keys.
+                let mut opaque_schema = false;
                 for (key, child) in map {
+                    match key.as_str() {
+                        "$ref" if !names_level => {
+                            if let Some(reference) = found(child) {
+                                let pointer = path.pointer_with(&[Token::Key("$ref")]);
+                                out.push((pointer, reference, opaque));
+                            }
+                        }
+                        "schemaFormat" => {
+                            opaque_schema = child
+                                .as_str()
+                                .is_some_and(|format| !is_json_schema_format(format));
+                        }
+                        _ => {}
+                    }
+                }
+                for (key, child) in map {
+                    if is_scalar(child) {
+                        continue;
+                    }
                     if !names_level && (key == "$ref" || is_literal_key(key)) {
                         continue;
                     }
@@ -447,13 +458,20 @@ pub fn collect<'a>(root: &'a Value) -> References {
             }
             Value::Array(items) => {
                 for (index, item) in items.iter().enumerate() {
-                    pending.push((item, depth, Some(Token::Index(index)), false, opaque));
+                    if !is_scalar(item) {
+                        pending.push((item, depth, Some(Token::Index(index)), false, opaque));
+                    }
                 }
             }
             _ => {}
         }
     }
     out
+}
+
+/// Strings, numbers, booleans and null: nothing to walk into (most nodes of a document).
+pub(crate) fn is_scalar(value: &Value) -> bool {
+    !matches!(value, Value::Object(_) | Value::Array(_))
 }
 
 /// Most nodes a bundled document may have before bundling stops inlining.

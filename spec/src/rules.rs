@@ -11,7 +11,7 @@ use crate::detect::{Detected, Kind};
 use crate::diagnostic::{Diagnostic, escape_token};
 use crate::model::inline_schema;
 use crate::path::{Path, Token};
-use crate::refs::{Documents, Target, resolve_target};
+use crate::refs::{Documents, Target, is_scalar, resolve_target};
 
 /// The rules about one file on its own: duplicate tags and `required` entries.
 pub fn check_file(file: &str, value: &Value) -> Vec<Diagnostic> {
@@ -91,12 +91,16 @@ fn walk_generic(file: &str, root: &Value, out: &mut Vec<Diagnostic>) {
                             }
                         }
                     }
-                    pending.push((child, depth, Some(Token::Key(key))));
+                    if !is_scalar(child) {
+                        pending.push((child, depth, Some(Token::Key(key))));
+                    }
                 }
             }
             Value::Array(items) => {
                 for (index, item) in items.iter().enumerate() {
-                    pending.push((item, depth, Some(Token::Index(index))));
+                    if !is_scalar(item) {
+                        pending.push((item, depth, Some(Token::Index(index))));
+                    }
                 }
             }
             _ => {}
