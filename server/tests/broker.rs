@@ -75,17 +75,13 @@ fn free_port() -> u16 {
 
 /// Starts `mosquitto_sub` waiting for `count` messages (or `wait` seconds).
 fn subscriber(port: &str, topic: &str, qos: u8, version: &str, count: u32, wait: u32) -> Child {
-    let child = Command::new("mosquitto_sub")
-        .args(["-h", "127.0.0.1", "-p", port, "-t", topic, "-V", version])
-        .args(["-q", &qos.to_string(), "-C", &count.to_string()])
-        .args(["-W", &wait.to_string()])
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("mosquitto_sub runs (apt-get install mosquitto-clients)");
-    // Give it time to connect and subscribe before anything is published.
-    sleep(Duration::from_millis(500));
-    child
+    let (qos, count, wait) = (qos.to_string(), count.to_string(), wait.to_string());
+    subscriber_with(
+        port,
+        &[
+            "-t", topic, "-V", version, "-q", &qos, "-C", &count, "-W", &wait,
+        ],
+    )
 }
 
 fn publish(port: &str, topic: &str, qos: u8, version: &str, extra: &[&str]) -> Output {
@@ -201,7 +197,8 @@ fn a_taken_port_is_a_clear_startup_error() {
     );
 }
 
-/// Starts `mosquitto_sub` with its own arguments (host and port are added).
+/// Starts `mosquitto_sub` with its own arguments (host and port are added) and gives it
+/// time to connect and subscribe before anything is published.
 fn subscriber_with(port: &str, args: &[&str]) -> Child {
     let child = Command::new("mosquitto_sub")
         .args(["-h", "127.0.0.1", "-p", port])
