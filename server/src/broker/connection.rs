@@ -50,8 +50,13 @@ pub(crate) async fn serve(router: Arc<Router>, stream: TcpStream, max_message_by
         Ok(Ok(connect)) => connect,
         Ok(Err(CodecError::UnsupportedLevel(level))) => {
             tracing::debug!(level, "MQTT client with an unsupported protocol level");
-            let refusal = connack(false, ConnectCode::UnsupportedVersion, None, max_packet);
-            let _ = send(&mut writer, Version::V4, &refusal).await;
+            refuse(
+                &mut writer,
+                Version::V4,
+                ConnectCode::UnsupportedVersion,
+                max_packet,
+            )
+            .await;
             return;
         }
         Ok(Err(error)) => {
@@ -65,8 +70,13 @@ pub(crate) async fn serve(router: Arc<Router>, stream: TcpStream, max_message_by
     if request.client_id.is_empty() {
         if version == Version::V4 && !request.clean_start {
             // MQTT 3.1.1 3.1.3-8: a persistent session needs a client id.
-            let refusal = connack(false, ConnectCode::ClientIdRejected, None, max_packet);
-            let _ = send(&mut writer, version, &refusal).await;
+            refuse(
+                &mut writer,
+                version,
+                ConnectCode::ClientIdRejected,
+                max_packet,
+            )
+            .await;
             return;
         }
         request.client_id = format!("portico-{}", router.next_id());
@@ -75,8 +85,13 @@ pub(crate) async fn serve(router: Arc<Router>, stream: TcpStream, max_message_by
     let limit = router.config.max_connections;
     if router.connections.fetch_add(1, Ordering::AcqRel) >= limit {
         router.connections.fetch_sub(1, Ordering::AcqRel);
-        let refusal = connack(false, ConnectCode::ServerUnavailable, None, max_packet);
-        let _ = send(&mut writer, version, &refusal).await;
+        refuse(
+            &mut writer,
+            version,
+            ConnectCode::ServerUnavailable,
+            max_packet,
+        )
+        .await;
         return;
     }
     let generation = router.next_id();
@@ -331,7 +346,8 @@ async fn write_loop(
                 && let Outgoing::Publish { pkid, qos, .. } = item
                 && *qos > 0
             {
-                session.forget(*pkid);
+                // Over the client's maximum packet size: dropped, as MQTT 5 says.
+                session.acknowledge(*pkid);
             }
         }
         tokio::select! {
@@ -391,6 +407,16 @@ fn connack(
             receive_maximum: RECEIVE_MAXIMUM,
         },
     }
+}
+
+/// Answers a CONNECT with a refusal; the connection then closes.
+async fn refuse(
+    writer: &mut OwnedWriteHalf,
+    version: Version,
+    code: ConnectCode,
+    max_packet: usize,
+) {
+    let _ = send(writer, version, &connack(false, code, None, max_packet)).await;
 }
 
 async fn send(

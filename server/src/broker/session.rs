@@ -411,7 +411,8 @@ impl Session {
         }
     }
 
-    /// The client acknowledged PUBLISH `pkid` (PUBACK) or completed it (PUBCOMP).
+    /// The client acknowledged PUBLISH `pkid` (PUBACK) or completed it (PUBCOMP); also
+    /// how the writer frees the place of one it could not send.
     pub(crate) fn acknowledge(&self, pkid: u16) {
         let removed = lock(&self.state).inflight.remove(&pkid).is_some();
         if removed {
@@ -425,12 +426,6 @@ impl Session {
             inflight.stage = Stage::Completed;
         }
         self.push_control(generation, Outgoing::PubRel(pkid));
-    }
-
-    /// Forgets an outgoing message the writer could not send (over the client's maximum
-    /// packet size), so it does not hold a place in the window.
-    pub(crate) fn forget(&self, pkid: u16) {
-        self.acknowledge(pkid);
     }
 
     /// Records an incoming QoS 2 `pkid`; true the first time (route it), false for a

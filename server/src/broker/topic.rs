@@ -28,26 +28,16 @@ pub fn filter_matches(filter: &str, topic: &str) -> bool {
     topic_levels.next().is_none()
 }
 
-/// Whether `filter` is a well-formed topic filter: not empty, `#` only as the whole last
-/// level, `+` only as a whole level, no NUL.
+/// Whether `filter` is a well-formed topic filter: rumqttc's check (`#` only as the whole
+/// last level, `+` only as a whole level, not empty) plus no NUL (MQTT 4.7.3-2).
 pub fn valid_filter(filter: &str) -> bool {
-    if filter.is_empty() || filter.contains('\0') {
-        return false;
-    }
-    let levels: Vec<&str> = filter.split('/').collect();
-    levels
-        .iter()
-        .enumerate()
-        .all(|(index, level)| match *level {
-            "#" => index == levels.len() - 1,
-            "+" => true,
-            exact => !exact.contains(['+', '#']),
-        })
+    !filter.contains('\0') && rumqttc::valid_filter(filter)
 }
 
-/// Whether `topic` may be published on: not empty, no wildcards, no NUL.
+/// Whether `topic` may be published on: no wildcards (rumqttc's check), not empty and no
+/// NUL (MQTT 4.7.3-1, 4.7.3-2).
 pub fn valid_topic(topic: &str) -> bool {
-    !topic.is_empty() && !topic.contains(['+', '#', '\0'])
+    !topic.is_empty() && !topic.contains('\0') && rumqttc::valid_topic(topic)
 }
 
 #[cfg(test)]
