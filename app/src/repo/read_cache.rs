@@ -97,7 +97,7 @@ pub struct ReadCache {
     documents: Memo<(i64, String), Option<Document>>,
     memberships: Memo<(i64, String), Option<MembershipRow>>,
     /// By the token's SHA-256 (the secret itself is never kept).
-    tokens: Memo<String, Option<TokenOwner>>,
+    tokens: Memo<[u8; 32], Option<TokenOwner>>,
     users: Memo<i64, Option<UserRow>>,
     /// A user's organisations (the header and the account page show them).
     organisations: Memo<i64, Vec<MembershipRow>>,
@@ -185,11 +185,11 @@ impl ReadCache {
             .put((user_id, slug.to_owned()), generation, row);
     }
 
-    pub fn token(&self, sha256: &str, generation: u64) -> Option<Option<TokenOwner>> {
-        self.tokens.get(&sha256.to_owned(), generation)
+    pub fn token(&self, sha256: &[u8; 32], generation: u64) -> Option<Option<TokenOwner>> {
+        self.tokens.get(sha256, generation)
     }
 
-    pub fn put_token(&self, sha256: String, generation: u64, owner: Option<TokenOwner>) {
+    pub fn put_token(&self, sha256: [u8; 32], generation: u64, owner: Option<TokenOwner>) {
         self.tokens.put(sha256, generation, owner);
     }
 

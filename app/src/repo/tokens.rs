@@ -60,8 +60,14 @@ pub struct TokenOwner {
     pub scope: String,
 }
 
+/// A token's SHA-256, the only form of it that is ever kept.
+fn digest_token(token: &str) -> [u8; 32] {
+    Sha256::digest(token.as_bytes()).into()
+}
+
+/// The digest as stored in `api_tokens.token_sha256`.
 fn hash_token(token: &str) -> String {
-    hex::encode(Sha256::digest(token.as_bytes()))
+    hex::encode(digest_token(token))
 }
 
 /// Creates a token and returns it in clear: the only time it is ever available.
@@ -98,13 +104,13 @@ const LAST_USE_RESOLUTION_SECS: i64 = 60;
 /// Answers are cached for a few seconds (`read_cache`), so the check of the last use
 /// runs at most that often per token.
 pub async fn authenticate(db: &Db, token: &str) -> Result<Option<TokenOwner>, sqlx::Error> {
-    let hash = hash_token(token);
+    let digest = digest_token(token);
     let generation = db.cache().generation();
-    if let Some(found) = db.cache().token(&hash, generation) {
+    if let Some(found) = db.cache().token(&digest, generation) {
         return Ok(found);
     }
-    let owner = authenticate_uncached(db, &hash).await?;
-    db.cache().put_token(hash, generation, owner.clone());
+    let owner = authenticate_uncached(db, &hex::encode(digest)).await?;
+    db.cache().put_token(digest, generation, owner.clone());
     Ok(owner)
 }
 
