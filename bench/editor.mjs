@@ -125,9 +125,9 @@ async function main() {
       console.log(`Stripe spec3.json opened and first preview in ${Date.now() - started} ms`);
       await page.waitForTimeout(3000); // let CodeMirror's background parse settle
       await page.evaluate(() => {
-        window.__longest = 0;
+        window.__longTasks = [];
         new PerformanceObserver((list) => {
-          for (const entry of list.getEntries()) window.__longest = Math.max(window.__longest, entry.duration);
+          for (const entry of list.getEntries()) window.__longTasks.push([entry.startTime, entry.duration]);
         }).observe({ type: 'longtask', buffered: false });
       });
       await page.locator('.cm-content .cm-line').nth(4).click();
@@ -142,9 +142,14 @@ async function main() {
         };
         check();
       }));
-      await page.waitForTimeout(500);
-      const longest = await page.evaluate(() => window.__longest);
+      // The window ends after the autosave (1.2 s after the last keystroke): its work is
+      // a task the next keystroke may have to wait for.
+      await page.waitForTimeout(2500);
+      const tasks = await page.evaluate(() => window.__longTasks);
+      const longest = Math.max(0, ...tasks.map(([, duration]) => duration));
+      const shown = tasks.map(([start, duration]) => `${duration.toFixed(0)} ms at ${(start - t0).toFixed(0)}`).join(', ');
       console.log(`Stripe spec3.json while typing: longest main-thread task ${longest.toFixed(0)} ms (bar: none over 50 ms); last keystroke -> preview ${Math.max(0, t1 - t0).toFixed(0)} ms (bar: <= 1000 ms)`);
+      console.log(`  long tasks (duration at ms after the last keystroke): ${shown || 'none'}`);
     } else {
       console.log('Stripe: skipped (corpus missing)');
     }

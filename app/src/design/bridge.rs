@@ -113,7 +113,8 @@ impl Editor {
         })
     }
 
-    /// Loads a text without firing the change callback.
+    /// Loads a text without firing the change callback for it (a pending edit of the
+    /// user's is reported first, see [`Editor::flush`]).
     pub fn set_text(&self, text: &str) {
         call(&self.handle, "setText", &[text.into()]);
     }
@@ -140,7 +141,12 @@ impl Editor {
         call(&self.handle, "goto", &[line.into(), column.into()]);
     }
 
-    /// Removes the editor from the page.
+    /// Reports an edit now that a large document would report after a pause in typing.
+    pub fn flush(&self) {
+        call(&self.handle, "flush", &[]);
+    }
+
+    /// Removes the editor from the page (reporting a pending edit first).
     pub fn destroy(&self) {
         call(&self.handle, "destroy", &[]);
     }

@@ -69,6 +69,10 @@ fn ProjectEditor(project: Project) -> impl IntoView {
     let dragging = RwSignal::new(false);
     let trying = RwSignal::new(false);
     let tried = RwSignal::new(false);
+    // Stays true once the first analysis gave a model.
+    let has_model = Memo::new(move |before: Option<&bool>| {
+        before == Some(&true) || ws.analysis.with(|a| a.model.is_some())
+    });
 
     // In the browser: restore drafts, mount the editor (once its script is there), analyse.
     Effect::new(move |mounted: Option<bool>| {
@@ -78,24 +82,21 @@ fn ProjectEditor(project: Project) -> impl IntoView {
         let Some(element) = host.get() else {
             return false;
         };
-        ws.restore_drafts();
+        // Leaving the page (reload, navigation, closing the tab) runs no timers and no
+        // cleanup: keep what was typed since the last draft now.
+        let leaving = window_event_listener(leptos::ev::pagehide, move |_| {
+            ws.flush_edits();
+            ws.keep_drafts();
+        });
+        on_cleanup(move || leaving.remove());
         let mount = move || {
-            let path = ws.current.get_untracked();
-            let text = ws.content_of(&path).unwrap_or_default();
-            let callbacks = EditorCallbacks {
-                on_change: Box::new(move |text| ws.on_edit(text)),
-                on_save: Box::new(move || ws.save_now(false)),
-                completions: Box::new(move |request| {
-                    let path = ws.current.get_untracked();
-                    completions_at(&path, &request)
-                }),
-            };
-            let language = if is_json(&path) { "json" } else { "yaml" };
-            if let Some(editor) = Editor::mount(&element, &text, language, !ws.can_edit, callbacks)
-            {
-                ws.set_editor(editor);
-            }
-            ws.analyze_now();
+            spawn_local(async move {
+                ws.restore_drafts().await;
+                // Unless the page was left meanwhile.
+                if ws.project_id.try_get_value().is_some() {
+                    mount_editor(ws, &element);
+                }
+            });
         };
         if editor_available() {
             mount();
@@ -113,6 +114,7 @@ fn ProjectEditor(project: Project) -> impl IntoView {
     on_cleanup(move || {
         // Only the browser has drafts, editors and workers; a server render has none.
         if cfg!(feature = "hydrate") {
+            ws.flush_edits();
             ws.keep_drafts();
             ws.close();
         }
@@ -150,7 +152,18 @@ fn ProjectEditor(project: Project) -> impl IntoView {
                             on:click=move |_| { tried.set(true); trying.set(true); }>"Try it"</button>
                     </nav>
                     <div class="preview" data-testid="preview" hidden=trying>
-                        {move || ws.analysis.with(|a| a.model.clone()).map(|model| view! { <Documentation model/> })}
+                        {move || has_model.get().then(|| {
+                            // The newest model, or while the text does not parse the last
+                            // one, as the preview kept it: one Documentation for the whole
+                            // visit, which rebuilds only the parts that changed.
+                            let model = Memo::new(move |previous: Option<&spec::Model>| {
+                                ws.analysis
+                                    .with(|a| a.model.clone())
+                                    .or_else(|| previous.cloned())
+                                    .expect("the preview is shown once a model exists")
+                            });
+                            view! { <Documentation model/> }
+                        })}
                     </div>
                     // Built on first use and kept while the documentation is shown, so
                     // subscriptions survive a look at the documentation.
@@ -434,4 +447,23 @@ fn download_text(file_name: &str, text: &str) {
         anchor.click();
     }
     let _ = web_sys::Url::revoke_object_url(&url);
+}
+
+/// Mounts the code editor with the current file and analyses the project.
+fn mount_editor(ws: Workspace, element: &web_sys::HtmlElement) {
+    let path = ws.current.get_untracked();
+    let text = ws.content_of(&path).unwrap_or_default();
+    let callbacks = EditorCallbacks {
+        on_change: Box::new(move |text| ws.on_edit(text)),
+        on_save: Box::new(move || ws.save_now(false)),
+        completions: Box::new(move |request| {
+            let path = ws.current.get_untracked();
+            completions_at(&path, &request)
+        }),
+    };
+    let language = if is_json(&path) { "json" } else { "yaml" };
+    if let Some(editor) = Editor::mount(element, &text, language, !ws.can_edit, callbacks) {
+        ws.set_editor(editor);
+    }
+    ws.analyze_now();
 }

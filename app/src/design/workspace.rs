@@ -101,6 +101,8 @@ pub struct Workspace {
     save_timer: StoredValue<Option<TimeoutHandle>>,
     draft_timer: StoredValue<Option<TimeoutHandle>>,
     analysis_timer: StoredValue<Option<TimeoutHandle>>,
+    /// An analysis is queued to run after the current task's code.
+    analysis_queued: StoredValue<bool>,
 }
 
 fn restart(
@@ -167,6 +169,7 @@ impl Workspace {
             save_timer: StoredValue::new(None),
             draft_timer: StoredValue::new(None),
             analysis_timer: StoredValue::new(None),
+            analysis_queued: StoredValue::new(false),
         }
     }
 
@@ -177,6 +180,12 @@ impl Workspace {
                 f(editor);
             }
         });
+    }
+
+    /// Takes in an edit the editor holds back until a pause in typing (large documents):
+    /// before anything reads, replaces or saves the files.
+    pub fn flush_edits(&self) {
+        self.with_editor(Editor::flush);
     }
 
     /// Registers the mounted editor.
@@ -204,20 +213,34 @@ impl Workspace {
         })
     }
 
-    /// Brings back drafts kept by an earlier visit that the server does not hold.
-    pub fn restore_drafts(&self) {
+    /// Brings back drafts kept by an earlier visit that the server does not hold (before
+    /// the editor is mounted, so nothing typed can race it).
+    pub async fn restore_drafts(&self) {
         let id = self.project_id.get_value();
+        let paths: Vec<String> = self
+            .files
+            .with_untracked(|files| files.iter().map(|f| f.path.clone()).collect());
+        let mut kept = Vec::new();
+        for path in paths {
+            if let Some(draft) = draft::load(&id, &path).await {
+                kept.push((path, draft));
+            }
+        }
+        if self.project_id.try_get_value().is_none() {
+            return; // The page was left while reading.
+        }
         let mut restored = false;
         self.files.update(|files| {
-            for file in files.iter_mut() {
-                if let Some(kept) = draft::load(&id, &file.path) {
-                    if kept.content == file.saved_content {
-                        draft::forget(&id, &file.path);
-                    } else {
-                        file.content = kept.content;
-                        file.revision = kept.base_revision.or(file.revision);
-                        restored = true;
-                    }
+            for (path, kept) in kept {
+                let Some(file) = files.iter_mut().find(|f| f.path == path) else {
+                    continue;
+                };
+                if kept.content == file.saved_content {
+                    draft::forget(&id, &file.path);
+                } else {
+                    file.content = kept.content;
+                    file.revision = kept.base_revision.or(file.revision);
+                    restored = true;
                 }
             }
         });
@@ -260,6 +283,7 @@ impl Workspace {
                     &Draft {
                         content: file.content.clone(),
                         base_revision: file.revision,
+                        kept_at: draft::now(),
                     },
                 );
                 if !kept {
@@ -272,9 +296,28 @@ impl Workspace {
         });
     }
 
-    /// Re-analyses after `delay` unless another edit comes first.
+    /// Re-analyses after `delay` unless another edit comes first. Without a delay it
+    /// runs right after the current task's code, before the browser paints: a timer
+    /// would wait behind the frame that shows the typed character (~15 ms), and the
+    /// preview would only follow a frame later.
     pub fn schedule_analysis(&self, delay: Duration) {
         let ws = *self;
+        if delay.is_zero() {
+            if let Some(handle) = self.analysis_timer.get_value() {
+                handle.clear();
+            }
+            self.analysis_timer.set_value(None);
+            if !self.analysis_queued.get_value() {
+                self.analysis_queued.set_value(true);
+                queue_microtask(move || {
+                    // Unless the page was left meanwhile.
+                    if ws.analysis_queued.try_set_value(false).is_none() {
+                        ws.analyze_now();
+                    }
+                });
+            }
+            return;
+        }
         restart(self.analysis_timer, delay, move || ws.analyze_now());
     }
 
@@ -304,7 +347,12 @@ impl Workspace {
     fn show_analysis(&self, view: AnalysisView) {
         self.analysis.set(view);
         self.show_marks();
-        mark_performance("portico-preview-updated");
+        // The preview re-renders in effects that run after this task's code, in its
+        // microtasks; the next task sees the updated page.
+        set_timeout(
+            || mark_performance("portico-preview-updated"),
+            Duration::ZERO,
+        );
     }
 
     /// Sends the files to the worker (starting it the first time); false when no worker
@@ -324,16 +372,35 @@ impl Workspace {
         WORKERS.with_borrow(|workers| workers.get(&slot).is_some_and(|w| w.request(files, main)))
     }
 
+    /// Reads the worker's answer, then shows it in a task of its own: on a multi-MB
+    /// document each half takes ~40 ms, together they held the page for ~80 ms.
     fn on_worker_result(&self, json: String) {
+        let ws = *self;
         match serde_json::from_str::<WorkerAnalysis>(&json) {
-            Ok(result) => self.show_analysis(AnalysisView {
-                diagnostics: result.diagnostics,
-                model: result.model,
-                millis: result.millis,
-            }),
-            Err(error) => leptos::logging::warn!("the analysis worker answered badly: {error}"),
+            Ok(result) => set_timeout(
+                move || {
+                    // The page may have closed in between (`close` stops the worker).
+                    if !WORKERS.with_borrow(|workers| workers.contains_key(&ws.slot)) {
+                        return;
+                    }
+                    ws.show_analysis(AnalysisView {
+                        diagnostics: result.diagnostics,
+                        model: result.model,
+                        millis: result.millis,
+                    });
+                    ws.analyze_pending();
+                },
+                Duration::ZERO,
+            ),
+            Err(error) => {
+                leptos::logging::warn!("the analysis worker answered badly: {error}");
+                ws.analyze_pending();
+            }
         }
-        // Edits that arrived while the worker was busy are analysed now.
+    }
+
+    /// Frees the worker and analyses the edits that arrived while it was busy.
+    fn analyze_pending(&self) {
         let pending = WORKERS.with_borrow(|workers| {
             workers
                 .get(&self.slot)
@@ -370,6 +437,7 @@ impl Workspace {
 
     /// Shows another file in the editor.
     pub fn open_file(&self, path: &str) {
+        self.flush_edits();
         let Some(text) = self.content_of(path) else {
             return;
         };
@@ -422,44 +490,43 @@ impl Workspace {
         if !self.can_edit || self.saving.get_value() {
             return;
         }
-        let pending: Vec<FileState> = self
-            .files
-            .with_untracked(|files| files.iter().filter(|f| f.dirty()).cloned().collect());
+        self.flush_edits();
+        let pending: Vec<(String, String, Option<i64>)> = self.files.with_untracked(|files| {
+            files
+                .iter()
+                .filter(|f| f.dirty())
+                .map(|f| (f.path.clone(), f.content.clone(), f.revision))
+                .collect()
+        });
         if pending.is_empty() {
             self.save_state.set(SaveState::Saved);
             return;
         }
-        self.keep_drafts();
+        // No draft is written here: the one written after the last edit (DRAFT_DELAY)
+        // stays until the server confirms, and writing a multi-MB draft again would
+        // hold the page.
         self.saving.set_value(true);
         self.save_state.set(SaveState::Saving);
         let ws = self;
         let id = ws.project_id.get_value();
         let mut outcome = SaveState::Saved;
-        for file in pending {
-            let sent = file.content.clone();
-            match save_file(
-                id.clone(),
-                file.path.clone(),
-                sent.clone(),
-                file.revision,
-                force,
-            )
-            .await
-            {
+        for (path, sent, base_revision) in pending {
+            match save_file(id.clone(), path.clone(), sent.clone(), base_revision, force).await {
                 Ok(SaveResult::Saved { revision }) => {
                     let still_same = ws.files.try_update(|files| {
-                        files.iter_mut().find(|f| f.path == file.path).map(|f| {
+                        files.iter_mut().find(|f| f.path == path).map(|f| {
                             f.revision = Some(revision);
-                            f.saved_content = sent.clone();
-                            f.content == sent
+                            let same = f.content == sent;
+                            f.saved_content = sent;
+                            same
                         })
                     });
                     if still_same.flatten() == Some(true) {
-                        draft::forget(&id, &file.path);
+                        draft::forget(&id, &path);
                     }
                 }
                 Ok(SaveResult::Conflict { .. }) => {
-                    outcome = SaveState::Conflict(file.path.clone());
+                    outcome = SaveState::Conflict(path);
                     break;
                 }
                 Err(error) => {
@@ -487,6 +554,7 @@ impl Workspace {
     /// Resolves a conflict by loading the server's text of the file (the local text is
     /// dropped only after the user chose this).
     pub fn take_theirs(&self, path: String, content: String, revision: i64) {
+        self.flush_edits();
         let id = self.project_id.get_value();
         self.files.update(|files| {
             if let Some(f) = files.iter_mut().find(|f| f.path == path) {

@@ -4,37 +4,54 @@ use leptos::prelude::*;
 use spec::{Action, Channel, Message, Model, Operation};
 
 use super::fold::{Fold, slug};
+use super::keyed::model_list;
 use super::markdown::Markdown;
 use super::parts::{ParameterTable, Pretty};
 use super::schema::SchemaTree;
 use super::servers::ServersSection;
 
-/// Servers, channels, operations and messages of an AsyncAPI document.
+/// Servers, channels, operations and messages of an AsyncAPI document; each list keyed,
+/// so a new model rebuilds only the items that changed (see [`keyed`](super::keyed)).
 #[component]
-pub fn AsyncApiSections(model: StoredValue<Model>) -> impl IntoView {
-    let m = model.get_value();
+pub fn AsyncApiSections(model: Signal<Model>) -> impl IntoView {
+    let servers = Memo::new(move |_| model.with(|m| m.servers.clone()));
+    let has = move |list: fn(&Model) -> bool| Memo::new(move |_| model.with(list));
+    let has_channels = has(|m| !m.channels.is_empty());
+    let has_operations = has(|m| !m.operations.is_empty());
+    let has_messages = has(|m| !m.messages.is_empty());
     view! {
-        <ServersSection servers=m.servers.clone()/>
-        {(!m.channels.is_empty()).then(|| view! {
+        {move || view! { <ServersSection servers=servers.get()/> }}
+        {move || has_channels.get().then(|| view! {
             <section class="doc-group" id="channels">
                 <h2>"Channels"</h2>
-                {m.channels.iter().cloned().map(|channel| view! { <ChannelSection channel/> }).collect_view()}
+                {model_list(model, |m| &m.channels, |c| &c.id,
+                    |channel| view! { <ChannelSection channel/> })}
             </section>
         })}
-        {(!m.operations.is_empty()).then(|| view! {
+        {move || has_operations.get().then(|| view! {
             <section class="doc-group" id="operations">
                 <h2>"Operations"</h2>
-                {m.operations.iter().cloned().map(|operation| view! { <AsyncOperation operation model/> }).collect_view()}
+                {model_list(model, |m| &m.operations, |o| &o.id,
+                    move |operation| view! { <AsyncOperation operation model/> })}
             </section>
         })}
-        {(!m.messages.is_empty()).then(|| view! {
+        {move || has_messages.get().then(|| view! {
             <section class="doc-group" id="messages">
                 <h2>"Messages"</h2>
-                {m.messages.iter().cloned().map(|message| view! { <MessageSection message/> }).collect_view()}
+                {model_list(model, |m| &m.messages, |m| &m.id,
+                    |message| view! { <MessageSection message/> })}
             </section>
         })}
     }
     .into_any()
+}
+
+/// The address of the channel an operation uses, which its heading shows.
+fn channel_address(model: &Model, operation: &Operation) -> Option<String> {
+    operation
+        .channel
+        .as_deref()
+        .and_then(|c| model.channel(c).and_then(|c| c.address.clone()))
 }
 
 #[component]
@@ -91,16 +108,22 @@ pub fn action_label(action: &Action) -> &str {
 }
 
 #[component]
-fn AsyncOperation(operation: Operation, model: StoredValue<Model>) -> impl IntoView {
+fn AsyncOperation(operation: Operation, model: Signal<Model>) -> impl IntoView {
     let id = slug("operation", &operation.id);
     let action = action_label(&operation.action).to_owned();
-    let address = operation
-        .channel
-        .as_deref()
-        .and_then(|c| model.with_value(|m| m.channel(c).and_then(|c| c.address.clone())));
+    // The heading shows the channel's address, which may change without the operation.
+    let address = {
+        let operation = operation.clone();
+        Memo::new(move |_| {
+            model
+                .with(|m| channel_address(m, &operation))
+                .or_else(|| operation.channel.clone())
+                .unwrap_or_default()
+        })
+    };
     let summary = view! {
         <span class=format!("badge action-{action}")>{action.to_uppercase()}</span>
-        <code>{address.or_else(|| operation.channel.clone()).unwrap_or_default()}</code>
+        <code>{move || address.get()}</code>
         <span class="muted">{operation.id.clone()}</span>
         {operation.summary.clone().map(|s| view! { <span class="fold-summary">{s}</span> })}
         {operation.deprecated.then(|| view! { <span class="badge lifecycle-deprecated">"deprecated"</span> })}

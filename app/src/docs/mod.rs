@@ -5,6 +5,7 @@
 
 pub mod asyncapi;
 pub mod fold;
+pub mod keyed;
 pub mod markdown;
 pub mod openapi;
 pub mod parts;
@@ -26,32 +27,29 @@ const OPEN_BY_DEFAULT_MAX_ITEMS: usize = 40;
 /// Most entries listed per group in the table of contents.
 const MAX_TOC_ENTRIES: usize = 300;
 
-/// The rendered documentation of one document.
+/// The rendered documentation of one document. The model may change (the editor's
+/// preview): each part follows it and rebuilds only when what it shows changed.
 #[component]
-pub fn Documentation(model: Model) -> impl IntoView {
-    let items = model.channels.len() + model.operations.len() + model.messages.len();
+pub fn Documentation(#[prop(into)] model: Signal<Model>) -> impl IntoView {
     let sections = use_context::<OpenSections>().unwrap_or_else(|| {
+        let items =
+            model.with_untracked(|m| m.channels.len() + m.operations.len() + m.messages.len());
         let sections = OpenSections::new(items <= OPEN_BY_DEFAULT_MAX_ITEMS);
         provide_context(sections);
         sections
     });
-    let kind = model.kind;
-    let info = model.info.clone();
-    let tags = model.tags.clone();
-    let schemes = model.security_schemes.clone();
-    let toc = table_of_contents(&model);
-    let model = StoredValue::new(model);
-    let kind_label = match kind {
-        Kind::AsyncApi => "AsyncAPI",
-        Kind::OpenApi => "OpenAPI",
-    };
-    let spec_version = model.with_value(|m| m.spec_version.clone());
+    let kind = Memo::new(move |_| model.with(|m| m.kind));
+    let head = Memo::new(move |_| {
+        model.with(|m| (m.spec_version.clone(), m.info.clone(), m.tags.clone()))
+    });
+    let schemes = Memo::new(move |_| model.with(|m| m.security_schemes.clone()));
+    let toc = Memo::new(move |_| model.with(table_of_contents));
     view! {
         <div class="documentation" data-testid="documentation">
             <nav class="doc-toc" aria-label="Contents">
                 <p class="toc-title">"Contents"</p>
                 <ul>
-                    {toc.into_iter().map(|(title, anchor, entries, more)| view! {
+                    {move || toc.get().into_iter().map(|(title, anchor, entries, more)| view! {
                         <li>
                             <a href=format!("#{anchor}")>{title}</a>
                             {(!entries.is_empty()).then(|| view! {
@@ -70,20 +68,33 @@ pub fn Documentation(model: Model) -> impl IntoView {
                 </ul>
             </nav>
             <div class="doc-body">
-                <header class="doc-info" id="info">
-                    <h2 class="doc-title">{info.title.clone()}" "<span class="muted">{info.version.clone()}</span></h2>
-                    <p class="badges">
-                        <span class=format!("badge kind-{}", kind.as_str())>{format!("{kind_label} {spec_version}")}</span>
-                        {tags.iter().map(|t| view! { <span class="badge tag">{t.name.clone()}</span> }).collect_view()}
-                    </p>
-                    {info.description.clone().map(|d| view! { <Markdown text=d/> })}
-                    <InfoFacts info=info.clone()/>
-                </header>
-                {match kind {
+                {move || {
+                    let kind = kind.get();
+                    let (spec_version, info, tags) = head.get();
+                    let kind_label = match kind {
+                        Kind::AsyncApi => "AsyncAPI",
+                        Kind::OpenApi => "OpenAPI",
+                    };
+                    view! {
+                        <header class="doc-info" id="info">
+                            <h2 class="doc-title">{info.title.clone()}" "<span class="muted">{info.version.clone()}</span></h2>
+                            <p class="badges">
+                                <span class=format!("badge kind-{}", kind.as_str())>{format!("{kind_label} {spec_version}")}</span>
+                                {tags.iter().map(|t| view! { <span class="badge tag">{t.name.clone()}</span> }).collect_view()}
+                            </p>
+                            {info.description.clone().map(|d| view! { <Markdown text=d/> })}
+                            <InfoFacts info=info.clone()/>
+                        </header>
+                    }
+                }}
+                {move || match kind.get() {
                     Kind::AsyncApi => view! { <AsyncApiSections model/> }.into_any(),
                     Kind::OpenApi => view! { <OpenApiSections model/> }.into_any(),
                 }}
-                {(!schemes.is_empty()).then(|| view! { <SecuritySchemes schemes/> })}
+                {move || {
+                    let schemes = schemes.get();
+                    (!schemes.is_empty()).then(|| view! { <SecuritySchemes schemes/> })
+                }}
             </div>
         </div>
     }
@@ -175,7 +186,8 @@ fn table_of_contents(model: &Model) -> Vec<TocGroup> {
             for (tag, operations) in operations_by_tag(model) {
                 let entries = operations
                     .iter()
-                    .map(|o| {
+                    .map(|&i| {
+                        let o = &model.operations[i];
                         let label = format!(
                             "{} {}",
                             action_label(&o.action).to_uppercase(),

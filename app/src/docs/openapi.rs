@@ -6,6 +6,7 @@ use spec::{Body, MediaType, Model, Operation, Response};
 
 use super::asyncapi::action_label;
 use super::fold::{Fold, slug};
+use super::keyed::{Generations, keyed_list, model_list};
 use super::markdown::Markdown;
 use super::parts::{ParameterTable, Pretty};
 use super::schema::SchemaTree;
@@ -14,22 +15,22 @@ use super::servers::ServersSection;
 /// Name of the group for operations without a tag.
 pub const UNTAGGED: &str = "Other operations";
 
-/// Operations grouped by their first tag, in the order tags are declared (then the order
-/// they first appear), untagged ones last.
-pub fn operations_by_tag(model: &Model) -> Vec<(String, Vec<Operation>)> {
-    let mut groups: Vec<(String, Vec<Operation>)> = model
+/// Operations (their indexes in the model) grouped by their first tag, in the order tags
+/// are declared (then the order they first appear), untagged ones last.
+pub fn operations_by_tag(model: &Model) -> Vec<(String, Vec<usize>)> {
+    let mut groups: Vec<(String, Vec<usize>)> = model
         .tags
         .iter()
         .map(|t| (t.name.clone(), Vec::new()))
         .collect();
     let mut untagged = Vec::new();
-    for operation in &model.operations {
+    for (index, operation) in model.operations.iter().enumerate() {
         match operation.tags.first() {
             Some(tag) => match groups.iter_mut().find(|(name, _)| name == tag) {
-                Some((_, list)) => list.push(operation.clone()),
-                None => groups.push((tag.clone(), vec![operation.clone()])),
+                Some((_, list)) => list.push(index),
+                None => groups.push((tag.clone(), vec![index])),
             },
-            None => untagged.push(operation.clone()),
+            None => untagged.push(index),
         }
     }
     groups.retain(|(_, list)| !list.is_empty());
@@ -39,28 +40,73 @@ pub fn operations_by_tag(model: &Model) -> Vec<(String, Vec<Operation>)> {
     groups
 }
 
-/// Servers, operations by tag, and webhooks of an OpenAPI document.
+/// Servers, operations by tag, and webhooks of an OpenAPI document; every list keyed, so
+/// a new model rebuilds only what changed (see [`keyed`](super::keyed)).
 #[component]
-pub fn OpenApiSections(model: StoredValue<Model>) -> impl IntoView {
-    let m = model.get_value();
-    let tag_descriptions = m.tags.clone();
-    view! {
-        <ServersSection servers=m.servers.clone()/>
-        {operations_by_tag(&m).into_iter().map(|(tag, operations)| {
-            let description = tag_descriptions.iter().find(|t| t.name == tag).and_then(|t| t.description.clone());
-            let anchor = slug("tag", &tag);
-            view! {
-                <section class="doc-group" id=anchor>
-                    <h2>{tag}</h2>
-                    {description.map(|d| view! { <Markdown text=d/> })}
-                    {operations.into_iter().map(|operation| view! { <HttpOperation operation/> }).collect_view()}
-                </section>
+pub fn OpenApiSections(model: Signal<Model>) -> impl IntoView {
+    let servers = Memo::new(move |_| model.with(|m| m.servers.clone()));
+    let groups = Memo::new(move |_| model.with(operations_by_tag));
+    let has_webhooks = Memo::new(move |_| model.with(|m| !m.webhooks.is_empty()));
+    let group_keys = move || {
+        groups.with(|groups| {
+            groups
+                .iter()
+                .enumerate()
+                .map(|(index, (tag, _))| ((tag.clone(), 0), index))
+                .collect()
+        })
+    };
+    let group = move |index: usize| groups.with_untracked(|groups| groups[index].0.clone());
+    let tag_section = move |tag: String| {
+        let description = {
+            let tag = tag.clone();
+            Memo::new(move |_| {
+                model.with(|m| {
+                    m.tags
+                        .iter()
+                        .find(|t| t.name == tag)
+                        .and_then(|t| t.description.clone())
+                })
+            })
+        };
+        let generations = StoredValue::new(Generations::<Operation>::default());
+        let keys = {
+            let tag = tag.clone();
+            move || {
+                groups.with(|groups| {
+                    let Some((_, indexes)) = groups.iter().find(|(t, _)| *t == tag) else {
+                        return Vec::new();
+                    };
+                    model.with(|m| {
+                        let items = indexes.iter().map(|&i| {
+                            let operation = &m.operations[i];
+                            (i, operation.id.as_str(), operation)
+                        });
+                        generations
+                            .try_update_value(|g| g.keys(items))
+                            .unwrap_or_default()
+                    })
+                })
             }
-        }).collect_view()}
-        {(!m.webhooks.is_empty()).then(|| view! {
+        };
+        let operation = move |index: usize| model.with_untracked(|m| m.operations[index].clone());
+        let anchor = slug("tag", &tag);
+        view! {
+            <section class="doc-group" id=anchor>
+                <h2>{tag}</h2>
+                {move || description.get().map(|d| view! { <Markdown text=d/> })}
+                {keyed_list(keys, operation, |operation| view! { <HttpOperation operation/> })}
+            </section>
+        }
+    };
+    view! {
+        {move || view! { <ServersSection servers=servers.get()/> }}
+        {keyed_list(group_keys, group, tag_section)}
+        {move || has_webhooks.get().then(|| view! {
             <section class="doc-group" id="webhooks">
                 <h2>"Webhooks"</h2>
-                {m.webhooks.iter().cloned().map(|operation| view! { <HttpOperation operation/> }).collect_view()}
+                {model_list(model, |m| &m.webhooks, |o| &o.id,
+                    |operation| view! { <HttpOperation operation/> })}
             </section>
         })}
     }
@@ -170,7 +216,14 @@ mod tests {
             .expect("model");
         let groups: Vec<(String, Vec<String>)> = operations_by_tag(&model)
             .into_iter()
-            .map(|(tag, ops)| (tag, ops.into_iter().map(|o| o.id).collect()))
+            .map(|(tag, ops)| {
+                (
+                    tag,
+                    ops.into_iter()
+                        .map(|i| model.operations[i].id.clone())
+                        .collect(),
+                )
+            })
             .collect();
         assert_eq!(
             groups,

@@ -8,12 +8,15 @@
 //     onCursor?(line, column), completions?({ text, line, column, pos, prefix }) -> items
 //   }) -> handle
 //   handle.getText() / setText(text) / setLanguage(lang) / setDiagnostics(list)
-//         / goto(line, column) / focus() / destroy()
+//         / goto(line, column) / focus() / flush() / destroy()
 // Lines and columns are 1-based everywhere; columns count UTF-16 code units.
 //
-// Large documents (several MB) must stay responsive: nothing here walks the whole
-// document per keystroke except the one `doc.toString()` that onChange's contract needs,
-// and that string is cached so getText() right after costs nothing.
+// onChange follows every edit of the user's at once, except in large documents (from
+// LARGE_DOCUMENT_CHARS on): there it follows a pause of CHANGE_PAUSE_MS, because building
+// a 4 MB string and handing it to the page cost 20-50 ms per keystroke. A pending change
+// is always reported before anything could lose it: flush(), setText(), Mod-s (before
+// onSave) and destroy() report it first. Nothing else here walks the whole document
+// per keystroke, and the text is cached so getText() right after onChange costs nothing.
 
 import { Annotation, Compartment, EditorState, Prec } from '@codemirror/state';
 import {
@@ -37,6 +40,12 @@ import { yaml } from '@codemirror/lang-yaml';
 import { json } from '@codemirror/lang-json';
 
 import { pageTheme, themeExtension } from './theme.js';
+import { drafts } from './drafts.js';
+
+/** From this many characters on, onChange waits for a pause in typing. */
+const LARGE_DOCUMENT_CHARS = 512 * 1024;
+/** The pause after which a large document's edits are reported. */
+const CHANGE_PAUSE_MS = 100;
 
 /** Marks transactions made by the page (setText) so they do not echo back through onChange. */
 const fromPage = Annotation.define();
@@ -189,10 +198,27 @@ function mount(element, options = {}) {
     opts.onCursor(line, column);
   };
 
+  // A large document's edit not yet reported through onChange.
+  let changePending = false;
+  let changeTimer = 0;
+  const reportChange = () => {
+    clearTimeout(changeTimer);
+    changeTimer = 0;
+    if (!changePending) return;
+    changePending = false;
+    if (!destroyed) opts.onChange(textOf(view.state.doc));
+  };
+
   const listener = EditorView.updateListener.of((update) => {
     if (update.docChanged && typeof opts.onChange === 'function'
       && update.transactions.some((tr) => tr.docChanged && !tr.annotation(fromPage))) {
-      opts.onChange(textOf(update.state.doc));
+      changePending = true;
+      if (update.state.doc.length >= LARGE_DOCUMENT_CHARS) {
+        clearTimeout(changeTimer);
+        changeTimer = setTimeout(reportChange, CHANGE_PAUSE_MS);
+      } else {
+        reportChange();
+      }
     }
     if ((update.selectionSet || update.docChanged) && !cursorQueued && typeof opts.onCursor === 'function') {
       cursorQueued = true;
@@ -204,6 +230,7 @@ function mount(element, options = {}) {
     key: 'Mod-s',
     preventDefault: true,
     run: () => {
+      reportChange();
       if (typeof opts.onSave === 'function') opts.onSave();
       return true;
     },
@@ -275,12 +302,14 @@ function mount(element, options = {}) {
     },
 
     /**
-     * Replaces the text without calling onChange, like loading a file: the undo history
-     * starts afresh (undo must never bring back another file's text). Only the part that
-     * differs is replaced, so scroll position, cursor and folds outside it stay put.
+     * Replaces the text without calling onChange for it, like loading a file (an edit
+     * of the user's still pending is reported first): the undo history starts afresh
+     * (undo must never bring back another file's text). Only the part that differs is
+     * replaced, so scroll position, cursor and folds outside it stay put.
      */
     setText(text) {
       if (destroyed) return;
+      reportChange();
       const next = typeof text === 'string' ? text : String(text ?? '');
       const doc = view.state.doc;
       const current = textOf(doc);
@@ -340,9 +369,18 @@ function mount(element, options = {}) {
       if (!destroyed) view.focus();
     },
 
-    /** Removes the editor from the page and stops following the theme. Safe to call twice. */
+    /** Reports an edit still waiting for a pause through onChange now. */
+    flush() {
+      reportChange();
+    },
+
+    /**
+     * Removes the editor from the page and stops following the theme, after reporting a
+     * pending edit. Safe to call twice.
+     */
     destroy() {
       if (destroyed) return;
+      reportChange();
       destroyed = true;
       cachedText = textOf(view.state.doc);
       observer.disconnect();
@@ -354,5 +392,6 @@ function mount(element, options = {}) {
 }
 
 window.PorticoEditor = Object.freeze({ mount, version: '1' });
+window.PorticoDrafts = drafts;
 // For a page whose script runs before this bundle has loaded.
 window.dispatchEvent(new Event('portico-editor-ready'));
