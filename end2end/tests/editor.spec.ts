@@ -129,3 +129,40 @@ test('convert to JSON and back, download the file, complete a key', async ({ pag
   await expect(popup).not.toContainText('channels');
   expect(consoleErrors).toEqual([]);
 });
+
+test('a save over a newer revision asks the user, and each choice is kept', async ({ page, server, consoleErrors }) => {
+  await signUp(page, server.baseUrl, 'ada', 'ada password');
+  await newProjectFromTemplate(page, server.baseUrl, 'Orders');
+  const url = page.url();
+  // A second tab on the same project saves first.
+  const other = await page.context().newPage();
+  await other.goto(url);
+  await hydrated(other);
+  await expect(other.getByTestId('preview').locator('.doc-title')).toContainText('Order Service');
+  await endOfLine(other, 3);
+  await other.keyboard.type(' Theirs');
+  await expect(other.getByTestId('save-state')).toHaveText('All changes saved', { timeout: 10_000 });
+
+  // This tab started from the older revision: its save is refused as a conflict.
+  await endOfLine(page, 3);
+  await page.keyboard.type(' Mine');
+  await expect(page.getByTestId('save-state')).toContainText('was changed elsewhere', { timeout: 10_000 });
+  await page.getByRole('button', { name: 'Keep mine' }).click();
+  await expect(page.getByTestId('save-state')).toHaveText('All changes saved', { timeout: 10_000 });
+  await other.reload();
+  await hydrated(other);
+  await expect(other.locator('.cm-content')).toContainText('title: Order Service Mine');
+
+  // The other way round: the other tab is now behind, and takes the server's text.
+  await endOfLine(other, 3);
+  await other.keyboard.type('!');
+  await expect(other.getByTestId('save-state')).toHaveText('All changes saved', { timeout: 10_000 });
+  await endOfLine(page, 3);
+  await page.keyboard.type('?');
+  await expect(page.getByTestId('save-state')).toContainText('was changed elsewhere', { timeout: 10_000 });
+  await page.getByRole('button', { name: 'Load theirs' }).click();
+  await expect(page.locator('.cm-content')).toContainText('title: Order Service Mine!');
+  await expect(page.locator('.cm-content')).not.toContainText('Mine?');
+  await expect(page.getByTestId('save-state')).toHaveText('All changes saved');
+  expect(consoleErrors).toEqual([]);
+});

@@ -13,6 +13,7 @@ pub mod server;
 pub mod share_page;
 pub mod templates;
 pub mod try_it;
+pub mod upload;
 pub mod worker;
 pub mod workspace;
 

@@ -13,7 +13,7 @@ use leptos::task::spawn_local;
 use super::bridge::{Editor, EditorMark};
 use super::draft::{self, Draft};
 use super::files::is_json;
-use super::server::save_file;
+use super::upload;
 use super::worker::{AnalysisWorker, WORKER_THRESHOLD_BYTES, WorkerAnalysis};
 use super::{Project, SaveResult};
 
@@ -511,7 +511,7 @@ impl Workspace {
         let id = ws.project_id.get_value();
         let mut outcome = SaveState::Saved;
         for (path, sent, base_revision) in pending {
-            match save_file(id.clone(), path.clone(), sent.clone(), base_revision, force).await {
+            match upload::save(id.clone(), path.clone(), sent.clone(), base_revision, force).await {
                 Ok(SaveResult::Saved { revision }) => {
                     let still_same = ws.files.try_update(|files| {
                         files.iter_mut().find(|f| f.path == path).map(|f| {
