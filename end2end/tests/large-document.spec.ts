@@ -1,6 +1,7 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import type { Page } from '@playwright/test';
 import { test, expect, signUp, endOfLine, hydrated } from '../support/fixtures';
 
 /** An OpenAPI document of about 600 KB: large enough to be analysed in the Web Worker. */
@@ -29,14 +30,13 @@ function largeOpenApi(): string {
   return lines.join('\n') + '\n';
 }
 
-test('a large document is checked in the worker and its preview follows typing', async ({ page, server, consoleErrors }) => {
+/** Imports the large document as a new project; returns the preview's title once shown. */
+async function importLargeOpenApi(page: Page, baseUrl: string) {
   const text = largeOpenApi();
   expect(text.length).toBeGreaterThan(256 * 1024);
   const file = path.join(mkdtempSync(path.join(tmpdir(), 'portico-e2e-')), 'big-catalog.yaml');
   writeFileSync(file, text);
-
-  await signUp(page, server.baseUrl, 'lena', 'lena password');
-  await page.goto(`${server.baseUrl}/design`);
+  await page.goto(`${baseUrl}/design`);
   await hydrated(page);
   await page.getByText('Or import files').click();
   await page.locator('input[type=file]').setInputFiles(file);
@@ -45,6 +45,12 @@ test('a large document is checked in the worker and its preview follows typing',
   await expect(page).toHaveURL(/\/design\/[a-z0-9]{10}$/, { timeout: 60_000 });
   const title = page.getByTestId('preview').locator('.doc-title');
   await expect(title).toContainText('Big Catalog', { timeout: 30_000 });
+  return title;
+}
+
+test('a large document is checked in the worker and its preview follows typing', async ({ page, server, consoleErrors }) => {
+  await signUp(page, server.baseUrl, 'lena', 'lena password');
+  const title = await importLargeOpenApi(page, server.baseUrl);
 
   // Typing in the title reaches the preview through the worker within the bar (1 s),
   // with room for a loaded test machine.
@@ -55,20 +61,8 @@ test('a large document is checked in the worker and its preview follows typing',
 });
 
 test("a large document's unsaved edits survive a reload (drafts in IndexedDB)", async ({ page, server, consoleErrors }) => {
-  const text = largeOpenApi();
-  const file = path.join(mkdtempSync(path.join(tmpdir(), 'portico-e2e-')), 'big-catalog.yaml');
-  writeFileSync(file, text);
-
   await signUp(page, server.baseUrl, 'mira', 'mira password');
-  await page.goto(`${server.baseUrl}/design`);
-  await hydrated(page);
-  await page.getByText('Or import files').click();
-  await page.locator('input[type=file]').setInputFiles(file);
-  await page.getByText(/^Ready:/).waitFor();
-  await page.getByRole('button', { name: 'Import' }).click();
-  await expect(page).toHaveURL(/\/design\/[a-z0-9]{10}$/, { timeout: 60_000 });
-  const title = page.getByTestId('preview').locator('.doc-title');
-  await expect(title).toContainText('Big Catalog', { timeout: 30_000 });
+  const title = await importLargeOpenApi(page, server.baseUrl);
 
   // Saves fail (the server is unreachable for them), so only the browser keeps the edit.
   await page.route('**/api/design_save', (route) => route.abort());
