@@ -47,17 +47,28 @@ pub fn OpenApiSections(model: Signal<Model>) -> impl IntoView {
     let servers = Memo::new(move |_| model.with(|m| m.servers.clone()));
     let groups = Memo::new(move |_| model.with(operations_by_tag));
     let has_webhooks = Memo::new(move |_| model.with(|m| !m.webhooks.is_empty()));
+    // Keyed by name and occurrence: a declared tag named like the group of untagged
+    // operations is a second group of that name.
     let group_keys = move || {
         groups.with(|groups| {
             groups
                 .iter()
                 .enumerate()
-                .map(|(index, (tag, _))| ((tag.clone(), 0), index))
+                .map(|(index, (tag, _))| {
+                    let earlier = groups[..index].iter().filter(|(t, _)| t == tag).count();
+                    ((tag.clone(), earlier as u64), index)
+                })
                 .collect()
         })
     };
-    let group = move |index: usize| groups.with_untracked(|groups| groups[index].0.clone());
-    let tag_section = move |tag: String| {
+    let group = move |index: usize| {
+        groups.with_untracked(|groups| {
+            let tag = &groups[index].0;
+            let earlier = groups[..index].iter().filter(|(t, _)| t == tag).count();
+            (tag.clone(), earlier)
+        })
+    };
+    let tag_section = move |(tag, occurrence): (String, usize)| {
         let description = {
             let tag = tag.clone();
             Memo::new(move |_| {
@@ -74,7 +85,8 @@ pub fn OpenApiSections(model: Signal<Model>) -> impl IntoView {
             let tag = tag.clone();
             move || {
                 groups.with(|groups| {
-                    let Some((_, indexes)) = groups.iter().find(|(t, _)| *t == tag) else {
+                    let mut named = groups.iter().filter(|(t, _)| *t == tag);
+                    let Some((_, indexes)) = named.nth(occurrence) else {
                         return Vec::new();
                     };
                     model.with(|m| {
