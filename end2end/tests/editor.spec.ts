@@ -166,3 +166,21 @@ test('a save over a newer revision asks the user, and each choice is kept', asyn
   await expect(page.getByTestId('save-state')).toHaveText('All changes saved');
   expect(consoleErrors).toEqual([]);
 });
+
+test('what was typed right before leaving the page comes back', async ({ page, server, consoleErrors }) => {
+  await signUp(page, server.baseUrl, 'liv', 'liv password');
+  await newProjectFromTemplate(page, server.baseUrl, 'Quick');
+  // Saves are refused, so only the browser can keep the text; the page is left at once,
+  // before the draft timer (250 ms) or the autosave (1.2 s) could run.
+  await page.route('**/api/design_save', (route) => route.abort());
+  await endOfLine(page, 3);
+  await page.keyboard.type(' Gone');
+  await page.reload();
+  await hydrated(page);
+  await expect(page.locator('.cm-content')).toContainText('title: Order Service Gone');
+  await expect(page.getByTestId('save-state')).toContainText(/Restored unsaved changes|Not saved/);
+  // The saves this test refused are logged by Chromium; nothing else may be.
+  const unexpected = consoleErrors.filter((e) => !/net::ERR_FAILED/.test(e));
+  consoleErrors.length = 0;
+  expect(unexpected).toEqual([]);
+});
