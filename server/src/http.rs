@@ -80,7 +80,7 @@ pub fn router(state: AppState, sessions: SqliteStore, settings: &HttpSettings) -
 
     api::router(settings.max_document_bytes)
         .merge(pages)
-        .layer(middleware::from_fn(csrf::reject_cross_origin))
+        .layer(middleware::map_request(csrf::reject_cross_origin))
         .layer(session_layer)
         .layer(PropagateRequestIdLayer::x_request_id())
         .layer(

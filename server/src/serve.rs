@@ -17,7 +17,7 @@ use app::repo::Db;
 use crate::broker::{BrokerConfig, BrokerHandle};
 use crate::config::ServeConfig;
 use crate::http::{HttpSettings, router};
-use crate::state::AppState;
+use crate::state::{AppState, Services};
 
 /// Runs the server with this configuration.
 pub async fn serve(config: ServeConfig) -> anyhow::Result<()> {
@@ -48,15 +48,15 @@ pub async fn serve(config: ServeConfig) -> anyhow::Result<()> {
         .site_pkg_dir("pkg")
         .site_addr(config.addr)
         .build();
-    let state = AppState {
-        leptos_options: std::sync::Arc::new(leptos_options),
+    let state = AppState::new(Services {
+        leptos_options,
         server: ServerContext {
             db,
             login_throttle: Arc::new(LoginThrottle::standard()),
         },
         broker,
         pages: Arc::default(),
-    };
+    });
     let settings = HttpSettings {
         secure_cookies: config.secure_cookies,
         max_body_bytes: config.max_body_bytes,

@@ -8,12 +8,28 @@ use app::context::ServerContext;
 use crate::broker::BrokerHandle;
 use crate::page_cache::PageCache;
 
-/// Everything handlers need; cheap to clone.
+/// Everything handlers need. One shared allocation: axum clones the state for every
+/// request (extractors, routes), and one reference count costs less than six.
 #[derive(Clone)]
-pub struct AppState {
-    /// Where the built site lives and what its files are called. Shared: the state is
-    /// cloned for every request, and cloning the options cost 2 % of a download.
-    pub leptos_options: std::sync::Arc<LeptosOptions>,
+pub struct AppState(std::sync::Arc<Services>);
+
+impl AppState {
+    pub fn new(services: Services) -> Self {
+        AppState(std::sync::Arc::new(services))
+    }
+}
+
+impl std::ops::Deref for AppState {
+    type Target = Services;
+    fn deref(&self) -> &Services {
+        &self.0
+    }
+}
+
+/// The shared services behind [`AppState`].
+pub struct Services {
+    /// Where the built site lives and what its files are called.
+    pub leptos_options: LeptosOptions,
     /// Database and shared services, also handed to server functions.
     pub server: ServerContext,
     /// The bundled MQTT broker; `None` when `PORTICO_MQTT_ADDR` is `off`.

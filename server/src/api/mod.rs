@@ -59,6 +59,8 @@ pub fn router(max_document_bytes: usize) -> Router<AppState> {
         .route("/tokens/{id}", axum::routing::delete(tokens::revoke))
         .fallback(problem::no_such_endpoint)
         .layer(RequestBodyLimitLayer::new(max_document_bytes))
-        .layer(axum::middleware::from_fn(problem::problem_for_rejections));
+        .layer(axum::middleware::map_response(
+            problem::problem_for_rejections,
+        ));
     Router::new().nest("/api/v1", v1)
 }

@@ -3,9 +3,7 @@
 
 use axum::Json;
 use axum::body::Body;
-use axum::extract::Request;
 use axum::http::{HeaderValue, StatusCode, header};
-use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use serde_json::json;
 
@@ -86,8 +84,7 @@ const MAX_REJECTION_BYTES: usize = 4096;
 /// Turns the plain-text rejections of axum's extractors (malformed JSON, a query that
 /// does not parse, a missing Content-Type) into problem documents like every other API
 /// error, keeping their status and their explanation.
-pub async fn problem_for_rejections(request: Request, next: Next) -> Response {
-    let response = next.run(request).await;
+pub async fn problem_for_rejections(response: Response) -> Response {
     let status = response.status();
     let is_problem = response
         .headers()
