@@ -184,3 +184,24 @@ test('what was typed right before leaving the page comes back', async ({ page, s
   consoleErrors.length = 0;
   expect(unexpected).toEqual([]);
 });
+
+test('the preview rebuilds only what changed and keeps the last documentation while the text does not parse', async ({ page, server, consoleErrors }) => {
+  await signUp(page, server.baseUrl, 'noa', 'noa password');
+  await newProjectFromTemplate(page, server.baseUrl, 'Keyed');
+  const preview = page.getByTestId('preview');
+  // Tag the DOM of a channel's section; editing the title must leave that node in place.
+  await preview.locator('#channel-order-failed').evaluate((el) => { (el as any).__kept = true; });
+  await endOfLine(page, 3);
+  await page.keyboard.type(' Again');
+  await expect(preview.locator('.doc-title')).toContainText('Order Service Again');
+  expect(await preview.locator('#channel-order-failed').evaluate((el) => (el as any).__kept === true)).toBe(true);
+
+  // A line that breaks the YAML: the problem is shown, the documentation stays.
+  await endOfLine(page, 1);
+  await page.keyboard.press('Enter');
+  await page.keyboard.type('broken: "unclosed');
+  await expect(page.getByTestId('problems')).toContainText('Invalid YAML');
+  await expect(preview.locator('.doc-title')).toContainText('Order Service Again');
+  await expect(preview.locator('#channel-order-failed')).toBeVisible();
+  expect(consoleErrors).toEqual([]);
+});

@@ -42,12 +42,8 @@ pub fn keep(project: &str, path: &str, draft: &Draft) -> bool {
     if draft.content.len() >= LARGE_DRAFT_BYTES && large::put(&key, draft) {
         return true;
     }
-    let kept = keep_small(&key, draft);
-    if kept {
-        // An older large draft of this file must not win over this one.
-        large::remove(&key);
-    }
-    kept
+    // An older large draft of this file may stay until the save: `load` takes the newer.
+    keep_small(&key, draft)
 }
 
 fn keep_small(key: &str, draft: &Draft) -> bool {

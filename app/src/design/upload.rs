@@ -10,32 +10,25 @@
 use crate::error::AppError;
 
 use super::SaveResult;
-#[cfg(feature = "hydrate")]
 use super::server::SaveFile;
 #[cfg(not(feature = "hydrate"))]
 use super::server::save_file;
 
-/// Saves one file; see [`save_file`].
-pub async fn save(
-    id: String,
-    path: String,
-    content: String,
-    base_revision: Option<i64>,
-    force: bool,
-) -> Result<SaveResult, AppError> {
+/// Saves one file: the arguments of [`save_file`].
+pub async fn save(args: SaveFile) -> Result<SaveResult, AppError> {
     #[cfg(feature = "hydrate")]
     {
-        let args = SaveFile {
+        browser::send(&args).await
+    }
+    #[cfg(not(feature = "hydrate"))]
+    {
+        let SaveFile {
             id,
             path,
             content,
             base_revision,
             force,
-        };
-        browser::send(&args).await
-    }
-    #[cfg(not(feature = "hydrate"))]
-    {
+        } = args;
         save_file(id, path, content, base_revision, force).await
     }
 }
@@ -70,7 +63,8 @@ mod browser {
         init.set_method("POST");
         init.set_headers(&headers);
         init.set_body(&blob);
-        let window = web_sys::window().ok_or_else(|| transport("no window", ()))?;
+        let window =
+            web_sys::window().ok_or_else(|| AppError::Transport("no browser window".into()))?;
         let response: web_sys::Response =
             JsFuture::from(window.fetch_with_str_and_init(<SaveFile as ServerFn>::PATH, &init))
                 .await

@@ -13,6 +13,7 @@ use leptos::task::spawn_local;
 use super::bridge::{Editor, EditorMark};
 use super::draft::{self, Draft};
 use super::files::is_json;
+use super::server::SaveFile;
 use super::upload;
 use super::worker::{AnalysisWorker, WORKER_THRESHOLD_BYTES, WorkerAnalysis};
 use super::{Project, SaveResult};
@@ -105,14 +106,20 @@ pub struct Workspace {
     analysis_queued: StoredValue<bool>,
 }
 
+/// Stops a timer that has not fired yet.
+fn cancel(timer: StoredValue<Option<TimeoutHandle>>) {
+    if let Some(handle) = timer.get_value() {
+        handle.clear();
+    }
+    timer.set_value(None);
+}
+
 fn restart(
     timer: StoredValue<Option<TimeoutHandle>>,
     delay: Duration,
     run: impl FnOnce() + 'static,
 ) {
-    if let Some(handle) = timer.get_value() {
-        handle.clear();
-    }
+    cancel(timer);
     timer.set_value(set_timeout_with_handle(run, delay).ok());
 }
 
@@ -303,10 +310,7 @@ impl Workspace {
     pub fn schedule_analysis(&self, delay: Duration) {
         let ws = *self;
         if delay.is_zero() {
-            if let Some(handle) = self.analysis_timer.get_value() {
-                handle.clear();
-            }
-            self.analysis_timer.set_value(None);
+            cancel(self.analysis_timer);
             if !self.analysis_queued.get_value() {
                 self.analysis_queued.set_value(true);
                 queue_microtask(move || {
@@ -511,7 +515,14 @@ impl Workspace {
         let id = ws.project_id.get_value();
         let mut outcome = SaveState::Saved;
         for (path, sent, base_revision) in pending {
-            match upload::save(id.clone(), path.clone(), sent.clone(), base_revision, force).await {
+            let args = SaveFile {
+                id: id.clone(),
+                path: path.clone(),
+                content: sent.clone(),
+                base_revision,
+                force,
+            };
+            match upload::save(args).await {
                 Ok(SaveResult::Saved { revision }) => {
                     let still_same = ws.files.try_update(|files| {
                         files.iter_mut().find(|f| f.path == path).map(|f| {

@@ -51,23 +51,15 @@ pub fn OpenApiSections(model: Signal<Model>) -> impl IntoView {
     // operations is a second group of that name.
     let group_keys = move || {
         groups.with(|groups| {
-            groups
-                .iter()
-                .enumerate()
-                .map(|(index, (tag, _))| {
-                    let earlier = groups[..index].iter().filter(|(t, _)| t == tag).count();
-                    ((tag.clone(), earlier as u64), index)
+            (0..groups.len())
+                .map(|index| {
+                    let (tag, occurrence) = group_name(groups, index);
+                    ((tag, occurrence as u64), index)
                 })
                 .collect()
         })
     };
-    let group = move |index: usize| {
-        groups.with_untracked(|groups| {
-            let tag = &groups[index].0;
-            let earlier = groups[..index].iter().filter(|(t, _)| t == tag).count();
-            (tag.clone(), earlier)
-        })
-    };
+    let group = move |index: usize| groups.with_untracked(|groups| group_name(groups, index));
     let tag_section = move |(tag, occurrence): (String, usize)| {
         let description = {
             let tag = tag.clone();
@@ -123,6 +115,13 @@ pub fn OpenApiSections(model: Signal<Model>) -> impl IntoView {
         })}
     }
     .into_any()
+}
+
+/// The tag of the group at `index` and how many groups before it have that name.
+fn group_name(groups: &[(String, Vec<usize>)], index: usize) -> (String, usize) {
+    let tag = &groups[index].0;
+    let earlier = groups[..index].iter().filter(|(t, _)| t == tag).count();
+    (tag.clone(), earlier)
 }
 
 /// The anchor of an HTTP operation: its operationId, or method and path.
