@@ -6,4 +6,5 @@ cd "$(dirname "$0")/.."
 export PATH="$HOME/.cargo/bin:$PWD/node_modules/.bin:$PATH"   # wasm-opt from npm binaryen
 bash scripts/setup.sh
 cargo leptos build --release
+bash scripts/build-engine.sh target/site
 exec env LEPTOS_SITE_ROOT=target/site target/release/portico serve "$@"

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Sets up what is missing, then runs every check and test: formatting, clippy, the spec
-# engine for wasm32, Rust unit and integration tests, schemathesis against the REST API,
+# engine worker's WASM, Rust unit and integration tests, schemathesis against the REST API,
 # and the end-to-end tests in Chromium.
 # Prints the time of each phase; exits non-zero if anything failed. Idempotent.
 set -uo pipefail
@@ -56,7 +56,6 @@ done < <(sed -nE 's/^editor smoke: ([0-9]+) passed, ([0-9]+) failed.*/\1 \2/p' "
 phase "format" cargo fmt --all -- --check
 phase "clippy (server side)" cargo clippy --workspace --exclude frontend --all-targets -- -D warnings
 phase "clippy (browser side)" cargo clippy -p frontend --target wasm32-unknown-unknown -- -D warnings
-phase "spec engine for wasm32" cargo build -p spec --target wasm32-unknown-unknown
 
 cargo_log=$(mktemp)
 phase "Rust tests" bash -c "cargo test --workspace --exclude frontend 2>&1 | tee '$cargo_log'; exit \${PIPESTATUS[0]}"
@@ -65,6 +64,7 @@ count_cargo_results "$cargo_log"
 # After the Rust tests, so the server binary the browser tests start is the one
 # cargo-leptos built together with the WASM it hydrates.
 phase "site build (cargo leptos build)" cargo leptos build
+phase "engine worker WASM" bash scripts/build-engine.sh target/site
 
 # The REST API against its own OpenAPI document (schemathesis from PyPI, bounded examples).
 if phase "REST API fuzzing (schemathesis)" bash scripts/schemathesis.sh; then

@@ -10,6 +10,7 @@ pub mod client_only;
 pub mod console;
 pub mod design;
 pub mod docs;
+pub mod engine_client;
 pub mod error;
 pub mod error_page;
 pub mod exchange;

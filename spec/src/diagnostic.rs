@@ -73,11 +73,13 @@ impl Diagnostic {
     }
 }
 
+#[cfg(feature = "engine")]
 /// Escapes one reference token for a JSON pointer (RFC 6901).
 pub fn escape_token(token: &str) -> String {
     token.replace('~', "~0").replace('/', "~1")
 }
 
+#[cfg(feature = "engine")]
 /// Appends a token to a pointer.
 pub fn child_pointer(pointer: &str, token: &str) -> String {
     format!("{pointer}/{}", escape_token(token))

@@ -1,7 +1,9 @@
 //! Checking a message payload against its schema, with the path of each failure: what
 //! the channel console shows as the valid/invalid badge.
 
+#[cfg(feature = "engine")]
 use jsonschema::Validator;
+#[cfg(feature = "engine")]
 use serde_json::Value;
 
 /// AsyncAPI schema formats that are JSON Schema (or close enough to check payloads with).
@@ -12,6 +14,7 @@ pub fn is_json_schema_format(format: &str) -> bool {
         || format.starts_with("application/schema+yaml")
 }
 
+#[cfg(feature = "engine")]
 /// One reason a payload does not match.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct PayloadProblem {
@@ -20,11 +23,13 @@ pub struct PayloadProblem {
     pub message: String,
 }
 
+#[cfg(feature = "engine")]
 /// A compiled payload schema: compile once per message, check many payloads.
 pub struct PayloadSchema {
     validator: Validator,
 }
 
+#[cfg(feature = "engine")]
 impl PayloadSchema {
     /// Compiles an (inlined) schema. Draft 7 unless the schema says otherwise; references
     /// that remain (recursion markers, external) never trigger a fetch.
@@ -59,6 +64,7 @@ impl PayloadSchema {
     }
 }
 
+#[cfg(feature = "engine")]
 /// Recursion markers left by inlining become "anything goes" (the referenced part was
 /// checked where it was first inlined).
 fn strip_markers(schema: &Value) -> Value {

@@ -1,14 +1,13 @@
 //! What the console checks in the browser before a publish leaves it: the payload
-//! against the channel's message schemas (the same spec engine the server uses), and
-//! the example a payload editor starts with.
+//! against the channel's message schemas (in the engine worker, the same spec engine the
+//! server uses), and the example a payload editor starts with.
 
 use serde_json::Value;
-use spec::{Channel, Model, PayloadSchema};
+use spec::{Channel, Model};
 
-/// `Ok` when some message of the channel accepts `text` (or none can be checked),
-/// otherwise the problems of the closest message, as "path: message" lines.
-pub fn check_payload(model: &Model, channel: &Channel, text: &str) -> Result<(), Vec<String>> {
-    let schemas: Vec<PayloadSchema> = channel
+/// The JSON Schemas of the channel's messages that a payload is checked against.
+pub fn payload_schemas(model: &Model, channel: &Channel) -> Vec<Value> {
+    channel
         .messages
         .iter()
         .filter_map(|id| model.message(id))
@@ -17,28 +16,21 @@ pub fn check_payload(model: &Model, channel: &Channel, text: &str) -> Result<(),
                 .as_deref()
                 .is_none_or(spec::is_json_schema_format)
         })
-        .filter_map(|m| m.payload.as_ref())
-        .filter_map(|schema| PayloadSchema::compile(schema).ok())
-        .collect();
+        .filter_map(|m| m.payload.clone())
+        .collect()
+}
+
+/// `Ok` when some schema accepts `text` (or there is none), otherwise the problems of
+/// the closest one as "path: message" lines. The check runs in the engine worker.
+pub async fn check_payload(schemas: &[Value], text: &str) -> Result<(), Vec<String>> {
     if schemas.is_empty() {
         return Ok(());
     }
-    let Ok(json) = serde_json::from_str::<Value>(text) else {
-        return Err(vec![
-            "The payload is not JSON, so it cannot match the message schema.".into(),
-        ]);
-    };
-    let mut closest: Option<Vec<String>> = None;
-    for schema in &schemas {
-        let problems: Vec<String> = schema.check(&json).into_iter().map(|p| p.message).collect();
-        if problems.is_empty() {
-            return Ok(());
-        }
-        if closest.as_ref().is_none_or(|c| problems.len() < c.len()) {
-            closest = Some(problems);
-        }
+    match crate::engine_client::check_payload(schemas, text).await {
+        Ok(problems) if problems.is_empty() => Ok(()),
+        Ok(problems) => Err(problems),
+        Err(error) => Err(vec![error.to_string()]),
     }
-    Err(closest.unwrap_or_default())
 }
 
 /// The payload a channel's editor starts with: the first message's own example, else one

@@ -5,10 +5,11 @@
 use std::collections::BTreeMap;
 
 use leptos::prelude::*;
+use leptos::task::spawn_local;
 use serde_json::{Value, json};
 
 use super::ConsoleState;
-use super::check::{check_payload, example_text};
+use super::check::{check_payload, example_text, payload_schemas};
 
 #[component]
 pub(super) fn ChannelPanel(
@@ -40,37 +41,41 @@ pub(super) fn ChannelPanel(
     };
     let publish = move |_| {
         let text = payload.get_untracked();
-        let verdict = channel.with_value(|c| model.with_value(|m| check_payload(m, c, &text)));
-        if let Err(problems) = verdict {
-            let question = format!(
-                "This payload does not match the schema of {}:\n\n{}\n\nSend it anyway?",
-                key.get_value(),
-                problems.join("\n")
-            );
-            if !window().confirm_with_message(&question).unwrap_or(false) {
-                return;
-            }
-        }
+        // Headers are read when the button is pressed, not after the check.
         let headers_text = headers.get_untracked();
-        let headers_value = if headers_text.trim().is_empty() {
-            Value::Null
-        } else {
-            match serde_json::from_str::<BTreeMap<String, String>>(&headers_text) {
-                Ok(map) => json!(map),
-                Err(_) => {
-                    state.error.set(Some(
-                        "Headers are a JSON object of strings, like {\"traceId\": \"abc\"}.".into(),
-                    ));
+        let schemas = channel.with_value(|c| model.with_value(|m| payload_schemas(m, c)));
+        spawn_local(async move {
+            if let Err(problems) = check_payload(&schemas, &text).await {
+                let question = format!(
+                    "This payload does not match the schema of {}:\n\n{}\n\nSend it anyway?",
+                    key.get_value(),
+                    problems.join("\n")
+                );
+                if !window().confirm_with_message(&question).unwrap_or(false) {
                     return;
                 }
             }
-        };
-        let id = key.get_value();
-        state.send(json!({
-            "type": "publish", "channel": id, "parameters": parameters.get_untracked(),
-            "payload": text, "qos": qos.get_untracked(), "retain": retain.get_untracked(),
-            "headers": headers_value,
-        }));
+            let headers_value = if headers_text.trim().is_empty() {
+                Value::Null
+            } else {
+                match serde_json::from_str::<BTreeMap<String, String>>(&headers_text) {
+                    Ok(map) => json!(map),
+                    Err(_) => {
+                        state.error.set(Some(
+                            "Headers are a JSON object of strings, like {\"traceId\": \"abc\"}."
+                                .into(),
+                        ));
+                        return;
+                    }
+                }
+            };
+            let id = key.get_value();
+            state.send(json!({
+                "type": "publish", "channel": id, "parameters": parameters.get_untracked(),
+                "payload": text, "qos": qos.get_untracked(), "retain": retain.get_untracked(),
+                "headers": headers_value,
+            }));
+        });
     };
     let toggle_mock = move |_| {
         let id = key.get_value();

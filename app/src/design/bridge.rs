@@ -16,32 +16,13 @@ pub struct EditorMark {
     pub message: String,
 }
 
-/// A completion offered at the cursor.
-#[derive(Debug, Clone, Serialize)]
-pub struct Completion {
-    pub label: String,
-    #[serde(rename = "type")]
-    pub kind: &'static str,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub detail: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub apply: Option<String>,
-}
-
-/// Where completions are asked for.
-#[derive(Debug, Clone)]
-pub struct CompletionRequest {
-    pub text: String,
-    pub line: u32,
-    pub column: u32,
-    pub prefix: String,
-}
-
 /// What the page hands the editor when mounting it.
 pub struct EditorCallbacks {
     pub on_change: Box<dyn Fn(String)>,
     pub on_save: Box<dyn Fn()>,
-    pub completions: Box<dyn Fn(CompletionRequest) -> Vec<Completion>>,
+    /// Takes the request as JSON (`text`, `line`, `column`, `prefix`) and resolves with
+    /// CodeMirror's completion items.
+    pub completions: Box<dyn Fn(String) -> js_sys::Promise>,
 }
 
 /// A mounted editor. Dropping it does not destroy the editor; call [`Editor::destroy`].
@@ -91,13 +72,13 @@ impl Editor {
         let on_save = Closure::<dyn Fn()>::wrap(on_save);
         let completions = Closure::<dyn Fn(JsValue) -> JsValue>::new(move |context: JsValue| {
             let get = |key: &str| Reflect::get(&context, &key.into()).unwrap_or(JsValue::NULL);
-            let request = CompletionRequest {
-                text: get("text").as_string().unwrap_or_default(),
-                line: get("line").as_f64().unwrap_or(1.0) as u32,
-                column: get("column").as_f64().unwrap_or(1.0) as u32,
-                prefix: get("prefix").as_string().unwrap_or_default(),
-            };
-            to_js(&completions(request))
+            let request = serde_json::json!({
+                "text": get("text").as_string().unwrap_or_default(),
+                "line": get("line").as_f64().unwrap_or(1.0) as u32,
+                "column": get("column").as_f64().unwrap_or(1.0) as u32,
+                "prefix": get("prefix").as_string().unwrap_or_default(),
+            });
+            completions(request.to_string()).into()
         });
         set("onChange", on_change.as_ref());
         set("onSave", on_save.as_ref());

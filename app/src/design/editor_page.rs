@@ -8,10 +8,10 @@ use leptos::task::spawn_local;
 use leptos_meta::{Script, Title};
 use leptos_router::components::{A, Redirect};
 use leptos_router::hooks::use_params_map;
+use wasm_bindgen::JsValue;
 
 use super::Project;
 use super::bridge::{Editor, EditorCallbacks, editor_available};
-use super::completion::completions_at;
 use super::files::{check_path, is_json};
 use super::publish::PublishDialog;
 use super::server::{delete_file, open_project, set_main_file, share_project};
@@ -19,6 +19,7 @@ use super::try_it::TryItPanel;
 use super::workspace::{SaveState, Workspace};
 use crate::docs::Documentation;
 use crate::docs::fold::OpenSections;
+use crate::engine_client::{self, Converted};
 use crate::error::AppError;
 
 /// Documents up to this size start with every documentation section open.
@@ -188,24 +189,21 @@ fn Toolbar(name: String, group: String) -> impl IntoView {
     let convert = move |to_json: bool| {
         let path = ws.current.get_untracked();
         let text = ws.content_of(&path).unwrap_or_default();
-        match spec::parse_text(&text, &spec::Limits::default()) {
-            Ok((value, _)) => {
-                let converted = if to_json {
-                    spec::to_json(&value)
-                } else {
-                    spec::to_yaml(&value)
-                };
-                ws.with_editor(|editor| {
-                    editor.set_language(if to_json { "json" } else { "yaml" });
-                });
-                ws.replace_current(converted);
-                message.set(None);
+        spawn_local(async move {
+            match engine_client::convert(&text, to_json).await {
+                Ok(Converted::Text(converted)) => {
+                    ws.with_editor(|editor| {
+                        editor.set_language(if to_json { "json" } else { "yaml" });
+                    });
+                    ws.replace_current(converted);
+                    message.set(None);
+                }
+                Ok(Converted::Error(error)) => {
+                    message.set(Some(format!("Cannot convert {path}: {error}")));
+                }
+                Err(error) => message.set(Some(format!("Cannot convert {path}: {error}"))),
             }
-            Err(error) => message.set(Some(format!(
-                "Cannot convert {path}: line {}: {}",
-                error.line, error.message
-            ))),
-        }
+        });
     };
     let download = move |_| {
         let path = ws.current.get_untracked();
@@ -458,7 +456,11 @@ fn mount_editor(ws: Workspace, element: &web_sys::HtmlElement) {
         on_save: Box::new(move || ws.save_now(false)),
         completions: Box::new(move |request| {
             let path = ws.current.get_untracked();
-            completions_at(&path, &request)
+            wasm_bindgen_futures::future_to_promise(async move {
+                Ok(engine_client::completions(&path, &request)
+                    .await
+                    .unwrap_or(JsValue::NULL))
+            })
         }),
     };
     let language = if is_json(&path) { "json" } else { "yaml" };

@@ -3,7 +3,6 @@
 //! draft kept until the server confirms, and shared as read-only snapshots.
 
 pub mod bridge;
-pub mod completion;
 pub mod draft;
 pub mod editor_page;
 pub mod files;
@@ -14,7 +13,6 @@ pub mod share_page;
 pub mod templates;
 pub mod try_it;
 pub mod upload;
-pub mod worker;
 pub mod workspace;
 
 use serde::{Deserialize, Serialize};

@@ -1,6 +1,7 @@
 //! The state of an open project in the editor and what happens on each edit: the text
 //! goes into a local draft at once, the spec engine re-analyses it shortly after (in the
-//! browser, the same code as the server), and autosave sends it to the server. Nothing
+//! browser's engine worker, the same code as the server), and autosave sends it to the
+//! server. Nothing
 //! is dropped: a draft is forgotten only when the server holds exactly that text.
 
 use std::collections::BTreeMap;
@@ -15,8 +16,8 @@ use super::draft::{self, Draft};
 use super::files::is_json;
 use super::server::SaveFile;
 use super::upload;
-use super::worker::{AnalysisWorker, WORKER_THRESHOLD_BYTES, WorkerAnalysis};
 use super::{Project, SaveResult};
+use crate::engine_client;
 
 /// Wait after the last keystroke before autosaving.
 const AUTOSAVE_DELAY: Duration = Duration::from_millis(1200);
@@ -24,8 +25,11 @@ const AUTOSAVE_DELAY: Duration = Duration::from_millis(1200);
 const RETRY_DELAY: Duration = Duration::from_secs(4);
 /// Wait after a keystroke before writing the local draft.
 const DRAFT_DELAY: Duration = Duration::from_millis(250);
-/// Pause after the last keystroke before a project analysed in the worker is sent.
-const WORKER_BURST_PAUSE: Duration = Duration::from_millis(150);
+/// Projects larger than this (in bytes) wait out a burst of keystrokes before they are
+/// sent to the engine: each analysis takes longer than a keystroke's interval.
+const BURST_FROM_BYTES: usize = 256 * 1024;
+/// Pause after the last keystroke before a large project is sent to the engine.
+const BURST_PAUSE: Duration = Duration::from_millis(150);
 
 /// One file as the editor holds it.
 #[derive(Debug, Clone, PartialEq)]
@@ -79,12 +83,7 @@ impl SaveState {
 }
 
 /// What the last analysis found.
-#[derive(Debug, Clone, Default)]
-pub struct AnalysisView {
-    pub diagnostics: Vec<spec::Diagnostic>,
-    pub model: Option<spec::Model>,
-    pub millis: f64,
-}
+pub type AnalysisView = spec::ProjectAnalysis;
 
 /// Everything the editor page shares; every field is a handle, so it is `Copy`.
 #[derive(Clone, Copy)]
@@ -96,7 +95,7 @@ pub struct Workspace {
     pub current: RwSignal<String>,
     pub analysis: RwSignal<AnalysisView>,
     pub save_state: RwSignal<SaveState>,
-    /// Key of this workspace's editor and worker in the browser-only registry below.
+    /// Key of this workspace's editor in the browser-only registry below.
     slot: u64,
     saving: StoredValue<bool>,
     save_timer: StoredValue<Option<TimeoutHandle>>,
@@ -104,6 +103,10 @@ pub struct Workspace {
     analysis_timer: StoredValue<Option<TimeoutHandle>>,
     /// An analysis is queued to run after the current task's code.
     analysis_queued: StoredValue<bool>,
+    /// An analysis is with the engine; edits made meanwhile are sent when it answers.
+    analysis_busy: StoredValue<bool>,
+    /// Edits arrived while the engine was busy.
+    analysis_pending: StoredValue<bool>,
 }
 
 /// Stops a timer that has not fired yet.
@@ -123,31 +126,26 @@ fn restart(
     timer.set_value(set_timeout_with_handle(run, delay).ok());
 }
 
-/// How long to wait after a keystroke before re-analysing: at once for documents the
-/// engine checks within a frame, longer for larger ones checked on the page so typing
-/// is not interrupted by analyses that would be stale before they finish. Projects
-/// analysed in the worker only wait out a burst of keystrokes: the worker never blocks
-/// typing and takes one request at a time, sending the newest text when it is free.
+/// How long to wait after a keystroke before re-analysing: at once unless the project
+/// is large. The engine worker never blocks typing and takes one request at a time
+/// (the newest text is sent when it is free); a large project also waits out a burst
+/// of keystrokes, whose analyses would be stale before they finish.
 fn analysis_delay(bytes: usize) -> Duration {
-    if bytes <= 128 * 1024 {
-        return Duration::ZERO;
+    if bytes > BURST_FROM_BYTES {
+        BURST_PAUSE
+    } else {
+        Duration::ZERO
     }
-    if bytes > WORKER_THRESHOLD_BYTES {
-        return WORKER_BURST_PAUSE;
-    }
-    let millis = (bytes / 4096).clamp(30, 1200);
-    Duration::from_millis(millis as u64)
 }
 
 /// Next registry key.
 static NEXT_SLOT: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
 
 thread_local! {
-    /// The editors and workers of open workspaces. JavaScript objects live on the
+    /// The editors of open workspaces. JavaScript objects live on the
     /// browser's one thread; keeping them here (not in reactive storage) means a page
     /// rendered on the server, where none exist, never touches them from another thread.
     static EDITORS: std::cell::RefCell<std::collections::HashMap<u64, Editor>> = Default::default();
-    static WORKERS: std::cell::RefCell<std::collections::HashMap<u64, AnalysisWorker>> = Default::default();
 }
 
 impl Workspace {
@@ -177,6 +175,8 @@ impl Workspace {
             draft_timer: StoredValue::new(None),
             analysis_timer: StoredValue::new(None),
             analysis_queued: StoredValue::new(false),
+            analysis_busy: StoredValue::new(false),
+            analysis_pending: StoredValue::new(false),
         }
     }
 
@@ -202,12 +202,11 @@ impl Workspace {
         });
     }
 
-    /// Removes the editor and stops the worker (the page is going away).
+    /// Removes the editor (the page is going away).
     pub fn close(&self) {
         if let Some(editor) = EDITORS.with_borrow_mut(|editors| editors.remove(&self.slot)) {
             editor.destroy();
         }
-        WORKERS.with_borrow_mut(|workers| workers.remove(&self.slot));
     }
 
     /// The text of a file.
@@ -325,9 +324,13 @@ impl Workspace {
         restart(self.analysis_timer, delay, move || ws.analyze_now());
     }
 
-    /// Runs the spec engine over the project and shows the result: on this thread for
-    /// small projects, in the worker for large ones.
+    /// Sends the project to the engine worker and shows its answer; while an analysis
+    /// is with the engine, edits are remembered and the newest text goes next.
     pub fn analyze_now(&self) {
+        if self.analysis_busy.get_value() {
+            self.analysis_pending.set_value(true);
+            return;
+        }
         let files: BTreeMap<String, String> = self.files.with_untracked(|files| {
             files
                 .iter()
@@ -335,16 +338,23 @@ impl Workspace {
                 .collect()
         });
         let main = self.main.get_untracked();
-        let bytes: usize = files.values().map(String::len).sum();
-        if bytes > WORKER_THRESHOLD_BYTES && self.analyze_in_worker(&files, &main) {
-            return;
-        }
-        let started = now_millis();
-        let analysis = spec::analyze(&spec::Input::project(files, &main));
-        self.show_analysis(AnalysisView {
-            diagnostics: analysis.diagnostics,
-            model: analysis.model,
-            millis: now_millis() - started,
+        self.analysis_busy.set_value(true);
+        let ws = *self;
+        spawn_local(async move {
+            let answer = engine_client::analyze(&files, &main).await;
+            drop(files);
+            // The page may have closed meanwhile.
+            if ws.analysis_busy.try_set_value(false).is_some() {
+                return;
+            }
+            match answer {
+                Ok(analysis) => ws.show_analysis(analysis),
+                Err(error) => leptos::logging::warn!("{error}"),
+            }
+            if ws.analysis_pending.get_value() {
+                ws.analysis_pending.set_value(false);
+                ws.analyze_now();
+            }
         });
     }
 
@@ -357,62 +367,6 @@ impl Workspace {
             || mark_performance("portico-preview-updated"),
             Duration::ZERO,
         );
-    }
-
-    /// Sends the files to the worker (starting it the first time); false when no worker
-    /// can run here, so the caller analyses on this thread.
-    fn analyze_in_worker(&self, files: &BTreeMap<String, String>, main: &str) -> bool {
-        let slot = self.slot;
-        let running = WORKERS.with_borrow(|workers| workers.contains_key(&slot));
-        if !running {
-            let ws = *self;
-            match AnalysisWorker::start(move |result| ws.on_worker_result(result)) {
-                Some(worker) => WORKERS.with_borrow_mut(|workers| {
-                    workers.insert(slot, worker);
-                }),
-                None => return false,
-            }
-        }
-        WORKERS.with_borrow(|workers| workers.get(&slot).is_some_and(|w| w.request(files, main)))
-    }
-
-    /// Reads the worker's answer, then shows it in a task of its own: on a multi-MB
-    /// document each half takes ~40 ms, together they held the page for ~80 ms.
-    fn on_worker_result(&self, json: String) {
-        let ws = *self;
-        match serde_json::from_str::<WorkerAnalysis>(&json) {
-            Ok(result) => set_timeout(
-                move || {
-                    // The page may have closed in between (`close` stops the worker).
-                    if !WORKERS.with_borrow(|workers| workers.contains_key(&ws.slot)) {
-                        return;
-                    }
-                    ws.show_analysis(AnalysisView {
-                        diagnostics: result.diagnostics,
-                        model: result.model,
-                        millis: result.millis,
-                    });
-                    ws.analyze_pending();
-                },
-                Duration::ZERO,
-            ),
-            Err(error) => {
-                leptos::logging::warn!("the analysis worker answered badly: {error}");
-                ws.analyze_pending();
-            }
-        }
-    }
-
-    /// Frees the worker and analyses the edits that arrived while it was busy.
-    fn analyze_pending(&self) {
-        let pending = WORKERS.with_borrow(|workers| {
-            workers
-                .get(&self.slot)
-                .is_some_and(AnalysisWorker::take_pending)
-        });
-        if pending {
-            self.analyze_now();
-        }
     }
 
     /// Hands the current file's diagnostics to the editor gutter.

@@ -5,7 +5,7 @@
 // Contract (kept in step with the Leptos bridge; change both together):
 //   PorticoEditor.mount(element, {
 //     text, language: 'yaml'|'json', readOnly?, onChange?(text), onSave?(),
-//     onCursor?(line, column), completions?({ text, line, column, pos, prefix }) -> items
+//     onCursor?(line, column), completions?({ text, line, column, pos, prefix }) -> items or Promise<items>
 //   }) -> handle
 //   handle.getText() / setText(text) / setLanguage(lang) / setDiagnostics(list)
 //         / goto(line, column) / focus() / flush() / destroy()
@@ -121,12 +121,12 @@ function toCmDiagnostics(doc, list) {
   return out;
 }
 
-/** Wraps the page's synchronous completions(context) as a CodeMirror completion source. */
+/** Wraps the page's completions(context) (items, or a Promise of them) as a CodeMirror completion source. */
 function completionSource(completions, textOf) {
   // The word being typed: keys, scalars, `$ref`, and `#/a/b` pointers.
   const word = /[\w$#/.~%-]*/;
   const segmentChars = /^[\w$.~%-]*$/;
-  return (context) => {
+  return async (context) => {
     const match = context.matchBefore(word);
     if (!match || (match.from === match.to && !context.explicit)) return null;
     const doc = context.state.doc;
@@ -136,7 +136,7 @@ function completionSource(completions, textOf) {
     Object.defineProperty(request, 'text', { enumerable: true, get: () => textOf(doc) });
     let items;
     try {
-      items = completions(request);
+      items = await completions(request);
     } catch (err) {
       console.error('PorticoEditor: completions() threw', err);
       return null;

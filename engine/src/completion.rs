@@ -3,9 +3,29 @@
 
 use std::collections::BTreeMap;
 
+use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
-use super::bridge::{Completion, CompletionRequest};
+/// A completion offered at the cursor, as CodeMirror takes it.
+#[derive(Debug, Clone, Serialize)]
+pub struct Completion {
+    pub label: String,
+    #[serde(rename = "type")]
+    pub kind: &'static str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub detail: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub apply: Option<String>,
+}
+
+/// Where completions are asked for (1-based line and column).
+#[derive(Debug, Clone, Deserialize)]
+pub struct CompletionRequest {
+    pub text: String,
+    pub line: u32,
+    pub column: u32,
+    pub prefix: String,
+}
 
 /// Most completions offered at once.
 const MAX_ITEMS: usize = 300;
@@ -26,7 +46,7 @@ pub fn completions_at(path: &str, request: &CompletionRequest) -> Vec<Completion
     if request.prefix.starts_with('#') || before.contains("$ref") {
         return reference_targets(&request.text);
     }
-    if super::files::is_json(path) {
+    if path.to_ascii_lowercase().ends_with(".json") {
         return Vec::new();
     }
     let Some(schema) = schema_for(&request.text) else {

@@ -1,0 +1,93 @@
+//! The spec engine as the browser runs it: in a Web Worker (`public/engine-worker.js`),
+//! so the page's own WASM carries no parser, validator or official schemas and typing
+//! never waits for an analysis. Every entry point takes and returns text (JSON where
+//! structured) because the worker passes strings across `postMessage`.
+
+pub mod completion;
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+use wasm_bindgen::prelude::wasm_bindgen;
+
+/// Diagnostics and model of a project: `files_json` is an object of path -> text.
+#[wasm_bindgen]
+pub fn analyze(files_json: &str, main: &str) -> String {
+    let started = js_sys::Date::now();
+    let files: BTreeMap<String, String> = serde_json::from_str(files_json).unwrap_or_default();
+    let analysis = spec::analyze(&spec::Input::project(files, main));
+    let result = spec::ProjectAnalysis {
+        diagnostics: analysis.diagnostics,
+        model: analysis.model,
+        millis: js_sys::Date::now() - started,
+    };
+    serde_json::to_string(&result).unwrap_or_default()
+}
+
+/// The answer to a conversion: the new text, or why there is none.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Converted {
+    Text(String),
+    Error(String),
+}
+
+/// `text` in the other syntax: JSON when `to_json`, else YAML.
+#[wasm_bindgen]
+pub fn convert(text: &str, to_json: bool) -> String {
+    let converted = match spec::parse_text(text, &spec::Limits::default()) {
+        Ok((value, _)) if to_json => Converted::Text(spec::to_json(&value)),
+        Ok((value, _)) => Converted::Text(spec::to_yaml(&value)),
+        Err(error) => Converted::Error(format!("line {}: {}", error.line, error.message)),
+    };
+    serde_json::to_string(&converted).unwrap_or_default()
+}
+
+/// The completions at the cursor for the file at `path`; `request_json` is a
+/// [`completion::CompletionRequest`].
+#[wasm_bindgen]
+pub fn completions(path: &str, request_json: &str) -> String {
+    let items = serde_json::from_str(request_json)
+        .map(|request| completion::completions_at(path, &request))
+        .unwrap_or_default();
+    serde_json::to_string(&items).unwrap_or_default()
+}
+
+/// Checks a payload against the schemas of a channel's messages: `schemas_json` is an
+/// array of (inlined) JSON Schemas. `Ok` (an empty array) when one of them accepts
+/// `text` or none can be used, otherwise the problems of the closest one.
+#[wasm_bindgen]
+pub fn check_payload(schemas_json: &str, text: &str) -> String {
+    let schemas: Vec<Value> = serde_json::from_str(schemas_json).unwrap_or_default();
+    serde_json::to_string(&payload_problems(&schemas, text)).unwrap_or_default()
+}
+
+/// The problems of the closest schema as "path: message" lines; empty when one accepts.
+pub fn payload_problems(schemas: &[Value], text: &str) -> Vec<String> {
+    let checkers: Vec<spec::PayloadSchema> = schemas
+        .iter()
+        .filter_map(|schema| spec::PayloadSchema::compile(schema).ok())
+        .collect();
+    if checkers.is_empty() {
+        return Vec::new();
+    }
+    let Ok(json) = serde_json::from_str::<Value>(text) else {
+        return vec!["The payload is not JSON, so it cannot match the message schema.".into()];
+    };
+    let mut closest: Option<Vec<String>> = None;
+    for checker in &checkers {
+        let problems: Vec<String> = checker
+            .check(&json)
+            .into_iter()
+            .map(|p| p.message)
+            .collect();
+        if problems.is_empty() {
+            return Vec::new();
+        }
+        if closest.as_ref().is_none_or(|c| problems.len() < c.len()) {
+            closest = Some(problems);
+        }
+    }
+    closest.unwrap_or_default()
+}

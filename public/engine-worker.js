@@ -1,0 +1,27 @@
+// Runs Portico's spec engine (the `engine` crate's WASM, built into /engine/) off the
+// page's thread: analysis, conversion, completions and payload checks. The page's own
+// WASM carries none of it. Each request is { id, op, args } and is answered with
+// { id, result }, the entry point's text.
+import init, * as engine from '/engine/portico_engine.js';
+
+const ready = init({ module_or_path: '/engine/portico_engine_bg.wasm' });
+const ops = {
+  // The page sends the files as an object; serialising them here keeps that off its thread.
+  analyze: (files, main) => engine.analyze(JSON.stringify(files), main),
+  convert: engine.convert,
+  completions: engine.completions,
+  check_payload: engine.check_payload,
+};
+
+self.onmessage = async (event) => {
+  const { id, op, args } = event.data;
+  let result;
+  try {
+    await ready;
+    const run = ops[op];
+    result = run ? run(...args) : JSON.stringify({ error: `unknown operation ${op}` });
+  } catch (error) {
+    result = JSON.stringify({ error: String(error) });
+  }
+  self.postMessage({ id, result });
+};

@@ -1,0 +1,20 @@
+#!/usr/bin/env bash
+# Builds the browser's spec engine (the `engine` crate) into <site root>/engine/, where
+# public/engine-worker.js loads it. cargo-leptos builds one WASM (the page's); this is
+# the second, run in a Web Worker. Always optimised for size: it is what the editor
+# downloads besides the page, and a debug build of it would be ~40 MB.
+# Usage: scripts/build-engine.sh [site root, default target/site]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+export PATH="$HOME/.cargo/bin:$PWD/node_modules/.bin:$PATH"   # wasm-opt from npm binaryen
+site=${1:-target/site}
+target_dir=target/engine
+wasm=$target_dir/wasm32-unknown-unknown/wasm-release/engine.wasm
+
+cargo build -p engine --lib --target wasm32-unknown-unknown --profile wasm-release --target-dir "$target_dir"
+mkdir -p "$site/engine"
+wasm-bindgen --target web --no-typescript --out-dir "$site/engine" --out-name portico_engine "$wasm"
+wasm-opt -Oz --strip-debug --strip-producers \
+  --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext \
+  --enable-mutable-globals --enable-reference-types --enable-multivalue \
+  "$site/engine/portico_engine_bg.wasm" -o "$site/engine/portico_engine_bg.wasm"
