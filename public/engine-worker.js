@@ -6,10 +6,11 @@ import init, * as engine from '/engine/portico_engine.js';
 
 const ready = init({ module_or_path: '/engine/portico_engine_bg.wasm' });
 const ops = {
-  // The page sends the files as an object; serialising them here keeps that off its thread.
+  // The page sends files and requests as objects; serialising them here keeps that off
+  // its thread.
   analyze: (files, main) => engine.analyze(JSON.stringify(files), main),
   convert: engine.convert,
-  completions: engine.completions,
+  completions: (path, request) => engine.completions(path, JSON.stringify(request)),
   check_payload: engine.check_payload,
 };
 

@@ -9,9 +9,9 @@ cd "$(dirname "$0")/.."
 export PATH="$HOME/.cargo/bin:$PWD/node_modules/.bin:$PATH"   # wasm-opt from npm binaryen
 site=${1:-target/site}
 target_dir=target/engine
-wasm=$target_dir/wasm32-unknown-unknown/wasm-release/engine.wasm
+wasm=$target_dir/wasm32-unknown-unknown/engine-release/engine.wasm
 
-cargo build -p engine --lib --target wasm32-unknown-unknown --profile wasm-release --target-dir "$target_dir"
+cargo build -p engine --lib --target wasm32-unknown-unknown --profile engine-release --target-dir "$target_dir"
 mkdir -p "$site/engine"
 wasm-bindgen --target web --no-typescript --out-dir "$site/engine" --out-name portico_engine "$wasm"
 wasm-opt -Oz --strip-debug --strip-producers \

@@ -143,20 +143,21 @@ pub async fn analyze(
         let _ = js_sys::Reflect::set(&object, &path.into(), &text.into());
     }
     let answer = call("analyze", js_sys::Array::of2(&object, &main.into())).await?;
-    decode_in_next_task(answer).await
-}
-
-/// Decodes a (possibly multi-megabyte) answer in a task of its own, so that reading it
-/// and showing it never add up to one long task.
-async fn decode_in_next_task<T: DeserializeOwned>(answer: String) -> Result<T, EngineError> {
     let decoded = decode(&answer);
-    drop(answer);
-    next_task().await;
+    // A large answer takes tens of milliseconds to read and as long again to show: the
+    // page shows it in a task of its own so that the two never add up to one long task.
+    if answer.len() > SPLIT_FROM_BYTES {
+        drop(answer);
+        next_task().await;
+    }
     decoded
 }
 
+/// Answers from this size on are read and shown in separate tasks.
+const SPLIT_FROM_BYTES: usize = 256 * 1024;
+
 /// Resolves in a new task (a zero-delay timer).
-pub async fn next_task() {
+async fn next_task() {
     let promise = js_sys::Promise::new(&mut |resolve, _| {
         let _ = web_sys::window()
             .expect("a page")
@@ -179,13 +180,10 @@ pub async fn convert(text: &str, to_json: bool) -> Result<Converted, EngineError
     decode(&answer)
 }
 
-/// Completions at the cursor as CodeMirror takes them (a JavaScript array).
-pub async fn completions(path: &str, request_json: &str) -> Result<JsValue, EngineError> {
-    let answer = call(
-        "completions",
-        js_sys::Array::of2(&path.into(), &request_json.into()),
-    )
-    .await?;
+/// Completions at the cursor as CodeMirror takes them (a JavaScript array); `request`
+/// is an object of `text`, `line`, `column` and `prefix`, serialised by the worker.
+pub async fn completions(path: &str, request: &JsValue) -> Result<JsValue, EngineError> {
+    let answer = call("completions", js_sys::Array::of2(&path.into(), request)).await?;
     js_sys::JSON::parse(&answer).map_err(|error| EngineError(format!("{error:?}")))
 }
 

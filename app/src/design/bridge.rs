@@ -20,9 +20,9 @@ pub struct EditorMark {
 pub struct EditorCallbacks {
     pub on_change: Box<dyn Fn(String)>,
     pub on_save: Box<dyn Fn()>,
-    /// Takes the request as JSON (`text`, `line`, `column`, `prefix`) and resolves with
-    /// CodeMirror's completion items.
-    pub completions: Box<dyn Fn(String) -> js_sys::Promise>,
+    /// Takes the request (an object of `text`, `line`, `column`, `prefix`) and resolves
+    /// with CodeMirror's completion items.
+    pub completions: Box<dyn Fn(JsValue) -> js_sys::Promise>,
 }
 
 /// A mounted editor. Dropping it does not destroy the editor; call [`Editor::destroy`].
@@ -71,14 +71,14 @@ impl Editor {
         let on_change = Closure::<dyn Fn(String)>::wrap(on_change);
         let on_save = Closure::<dyn Fn()>::wrap(on_save);
         let completions = Closure::<dyn Fn(JsValue) -> JsValue>::new(move |context: JsValue| {
-            let get = |key: &str| Reflect::get(&context, &key.into()).unwrap_or(JsValue::NULL);
-            let request = serde_json::json!({
-                "text": get("text").as_string().unwrap_or_default(),
-                "line": get("line").as_f64().unwrap_or(1.0) as u32,
-                "column": get("column").as_f64().unwrap_or(1.0) as u32,
-                "prefix": get("prefix").as_string().unwrap_or_default(),
-            });
-            completions(request.to_string()).into()
+            // The request goes on as a JavaScript object: the document's text (megabytes,
+            // maybe) is never copied into this WASM's memory.
+            let request = js_sys::Object::new();
+            for key in ["text", "line", "column", "prefix"] {
+                let value = Reflect::get(&context, &key.into()).unwrap_or(JsValue::NULL);
+                let _ = Reflect::set(&request, &key.into(), &value);
+            }
+            completions(request.into()).into()
         });
         set("onChange", on_change.as_ref());
         set("onSave", on_save.as_ref());
