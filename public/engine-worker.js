@@ -1,7 +1,8 @@
 // Runs Portico's spec engine (the `engine` crate's WASM, built into /engine/) off the
 // page's thread: analysis, conversion, completions and payload checks. The page's own
 // WASM carries none of it. Each request is { id, op, args } and is answered with
-// { id, result }, the entry point's text.
+// { id, result, failed }: the entry point's text, and whether the page should replace
+// this worker.
 import init, * as engine from '/engine/portico_engine.js';
 
 const ready = init({ module_or_path: '/engine/portico_engine_bg.wasm' });
@@ -17,12 +18,16 @@ const ops = {
 self.onmessage = async (event) => {
   const { id, op, args } = event.data;
   let result;
+  let failed = false;
   try {
     await ready;
     const run = ops[op];
     result = run ? run(...args) : JSON.stringify({ error: `unknown operation ${op}` });
   } catch (error) {
+    // The engine did not load, or it trapped (a panic aborts): its memory may be left
+    // half-updated, so the page starts a new worker for the next request.
     result = JSON.stringify({ error: String(error) });
+    failed = true;
   }
-  self.postMessage({ id, result });
+  self.postMessage({ id, result, failed });
 };

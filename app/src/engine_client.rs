@@ -24,10 +24,19 @@ impl std::fmt::Display for EngineError {
 
 struct EngineWorker {
     worker: web_sys::Worker,
+    /// It reported an error: the next call starts a new one (a broken deployment may
+    /// have been mended; the failed worker is dropped there, not inside its own callback).
+    failed: bool,
     next_id: u32,
     waiting: HashMap<u32, js_sys::Function>,
     _on_message: Closure<dyn FnMut(web_sys::MessageEvent)>,
     _on_error: Closure<dyn FnMut(web_sys::Event)>,
+}
+
+impl Drop for EngineWorker {
+    fn drop(&mut self) {
+        self.worker.terminate();
+    }
 }
 
 thread_local! {
@@ -38,12 +47,16 @@ fn field(value: &JsValue, key: &str) -> JsValue {
     js_sys::Reflect::get(value, &key.into()).unwrap_or(JsValue::UNDEFINED)
 }
 
-/// Answers every waiting call with `error` (the worker could not load or crashed).
+/// Answers every waiting call with `error` and marks the worker failed (it could not
+/// load or it crashed).
 fn fail_all(error: &str) {
     let waiting: Vec<js_sys::Function> = ENGINE.with_borrow_mut(|engine| {
         engine
             .as_mut()
-            .map(|e| e.waiting.drain().map(|(_, resolve)| resolve).collect())
+            .map(|e| {
+                e.failed = true;
+                e.waiting.drain().map(|(_, resolve)| resolve).collect()
+            })
             .unwrap_or_default()
     });
     let answer = JsValue::from(serde_json::json!({ "error": error }).to_string());
@@ -61,8 +74,13 @@ fn start() -> Result<EngineWorker, EngineError> {
         Closure::<dyn FnMut(web_sys::MessageEvent)>::new(move |event: web_sys::MessageEvent| {
             let data = event.data();
             let id = field(&data, "id").as_f64().unwrap_or(-1.0) as u32;
-            let resolve = ENGINE
-                .with_borrow_mut(|engine| engine.as_mut().and_then(|e| e.waiting.remove(&id)));
+            let failed = field(&data, "failed").as_bool().unwrap_or(false);
+            let resolve = ENGINE.with_borrow_mut(|engine| {
+                engine.as_mut().and_then(|e| {
+                    e.failed |= failed;
+                    e.waiting.remove(&id)
+                })
+            });
             if let Some(resolve) = resolve {
                 let _ = resolve.call1(&JsValue::NULL, &field(&data, "result"));
             }
@@ -74,20 +92,12 @@ fn start() -> Result<EngineWorker, EngineError> {
     worker.set_onerror(Some(on_error.as_ref().unchecked_ref()));
     Ok(EngineWorker {
         worker,
+        failed: false,
         next_id: 0,
         waiting: HashMap::new(),
         _on_message: on_message,
         _on_error: on_error,
     })
-}
-
-/// Starts the worker now so that its WASM loads while the page does something else.
-pub fn warm_up() {
-    ENGINE.with_borrow_mut(|engine| {
-        if engine.is_none() {
-            *engine = start().ok();
-        }
-    });
 }
 
 /// Runs `op(args…)` in the worker and returns its text answer.
@@ -96,7 +106,7 @@ async fn call(op: &str, args: js_sys::Array) -> Result<String, EngineError> {
     let promise = js_sys::Promise::new(&mut |resolve, _reject| resolve_slot = Some(resolve));
     let resolve = resolve_slot.expect("the Promise executor runs at once");
     let posted = ENGINE.with_borrow_mut(|engine| -> Result<(), EngineError> {
-        if engine.is_none() {
+        if engine.as_ref().is_none_or(|e| e.failed) {
             *engine = Some(start()?);
         }
         let engine = engine.as_mut().expect("just started");

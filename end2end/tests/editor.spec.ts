@@ -205,3 +205,25 @@ test('the preview rebuilds only what changed and keeps the last documentation wh
   await expect(preview.locator('#channel-order-failed')).toBeVisible();
   expect(consoleErrors).toEqual([]);
 });
+
+test('when the spec engine cannot load, the problems panel says so and the text is kept', async ({ page, server }) => {
+  await signUp(page, server.baseUrl, 'olga', 'olga password');
+  await newProjectFromTemplate(page, server.baseUrl, 'No engine');
+  const title = page.getByTestId('preview').locator('.doc-title');
+
+  // The engine worker's script is unreachable from now on (a broken deployment, a proxy).
+  await page.context().route('**/engine-worker.js', (route) => route.abort());
+  await page.reload();
+  await hydrated(page);
+  await expect(page.getByTestId('problems')).toContainText('the spec engine did not answer');
+  await endOfLine(page, 3);
+  await page.keyboard.type(' Offline');
+  await expect(page.getByTestId('save-state')).toHaveText('All changes saved', { timeout: 10_000 });
+
+  // With the engine back, the same text is analysed and documented.
+  await page.context().unroute('**/engine-worker.js');
+  await page.reload();
+  await hydrated(page);
+  await expect(title).toContainText('Order Service Offline');
+  await expect(page.getByTestId('problems')).not.toContainText('spec engine');
+});

@@ -2,7 +2,8 @@
 //! OpenAPI (3.0, 3.1, 3.2). Pure: no I/O, no async, no global state beyond lazily compiled
 //! official schemas; compiles for the server and for `wasm32-unknown-unknown`.
 //!
-//! Entry points:
+//! Entry points (feature `engine`, on by default; without it the crate is the model's
+//! types and [`ProjectAnalysis`], what a page needs to show an analysis made elsewhere):
 //! - [`analyze`]`(&Input) -> Analysis`: parse (JSON or YAML), detect kind and version,
 //!   resolve `$ref`s inside the project (never fetching), validate against the official
 //!   JSON Schema plus the rules a schema cannot express, locate every diagnostic

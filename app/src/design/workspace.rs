@@ -1,8 +1,8 @@
 //! The state of an open project in the editor and what happens on each edit: the text
 //! goes into a local draft at once, the spec engine re-analyses it shortly after (in the
 //! browser's engine worker, the same code as the server), and autosave sends it to the
-//! server. Nothing
-//! is dropped: a draft is forgotten only when the server holds exactly that text.
+//! server. Nothing is dropped: a draft is forgotten only when the server holds exactly
+//! that text.
 
 use std::collections::BTreeMap;
 use std::time::Duration;
@@ -142,9 +142,9 @@ fn analysis_delay(bytes: usize) -> Duration {
 static NEXT_SLOT: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
 
 thread_local! {
-    /// The editors of open workspaces. JavaScript objects live on the
-    /// browser's one thread; keeping them here (not in reactive storage) means a page
-    /// rendered on the server, where none exist, never touches them from another thread.
+    /// The editors of open workspaces. JavaScript objects live on the browser's one
+    /// thread; keeping them here (not in reactive storage) means a page rendered on the
+    /// server, where none exist, never touches them from another thread.
     static EDITORS: std::cell::RefCell<std::collections::HashMap<u64, Editor>> = Default::default();
 }
 
@@ -342,14 +342,16 @@ impl Workspace {
         let ws = *self;
         spawn_local(async move {
             let answer = engine_client::analyze(&files, &main).await;
-            drop(files);
             // The page may have closed meanwhile.
             if ws.analysis_busy.try_set_value(false).is_some() {
                 return;
             }
             match answer {
                 Ok(analysis) => ws.show_analysis(analysis),
-                Err(error) => leptos::logging::warn!("{error}"),
+                // Said where the user looks; the last documentation stays.
+                Err(error) => ws.analysis.update(|shown| {
+                    shown.diagnostics = vec![spec::Diagnostic::error(&main, "", error.to_string())];
+                }),
             }
             if ws.analysis_pending.get_value() {
                 ws.analysis_pending.set_value(false);
