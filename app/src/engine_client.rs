@@ -4,13 +4,13 @@
 //! One worker per page, started on first use; every call is answered in order of its id.
 
 use std::cell::RefCell;
-use std::collections::{BTreeMap, HashMap};
+use std::collections::HashMap;
 
 use serde::de::DeserializeOwned;
 use wasm_bindgen::JsCast;
 use wasm_bindgen::prelude::*;
 
-pub use spec::ProjectAnalysis;
+pub use spec::{Converted, ProjectAnalysis};
 
 /// Why the engine gave no answer.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -142,17 +142,19 @@ fn decode<T: DeserializeOwned>(answer: &str) -> Result<T, EngineError> {
     })
 }
 
-/// Diagnostics and model of a project (path -> text). The worker serialises the files
-/// itself, so the page only copies each text into a JavaScript string.
-pub async fn analyze(
-    files: &BTreeMap<String, String>,
-    main: &str,
-) -> Result<ProjectAnalysis, EngineError> {
+/// The files of a project as the object [`analyze`] sends: each text is copied once,
+/// straight into a JavaScript string (the worker serialises the object itself).
+pub fn project_files<'a>(files: impl IntoIterator<Item = (&'a str, &'a str)>) -> js_sys::Object {
     let object = js_sys::Object::new();
     for (path, text) in files {
         let _ = js_sys::Reflect::set(&object, &path.into(), &text.into());
     }
-    let answer = call("analyze", js_sys::Array::of2(&object, &main.into())).await?;
+    object
+}
+
+/// Diagnostics and model of a project; `files` comes from [`project_files`].
+pub async fn analyze(files: js_sys::Object, main: &str) -> Result<ProjectAnalysis, EngineError> {
+    let answer = call("analyze", js_sys::Array::of2(&files, &main.into())).await?;
     let decoded = decode(&answer);
     // A large answer takes tens of milliseconds to read and as long again to show: the
     // page shows it in a task of its own so that the two never add up to one long task.
@@ -174,14 +176,6 @@ async fn next_task() {
             .set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, 0);
     });
     let _ = wasm_bindgen_futures::JsFuture::from(promise).await;
-}
-
-/// The answer to a conversion.
-#[derive(Debug, Clone, serde::Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Converted {
-    Text(String),
-    Error(String),
 }
 
 /// `text` converted to JSON (`to_json`) or YAML.

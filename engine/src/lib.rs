@@ -7,8 +7,8 @@ pub mod completion;
 
 use std::collections::BTreeMap;
 
-use serde::{Deserialize, Serialize};
 use serde_json::Value;
+use spec::Converted;
 use wasm_bindgen::prelude::wasm_bindgen;
 
 /// Diagnostics and model of a project: `files_json` is an object of path -> text.
@@ -23,14 +23,6 @@ pub fn analyze(files_json: &str, main: &str) -> String {
         millis: js_sys::Date::now() - started,
     };
     serde_json::to_string(&result).unwrap_or_default()
-}
-
-/// The answer to a conversion: the new text, or why there is none.
-#[derive(Debug, Clone, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Converted {
-    Text(String),
-    Error(String),
 }
 
 /// `text` in the other syntax: JSON when `to_json`, else YAML.

@@ -1,5 +1,6 @@
-//! What an analysis hands a page: the diagnostics and model, without the parsed files.
-//! The engine worker sends it and the page reads it, so both name one type.
+//! What the engine hands a page: an analysis (diagnostics and model, without the parsed
+//! files) and a conversion. The engine worker sends them and the page reads them, so
+//! both name one type.
 
 use serde::{Deserialize, Serialize};
 
@@ -12,4 +13,12 @@ pub struct ProjectAnalysis {
     pub diagnostics: Vec<Diagnostic>,
     pub model: Option<Model>,
     pub millis: f64,
+}
+
+/// The answer to a conversion between YAML and JSON: the new text, or why there is none.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Converted {
+    Text(String),
+    Error(String),
 }

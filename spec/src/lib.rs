@@ -3,7 +3,7 @@
 //! official schemas; compiles for the server and for `wasm32-unknown-unknown`.
 //!
 //! Entry points (feature `engine`, on by default; without it the crate is the model's
-//! types and [`ProjectAnalysis`], what a page needs to show an analysis made elsewhere):
+//! types, [`ProjectAnalysis`] and [`Converted`]: what a page needs to show an analysis made elsewhere):
 //! - [`analyze`]`(&Input) -> Analysis`: parse (JSON or YAML), detect kind and version,
 //!   resolve `$ref`s inside the project (never fetching), validate against the official
 //!   JSON Schema plus the rules a schema cannot express, locate every diagnostic
@@ -48,7 +48,7 @@ mod validate;
 
 #[cfg(feature = "engine")]
 pub use analysis::{Analysis, analyze, check};
-pub use answer::ProjectAnalysis;
+pub use answer::{Converted, ProjectAnalysis};
 #[cfg(feature = "engine")]
 pub use convert::{to_json, to_yaml};
 pub use detect::{Detected, Kind, SchemaId, detect};

@@ -190,18 +190,20 @@ fn Toolbar(name: String, group: String) -> impl IntoView {
         let path = ws.current.get_untracked();
         let text = ws.content_of(&path).unwrap_or_default();
         spawn_local(async move {
-            match engine_client::convert(&text, to_json).await {
-                Ok(Converted::Text(converted)) => {
+            let answer = engine_client::convert(&text, to_json)
+                .await
+                .unwrap_or_else(|error| Converted::Error(error.to_string()));
+            match answer {
+                Converted::Text(converted) => {
                     ws.with_editor(|editor| {
                         editor.set_language(if to_json { "json" } else { "yaml" });
                     });
                     ws.replace_current(converted);
                     message.set(None);
                 }
-                Ok(Converted::Error(error)) => {
+                Converted::Error(error) => {
                     message.set(Some(format!("Cannot convert {path}: {error}")));
                 }
-                Err(error) => message.set(Some(format!("Cannot convert {path}: {error}"))),
             }
         });
     };

@@ -4,7 +4,6 @@
 //! server. Nothing is dropped: a draft is forgotten only when the server holds exactly
 //! that text.
 
-use std::collections::BTreeMap;
 use std::time::Duration;
 
 use leptos::prelude::*;
@@ -82,9 +81,6 @@ impl SaveState {
     }
 }
 
-/// What the last analysis found.
-pub type AnalysisView = spec::ProjectAnalysis;
-
 /// Everything the editor page shares; every field is a handle, so it is `Copy`.
 #[derive(Clone, Copy)]
 pub struct Workspace {
@@ -93,7 +89,8 @@ pub struct Workspace {
     pub files: RwSignal<Vec<FileState>>,
     pub main: RwSignal<String>,
     pub current: RwSignal<String>,
-    pub analysis: RwSignal<AnalysisView>,
+    /// What the last analysis found.
+    pub analysis: RwSignal<spec::ProjectAnalysis>,
     pub save_state: RwSignal<SaveState>,
     /// Key of this workspace's editor in the browser-only registry below.
     slot: u64,
@@ -167,7 +164,7 @@ impl Workspace {
             files: RwSignal::new(files),
             main: RwSignal::new(project.main_file.clone()),
             current: RwSignal::new(project.main_file.clone()),
-            analysis: RwSignal::new(AnalysisView::default()),
+            analysis: RwSignal::new(spec::ProjectAnalysis::default()),
             save_state: RwSignal::new(SaveState::Saved),
             slot: NEXT_SLOT.fetch_add(1, std::sync::atomic::Ordering::Relaxed),
             saving: StoredValue::new(false),
@@ -331,17 +328,16 @@ impl Workspace {
             self.analysis_pending.set_value(true);
             return;
         }
-        let files: BTreeMap<String, String> = self.files.with_untracked(|files| {
-            files
-                .iter()
-                .map(|f| (f.path.clone(), f.content.clone()))
-                .collect()
+        let files = self.files.with_untracked(|files| {
+            engine_client::project_files(
+                files.iter().map(|f| (f.path.as_str(), f.content.as_str())),
+            )
         });
         let main = self.main.get_untracked();
         self.analysis_busy.set_value(true);
         let ws = *self;
         spawn_local(async move {
-            let answer = engine_client::analyze(&files, &main).await;
+            let answer = engine_client::analyze(files, &main).await;
             // The page may have closed meanwhile.
             if ws.analysis_busy.try_set_value(false).is_some() {
                 return;
@@ -360,7 +356,7 @@ impl Workspace {
         });
     }
 
-    fn show_analysis(&self, view: AnalysisView) {
+    fn show_analysis(&self, view: spec::ProjectAnalysis) {
         self.analysis.set(view);
         self.show_marks();
         // The preview re-renders in effects that run after this task's code, in its
