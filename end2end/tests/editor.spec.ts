@@ -75,9 +75,11 @@ test('markup typed into a description is shown as text in the preview', async ({
   await newProjectFromTemplate(page, server.baseUrl, 'XSS');
   await endOfLine(page, 6);
   await page.keyboard.press('Enter');
-  await page.keyboard.type('<img src=x onerror="window.__pwned=1"> <script>window.__pwned=2</script>');
+  await page.keyboard.type('<img src=x onerror="window.__pwned=1"> <script>window.__pwned=2</script> **in bold**');
   const preview = page.getByTestId('preview');
   await expect(preview.locator('.doc-info .markdown')).toContainText('<img src=x onerror="window.__pwned=1">');
+  // The markdown itself is rendered (by the engine worker) around the text it shows.
+  await expect(preview.locator('.doc-info .markdown strong')).toHaveText('in bold');
   await expect(preview.locator('img, script')).toHaveCount(0);
   expect(await page.evaluate(() => (window as any).__pwned)).toBeUndefined();
   expect(consoleErrors).toEqual([]);

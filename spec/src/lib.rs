@@ -1,6 +1,7 @@
 //! Portico's spec engine: text -> Document -> Model for AsyncAPI (2.0-2.6, 3.0, 3.1) and
 //! OpenAPI (3.0, 3.1, 3.2). Pure: no I/O, no async, no global state beyond lazily compiled
-//! official schemas; compiles for the server and for `wasm32-unknown-unknown`.
+//! official schemas and remembered markdown renderings; compiles for the server and for
+//! `wasm32-unknown-unknown`.
 //!
 //! Entry points (feature `engine`, on by default; without it the crate is the model's
 //! types, [`ProjectAnalysis`] and [`Converted`]: what a page needs to show an analysis made elsewhere):
@@ -14,6 +15,7 @@
 //! - [`content_index`]: the names inside a document, for search.
 //! - [`to_json`] / [`to_yaml`]: convert a document between syntaxes.
 //! - [`convert_asyncapi_to_v3`]: upgrade an AsyncAPI 2.x document to 3.0.
+//! - [`markdown_to_safe_html`] / [`remembered_safe_html`]: a description as safe HTML.
 
 #[cfg(feature = "engine")]
 mod analysis;
@@ -27,6 +29,8 @@ mod example;
 mod index;
 #[cfg(feature = "engine")]
 mod input;
+#[cfg(feature = "engine")]
+mod markdown;
 mod model;
 #[cfg(feature = "engine")]
 mod parse;
@@ -58,6 +62,8 @@ pub use example::example_for;
 pub use index::{ContentIndex, content_index};
 #[cfg(feature = "engine")]
 pub use input::{Input, Limits};
+#[cfg(feature = "engine")]
+pub use markdown::{markdown_to_safe_html, remembered_safe_html};
 pub use model::*;
 #[cfg(feature = "engine")]
 pub use parse::{Format, ParseError, parse_text};

@@ -1,82 +1,119 @@
-//! Markdown from documents and asset pages, made safe: pulldown-cmark renders it with any
-//! raw HTML turned into visible text (an author sees what they typed), then ammonia keeps
-//! only harmless markup and links to http(s) and mailto, as a second line of defence.
-//! Nothing from a document reaches the page any other way.
-
-use std::collections::{HashMap, HashSet};
-use std::sync::{Arc, LazyLock, Mutex};
+//! Markdown blocks. The server renders them with `spec::remembered_safe_html`
+//! (pulldown-cmark, then ammonia). The page's WASM carries no markdown code: a hydrated
+//! block keeps the server's HTML, and a block built in the browser (the live preview, a
+//! page being written) shows its text, escaped, until the engine worker's rendering
+//! arrives a moment later. Nothing from a document reaches the page any other way.
 
 use leptos::prelude::*;
-use pulldown_cmark::{Event, Options, Parser, html};
-
-/// Longest markdown text rendered; beyond, the rest is cut (a description is not a book).
-const MAX_MARKDOWN_BYTES: usize = 256 * 1024;
-
-static SANITIZER: LazyLock<ammonia::Builder<'static>> = LazyLock::new(|| {
-    let mut builder = ammonia::Builder::default();
-    builder
-        .url_schemes(HashSet::from(["http", "https", "mailto"]))
-        .link_rel(Some("noopener noreferrer nofollow"));
-    builder
-});
-
-/// Renders markdown to sanitized HTML.
-pub fn markdown_to_safe_html(markdown: &str) -> String {
-    let text = if markdown.len() > MAX_MARKDOWN_BYTES {
-        let mut end = MAX_MARKDOWN_BYTES;
-        while !markdown.is_char_boundary(end) {
-            end -= 1;
-        }
-        &markdown[..end]
-    } else {
-        markdown
-    };
-    let parser = Parser::new_ext(
-        text,
-        Options::ENABLE_TABLES | Options::ENABLE_STRIKETHROUGH | Options::ENABLE_TASKLISTS,
-    )
-    .map(|event| match event {
-        Event::Html(raw) | Event::InlineHtml(raw) => Event::Text(raw),
-        other => other,
-    });
-    let mut unsafe_html = String::with_capacity(text.len() * 3 / 2);
-    html::push_html(&mut unsafe_html, parser);
-    SANITIZER.clean(&unsafe_html).to_string()
-}
-
-/// Texts up to this size are remembered with their rendering...
-const MEMO_MAX_TEXT_BYTES: usize = 16 * 1024;
-/// ...this many at most (the map is emptied when full): at most 64 MiB of text.
-const MEMO_MAX_ENTRIES: usize = 4096;
-
-/// Renderings by text. The live preview renders every description again on each
-/// keystroke and every page view renders them again on the server; the text rarely
-/// changed, and sanitising (ammonia parses the HTML) is the costly part.
-static RENDERED: LazyLock<Mutex<HashMap<String, Arc<str>>>> = LazyLock::new(Mutex::default);
-
-/// [`markdown_to_safe_html`], remembered for short texts.
-pub fn remembered_safe_html(markdown: &str) -> Arc<str> {
-    if markdown.len() > MEMO_MAX_TEXT_BYTES {
-        return markdown_to_safe_html(markdown).into();
-    }
-    let lock = || RENDERED.lock().unwrap_or_else(|p| p.into_inner());
-    if let Some(html) = lock().get(markdown) {
-        return html.clone();
-    }
-    let html: Arc<str> = markdown_to_safe_html(markdown).into();
-    let mut memo = lock();
-    if memo.len() >= MEMO_MAX_ENTRIES {
-        memo.clear();
-    }
-    memo.insert(markdown.to_owned(), html.clone());
-    html
-}
 
 /// A block of markdown.
 #[component]
 pub fn Markdown(#[prop(into)] text: String) -> impl IntoView {
-    let html = remembered_safe_html(&text).to_string();
+    #[cfg(feature = "ssr")]
+    let html = spec::remembered_safe_html(&text).to_string();
+    #[cfg(not(feature = "ssr"))]
+    let html = {
+        let html = browser::rendering(text);
+        move || html.get()
+    };
     view! { <div class="markdown" inner_html=html></div> }
+}
+
+/// `text` as HTML that shows it literally, paragraph by paragraph.
+pub fn escaped_paragraphs(text: &str) -> String {
+    let mut html = String::with_capacity(text.len() + 16);
+    for paragraph in text.split("\n\n").filter(|p| !p.trim().is_empty()) {
+        html.push_str("<p>");
+        for c in paragraph.chars() {
+            match c {
+                '&' => html.push_str("&amp;"),
+                '<' => html.push_str("&lt;"),
+                '>' => html.push_str("&gt;"),
+                '"' => html.push_str("&quot;"),
+                '\'' => html.push_str("&#39;"),
+                c => html.push(c),
+            }
+        }
+        html.push_str("</p>");
+    }
+    html
+}
+
+#[cfg(not(feature = "ssr"))]
+mod browser {
+    use std::cell::RefCell;
+    use std::collections::HashMap;
+    use std::sync::Arc;
+
+    use leptos::prelude::*;
+
+    use super::escaped_paragraphs;
+    use crate::engine_client;
+
+    /// Renderings kept on the page, by text: the preview builds a changed item's blocks
+    /// again on each keystroke and most of their texts did not change.
+    const MEMO_MAX_ENTRIES: usize = 4096;
+
+    thread_local! {
+        static RENDERED: RefCell<HashMap<String, Arc<str>>> = RefCell::default();
+        /// Blocks waiting for the engine, by text; sent together once the current render
+        /// is done.
+        static PENDING: RefCell<HashMap<String, Vec<RwSignal<String>>>> = RefCell::default();
+    }
+
+    /// The block's HTML as a signal: empty while hydrating (the server's HTML stays), the
+    /// remembered rendering, or the escaped text until the engine's rendering arrives.
+    pub fn rendering(text: String) -> RwSignal<String> {
+        let hydrating = Owner::current_shared_context().is_some_and(|c| c.during_hydration());
+        if hydrating {
+            return RwSignal::new(String::new());
+        }
+        if let Some(html) = RENDERED.with_borrow(|memo| memo.get(&text).cloned()) {
+            return RwSignal::new(html.to_string());
+        }
+        let html = RwSignal::new(escaped_paragraphs(&text));
+        let first = PENDING.with_borrow_mut(|pending| {
+            let first = pending.is_empty();
+            pending.entry(text).or_default().push(html);
+            first
+        });
+        if first {
+            leptos::task::spawn_local(render_pending());
+        }
+        html
+    }
+
+    /// Sends every waiting text to the engine in one request (after the render that
+    /// created them) and fills in the blocks that are still shown.
+    async fn render_pending() {
+        let _ = wasm_bindgen_futures::JsFuture::from(js_sys::Promise::resolve(
+            &wasm_bindgen::JsValue::NULL,
+        ))
+        .await;
+        let pending: Vec<(String, Vec<RwSignal<String>>)> = PENDING
+            .with_borrow_mut(std::mem::take)
+            .into_iter()
+            .collect();
+        let texts: Vec<&str> = pending.iter().map(|(text, _)| text.as_str()).collect();
+        // If the engine cannot answer, the blocks keep showing their text.
+        let Ok(renderings) = engine_client::render_markdown(&texts).await else {
+            return;
+        };
+        RENDERED.with_borrow_mut(|memo| {
+            if memo.len() + renderings.len() > MEMO_MAX_ENTRIES {
+                memo.clear();
+            }
+            for ((text, _), html) in pending.iter().zip(&renderings) {
+                memo.insert(text.clone(), Arc::from(html.as_str()));
+            }
+        });
+        for ((_, blocks), html) in pending.into_iter().zip(renderings) {
+            for block in blocks {
+                // A block no longer shown has a disposed signal: nothing to do.
+                let _ = block.try_set(html.clone());
+            }
+        }
+    }
 }
 
 #[cfg(test)]
@@ -84,67 +121,11 @@ mod tests {
     use super::*;
 
     #[test]
-    fn a_remembered_rendering_equals_a_fresh_one() {
-        let text = "Hello <script>alert(1)</script> [x](javascript:alert(1)) **bold**";
-        let fresh = markdown_to_safe_html(text);
-        assert_eq!(&*remembered_safe_html(text), fresh);
+    fn escaped_paragraphs_show_markup_as_text() {
+        let html = escaped_paragraphs("a <script>alert('x')</script> & \"b\"\n\nsecond");
         assert_eq!(
-            &*remembered_safe_html(text),
-            fresh,
-            "second call, from the memo"
+            html,
+            "<p>a &lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt; &amp; &quot;b&quot;</p><p>second</p>"
         );
-        let long = "word ".repeat(MEMO_MAX_TEXT_BYTES);
-        assert_eq!(&*remembered_safe_html(&long), markdown_to_safe_html(&long));
-    }
-
-    #[test]
-    fn renders_markdown() {
-        let html = markdown_to_safe_html("# Title\n\nSome *emphasis* and `code`.");
-        assert!(html.contains("<h1>Title</h1>"), "{html}");
-        assert!(html.contains("<em>emphasis</em>"), "{html}");
-        assert!(html.contains("<code>code</code>"), "{html}");
-    }
-
-    #[test]
-    fn raw_html_is_shown_as_text() {
-        let html = markdown_to_safe_html(
-            "<script>alert(1)</script>\n\n<img src=x onerror=alert(2)>\n\nInline <iframe src=//evil></iframe> too",
-        );
-        assert!(!html.contains("<script"), "{html}");
-        assert!(!html.contains("<img"), "{html}");
-        assert!(!html.contains("<iframe"), "{html}");
-        assert!(
-            html.contains("&lt;script&gt;alert(1)&lt;/script&gt;"),
-            "{html}"
-        );
-        assert!(html.contains("&lt;iframe"), "{html}");
-    }
-
-    #[test]
-    fn javascript_links_lose_their_target() {
-        let html = markdown_to_safe_html(
-            "[click](javascript:alert(1)) [data](data:text/html,x) [upper](JaVaScRiPt:alert(1)) <javascript:alert(3)>",
-        );
-        let lower = html.to_lowercase();
-        assert!(!lower.contains("href=\"javascript"), "{html}");
-        assert!(!lower.contains("href=\"data:"), "{html}");
-        assert!(html.contains("click"), "{html}");
-    }
-
-    #[test]
-    fn safe_links_stay_and_get_rel() {
-        let html = markdown_to_safe_html("[docs](https://example.com/docs)");
-        assert!(html.contains("href=\"https://example.com/docs\""), "{html}");
-        assert!(
-            html.contains("rel=\"noopener noreferrer nofollow\""),
-            "{html}"
-        );
-    }
-
-    #[test]
-    fn huge_text_is_cut_on_a_char_boundary() {
-        let text = "é".repeat(MAX_MARKDOWN_BYTES);
-        let html = markdown_to_safe_html(&text);
-        assert!(html.len() < text.len() + 64);
     }
 }
