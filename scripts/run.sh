@@ -5,6 +5,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 export PATH="$HOME/.cargo/bin:$PWD/node_modules/.bin:$PATH"   # wasm-opt from npm binaryen
 bash scripts/setup.sh
-cargo leptos build --release
+# --split: every page but the editor is a WASM chunk loaded when first shown (app/src/lib.rs).
+cargo leptos build --release --split
 bash scripts/build-engine.sh target/site
 exec env LEPTOS_SITE_ROOT=target/site target/release/portico serve "$@"

@@ -63,7 +63,8 @@ count_cargo_results "$cargo_log"
 
 # After the Rust tests, so the server binary the browser tests start is the one
 # cargo-leptos built together with the WASM it hydrates.
-phase "site build (cargo leptos build)" cargo leptos build
+# --split as in run.sh: a site built without it cannot load its lazily loaded pages.
+phase "site build (cargo leptos build)" cargo leptos build --split
 phase "engine worker WASM" bash scripts/build-engine.sh target/site
 
 # The REST API against its own OpenAPI document (schemathesis from PyPI, bounded examples).

@@ -29,7 +29,7 @@ pub mod repo;
 use leptos::prelude::*;
 use leptos_meta::{MetaTags, provide_meta_context};
 use leptos_router::components::{Route, Router, Routes};
-use leptos_router::{SsrMode, path};
+use leptos_router::{Lazy, LazyRoute, SsrMode, lazy_route, path};
 
 use account::{AccountPage, LoginPage, SignUpPage};
 use auth_state::AuthState;
@@ -64,18 +64,20 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
     }
 }
 
+/// Marks the page once the browser has taken over (the frontend calls this when hydration,
+/// lazily loaded page included, is done), so tests and people debugging can tell a
+/// hydrated page from a server-rendered one whose buttons do nothing yet.
+pub fn mark_hydrated() {
+    if let Some(body) = document().body() {
+        let _ = body.set_attribute("data-hydrated", "true");
+    }
+}
+
 /// The application: routes and the shell every page shares.
 #[component]
 pub fn App() -> impl IntoView {
     provide_meta_context();
     AuthState::provide();
-    // Marks the page once the browser has taken over, so tests (and people debugging)
-    // can tell a hydrated page from a server-rendered one.
-    Effect::new(move |_| {
-        if let Some(body) = document().body() {
-            let _ = body.set_attribute("data-hydrated", "true");
-        }
-    });
     view! {
         <Router>
             <Header/>
@@ -86,18 +88,44 @@ pub fn App() -> impl IntoView {
                     // or as a placeholder depending on timing, and the inline form broke
                     // hydration now and then; pages here are small, so waiting costs little.
                     // It also lets a page answer a real 302 (account -> log in).
-                    <Route path=path!("/") view=HomePage ssr=SsrMode::Async/>
-                    <Route path=path!("/signup") view=SignUpPage ssr=SsrMode::Async/>
-                    <Route path=path!("/login") view=LoginPage ssr=SsrMode::Async/>
-                    <Route path=path!("/account") view=AccountPage ssr=SsrMode::Async/>
-                    <Route path=path!("/exchange") view=CatalogPage ssr=SsrMode::Async/>
-                    <Route path=path!("/exchange/:group/:asset/:version?") view=AssetPage ssr=SsrMode::Async/>
-                    <Route path=path!("/design") view=ProjectsPage ssr=SsrMode::Async/>
+                    <Route path=path!("/") view={Lazy::<HomeRoute>::new()} ssr=SsrMode::Async/>
+                    <Route path=path!("/signup") view={Lazy::<SignUpRoute>::new()} ssr=SsrMode::Async/>
+                    <Route path=path!("/login") view={Lazy::<LoginRoute>::new()} ssr=SsrMode::Async/>
+                    <Route path=path!("/account") view={Lazy::<AccountRoute>::new()} ssr=SsrMode::Async/>
+                    <Route path=path!("/exchange") view={Lazy::<CatalogRoute>::new()} ssr=SsrMode::Async/>
+                    <Route path=path!("/exchange/:group/:asset/:version?") view={Lazy::<AssetRoute>::new()} ssr=SsrMode::Async/>
+                    <Route path=path!("/design") view={Lazy::<ProjectsRoute>::new()} ssr=SsrMode::Async/>
                     <Route path=path!("/design/:id") view=EditorPage ssr=SsrMode::Async/>
-                    <Route path=path!("/share/:id") view=SharePage ssr=SsrMode::Async/>
+                    <Route path=path!("/share/:id") view={Lazy::<ShareRoute>::new()} ssr=SsrMode::Async/>
                 </Routes>
             </main>
             <Footer/>
         </Router>
     }
 }
+
+/// A page whose code the browser loads when it is first shown (`cargo leptos build
+/// --split`), so the editor's page does not carry every other page.
+macro_rules! lazy_page {
+    ($route:ident, $page:ident) => {
+        struct $route;
+        #[lazy_route]
+        impl LazyRoute for $route {
+            fn data() -> Self {
+                $route
+            }
+            fn view(_this: Self) -> AnyView {
+                view! { <$page/> }.into_any()
+            }
+        }
+    };
+}
+
+lazy_page!(HomeRoute, HomePage);
+lazy_page!(SignUpRoute, SignUpPage);
+lazy_page!(LoginRoute, LoginPage);
+lazy_page!(AccountRoute, AccountPage);
+lazy_page!(CatalogRoute, CatalogPage);
+lazy_page!(AssetRoute, AssetPage);
+lazy_page!(ProjectsRoute, ProjectsPage);
+lazy_page!(ShareRoute, SharePage);

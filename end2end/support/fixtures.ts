@@ -41,6 +41,7 @@ export async function signUp(page: Page, baseUrl: string, name: string, password
   await page.getByRole('button', { name: 'Sign up' }).click();
   await expect(page).toHaveURL(`${baseUrl}/account`);
   await expect(page.getByRole('heading', { level: 1 })).toHaveText(name);
+  await hydrated(page);
 }
 
 /** The main navigation in the header. */

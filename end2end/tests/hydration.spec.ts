@@ -1,4 +1,4 @@
-import { test, expect, hydrated } from '../support/fixtures';
+import { test, expect, hydrated, nav } from '../support/fixtures';
 
 test('the theme switch changes the page without a reload and is remembered', async ({ page, server, consoleErrors }) => {
   await page.goto(`${server.baseUrl}/`);
@@ -47,4 +47,23 @@ test('an unknown address shows a helpful not-found page', async ({ page, server 
   expect(exceptions).toEqual([]);
   await page.getByRole('link', { name: 'Go to the home page' }).click();
   await expect(page).toHaveURL(`${server.baseUrl}/`);
+});
+
+test('a page whose code cannot be fetched reloads the page instead of leaving it dead', async ({ page, server }) => {
+  // Every page but the editor is a WASM chunk fetched when first shown; a tab left open
+  // across an upgrade asks for chunks that are gone. The page then loads afresh (the
+  // current build) and the next click works.
+  await page.goto(`${server.baseUrl}/`);
+  await hydrated(page);
+  await page.evaluate(() => ((window as any).__sameDocument = true));
+  let requests = 0;
+  await page.route(/\/pkg\/split_[^/]*login[^/]*\.wasm$/, (route) => (requests++ === 0 ? route.abort() : route.continue()));
+  const reloaded = page.waitForEvent('load');
+  await nav(page).getByRole('link', { name: 'Log in' }).click();
+  await reloaded;
+  await hydrated(page);
+  expect(await page.evaluate(() => (window as any).__sameDocument)).toBeUndefined();
+  await nav(page).getByRole('link', { name: 'Log in' }).click();
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('Log in');
+  expect(requests).toBeGreaterThanOrEqual(2);
 });
