@@ -284,7 +284,7 @@ impl Workspace {
                     &id,
                     &file.path,
                     &Draft {
-                        content: file.content.clone(),
+                        content: file.content.as_str(),
                         base_revision: file.revision,
                         kept_at: draft::now(),
                     },
@@ -358,9 +358,26 @@ impl Workspace {
 
     fn show_analysis(&self, view: spec::ProjectAnalysis) {
         self.analysis.set(view);
-        self.show_marks();
         // The preview re-renders in effects that run after this task's code, in its
-        // microtasks; the next task sees the updated page.
+        // microtasks; the next task sees the updated page. On a large project the
+        // editor's gutter follows in a task of its own: the preview and the gutter take
+        // tens of milliseconds each there.
+        let large = self.files.with_untracked(|files| {
+            files.iter().map(|f| f.content.len()).sum::<usize>() >= BURST_FROM_BYTES
+        });
+        if large {
+            let ws = *self;
+            set_timeout(
+                move || {
+                    if ws.project_id.try_get_value().is_some() {
+                        ws.show_marks();
+                    }
+                },
+                Duration::ZERO,
+            );
+        } else {
+            self.show_marks();
+        }
         set_timeout(
             || mark_performance("portico-preview-updated"),
             Duration::ZERO,

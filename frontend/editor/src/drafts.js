@@ -1,9 +1,10 @@
 // Drafts of large files, kept in IndexedDB: `window.PorticoDrafts`, driven by the page's
 // draft module (app/src/design/draft.rs). localStorage would block the page for 35-80 ms
 // per write of a 4 MB text, and its quota (about 5 million characters per site) does not
-// hold two such drafts; IndexedDB copies the text and writes it off the main thread.
+// hold two such drafts; IndexedDB writes it off the main thread. The page hands the text
+// over as a Blob of its UTF-8 bytes (cheap to store: no string to decode and clone).
 //
-//   PorticoDrafts.put(key, content, baseRevision | null, keptAt) -> Promise (written)
+//   PorticoDrafts.put(key, content (Blob or string), baseRevision | null, keptAt) -> Promise
 //   PorticoDrafts.get(key) -> Promise<{ content, baseRevision, keptAt } | undefined>
 //   PorticoDrafts.remove(key) -> Promise
 // Requests run in the order they are made (one store, read-write transactions queue).
@@ -42,8 +43,12 @@ export const drafts = Object.freeze({
   put(key, content, baseRevision, keptAt) {
     return run('readwrite', (store) => store.put({ content, baseRevision, keptAt }, key));
   },
-  get(key) {
-    return run('readonly', (store) => store.get(key));
+  async get(key) {
+    const kept = await run('readonly', (store) => store.get(key));
+    if (kept && typeof kept.content !== 'string') {
+      return { ...kept, content: await kept.content.text() };
+    }
+    return kept;
   },
   remove(key) {
     return run('readwrite', (store) => store.delete(key));
