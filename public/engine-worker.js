@@ -1,6 +1,6 @@
 // Runs Portico's spec engine (the `engine` crate's WASM, built into /engine/) off the
-// page's thread: analysis, conversion, completions, payload checks and markdown. The
-// page's own WASM carries none of it. Each request is { id, op, args } and is answered with
+// page's thread: analysis, conversion, completions and payload checks. The page's own
+// WASM carries none of it. Each request is { id, op, args } and is answered with
 // { id, result, failed }: the entry point's text, and whether the page should replace
 // this worker.
 import init, * as engine from '/engine/portico_engine.js';
@@ -13,7 +13,6 @@ const ops = {
   convert: engine.convert,
   completions: (path, request) => engine.completions(path, JSON.stringify(request)),
   check_payload: engine.check_payload,
-  render_markdown: (texts) => engine.render_markdown(JSON.stringify(texts)),
 };
 
 self.onmessage = async (event) => {

@@ -1,7 +1,6 @@
 //! The page's handle on the spec engine, which runs in a Web Worker
 //! (`public/engine-worker.js` loading the `engine` crate's WASM): the page's own WASM
-//! carries no parser, validator, official schemas or markdown renderer, and no analysis
-//! ever blocks typing.
+//! carries no parser, validator or official schemas, and no analysis ever blocks typing.
 //! One worker per page, started on first use; every call is answered in order of its id.
 
 use std::cell::RefCell;
@@ -196,13 +195,6 @@ pub async fn convert(text: &str, to_json: bool) -> Result<Converted, EngineError
 pub async fn completions(path: &str, request: &JsValue) -> Result<JsValue, EngineError> {
     let answer = call("completions", js_sys::Array::of2(&path.into(), request)).await?;
     js_sys::JSON::parse(&answer).map_err(|error| EngineError(format!("{error:?}")))
-}
-
-/// Each markdown text as safe HTML, in order.
-pub async fn render_markdown(texts: &[&str]) -> Result<Vec<String>, EngineError> {
-    let array: js_sys::Array = texts.iter().map(|text| JsValue::from(*text)).collect();
-    let answer = call("render_markdown", js_sys::Array::of1(&array)).await?;
-    decode(&answer)
 }
 
 /// The problems of a payload against the closest of `schemas`; empty when one accepts

@@ -78,7 +78,7 @@ test('markup typed into a description is shown as text in the preview', async ({
   await page.keyboard.type('<img src=x onerror="window.__pwned=1"> <script>window.__pwned=2</script> **in bold**');
   const preview = page.getByTestId('preview');
   await expect(preview.locator('.doc-info .markdown')).toContainText('<img src=x onerror="window.__pwned=1">');
-  // The markdown itself is rendered (by the engine worker) around the text it shows.
+  // The markdown itself is rendered (by the server, asked by the preview) as well.
   await expect(preview.locator('.doc-info .markdown strong')).toHaveText('in bold');
   await expect(preview.locator('img, script')).toHaveCount(0);
   expect(await page.evaluate(() => (window as any).__pwned)).toBeUndefined();

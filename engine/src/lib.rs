@@ -1,7 +1,7 @@
 //! The spec engine as the browser runs it: in a Web Worker (`public/engine-worker.js`),
-//! so the page's own WASM carries no parser, validator, official schemas or markdown
-//! renderer, and typing never waits for an analysis. Every entry point takes and returns
-//! text (JSON where structured) because the worker passes strings across `postMessage`.
+//! so the page's own WASM carries no parser, validator or official schemas and typing
+//! never waits for an analysis. Every entry point takes and returns text (JSON where
+//! structured) because the worker passes strings across `postMessage`.
 
 pub mod completion;
 
@@ -44,19 +44,6 @@ pub fn completions(path: &str, request_json: &str) -> String {
         .map(|request| completion::completions_at(path, &request))
         .unwrap_or_default();
     serde_json::to_string(&items).unwrap_or_default()
-}
-
-/// Markdown texts as safe HTML: `texts_json` is an array of texts, the answer an array of
-/// HTML in the same order.
-#[wasm_bindgen]
-pub fn render_markdown(texts_json: &str) -> String {
-    let texts: Vec<String> = serde_json::from_str(texts_json).unwrap_or_default();
-    let html: Vec<std::sync::Arc<str>> = texts
-        .iter()
-        .map(|text| spec::remembered_safe_html(text))
-        .collect();
-    let html: Vec<&str> = html.iter().map(|h| &**h).collect();
-    serde_json::to_string(&html).unwrap_or_default()
 }
 
 /// Checks a payload against the schemas of a channel's messages: `schemas_json` is an

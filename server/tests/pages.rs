@@ -160,3 +160,55 @@ fn help_lists_the_commands() {
         assert!(help.contains(command), "{help}");
     }
 }
+
+#[tokio::test]
+async fn markdown_built_in_the_browser_is_rendered_safely_by_the_server() {
+    let data = tempfile::tempdir().unwrap();
+    let server = TestServer::start(data.path());
+    let client = reqwest::Client::new();
+    let render = |texts: Vec<String>| {
+        client
+            .post(server.url("/api/render_markdown"))
+            .json(&serde_json::json!({ "texts": texts }))
+            .send()
+    };
+    let response = render(vec![
+        "Use **the broker**. <script>alert(1)</script>".into(),
+        "[click](javascript:alert(1)) [docs](https://example.com)".into(),
+    ])
+    .await
+    .unwrap();
+    assert_eq!(
+        response.status(),
+        200,
+        "visitors may ask (asset pages are public)"
+    );
+    let html: Vec<String> = response.json().await.unwrap();
+    assert_eq!(html.len(), 2);
+    assert!(
+        html[0].contains("<strong>the broker</strong>"),
+        "{}",
+        html[0]
+    );
+    assert!(html[0].contains("&lt;script&gt;"), "{}", html[0]);
+    assert!(!html[0].contains("<script"), "{}", html[0]);
+    assert!(
+        !html[1].to_lowercase().contains("javascript:"),
+        "{}",
+        html[1]
+    );
+    assert!(
+        html[1].contains(r#"href="https://example.com""#),
+        "{}",
+        html[1]
+    );
+
+    let too_many = render(vec![
+        "x".into();
+        app::docs::markdown::MAX_TEXTS_PER_REQUEST + 1
+    ])
+    .await
+    .unwrap();
+    assert_eq!(too_many.status(), 422);
+    assert!(too_many.text().await.unwrap().contains("At most"));
+}

@@ -15,7 +15,8 @@
 //! - [`content_index`]: the names inside a document, for search.
 //! - [`to_json`] / [`to_yaml`]: convert a document between syntaxes.
 //! - [`convert_asyncapi_to_v3`]: upgrade an AsyncAPI 2.x document to 3.0.
-//! - [`markdown_to_safe_html`] / [`remembered_safe_html`]: a description as safe HTML.
+//! - [`markdown_to_safe_html`] / [`remembered_safe_html`]: a description as safe HTML
+//!   (feature `markdown`).
 
 #[cfg(feature = "engine")]
 mod analysis;
@@ -29,7 +30,7 @@ mod example;
 mod index;
 #[cfg(feature = "engine")]
 mod input;
-#[cfg(feature = "engine")]
+#[cfg(feature = "markdown")]
 mod markdown;
 mod model;
 #[cfg(feature = "engine")]
@@ -62,7 +63,7 @@ pub use example::example_for;
 pub use index::{ContentIndex, content_index};
 #[cfg(feature = "engine")]
 pub use input::{Input, Limits};
-#[cfg(feature = "engine")]
+#[cfg(feature = "markdown")]
 pub use markdown::{markdown_to_safe_html, remembered_safe_html};
 pub use model::*;
 #[cfg(feature = "engine")]

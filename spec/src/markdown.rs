@@ -1,8 +1,8 @@
 //! Markdown from documents (CommonMark is what both specifications allow in descriptions)
 //! and from asset pages, made safe: pulldown-cmark renders it with any raw HTML turned into
 //! visible text (an author sees what they typed), then ammonia keeps only harmless markup
-//! and links to http(s) and mailto, as a second line of defence. The server and the
-//! engine worker render with this; the page's WASM carries no markdown code.
+//! and links to http(s) and mailto, as a second line of defence. Only the server renders
+//! with this (pages in the browser ask it); no WASM carries markdown code.
 
 use std::collections::{HashMap, HashSet};
 use std::sync::{Arc, LazyLock, Mutex};

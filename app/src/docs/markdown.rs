@@ -1,10 +1,33 @@
-//! Markdown blocks. The server renders them with `spec::remembered_safe_html`
-//! (pulldown-cmark, then ammonia). The page's WASM carries no markdown code: a hydrated
-//! block keeps the server's HTML, and a block built in the browser (the live preview, a
-//! page being written) shows its text, escaped, until the engine worker's rendering
-//! arrives a moment later. Nothing from a document reaches the page any other way.
+//! Markdown blocks. Only the server renders markdown, with `spec::remembered_safe_html`
+//! (pulldown-cmark, then ammonia): no WASM carries pulldown-cmark, ammonia and html5ever
+//! (~340 KB gzip). A hydrated block keeps the server's HTML; a block built in the browser
+//! (the live preview, a section opened, a page being written) shows its text, escaped,
+//! until [`render_markdown`] answers a moment later. Nothing from a document reaches the
+//! page any other way.
 
 use leptos::prelude::*;
+
+use crate::error::AppError;
+
+/// Most texts rendered by one request (a preview's render asks for all its new blocks).
+pub const MAX_TEXTS_PER_REQUEST: usize = 512;
+
+/// Markdown texts as safe HTML, in order; for blocks built in the browser. Open to
+/// visitors too (asset pages are public); each text is cut at the renderer's limit and
+/// the request body at the server's.
+#[server(endpoint = "render_markdown", input = leptos::server_fn::codec::Json)]
+pub async fn render_markdown(texts: Vec<String>) -> Result<Vec<String>, AppError> {
+    if texts.len() > MAX_TEXTS_PER_REQUEST {
+        return Err(AppError::Invalid(format!(
+            "At most {MAX_TEXTS_PER_REQUEST} texts per request, not {}.",
+            texts.len()
+        )));
+    }
+    Ok(texts
+        .iter()
+        .map(|text| spec::remembered_safe_html(text).to_string())
+        .collect())
+}
 
 /// A block of markdown.
 #[component]
@@ -47,8 +70,7 @@ mod browser {
 
     use leptos::prelude::*;
 
-    use super::escaped_paragraphs;
-    use crate::engine_client;
+    use super::{MAX_TEXTS_PER_REQUEST, escaped_paragraphs, render_markdown};
 
     /// Renderings kept on the page, by text: the preview builds a changed item's blocks
     /// again on each keystroke and most of their texts did not change.
@@ -56,13 +78,13 @@ mod browser {
 
     thread_local! {
         static RENDERED: RefCell<HashMap<String, Arc<str>>> = RefCell::default();
-        /// Blocks waiting for the engine, by text; sent together once the current render
+        /// Blocks waiting for the server, by text; sent together once the current render
         /// is done.
         static PENDING: RefCell<HashMap<String, Vec<RwSignal<String>>>> = RefCell::default();
     }
 
     /// The block's HTML as a signal: empty while hydrating (the server's HTML stays), the
-    /// remembered rendering, or the escaped text until the engine's rendering arrives.
+    /// remembered rendering, or the escaped text until the server's rendering arrives.
     pub fn rendering(text: String) -> RwSignal<String> {
         let hydrating = Owner::current_shared_context().is_some_and(|c| c.during_hydration());
         if hydrating {
@@ -83,8 +105,8 @@ mod browser {
         html
     }
 
-    /// Sends every waiting text to the engine in one request (after the render that
-    /// created them) and fills in the blocks that are still shown.
+    /// Sends the waiting texts to the server (after the render that created them), in as
+    /// few requests as the limit allows, and fills in the blocks that are still shown.
     async fn render_pending() {
         let _ = wasm_bindgen_futures::JsFuture::from(js_sys::Promise::resolve(
             &wasm_bindgen::JsValue::NULL,
@@ -94,23 +116,25 @@ mod browser {
             .with_borrow_mut(std::mem::take)
             .into_iter()
             .collect();
-        let texts: Vec<&str> = pending.iter().map(|(text, _)| text.as_str()).collect();
-        // If the engine cannot answer, the blocks keep showing their text.
-        let Ok(renderings) = engine_client::render_markdown(&texts).await else {
-            return;
-        };
-        RENDERED.with_borrow_mut(|memo| {
-            if memo.len() + renderings.len() > MEMO_MAX_ENTRIES {
-                memo.clear();
-            }
-            for ((text, _), html) in pending.iter().zip(&renderings) {
-                memo.insert(text.clone(), Arc::from(html.as_str()));
-            }
-        });
-        for ((_, blocks), html) in pending.into_iter().zip(renderings) {
-            for block in blocks {
-                // A block no longer shown has a disposed signal: nothing to do.
-                let _ = block.try_set(html.clone());
+        for batch in pending.chunks(MAX_TEXTS_PER_REQUEST) {
+            let texts = batch.iter().map(|(text, _)| text.clone()).collect();
+            // If the server cannot answer, the blocks keep showing their text.
+            let Ok(renderings) = render_markdown(texts).await else {
+                continue;
+            };
+            RENDERED.with_borrow_mut(|memo| {
+                if memo.len() + renderings.len() > MEMO_MAX_ENTRIES {
+                    memo.clear();
+                }
+                for ((text, _), html) in batch.iter().zip(&renderings) {
+                    memo.insert(text.clone(), Arc::from(html.as_str()));
+                }
+            });
+            for ((_, blocks), html) in batch.iter().zip(renderings) {
+                for block in blocks {
+                    // A block no longer shown has a disposed signal: nothing to do.
+                    let _ = block.try_set(html.clone());
+                }
             }
         }
     }
