@@ -3,15 +3,15 @@
 
 use leptos::prelude::*;
 
-use crate::account::{LogIn, LogOut, SignUp, UserSummary, current_user};
+use crate::account::{LogIn, SignUp, UserSummary, current_user};
 use crate::error::AppError;
 
-/// The signed-in user and the actions that change who that is.
+/// The signed-in user and the actions that change who that is (logging out loads a
+/// fresh page: see `LogoutButton`).
 #[derive(Clone, Copy)]
 pub struct AuthState {
     pub user: Resource<Result<Option<UserSummary>, AppError>>,
     pub log_in: ServerAction<LogIn>,
-    pub log_out: ServerAction<LogOut>,
     pub sign_up: ServerAction<SignUp>,
 }
 
@@ -19,22 +19,14 @@ impl AuthState {
     /// Creates the actions and a user resource that reloads after each of them.
     pub fn provide() -> AuthState {
         let log_in = ServerAction::<LogIn>::new();
-        let log_out = ServerAction::<LogOut>::new();
         let sign_up = ServerAction::<SignUp>::new();
         let user = Resource::new(
-            move || {
-                (
-                    log_in.version().get(),
-                    log_out.version().get(),
-                    sign_up.version().get(),
-                )
-            },
+            move || (log_in.version().get(), sign_up.version().get()),
             |_| current_user(),
         );
         let state = AuthState {
             user,
             log_in,
-            log_out,
             sign_up,
         };
         provide_context(state);

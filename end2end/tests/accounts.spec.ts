@@ -55,6 +55,9 @@ test('the account page sends visitors to log in and back', async ({ page, server
 test('a session survives a server restart', async ({ page, consoleErrors }) => {
   const first = await PorticoServer.start();
   await signUp(page, first.baseUrl, 'dave', 'dave password');
+  // The account page loads its tokens and members once hydrated; let that finish before
+  // the server goes away.
+  await page.waitForLoadState('networkidle');
   await first.stop();
 
   const second = await PorticoServer.start(first.dataDir);

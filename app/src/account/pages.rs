@@ -86,13 +86,24 @@ pub fn LoginPage() -> impl IntoView {
 }
 
 /// The header's log-out button: a form, so it works before the page is interactive too.
+/// Once hydrated it logs out, then loads the home page afresh: nothing of the session
+/// stays in the tab, and the page being left never sees the user vanish (the account
+/// page would send a visitor to log in while the home page's code is still loading).
 #[component]
 pub fn LogoutButton() -> impl IntoView {
-    let auth = expect_context::<AuthState>();
+    let on_submit = move |event: leptos::ev::SubmitEvent| {
+        event.prevent_default();
+        leptos::task::spawn_local(async move {
+            // Failed or not, a fresh page shows who is signed in.
+            let _ = super::log_out().await;
+            let _ = window().location().set_href("/");
+        });
+    };
+    let action = <super::LogOut as leptos::server_fn::ServerFn>::url();
     view! {
-        <ActionForm action=auth.log_out attr:class="inline-form">
+        <form method="post" action=action class="inline-form" on:submit=on_submit>
             <button type="submit" class="link-button">"Log out"</button>
-        </ActionForm>
+        </form>
     }
 }
 

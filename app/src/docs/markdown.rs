@@ -73,7 +73,10 @@ mod browser {
     use super::{MAX_TEXTS_PER_REQUEST, escaped_paragraphs, render_markdown};
 
     /// Renderings kept on the page, by text: the preview builds a changed item's blocks
-    /// again on each keystroke and most of their texts did not change.
+    /// again on each keystroke and most of their texts did not change. Texts up to
+    /// this size are kept...
+    const MEMO_MAX_TEXT_BYTES: usize = 16 * 1024;
+    /// ...this many at most (emptied when full): at most 64 MiB of text.
     const MEMO_MAX_ENTRIES: usize = 4096;
 
     thread_local! {
@@ -127,7 +130,9 @@ mod browser {
                     memo.clear();
                 }
                 for ((text, _), html) in batch.iter().zip(&renderings) {
-                    memo.insert(text.clone(), Arc::from(html.as_str()));
+                    if text.len() <= MEMO_MAX_TEXT_BYTES {
+                        memo.insert(text.clone(), Arc::from(html.as_str()));
+                    }
                 }
             });
             for ((_, blocks), html) in batch.iter().zip(renderings) {
