@@ -16,7 +16,7 @@ export const test = base.extend<Fixtures>({
     page.on('console', (msg) => {
       // A refused request (4xx) is an answer the page shows to the user, but Chromium
       // logs it as an error too; server faults (5xx) and everything else still count.
-      if (msg.type() === 'error' && !/status of 4\d\d/.test(msg.text())) errors.push(msg.text());
+      if (msg.type() === 'error' && !/status of 4\d\d/.test(msg.text())) errors.push(`${msg.text()} (${msg.location().url})`);
     });
     page.on('pageerror', (error) => errors.push(String(error)));
     await use(errors);
@@ -39,7 +39,9 @@ export async function signUp(page: Page, baseUrl: string, name: string, password
   await page.getByLabel('Password', { exact: true }).fill(password);
   await page.getByLabel('Repeat password').fill(password);
   await page.getByRole('button', { name: 'Sign up' }).click();
-  await expect(page).toHaveURL(`${baseUrl}/account`);
+  // The sign-up may end in a new document (a full navigation): wait for it to load, so
+  // that the hydration check below looks at the account page, not the sign-up page.
+  await page.waitForURL(`${baseUrl}/account`, { waitUntil: 'load' });
   await expect(page.getByRole('heading', { level: 1 })).toHaveText(name);
   await hydrated(page);
 }

@@ -65,6 +65,9 @@ test('a session survives a server restart', async ({ page, consoleErrors }) => {
     await page.goto(`${second.baseUrl}/account`);
     await expect(page.getByRole('heading', { level: 1 })).toHaveText('dave');
     await expect(page.getByTestId('signed-in-as')).toHaveText('dave');
+    // The page's code and its loads finish before this server goes away too.
+    await hydrated(page);
+    await page.waitForLoadState('networkidle');
     expect(consoleErrors).toEqual([]);
   } finally {
     await second.dispose();
