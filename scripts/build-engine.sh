@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Builds the browser's spec engine (the `engine` crate) into <site root>/engine/, where
 # public/engine-worker.js loads it. cargo-leptos builds one WASM (the page's); this is
-# the second, run in a Web Worker. Always optimised for size: it is what the editor
-# downloads besides the page, and a debug build of it would be ~40 MB.
+# the second, run in a Web Worker. Always an optimised build (profile engine-release, then
+# wasm-opt): it is what the editor downloads besides the page, and a debug build of it
+# would be ~40 MB.
 # Usage: scripts/build-engine.sh [site root, default target/site]
 set -euo pipefail
 cd "$(dirname "$0")/.."

@@ -4,7 +4,8 @@
 //! `wasm32-unknown-unknown`.
 //!
 //! Entry points (feature `engine`, on by default; without it the crate is the model's
-//! types, [`ProjectAnalysis`] and [`Converted`]: what a page needs to show an analysis made elsewhere):
+//! types, [`ProjectAnalysis`] and [`Converted`]: what a page needs to show an analysis
+//! made elsewhere):
 //! - [`analyze`]`(&Input) -> Analysis`: parse (JSON or YAML), detect kind and version,
 //!   resolve `$ref`s inside the project (never fetching), validate against the official
 //!   JSON Schema plus the rules a schema cannot express, locate every diagnostic
