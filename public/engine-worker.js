@@ -30,4 +30,6 @@ self.onmessage = async (event) => {
     failed = true;
   }
   self.postMessage({ id, result, failed });
+  // The page reads the answer meanwhile.
+  if (!failed) engine.release();
 };

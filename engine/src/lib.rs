@@ -16,13 +16,31 @@ use wasm_bindgen::prelude::wasm_bindgen;
 pub fn analyze(files_json: &str, main: &str) -> String {
     let started = js_sys::Date::now();
     let files: BTreeMap<String, String> = serde_json::from_str(files_json).unwrap_or_default();
-    let analysis = spec::analyze(&spec::Input::project(files, main));
+    let input = spec::Input::project(files, main);
+    let mut analysis = PARSED.with_borrow_mut(|cache| spec::analyze_cached(&input, cache));
     let result = spec::ProjectAnalysis {
-        diagnostics: analysis.diagnostics,
-        model: analysis.model,
+        diagnostics: std::mem::take(&mut analysis.diagnostics),
+        model: analysis.model.take(),
         millis: js_sys::Date::now() - started,
     };
-    serde_json::to_string(&result).unwrap_or_default()
+    let answer = serde_json::to_string(&result).unwrap_or_default();
+    SPENT.set(Some((analysis, result)));
+    answer
+}
+
+thread_local! {
+    /// The main file's last parse: the page sends the whole project after every edit.
+    static PARSED: std::cell::RefCell<spec::ParseCache> = std::cell::RefCell::default();
+    /// The last analysis's trees, kept until [`release`]: freeing them is a tenth of the
+    /// analysis of a large document, work the answer need not wait for.
+    static SPENT: std::cell::Cell<Option<(spec::Analysis, spec::ProjectAnalysis)>> =
+        const { std::cell::Cell::new(None) };
+}
+
+/// Frees what the last [`analyze`] left; the worker calls it once the answer is posted.
+#[wasm_bindgen]
+pub fn release() {
+    SPENT.take();
 }
 
 /// `text` in the other syntax: JSON when `to_json`, else YAML.

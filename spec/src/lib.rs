@@ -44,6 +44,8 @@ mod position;
 #[cfg(feature = "engine")]
 mod refs;
 #[cfg(feature = "engine")]
+mod reparse;
+#[cfg(feature = "engine")]
 mod rules;
 #[cfg(feature = "engine")]
 mod schemas;
@@ -53,7 +55,7 @@ mod upgrade;
 mod validate;
 
 #[cfg(feature = "engine")]
-pub use analysis::{Analysis, analyze, check};
+pub use analysis::{Analysis, analyze, analyze_cached, check};
 pub use answer::{Converted, ProjectAnalysis};
 #[cfg(feature = "engine")]
 pub use convert::{to_json, to_yaml};
@@ -74,6 +76,8 @@ pub use payload::is_json_schema_format;
 pub use payload::{PayloadProblem, PayloadSchema};
 #[cfg(feature = "engine")]
 pub use refs::{AssetResolver, Documents};
+#[cfg(feature = "engine")]
+pub use reparse::ParseCache;
 #[cfg(feature = "engine")]
 pub use schemas::schema_json;
 #[cfg(feature = "engine")]

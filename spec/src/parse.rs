@@ -82,7 +82,7 @@ fn strip_position(message: &str) -> String {
 
 /// A cheap scan that refuses absurd nesting of brackets before any parser sees it
 /// (parsers spend time and memory on every open bracket).
-fn check_flow_depth(text: &str, max_depth: usize) -> Result<(), ParseError> {
+pub(crate) fn check_flow_depth(text: &str, max_depth: usize) -> Result<(), ParseError> {
     let mut depth = 0usize;
     let mut in_double = false;
     let mut escaped = false;
@@ -130,8 +130,102 @@ enum Frame {
         map: Map<String, Value>,
         key: Option<String>,
         anchor: usize,
-        start: Marker,
+        /// Its entries go into the [`Layout`] being recorded: a block mapping whose
+        /// ancestors are all block mappings.
+        laid_out: bool,
     },
+}
+
+/// Where the entries of a YAML file's nested block mappings sit in its text (those
+/// outside sequences and flow collections), so that an edit inside one can be parsed
+/// again alone (see `reparse`).
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Layout {
+    /// In document order: every entry comes after the entries that contain it.
+    pub entries: Vec<Entry>,
+    /// The file has anchors or aliases: an entry may depend on text outside it.
+    pub aliased: bool,
+}
+
+/// One `key: value` of a block mapping, as byte offsets into the text.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Entry {
+    pub key: String,
+    /// 0 for the keys of the root mapping.
+    pub depth: usize,
+    /// The start of the key's line.
+    pub start: usize,
+    /// The start of the line after the key's.
+    pub body: usize,
+    /// The start of the next entry's line at this depth or above, or the end of the text.
+    pub end: usize,
+    /// Only spaces precede the key on its line (not so after `? `): the entry can be
+    /// parsed alone.
+    pub alone: bool,
+}
+
+impl Layout {
+    /// Ends every entry where the next one of its depth or above starts: a block
+    /// mapping's next key starts a line and nothing of the entry comes after it.
+    fn finish(&mut self, text_end: usize) {
+        let mut open: Vec<usize> = Vec::new();
+        for index in 0..self.entries.len() {
+            let (depth, start) = (self.entries[index].depth, self.entries[index].start);
+            while let Some(&last) = open.last() {
+                if self.entries[last].depth < depth {
+                    break;
+                }
+                self.entries[last].end = start;
+                open.pop();
+            }
+            open.push(index);
+        }
+        for index in open {
+            self.entries[index].end = text_end;
+        }
+    }
+}
+
+/// Byte offsets of the parser's marks. Their lines are reliable, their indexes are not
+/// (they count characters, except in some scanning shortcuts), so offsets come from the
+/// line and the column (in characters) within it.
+struct ByteOffsets<'a> {
+    text: &'a str,
+    /// Where each line starts, made on first use.
+    lines: Vec<usize>,
+}
+
+impl<'a> ByteOffsets<'a> {
+    fn new(text: &'a str) -> Self {
+        ByteOffsets {
+            text,
+            lines: Vec::new(),
+        }
+    }
+
+    /// The start of the mark's line.
+    fn line_start(&mut self, mark: &Marker) -> usize {
+        if self.lines.is_empty() {
+            self.lines.push(0);
+            let newlines = self.text.bytes().enumerate().filter(|(_, b)| *b == b'\n');
+            self.lines.extend(newlines.map(|(i, _)| i + 1));
+        }
+        let line = mark.line().saturating_sub(1);
+        self.lines.get(line).copied().unwrap_or(self.text.len())
+    }
+
+    /// The mark itself.
+    fn at(&mut self, mark: &Marker) -> usize {
+        let start = self.line_start(mark);
+        self.text[start..]
+            .char_indices()
+            .nth(mark.col())
+            .map_or(self.text.len(), |(offset, _)| start + offset)
+    }
+}
+
+fn newline_in(bytes: &[u8]) -> Option<usize> {
+    bytes.iter().position(|byte| *byte == b'\n')
 }
 
 fn error_at(mark: Marker, message: impl Into<String>) -> ParseError {
@@ -144,6 +238,17 @@ fn error_at(mark: Marker, message: impl Into<String>) -> ParseError {
 
 /// Builds a tree from YAML events without recursion, so depth costs heap, not stack.
 fn parse_yaml(text: &str, limits: &Limits) -> Result<Value, ParseError> {
+    parse_yaml_laid_out(text, limits, None).map(|(value, _)| value)
+}
+
+/// [`parse_yaml`] that also records the file's [`Layout`] when given one, and returns
+/// how many nodes the tree has (keys included, as the node limit counts them).
+pub(crate) fn parse_yaml_laid_out(
+    text: &str,
+    limits: &Limits,
+    mut layout: Option<&mut Layout>,
+) -> Result<(Value, usize), ParseError> {
+    let mut offsets = ByteOffsets::new(text);
     let mut parser = Parser::new_from_str(text);
     let mut stack: Vec<Frame> = Vec::new();
     let mut anchors: std::collections::HashMap<usize, (Value, usize)> = Default::default();
@@ -188,11 +293,18 @@ fn parse_yaml(text: &str, limits: &Limits) -> Result<Value, ParseError> {
                         format!("Nesting is deeper than {} levels.", limits.max_depth),
                     ));
                 }
+                let laid_out = layout.is_some()
+                    && text.as_bytes().get(offsets.at(&mark)) != Some(&b'{')
+                    && match stack.last() {
+                        None => true,
+                        Some(Frame::Mapping { laid_out, key, .. }) => *laid_out && key.is_some(),
+                        Some(Frame::Sequence { .. }) => false,
+                    };
                 stack.push(Frame::Mapping {
                     map: Map::new(),
                     key: None,
                     anchor,
-                    start: mark,
+                    laid_out,
                 });
                 continue;
             }
@@ -229,6 +341,9 @@ fn parse_yaml(text: &str, limits: &Limits) -> Result<Value, ParseError> {
             ));
         }
         if anchor > 0 {
+            if let Some(layout) = layout.as_deref_mut() {
+                layout.aliased = true;
+            }
             // Each anchor keeps a copy of its node; nested anchors would copy the same
             // nodes again and again, so the copies share the node budget.
             let size = weight.max(count_nodes(&value));
@@ -244,11 +359,12 @@ fn parse_yaml(text: &str, limits: &Limits) -> Result<Value, ParseError> {
             }
             anchors.insert(anchor, (value.clone(), size));
         }
+        let stack_depth = stack.len().saturating_sub(1);
         match stack.last_mut() {
             None => root = Some(value),
             Some(Frame::Sequence { items, .. }) => items.push(value),
             Some(Frame::Mapping {
-                map, key, start, ..
+                map, key, laid_out, ..
             }) => match key.take() {
                 None => {
                     let name = match value {
@@ -264,11 +380,23 @@ fn parse_yaml(text: &str, limits: &Limits) -> Result<Value, ParseError> {
                         }
                     };
                     if map.contains_key(&name) {
-                        let _ = start;
                         return Err(error_at(
                             mark,
                             format!("Duplicate key {name:?} in a mapping."),
                         ));
+                    }
+                    if *laid_out && let Some(layout) = layout.as_deref_mut() {
+                        let start = offsets.line_start(&mark);
+                        let line = &text.as_bytes()[start..];
+                        layout.entries.push(Entry {
+                            key: name.clone(),
+                            depth: stack_depth,
+                            start,
+                            body: newline_in(line).map_or(text.len(), |i| start + i + 1),
+                            end: text.len(),
+                            alone: line.len() >= mark.col()
+                                && line[..mark.col()].iter().all(|byte| *byte == b' '),
+                        });
                     }
                     *key = Some(name);
                 }
@@ -278,7 +406,10 @@ fn parse_yaml(text: &str, limits: &Limits) -> Result<Value, ParseError> {
             },
         }
     }
-    Ok(root.unwrap_or(Value::Null))
+    if let Some(layout) = layout {
+        layout.finish(text.len());
+    }
+    Ok((root.unwrap_or(Value::Null), nodes))
 }
 
 fn count_nodes(value: &Value) -> usize {
