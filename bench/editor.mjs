@@ -14,6 +14,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import net from 'node:net';
 import { createRequire } from 'node:module';
+import { hundredKilobytes } from './documents.mjs';
 
 const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..');
 const require = createRequire(path.join(root, 'package.json'));
@@ -28,20 +29,6 @@ const freePort = () => new Promise((resolve) => {
     server.close(() => resolve(port));
   });
 });
-
-/** A ~100 KB AsyncAPI 3.0 document: the Order Service pattern, many channels. */
-function hundredKilobytes() {
-  const lines = ['asyncapi: 3.0.0', 'info:', '  title: Big Service', '  version: 1.0.0', 'channels:'];
-  const messages = ['components:', '  messages:'];
-  let i = 0;
-  while (lines.join('\n').length + messages.join('\n').length < 100_000) {
-    lines.push(`  ch${i}:`, `    address: orders/${i}`, '    messages:', `      M${i}:`, `        $ref: '#/components/messages/M${i}'`);
-    messages.push(`    M${i}:`, `      name: M${i}`, '      payload:', '        type: object', '        required: [id]', '        properties:',
-      '          id:', '            type: string', '          amount:', '            type: number', '            description: The amount in cents.');
-    i++;
-  }
-  return [...lines, ...messages, ''].join('\n');
-}
 
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const p95 = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length * 0.95)];

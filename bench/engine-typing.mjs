@@ -5,25 +5,12 @@
 // (build the engine first: bash scripts/build-engine.sh <site root>)
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
+import { hundredKilobytes } from './documents.mjs';
 
 const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..');
 const engine = path.resolve(process.argv[2] ?? path.join(root, 'target/site'), 'engine');
 const mod = await import(path.join(engine, 'portico_engine.js'));
 await mod.default({ module_or_path: readFileSync(path.join(engine, 'portico_engine_bg.wasm')) });
-
-/** The same ~100 KB AsyncAPI 3.0 document as bench/editor.mjs. */
-function hundredKilobytes() {
-  const lines = ['asyncapi: 3.0.0', 'info:', '  title: Big Service', '  version: 1.0.0', 'channels:'];
-  const messages = ['components:', '  messages:'];
-  let i = 0;
-  while (lines.join('\n').length + messages.join('\n').length < 100_000) {
-    lines.push(`  ch${i}:`, `    address: orders/${i}`, '    messages:', `      M${i}:`, `        $ref: '#/components/messages/M${i}'`);
-    messages.push(`    M${i}:`, `      name: M${i}`, '      payload:', '        type: object', '        required: [id]', '        properties:',
-      '          id:', '            type: string', '          amount:', '            type: number', '            description: The amount in cents.');
-    i++;
-  }
-  return [...lines, ...messages, ''].join('\n');
-}
 
 const analyze = (text) => {
   const started = performance.now();

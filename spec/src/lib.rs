@@ -10,6 +10,8 @@
 //!   resolve `$ref`s inside the project (never fetching), validate against the official
 //!   JSON Schema plus the rules a schema cannot express, locate every diagnostic
 //!   (file, line, column, JSON pointer), and build the [`Model`].
+//! - [`analyze_cached`]`(&Input, &mut ParseCache)`: the same for an editor, which parses
+//!   the main file again only where it changed (see `reparse`).
 //! - [`Input::single`] / [`Input::project`]: one document, or a design project.
 //! - [`PayloadSchema`]: check message payloads against their schema.
 //! - [`example_for`]: a deterministic example value for a schema.

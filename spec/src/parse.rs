@@ -186,9 +186,9 @@ impl Layout {
     }
 }
 
-/// Byte offsets of the parser's marks. Their lines are reliable, their indexes are not
-/// (they count characters, except in some scanning shortcuts), so offsets come from the
-/// line and the column (in characters) within it.
+/// Byte offsets of the parser's marks. Their indexes are not byte offsets once a text
+/// has non-ASCII characters; their lines are reliable, so offsets come from the line and
+/// the column (in characters) within it.
 struct ByteOffsets<'a> {
     text: &'a str,
     /// Where each line starts, made on first use.
