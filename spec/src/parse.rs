@@ -29,6 +29,15 @@ const SERDE_JSON_MAX_DEPTH: usize = 128;
 
 /// Parses JSON or YAML (detected from the first non-blank character) within `limits`.
 pub fn parse_text(text: &str, limits: &Limits) -> Result<(Value, Format), ParseError> {
+    parse_text_laid_out(text, limits, None)
+}
+
+/// [`parse_text`] that also records a YAML file's [`Layout`] when given one.
+pub(crate) fn parse_text_laid_out(
+    text: &str,
+    limits: &Limits,
+    layout: Option<&mut Layout>,
+) -> Result<(Value, Format), ParseError> {
     if text.len() > limits.max_file_bytes {
         return Err(ParseError {
             message: format!(
@@ -56,7 +65,7 @@ pub fn parse_text(text: &str, limits: &Limits) -> Result<(Value, Format), ParseE
                 }
                 // Flow-style YAML also starts with a brace; only if that fails too is
                 // the JSON error the better explanation.
-                return match parse_yaml(text, limits) {
+                return match parse_yaml(text, limits, layout) {
                     Ok(value) => Ok((value, Format::Yaml)),
                     Err(_) => Err(ParseError {
                         message: format!(
@@ -70,7 +79,7 @@ pub fn parse_text(text: &str, limits: &Limits) -> Result<(Value, Format), ParseE
             }
         }
     }
-    parse_yaml(text, limits).map(|value| (value, Format::Yaml))
+    parse_yaml(text, limits, layout).map(|value| (value, Format::Yaml))
 }
 
 fn strip_position(message: &str) -> String {
@@ -145,6 +154,8 @@ pub(crate) struct Layout {
     pub entries: Vec<Entry>,
     /// The file has anchors or aliases: an entry may depend on text outside it.
     pub aliased: bool,
+    /// The tree's nodes, keys included, as the node limit counts them.
+    pub nodes: usize,
 }
 
 /// One `key: value` of a block mapping, as byte offsets into the text.
@@ -224,10 +235,6 @@ impl<'a> ByteOffsets<'a> {
     }
 }
 
-fn newline_in(bytes: &[u8]) -> Option<usize> {
-    bytes.iter().position(|byte| *byte == b'\n')
-}
-
 fn error_at(mark: Marker, message: impl Into<String>) -> ParseError {
     ParseError {
         message: message.into(),
@@ -236,18 +243,13 @@ fn error_at(mark: Marker, message: impl Into<String>) -> ParseError {
     }
 }
 
-/// Builds a tree from YAML events without recursion, so depth costs heap, not stack.
-fn parse_yaml(text: &str, limits: &Limits) -> Result<Value, ParseError> {
-    parse_yaml_laid_out(text, limits, None).map(|(value, _)| value)
-}
-
-/// [`parse_yaml`] that also records the file's [`Layout`] when given one, and returns
-/// how many nodes the tree has (keys included, as the node limit counts them).
-pub(crate) fn parse_yaml_laid_out(
+/// Builds a tree from YAML events without recursion, so depth costs heap, not stack;
+/// records the file's [`Layout`] when given one.
+pub(crate) fn parse_yaml(
     text: &str,
     limits: &Limits,
     mut layout: Option<&mut Layout>,
-) -> Result<(Value, usize), ParseError> {
+) -> Result<Value, ParseError> {
     let mut offsets = ByteOffsets::new(text);
     let mut parser = Parser::new_from_str(text);
     let mut stack: Vec<Frame> = Vec::new();
@@ -392,7 +394,10 @@ pub(crate) fn parse_yaml_laid_out(
                             key: name.clone(),
                             depth: stack_depth,
                             start,
-                            body: newline_in(line).map_or(text.len(), |i| start + i + 1),
+                            body: line
+                                .iter()
+                                .position(|byte| *byte == b'\n')
+                                .map_or(text.len(), |i| start + i + 1),
                             end: text.len(),
                             alone: line.len() >= mark.col()
                                 && line[..mark.col()].iter().all(|byte| *byte == b' '),
@@ -408,8 +413,9 @@ pub(crate) fn parse_yaml_laid_out(
     }
     if let Some(layout) = layout {
         layout.finish(text.len());
+        layout.nodes = nodes;
     }
-    Ok((root.unwrap_or(Value::Null), nodes))
+    Ok(root.unwrap_or(Value::Null))
 }
 
 fn count_nodes(value: &Value) -> usize {

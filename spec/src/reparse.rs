@@ -26,7 +26,6 @@ struct Parsed {
     path: String,
     text: String,
     value: Value,
-    nodes: usize,
     layout: Layout,
 }
 
@@ -38,13 +37,6 @@ impl ParseCache {
         text: &str,
         limits: &Limits,
     ) -> Result<(Value, Format), ParseError> {
-        let yaml = !text.trim_start().starts_with(['{', '['])
-            && text.len() <= limits.max_file_bytes
-            && !text.contains('\t');
-        if !yaml {
-            self.last = None;
-            return parse::parse_text(text, limits);
-        }
         if let Some(last) = self.last.as_mut().filter(|last| last.path == path) {
             if last.text == text {
                 return Ok((last.value.clone(), Format::Yaml));
@@ -54,18 +46,17 @@ impl ParseCache {
             }
         }
         self.last = None;
-        // As `parse_text` parses YAML, recording the layout on the way.
-        parse::check_flow_depth(text, limits.max_depth)?;
         let mut layout = Layout::default();
-        let (value, nodes) = parse::parse_yaml_laid_out(text, limits, Some(&mut layout))?;
-        self.last = Some(Parsed {
-            path: path.to_owned(),
-            text: text.to_owned(),
-            value: value.clone(),
-            nodes,
-            layout,
-        });
-        Ok((value, Format::Yaml))
+        let (value, format) = parse::parse_text_laid_out(text, limits, Some(&mut layout))?;
+        if format == Format::Yaml {
+            self.last = Some(Parsed {
+                path: path.to_owned(),
+                text: text.to_owned(),
+                value: value.clone(),
+                layout,
+            });
+        }
+        Ok((value, format))
     }
 }
 
@@ -73,7 +64,8 @@ impl Parsed {
     /// Takes `text` in by parsing only the entry its change falls in; `None` when that
     /// cannot be done with certainty (the caller then parses the whole text).
     fn apply(&mut self, text: &str, limits: &Limits) -> Option<Value> {
-        if self.layout.aliased {
+        // Tabs are no indentation in YAML; the rules below reason about spaces only.
+        if self.layout.aliased || text.len() > limits.max_file_bytes || text.contains('\t') {
             return None;
         }
         let (old, new) = (self.text.as_bytes(), text.as_bytes());
@@ -110,8 +102,7 @@ impl Parsed {
         };
         parse::check_flow_depth(snippet, limits.max_depth).ok()?;
         let mut layout = Layout::default();
-        let (mut parsed, snippet_nodes) =
-            parse::parse_yaml_laid_out(snippet, &snippet_limits, Some(&mut layout)).ok()?;
+        let mut parsed = parse::parse_yaml(snippet, &snippet_limits, Some(&mut layout)).ok()?;
         if layout.aliased {
             return None;
         }
@@ -125,13 +116,13 @@ impl Parsed {
                 node.as_object_mut()?.get_mut(*key)
             })?;
         // The snippet's nodes are its root mapping, the key and the value.
-        let nodes = (self.nodes + snippet_nodes).checked_sub(2 + count_nodes(slot))?;
+        let nodes = (self.layout.nodes + layout.nodes).checked_sub(2 + count_nodes(slot))?;
         if nodes > limits.max_nodes {
             return None;
         }
         *slot = value;
-        self.nodes = nodes;
         self.relayout(index, layout, growth);
+        self.layout.nodes = nodes;
         self.text = text.to_owned();
         Some(self.value.clone())
     }
@@ -255,6 +246,15 @@ mod tests {
         last.apply(text, &limits).is_some()
     }
 
+    /// Whether `edited`, an edit of ORDERS, is parsed alone after ORDERS, and what the
+    /// cache parses it to.
+    fn edited_orders(edited: &str) -> (bool, Result<String, ParseError>) {
+        let mut cache = ParseCache::default();
+        cached(&mut cache, ORDERS).expect("ORDERS parses");
+        let alone = reparsed(&mut cache.clone(), edited);
+        (alone, cached(&mut cache, edited))
+    }
+
     #[test]
     fn an_edit_inside_an_entry_parses_that_entry_alone() {
         let mut cache = ParseCache::default();
@@ -270,13 +270,10 @@ mod tests {
             ("  failed:", "  broken:"),
         ] {
             let edited = ORDERS.replace(from, to);
-            let mut probe = ParseCache::default();
-            cached(&mut probe, ORDERS).unwrap();
-            assert!(reparsed(&mut probe, &edited), "{to:?} was not parsed alone");
-            assert_eq!(
-                probe.last.as_ref().unwrap().value.to_string(),
-                full(&edited).unwrap()
-            );
+            let (alone, parsed) = edited_orders(&edited);
+            assert!(alone, "{to:?} was not parsed alone");
+            assert_eq!(parsed, full(&edited), "{to:?}");
+            // One edit after another, too.
             assert_eq!(cached(&mut cache, &edited), full(&edited), "{to:?}");
         }
     }
@@ -299,12 +296,9 @@ mod tests {
             ("title: Orders", "title: Orders\n  title: Twice"),
         ] {
             let edited = ORDERS.replace(from, to);
-            let mut cache = ParseCache::default();
-            cached(&mut cache, ORDERS).unwrap();
-            assert!(!reparsed(&mut cache, &edited), "{to:?} was parsed alone");
-            let mut cache = ParseCache::default();
-            cached(&mut cache, ORDERS).unwrap();
-            assert_eq!(cached(&mut cache, &edited), full(&edited), "{to:?}");
+            let (alone, parsed) = edited_orders(&edited);
+            assert!(!alone, "{to:?} was parsed alone");
+            assert_eq!(parsed, full(&edited), "{to:?}");
         }
     }
 
@@ -402,7 +396,7 @@ mod tests {
                 if expected.is_ok() {
                     // The layout kept is the one a full parse records.
                     let mut fresh = Layout::default();
-                    parse::parse_yaml_laid_out(&edited, &Limits::default(), Some(&mut fresh))
+                    parse::parse_yaml(&edited, &Limits::default(), Some(&mut fresh))
                         .expect("parses");
                     if let Some(last) = &cache.last {
                         assert_eq!(last.layout.entries, fresh.entries, "{edited}");
