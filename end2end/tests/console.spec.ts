@@ -81,6 +81,10 @@ test('the console beside the editor uses the project as saved, and reloads after
   await expect(page.getByTestId('preview')).toBeHidden();
   const tryIt = page.getByTestId('try-it');
   await expect(tryIt.getByTestId('console-status')).toHaveText('connected');
+  // The console scrolls inside its pane, which ends within the window like the preview.
+  const pane = await tryIt.locator('..').boundingBox();
+  expect(pane!.y + pane!.height).toBeLessThanOrEqual(page.viewportSize()!.height);
+  await expect(page.getByTestId('try-it-tab')).toBeInViewport();
   const approved = tryIt.getByTestId('channel-order-approved');
   await approved.getByTestId('subscribe').click();
   await expect(approved.getByTestId('subscription')).toContainText('watching order-approved');

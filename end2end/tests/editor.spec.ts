@@ -101,6 +101,11 @@ test('a shared link shows a read-only snapshot', async ({ page, server, consoleE
 test('convert to JSON and back, download the file, complete a key', async ({ page, server, consoleErrors }) => {
   await signUp(page, server.baseUrl, 'jude', 'jude password');
   await newProjectFromTemplate(page, server.baseUrl, 'Orders tools');
+  // The toolbar's buttons share one row: Publish is a button among them, not a banner.
+  const save = await page.getByRole('button', { name: 'Save' }).boundingBox();
+  const publish = await page.getByRole('button', { name: 'Publish' }).boundingBox();
+  expect(Math.abs(save!.y - publish!.y)).toBeLessThan(2);
+  expect(publish!.width).toBeLessThan(200);
 
   await page.getByRole('button', { name: 'To JSON' }).click();
   await expect(page.locator('.cm-content')).toContainText('"asyncapi": "3.0.0"');
@@ -129,6 +134,15 @@ test('convert to JSON and back, download the file, complete a key', async ({ pag
   await expect(popup).toBeVisible();
   await expect(popup).toContainText('license');
   await expect(popup).not.toContainText('channels');
+  // Keys already written under `info:` (title, tags) are not offered again.
+  await page.keyboard.press('Backspace');
+  await page.keyboard.press('Backspace');
+  await page.keyboard.press('Backspace');
+  await page.keyboard.type('t');
+  const offered = (label: string) => popup.locator('.cm-completionLabel', { hasText: new RegExp(`^${label}$`) });
+  await expect(offered('termsOfService')).toHaveCount(1);
+  await expect(offered('title')).toHaveCount(0);
+  await expect(offered('tags')).toHaveCount(0);
   expect(consoleErrors).toEqual([]);
 });
 

@@ -1,7 +1,7 @@
 //! Completions at the cursor: the keys the official JSON Schema of the document's
 //! specification allows at that place (YAML), and the targets of local `$ref`s.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashSet};
 
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
@@ -53,7 +53,10 @@ pub fn completions_at(path: &str, request: &CompletionRequest) -> Vec<Completion
         return Vec::new();
     };
     let key_path = yaml_key_path(&request.text, request.line);
-    keys_at(&schema, &key_path)
+    let written = written_keys(&request.text, request.line);
+    let mut keys = keys_at(&schema, &key_path);
+    keys.retain(|key| !written.contains(&key.label));
+    keys
 }
 
 /// The official schema for the document's `asyncapi:` / `openapi:` line.
@@ -121,6 +124,79 @@ pub fn yaml_key_path(text: &str, line: u32) -> Vec<String> {
     }
     path.reverse();
     path
+}
+
+/// The keys already written in the mapping that `line` (1-based) belongs to, found by
+/// indentation like `yaml_key_path`: offering one again would only make a duplicate key.
+/// The key on `line` itself is left out (it is the one being typed).
+pub fn written_keys(text: &str, line: u32) -> HashSet<String> {
+    let lines: Vec<&str> = text.lines().collect();
+    let index = (line.saturating_sub(1) as usize).min(lines.len());
+    let mut keys = HashSet::new();
+    // The line after a final line break is empty: `lines` has no entry for it.
+    let (level, starts_item, _) = key_column(lines.get(index).copied().unwrap_or(""));
+    // Upward to where the mapping starts; a line that starts a sequence item has none of
+    // its mapping above it.
+    if !starts_item {
+        for l in lines[..index].iter().rev() {
+            match mapping_line(l, level) {
+                MappingLine::Key(key, is_item) => {
+                    keys.insert(key);
+                    if is_item {
+                        break;
+                    }
+                }
+                MappingLine::Deeper => {}
+                MappingLine::Outside => break,
+            }
+        }
+    }
+    // Downward to where it ends: a shallower line or the next item of the sequence.
+    for l in lines.iter().skip(index + 1) {
+        match mapping_line(l, level) {
+            MappingLine::Key(_, true) | MappingLine::Outside => break,
+            MappingLine::Key(key, false) => {
+                keys.insert(key);
+            }
+            MappingLine::Deeper => {}
+        }
+    }
+    keys
+}
+
+/// Where a line's key starts, whether the line starts a sequence item (`- key: ...`), and
+/// what follows the item marker.
+fn key_column(line: &str) -> (usize, bool, &str) {
+    let trimmed = line.trim_start_matches(' ');
+    let indent = line.len() - trimmed.len();
+    match trimmed.strip_prefix("- ") {
+        Some(rest) => (indent + 2, true, rest),
+        None => (indent, false, trimmed),
+    }
+}
+
+/// What a line is to the mapping whose keys start at column `level`.
+enum MappingLine {
+    /// One of its keys; `true` when the line also starts a sequence item.
+    Key(String, bool),
+    /// Inside one of its values, a comment or a blank line.
+    Deeper,
+    /// Before or after it.
+    Outside,
+}
+
+fn mapping_line(line: &str, level: usize) -> MappingLine {
+    let (column, is_item, rest) = key_column(line);
+    if rest.trim().is_empty() || rest.starts_with('#') || column > level {
+        return MappingLine::Deeper;
+    }
+    if column < level {
+        return MappingLine::Outside;
+    }
+    match rest.split_once(':') {
+        Some((key, _)) => MappingLine::Key(clean_key(key), is_item),
+        None => MappingLine::Outside,
+    }
 }
 
 fn clean_key(key: &str) -> String {
@@ -378,6 +454,63 @@ mod tests {
         assert!(
             names.contains(&"address".to_owned()) && names.contains(&"messages".to_owned()),
             "{names:?}"
+        );
+    }
+
+    #[test]
+    fn keys_already_written_are_not_offered_again() {
+        let text = "asyncapi: 3.0.0\ninfo:\n  title: x\n  \n  version: 1.0.0\nchannels: {}\n";
+        assert_eq!(
+            written_keys(text, 4),
+            HashSet::from(["title".to_owned(), "version".to_owned()])
+        );
+        let names = |line: u32, column: u32| -> Vec<String> {
+            let request = CompletionRequest {
+                text: text.into(),
+                line,
+                column,
+                prefix: String::new(),
+            };
+            completions_at("a.yaml", &request)
+                .into_iter()
+                .map(|c| c.label)
+                .collect()
+        };
+        let in_info = names(4, 3);
+        assert!(in_info.contains(&"contact".to_owned()), "{in_info:?}");
+        assert!(
+            !in_info.contains(&"title".to_owned()) && !in_info.contains(&"version".to_owned()),
+            "{in_info:?}"
+        );
+        // The empty line after the final line break.
+        let request = CompletionRequest {
+            text: text.into(),
+            line: 7,
+            column: 1,
+            prefix: String::new(),
+        };
+        let at_top: Vec<String> = completions_at("a.yaml", &request)
+            .into_iter()
+            .map(|c| c.label)
+            .collect();
+        assert!(at_top.contains(&"operations".to_owned()), "{at_top:?}");
+        assert!(
+            !at_top.contains(&"info".to_owned()) && !at_top.contains(&"asyncapi".to_owned()),
+            "{at_top:?}"
+        );
+    }
+
+    #[test]
+    fn each_sequence_item_is_its_own_mapping() {
+        let text =
+            "servers:\n  - url: a\n    description: b\n  - \n  - url: c\n    variables: {}\n";
+        // A new item: neither its neighbours' keys nor those after it.
+        assert!(written_keys(text, 4).is_empty());
+        // Inside the first item: its own keys only.
+        let first = "servers:\n  - url: a\n    \n    description: b\n  - url: c\n";
+        assert_eq!(
+            written_keys(first, 3),
+            HashSet::from(["url".to_owned(), "description".to_owned()])
         );
     }
 

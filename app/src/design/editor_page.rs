@@ -169,7 +169,7 @@ fn ProjectEditor(project: Project) -> impl IntoView {
                     // Built on first use and kept while the documentation is shown, so
                     // subscriptions survive a look at the documentation.
                     {move || tried.get().then(|| view! {
-                        <div hidden=move || !trying.get()><TryItPanel/></div>
+                        <div class="try-it-pane" hidden=move || !trying.get()><TryItPanel/></div>
                     })}
                 </div>
             </div>
