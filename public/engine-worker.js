@@ -11,6 +11,7 @@ const ops = {
   // its thread.
   analyze: (files, main) => engine.analyze(JSON.stringify(files), main),
   convert: engine.convert,
+  upgrade: engine.upgrade,
   completions: (path, request) => engine.completions(path, JSON.stringify(request)),
   check_payload: engine.check_payload,
 };

@@ -190,6 +190,12 @@ pub async fn convert(text: &str, to_json: bool) -> Result<Converted, EngineError
     decode(&answer)
 }
 
+/// An AsyncAPI 2.x `text` upgraded to AsyncAPI 3.0, in the same syntax.
+pub async fn upgrade(text: &str) -> Result<Converted, EngineError> {
+    let answer = call("upgrade", js_sys::Array::of1(&text.into())).await?;
+    decode(&answer)
+}
+
 /// Completions at the cursor as CodeMirror takes them (a JavaScript array); `request`
 /// is an object of `text`, `line`, `column` and `prefix`, serialised by the worker.
 pub async fn completions(path: &str, request: &JsValue) -> Result<JsValue, EngineError> {

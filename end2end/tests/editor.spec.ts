@@ -243,3 +243,61 @@ test('when the spec engine cannot load, the problems panel says so and the text 
   await expect(title).toContainText('Order Service Offline');
   await expect(page.getByTestId('problems')).not.toContainText('spec engine');
 });
+
+test('an AsyncAPI 2.6 document is upgraded to 3.0 in the editor, and the upgrade can be undone', async ({ page, server, consoleErrors }) => {
+  await signUp(page, server.baseUrl, 'uma', 'uma password');
+  await page.goto(`${server.baseUrl}/design`);
+  await hydrated(page);
+  await page.getByText('Or import files').click();
+  await page.getByLabel('Or paste a document, saved as').fill('lights.yaml');
+  const v2 = [
+    'asyncapi: 2.6.0',
+    'info:',
+    '  title: Street Lights',
+    '  version: 1.0.0',
+    'channels:',
+    '  light/measured:',
+    '    publish:',
+    '      operationId: receiveLightMeasurement',
+    '      message:',
+    '        name: LightMeasured',
+    '        payload:',
+    '          type: object',
+    '          properties:',
+    '            lumens:',
+    '              type: integer',
+    '',
+  ].join('\n');
+  await page.getByLabel('Document to import').fill(v2);
+  await page.getByRole('button', { name: 'Import' }).click();
+  await expect(page).toHaveURL(/\/design\/[a-z0-9]{10}$/);
+  const preview = page.getByTestId('preview');
+  await expect(preview.locator('.doc-title')).toContainText('Street Lights');
+  await expect(preview).toContainText('AsyncAPI 2.6.0');
+
+  await page.getByRole('button', { name: 'To AsyncAPI 3.0' }).click();
+  const content = page.locator('.cm-content');
+  await expect(content).toContainText('asyncapi: 3.0.0');
+  await expect(content).toContainText('action: receive');
+  await expect(preview).toContainText('AsyncAPI 3.0.0');
+  await expect(page.getByTestId('problems')).not.toContainText('error');
+  // Only 2.x documents are offered the upgrade.
+  await expect(page.getByRole('button', { name: 'To AsyncAPI 3.0' })).toHaveCount(0);
+
+  // Ctrl+Z brings the 2.6 text back (and the button); Ctrl+Shift+Z the upgrade again.
+  await content.focus();
+  await page.keyboard.press('Control+z');
+  await expect(content).toContainText('asyncapi: 2.6.0');
+  await expect(preview).toContainText('AsyncAPI 2.6.0');
+  await expect(page.getByRole('button', { name: 'To AsyncAPI 3.0' })).toHaveCount(1);
+  await page.keyboard.press('Control+Shift+z');
+  await expect(content).toContainText('asyncapi: 3.0.0');
+
+  // The upgrade is saved like an edit.
+  await expect(page.getByTestId('save-state')).toHaveText('All changes saved', { timeout: 10_000 });
+  await page.reload();
+  await hydrated(page);
+  await expect(page.locator('.cm-content')).toContainText('asyncapi: 3.0.0');
+  await expect(page.locator('.cm-content')).toContainText('action: receive');
+  expect(consoleErrors).toEqual([]);
+});

@@ -54,6 +54,23 @@ pub fn convert(text: &str, to_json: bool) -> String {
     serde_json::to_string(&converted).unwrap_or_default()
 }
 
+/// An AsyncAPI 2.x document `text` upgraded to AsyncAPI 3.0, in the syntax it was written
+/// in; references to other files are left as they are.
+#[wasm_bindgen]
+pub fn upgrade(text: &str) -> String {
+    let converted = match spec::parse_text(text, &spec::Limits::default()) {
+        Ok((value, format)) => match spec::convert_asyncapi_to_v3(&value) {
+            Ok(upgraded) if format == spec::Format::Json => {
+                Converted::Text(spec::to_json(&upgraded))
+            }
+            Ok(upgraded) => Converted::Text(spec::to_yaml(&upgraded)),
+            Err(error) => Converted::Error(error),
+        },
+        Err(error) => Converted::Error(format!("line {}: {}", error.line, error.message)),
+    };
+    serde_json::to_string(&converted).unwrap_or_default()
+}
+
 /// The completions at the cursor for the file at `path`; `request_json` is a
 /// [`completion::CompletionRequest`].
 #[wasm_bindgen]
@@ -100,4 +117,43 @@ pub fn payload_problems(schemas: &[Value], text: &str) -> Vec<String> {
         }
     }
     closest.unwrap_or_default()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn upgraded(text: &str) -> Converted {
+        serde_json::from_str(&upgrade(text)).expect("an answer")
+    }
+
+    #[test]
+    fn an_asyncapi_2_document_upgrades_in_its_own_syntax() {
+        let yaml = "asyncapi: 2.6.0\ninfo:\n  title: T\n  version: '1'\nchannels:\n  order:\n    subscribe:\n      operationId: sendOrder\n      message:\n        payload:\n          type: object\n";
+        let Converted::Text(text) = upgraded(yaml) else {
+            panic!("{:?}", upgraded(yaml));
+        };
+        assert!(text.starts_with("asyncapi: 3.0.0"), "{text}");
+        assert!(text.contains("action: send"), "{text}");
+
+        let json =
+            r#"{"asyncapi": "2.6.0", "info": {"title": "T", "version": "1"}, "channels": {}}"#;
+        let Converted::Text(text) = upgraded(json) else {
+            panic!("{:?}", upgraded(json));
+        };
+        let value: Value = serde_json::from_str(&text).expect("JSON stays JSON");
+        assert_eq!(value["asyncapi"], "3.0.0");
+    }
+
+    #[test]
+    fn what_cannot_be_upgraded_says_why() {
+        let Converted::Error(error) = upgraded("asyncapi: 3.0.0\ninfo: {}\n") else {
+            panic!("a 3.0 document is not upgraded");
+        };
+        assert!(error.contains("only AsyncAPI 2.x"), "{error}");
+        let Converted::Error(error) = upgraded("asyncapi: [\n") else {
+            panic!("broken YAML is not upgraded");
+        };
+        assert!(error.starts_with("line "), "{error}");
+    }
 }

@@ -149,6 +149,17 @@ try {
     { scrollBefore, scrollAfter });
   await page.keyboard.press('Control+z');
   check(await page.evaluate((t) => window.handle.getText() === t, again), 'setText cannot be undone (it loads a text)');
+  const converted = '{"converted": true}\n';
+  const changesBeforeReplace = await page.evaluate(() => window.log.changes.length);
+  await page.evaluate((t) => window.handle.replaceText(t), converted);
+  check(await page.evaluate((t) => window.handle.getText() === t, converted), 'replaceText replaces the text');
+  log = await page.evaluate(() => window.log);
+  check(log.changes.length === changesBeforeReplace, 'replaceText does not call onChange (the page knows)');
+  await page.evaluate(() => window.handle.focus());
+  await page.keyboard.press('Control+z');
+  check(await page.evaluate((t) => window.handle.getText() === t, again), 'replaceText can be undone');
+  log = await page.evaluate(() => window.log);
+  check(log.changes.at(-1) === again, 'the undo is reported through onChange', log.changes.length);
 
   console.log('editor smoke: completions');
   await page.evaluate((t) => { window.handle.setText(t); window.handle.goto(11, 15); }, yamlText);

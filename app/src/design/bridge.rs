@@ -100,6 +100,12 @@ impl Editor {
         call(&self.handle, "setText", &[text.into()]);
     }
 
+    /// Replaces the text with a new version of the same file (a conversion): one step
+    /// the user can undo, and no change callback for it (the page records it itself).
+    pub fn replace_text(&self, text: &str) {
+        call(&self.handle, "replaceText", &[text.into()]);
+    }
+
     /// The current text.
     pub fn text(&self) -> String {
         call(&self.handle, "getText", &[])

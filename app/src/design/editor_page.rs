@@ -186,18 +186,25 @@ fn Toolbar(name: String, group: String) -> impl IntoView {
     let project_name = name.clone();
     let default_group = group.clone();
     let message = RwSignal::new(None::<String>);
-    let convert = move |to_json: bool| {
+    let convert = move |conversion: Conversion| {
         let path = ws.current.get_untracked();
         let text = ws.content_of(&path).unwrap_or_default();
         spawn_local(async move {
-            let answer = engine_client::convert(&text, to_json)
-                .await
-                .unwrap_or_else(|error| Converted::Error(error.to_string()));
-            match answer {
+            let answer = match conversion {
+                Conversion::ToJson => engine_client::convert(&text, true).await,
+                Conversion::ToYaml => engine_client::convert(&text, false).await,
+                Conversion::ToAsyncApi3 => engine_client::upgrade(&text).await,
+            };
+            match answer.unwrap_or_else(|error| Converted::Error(error.to_string())) {
                 Converted::Text(converted) => {
-                    ws.with_editor(|editor| {
-                        editor.set_language(if to_json { "json" } else { "yaml" });
-                    });
+                    let language = match conversion {
+                        Conversion::ToJson => Some("json"),
+                        Conversion::ToYaml => Some("yaml"),
+                        Conversion::ToAsyncApi3 => None,
+                    };
+                    if let Some(language) = language {
+                        ws.with_editor(|editor| editor.set_language(language));
+                    }
                     ws.replace_current(converted);
                     message.set(None);
                 }
@@ -206,6 +213,15 @@ fn Toolbar(name: String, group: String) -> impl IntoView {
                 }
             }
         });
+    };
+    // Offered while the main file, open in the editor, is AsyncAPI 2.x.
+    let upgradable = move || {
+        ws.current.get() == ws.main.get()
+            && ws.analysis.with(|analysis| {
+                analysis.model.as_ref().is_some_and(|model| {
+                    model.kind == spec::Kind::AsyncApi && model.spec_version.starts_with("2.")
+                })
+            })
     };
     let download = move |_| {
         let path = ws.current.get_untracked();
@@ -239,8 +255,14 @@ fn Toolbar(name: String, group: String) -> impl IntoView {
             {move || matches!(ws.save_state.get(), SaveState::Conflict(_)).then(|| view! { <ConflictChoice/> })}
             <div class="editor-actions">
                 <button type="button" disabled=!ws.can_edit on:click=move |_| ws.save_now(false) title="Ctrl+S">"Save"</button>
-                <button type="button" disabled=!ws.can_edit on:click=move |_| convert(true)>"To JSON"</button>
-                <button type="button" disabled=!ws.can_edit on:click=move |_| convert(false)>"To YAML"</button>
+                <button type="button" disabled=!ws.can_edit on:click=move |_| convert(Conversion::ToJson)>"To JSON"</button>
+                <button type="button" disabled=!ws.can_edit on:click=move |_| convert(Conversion::ToYaml)>"To YAML"</button>
+                {move || upgradable().then(|| view! {
+                    <button type="button" disabled=!ws.can_edit on:click=move |_| convert(Conversion::ToAsyncApi3)
+                        title="Rewrites this file as AsyncAPI 3.0 (Ctrl+Z undoes it); files it references are left as they are">
+                        "To AsyncAPI 3.0"
+                    </button>
+                })}
                 <button type="button" on:click=download>"Download"</button>
                 <button type="button" on:click=share>"Share"</button>
                 <button type="button" class="primary" on:click=move |_| publishing.set(true)>"Publish"</button>
@@ -256,6 +278,15 @@ fn Toolbar(name: String, group: String) -> impl IntoView {
         {move || message.get().map(|m| view! { <p class="form-error" role="alert">{m}</p> })}
     }
     .into_any()
+}
+
+/// What a toolbar conversion makes of the file in the editor.
+#[derive(Clone, Copy)]
+enum Conversion {
+    ToJson,
+    ToYaml,
+    /// AsyncAPI 2.x upgraded to 3.0, in the same syntax.
+    ToAsyncApi3,
 }
 
 /// Offered when the server holds a newer revision than the one being edited.

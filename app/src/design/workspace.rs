@@ -422,10 +422,11 @@ impl Workspace {
         self.show_marks();
     }
 
-    /// Replaces the current file's text (a conversion), as if typed.
+    /// Replaces the current file's text (a conversion), as if typed: saved like an edit,
+    /// and undone with Ctrl/Cmd-Z.
     pub fn replace_current(&self, text: String) {
         self.with_editor(|editor| {
-            editor.set_text(&text);
+            editor.replace_text(&text);
         });
         self.on_edit(text);
     }

@@ -7,7 +7,7 @@
 //     text, language: 'yaml'|'json', readOnly?, onChange?(text), onSave?(),
 //     onCursor?(line, column), completions?({ text, line, column, pos, prefix }) -> items or Promise<items>
 //   }) -> handle
-//   handle.getText() / setText(text) / setLanguage(lang) / setDiagnostics(list)
+//   handle.getText() / setText(text) / replaceText(text) / setLanguage(lang) / setDiagnostics(list)
 //         / goto(line, column) / focus() / flush() / destroy()
 // Lines and columns are 1-based everywhere; columns count UTF-16 code units.
 //
@@ -295,6 +295,36 @@ function mount(element, options = {}) {
   const media = window.matchMedia ? window.matchMedia('(prefers-color-scheme: dark)') : null;
   media?.addEventListener?.('change', applyTheme);
 
+  // setText and replaceText: the differing middle part only, marked as the page's.
+  const replaceWith = (text, undoable) => {
+    if (destroyed) return;
+    reportChange();
+    const next = typeof text === 'string' ? text : String(text ?? '');
+    const doc = view.state.doc;
+    const current = textOf(doc);
+    if (current === next) return;
+    let start = 0;
+    const max = Math.min(current.length, next.length);
+    while (start < max && current.charCodeAt(start) === next.charCodeAt(start)) start++;
+    let endCur = current.length;
+    let endNext = next.length;
+    while (endCur > start && endNext > start
+      && current.charCodeAt(endCur - 1) === next.charCodeAt(endNext - 1)) {
+      endCur--;
+      endNext--;
+    }
+    const changes = { from: start, to: endCur, insert: next.slice(start, endNext) };
+    if (undoable) {
+      view.dispatch({ changes, annotations: fromPage.of(true), userEvent: 'input.replace' });
+    } else {
+      view.dispatch({ changes, annotations: fromPage.of(true), effects: undo.reconfigure([]) });
+      view.dispatch({ effects: undo.reconfigure(history()) });
+    }
+    // The new document is exactly `next`: keep it as the cached text.
+    cachedDoc = view.state.doc;
+    cachedText = next;
+  };
+
   const handle = {
     /** The current text. */
     getText() {
@@ -308,31 +338,16 @@ function mount(element, options = {}) {
      * replaced, so scroll position, cursor and folds outside it stay put.
      */
     setText(text) {
-      if (destroyed) return;
-      reportChange();
-      const next = typeof text === 'string' ? text : String(text ?? '');
-      const doc = view.state.doc;
-      const current = textOf(doc);
-      if (current === next) return;
-      let start = 0;
-      const max = Math.min(current.length, next.length);
-      while (start < max && current.charCodeAt(start) === next.charCodeAt(start)) start++;
-      let endCur = current.length;
-      let endNext = next.length;
-      while (endCur > start && endNext > start
-        && current.charCodeAt(endCur - 1) === next.charCodeAt(endNext - 1)) {
-        endCur--;
-        endNext--;
-      }
-      view.dispatch({
-        changes: { from: start, to: endCur, insert: next.slice(start, endNext) },
-        annotations: fromPage.of(true),
-        effects: undo.reconfigure([]),
-      });
-      view.dispatch({ effects: undo.reconfigure(history()) });
-      // The new document is exactly `next`: keep it as the cached text.
-      cachedDoc = view.state.doc;
-      cachedText = next;
+      replaceWith(text, false);
+    },
+
+    /**
+     * Like setText, for a new version of the same file (a conversion the page made): the
+     * replacement is one step of the undo history, so Ctrl/Cmd-Z brings the text before
+     * it back (and reports it through onChange, as any undo).
+     */
+    replaceText(text) {
+      replaceWith(text, true);
     },
 
     /** Switches the syntax: 'yaml' or 'json'. */
