@@ -1,3 +1,7 @@
+import { mkdtempSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { strFromU8, unzipSync } from 'fflate';
 import { test, expect, hydrated, signUp, endOfLine, newProjectFromTemplate } from '../support/fixtures';
 
 test('a template, live preview, diagnostics at the right line, autosave across a reload', async ({ page, server, consoleErrors }) => {
@@ -117,7 +121,7 @@ test('convert to JSON and back, download the file, complete a key', async ({ pag
 
   const [download] = await Promise.all([
     page.waitForEvent('download'),
-    page.getByRole('button', { name: 'Download' }).click(),
+    page.getByRole('button', { name: 'Download', exact: true }).click(),
   ]);
   expect(download.suggestedFilename()).toBe('order-service.yaml');
   const stream = await download.createReadStream();
@@ -299,5 +303,83 @@ test('an AsyncAPI 2.6 document is upgraded to 3.0 in the editor, and the upgrade
   await hydrated(page);
   await expect(page.locator('.cm-content')).toContainText('asyncapi: 3.0.0');
   await expect(page.locator('.cm-content')).toContainText('action: receive');
+  expect(consoleErrors).toEqual([]);
+});
+
+test('a project of several files: relative $refs, editing another file, downloading them all', async ({ page, server, consoleErrors }) => {
+  await signUp(page, server.baseUrl, 'max', 'max password');
+  const dir = mkdtempSync(path.join(tmpdir(), 'portico-e2e-'));
+  const main = path.join(dir, 'shipping.yaml');
+  writeFileSync(main, [
+    'asyncapi: 3.0.0',
+    'info:',
+    '  title: Shipping',
+    '  version: 1.0.0',
+    'channels:',
+    '  shipped:',
+    '    address: shipped',
+    '    messages:',
+    '      Shipped:',
+    "        $ref: 'messages.yaml#/Shipped'",
+    '',
+  ].join('\n'));
+  const messages = path.join(dir, 'messages.yaml');
+  writeFileSync(messages, [
+    'Shipped:',
+    '  name: Shipped',
+    '  payload:',
+    '    type: object',
+    '    properties:',
+    '      trackingCode:',
+    '        type: string',
+    '',
+  ].join('\n'));
+  await page.goto(`${server.baseUrl}/design`);
+  await hydrated(page);
+  await page.getByLabel('Name', { exact: true }).fill('Shipping');
+  await page.getByText('Or import files').click();
+  await page.locator('input[type=file]').setInputFiles([main, messages]);
+  await page.getByText(/^Ready:/).waitFor();
+  await page.getByRole('button', { name: 'Import' }).click();
+  await expect(page).toHaveURL(/\/design\/[a-z0-9]{10}$/);
+
+  // The main file's preview follows the $ref into the other file.
+  const preview = page.getByTestId('preview');
+  await expect(preview.locator('.doc-title')).toContainText('Shipping');
+  await expect(preview).toContainText('trackingCode');
+  await expect(page.getByTestId('problems')).not.toContainText('error');
+
+  // Editing the other file updates the main file's documentation.
+  await page.getByRole('complementary', { name: 'Files' }).getByRole('button', { name: 'messages.yaml' }).click();
+  await expect(page.locator('.cm-content')).toContainText('trackingCode');
+  await endOfLine(page, 6);
+  await page.keyboard.press('ArrowLeft');
+  await page.keyboard.type('V2');
+  await expect(preview).toContainText('trackingCodeV2');
+
+  // A broken reference is reported in the main file, at the line of the $ref.
+  await page.getByRole('complementary', { name: 'Files' }).getByRole('button', { name: 'shipping.yaml' }).click();
+  await endOfLine(page, 10);
+  await page.keyboard.press('Backspace');
+  await page.keyboard.type("x'");
+  await expect(page.getByTestId('problems')).toContainText('shipping.yaml:10');
+  await page.keyboard.press('Backspace');
+  await page.keyboard.press('Backspace');
+  await page.keyboard.type("'");
+  await expect(page.getByTestId('problems')).not.toContainText('error');
+
+  // "Download project": both files at their paths, as typed.
+  const [download] = await Promise.all([
+    page.waitForEvent('download'),
+    page.getByRole('button', { name: 'Download project' }).click(),
+  ]);
+  expect(download.suggestedFilename()).toBe('Shipping.zip');
+  const saved = path.join(dir, 'out', 'project.zip');
+  mkdirSync(path.dirname(saved));
+  await download.saveAs(saved);
+  const files = unzipSync(readFileSync(saved));
+  expect(Object.keys(files).sort()).toEqual(['messages.yaml', 'shipping.yaml']);
+  expect(strFromU8(files['messages.yaml'])).toContain('trackingCodeV2:');
+  expect(strFromU8(files['shipping.yaml'])).toContain("$ref: 'messages.yaml#/Shipped'");
   expect(consoleErrors).toEqual([]);
 });

@@ -37,6 +37,12 @@ pub fn editor_available() -> bool {
     Reflect::get(&js_sys::global(), &"PorticoEditor".into()).is_ok_and(|v| v.is_object())
 }
 
+/// A ZIP archive of `files` (an object of path -> text), made by the editor bundle.
+pub fn zip_files(files: &js_sys::Object) -> Option<js_sys::Uint8Array> {
+    let api = Reflect::get(&js_sys::global(), &"PorticoEditor".into()).ok()?;
+    call(&api, "zipFiles", &[files.into()])?.dyn_into().ok()
+}
+
 fn call(target: &JsValue, method: &str, args: &[JsValue]) -> Option<JsValue> {
     let function = Reflect::get(target, &method.into())
         .ok()?

@@ -11,7 +11,7 @@ use leptos_router::hooks::use_params_map;
 use wasm_bindgen::JsValue;
 
 use super::Project;
-use super::bridge::{Editor, EditorCallbacks, editor_available};
+use super::bridge::{Editor, EditorCallbacks, editor_available, zip_files};
 use super::files::{check_path, is_json};
 use super::publish::PublishDialog;
 use super::server::{delete_file, open_project, set_main_file, share_project};
@@ -227,7 +227,26 @@ fn Toolbar(name: String, group: String) -> impl IntoView {
         let path = ws.current.get_untracked();
         let text = ws.content_of(&path).unwrap_or_default();
         let file_name = path.rsplit('/').next().unwrap_or(&path).to_owned();
-        download_text(&file_name, &text);
+        download_file(&file_name, &text.into(), "text/plain;charset=utf-8");
+    };
+    // Every file at its path, as typed (unsaved edits included).
+    let archive_name = format!("{}.zip", file_name_of(&name));
+    let download_project = move |_| {
+        ws.flush_edits();
+        let files = js_sys::Object::new();
+        ws.files.with_untracked(|list| {
+            for file in list {
+                let _ = js_sys::Reflect::set(
+                    &files,
+                    &file.path.as_str().into(),
+                    &file.content.as_str().into(),
+                );
+            }
+        });
+        match zip_files(&files) {
+            Some(archive) => download_file(&archive_name, &archive.into(), "application/zip"),
+            None => message.set(Some("The editor could not build the archive.".into())),
+        }
     };
     let share = move |_| {
         spawn_local(async move {
@@ -263,7 +282,8 @@ fn Toolbar(name: String, group: String) -> impl IntoView {
                         "To AsyncAPI 3.0"
                     </button>
                 })}
-                <button type="button" on:click=download>"Download"</button>
+                <button type="button" on:click=download title="The file in the editor">"Download"</button>
+                <button type="button" on:click=download_project title="Every file of the project, as a ZIP archive">"Download project"</button>
                 <button type="button" on:click=share>"Share"</button>
                 <button type="button" class="primary" on:click=move |_| publishing.set(true)>"Publish"</button>
             </div>
@@ -458,12 +478,32 @@ fn ProblemsPanel() -> impl IntoView {
     .into_any()
 }
 
-/// Offers a text as a file download, built in the browser.
-fn download_text(file_name: &str, text: &str) {
+/// A project's name as a file name: letters, digits, `-` and `_`, the rest as `-`.
+fn file_name_of(name: &str) -> String {
+    let cleaned: String = name
+        .trim()
+        .chars()
+        .map(|c| {
+            if c.is_alphanumeric() || c == '-' || c == '_' {
+                c
+            } else {
+                '-'
+            }
+        })
+        .collect();
+    if cleaned.is_empty() {
+        "project".into()
+    } else {
+        cleaned
+    }
+}
+
+/// Offers `content` (a string or bytes) as a file download, built in the browser.
+fn download_file(file_name: &str, content: &JsValue, media_type: &str) {
     use wasm_bindgen::JsCast;
-    let parts = js_sys::Array::of1(&text.into());
+    let parts = js_sys::Array::of1(content);
     let options = web_sys::BlobPropertyBag::new();
-    options.set_type("text/plain;charset=utf-8");
+    options.set_type(media_type);
     let Ok(blob) = web_sys::Blob::new_with_str_sequence_and_options(&parts, &options) else {
         return;
     };

@@ -7,6 +7,7 @@
 //     text, language: 'yaml'|'json', readOnly?, onChange?(text), onSave?(),
 //     onCursor?(line, column), completions?({ text, line, column, pos, prefix }) -> items or Promise<items>
 //   }) -> handle
+//   PorticoEditor.zipFiles({ path: text }) -> Uint8Array (a ZIP archive)
 //   handle.getText() / setText(text) / replaceText(text) / setLanguage(lang) / setDiagnostics(list)
 //         / goto(line, column) / focus() / flush() / destroy()
 // Lines and columns are 1-based everywhere; columns count UTF-16 code units.
@@ -38,6 +39,7 @@ import { lintGutter, lintKeymap, setDiagnostics as lintSetDiagnostics } from '@c
 import { autocompletion, completionKeymap } from '@codemirror/autocomplete';
 import { yaml } from '@codemirror/lang-yaml';
 import { json } from '@codemirror/lang-json';
+import { strToU8, zipSync } from 'fflate';
 
 import { pageTheme, themeExtension } from './theme.js';
 import { drafts } from './drafts.js';
@@ -406,7 +408,17 @@ function mount(element, options = {}) {
   return handle;
 }
 
-window.PorticoEditor = Object.freeze({ mount, version: '1' });
+/**
+ * A ZIP archive (bytes) of files given as { path: text }, each at its path: "download the
+ * project". Deflated; the times are those of the download.
+ */
+function zipFiles(files) {
+  const entries = {};
+  for (const [path, text] of Object.entries(files)) entries[path] = strToU8(String(text));
+  return zipSync(entries, { level: 6 });
+}
+
+window.PorticoEditor = Object.freeze({ mount, zipFiles, version: '1' });
 window.PorticoDrafts = drafts;
 // For a page whose script runs before this bundle has loaded.
 window.dispatchEvent(new Event('portico-editor-ready'));
