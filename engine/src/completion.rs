@@ -483,16 +483,7 @@ mod tests {
             "{in_info:?}"
         );
         // The empty line after the final line break.
-        let request = CompletionRequest {
-            text: text.into(),
-            line: 7,
-            column: 1,
-            prefix: String::new(),
-        };
-        let at_top: Vec<String> = completions_at("a.yaml", &request)
-            .into_iter()
-            .map(|c| c.label)
-            .collect();
+        let at_top = names(7, 1);
         assert!(at_top.contains(&"operations".to_owned()), "{at_top:?}");
         assert!(
             !at_top.contains(&"info".to_owned()) && !at_top.contains(&"asyncapi".to_owned()),
