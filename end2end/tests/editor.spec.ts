@@ -373,7 +373,7 @@ test('a project of several files: relative $refs, editing another file, download
     page.waitForEvent('download'),
     page.getByRole('button', { name: 'Download project' }).click(),
   ]);
-  expect(download.suggestedFilename()).toBe('Shipping.zip');
+  expect(download.suggestedFilename()).toBe('shipping.zip');
   const saved = path.join(dir, 'out', 'project.zip');
   mkdirSync(path.dirname(saved));
   await download.saveAs(saved);

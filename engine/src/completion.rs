@@ -83,15 +83,8 @@ pub fn yaml_key_path(text: &str, line: u32) -> Vec<String> {
     let lines: Vec<&str> = text.lines().collect();
     let index = (line.saturating_sub(1) as usize).min(lines.len());
     let indent_of = |l: &str| l.len() - l.trim_start_matches(' ').len();
-    let mut limit = lines.get(index).map_or(0, |l| {
-        let indent = indent_of(l);
-        // An item marker on the current line belongs to the enclosing key's value.
-        if l.trim_start().starts_with("- ") {
-            indent + 2
-        } else {
-            indent
-        }
-    });
+    // An item marker on the current line belongs to the enclosing key's value.
+    let mut limit = lines.get(index).map_or(0, |l| key_column(l).0);
     let mut path = Vec::new();
     for l in lines[..index].iter().rev() {
         if limit == 0 {

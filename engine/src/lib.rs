@@ -46,24 +46,36 @@ pub fn release() {
 /// `text` in the other syntax: JSON when `to_json`, else YAML.
 #[wasm_bindgen]
 pub fn convert(text: &str, to_json: bool) -> String {
-    let converted = match spec::parse_text(text, &spec::Limits::default()) {
-        Ok((value, _)) if to_json => Converted::Text(spec::to_json(&value)),
-        Ok((value, _)) => Converted::Text(spec::to_yaml(&value)),
-        Err(error) => Converted::Error(format!("line {}: {}", error.line, error.message)),
-    };
-    serde_json::to_string(&converted).unwrap_or_default()
+    rewrite(text, |value, _| {
+        Ok(if to_json {
+            spec::to_json(value)
+        } else {
+            spec::to_yaml(value)
+        })
+    })
 }
 
 /// An AsyncAPI 2.x document `text` upgraded to AsyncAPI 3.0, in the syntax it was written
 /// in; references to other files are left as they are.
 #[wasm_bindgen]
 pub fn upgrade(text: &str) -> String {
+    rewrite(text, |value, format| {
+        let upgraded = spec::convert_asyncapi_to_v3(value)?;
+        Ok(match format {
+            spec::Format::Json => spec::to_json(&upgraded),
+            spec::Format::Yaml => spec::to_yaml(&upgraded),
+        })
+    })
+}
+
+/// Parses `text` and answers with what `make` writes of it, or why there is nothing.
+fn rewrite(
+    text: &str,
+    make: impl FnOnce(&Value, spec::Format) -> Result<String, String>,
+) -> String {
     let converted = match spec::parse_text(text, &spec::Limits::default()) {
-        Ok((value, format)) => match spec::convert_asyncapi_to_v3(&value) {
-            Ok(upgraded) if format == spec::Format::Json => {
-                Converted::Text(spec::to_json(&upgraded))
-            }
-            Ok(upgraded) => Converted::Text(spec::to_yaml(&upgraded)),
+        Ok((value, format)) => match make(&value, format) {
+            Ok(text) => Converted::Text(text),
             Err(error) => Converted::Error(error),
         },
         Err(error) => Converted::Error(format!("line {}: {}", error.line, error.message)),

@@ -13,7 +13,7 @@ use wasm_bindgen::JsValue;
 use super::Project;
 use super::bridge::{Editor, EditorCallbacks, editor_available, zip_files};
 use super::files::{check_path, is_json};
-use super::publish::PublishDialog;
+use super::publish::{PublishDialog, asset_id_from};
 use super::server::{delete_file, open_project, set_main_file, share_project};
 use super::try_it::TryItPanel;
 use super::workspace::{SaveState, Workspace};
@@ -214,15 +214,16 @@ fn Toolbar(name: String, group: String) -> impl IntoView {
             }
         });
     };
-    // Offered while the main file, open in the editor, is AsyncAPI 2.x.
-    let upgradable = move || {
+    // Offered while the main file, open in the editor, is AsyncAPI 2.x. A memo: the
+    // button is built when that changes, not on every analysis while typing.
+    let upgradable = Memo::new(move |_| {
         ws.current.get() == ws.main.get()
             && ws.analysis.with(|analysis| {
                 analysis.model.as_ref().is_some_and(|model| {
                     model.kind == spec::Kind::AsyncApi && model.spec_version.starts_with("2.")
                 })
             })
-    };
+    });
     let download = move |_| {
         let path = ws.current.get_untracked();
         let text = ws.content_of(&path).unwrap_or_default();
@@ -230,7 +231,7 @@ fn Toolbar(name: String, group: String) -> impl IntoView {
         download_file(&file_name, &text.into(), "text/plain;charset=utf-8");
     };
     // Every file at its path, as typed (unsaved edits included).
-    let archive_name = format!("{}.zip", file_name_of(&name));
+    let archive_name = format!("{}.zip", asset_id_from(&name));
     let download_project = move |_| {
         ws.flush_edits();
         let files = js_sys::Object::new();
@@ -276,7 +277,7 @@ fn Toolbar(name: String, group: String) -> impl IntoView {
                 <button type="button" disabled=!ws.can_edit on:click=move |_| ws.save_now(false) title="Ctrl+S">"Save"</button>
                 <button type="button" disabled=!ws.can_edit on:click=move |_| convert(Conversion::ToJson)>"To JSON"</button>
                 <button type="button" disabled=!ws.can_edit on:click=move |_| convert(Conversion::ToYaml)>"To YAML"</button>
-                {move || upgradable().then(|| view! {
+                {move || upgradable.get().then(|| view! {
                     <button type="button" disabled=!ws.can_edit on:click=move |_| convert(Conversion::ToAsyncApi3)
                         title="Rewrites this file as AsyncAPI 3.0 (Ctrl+Z undoes it); files it references are left as they are">
                         "To AsyncAPI 3.0"
@@ -285,7 +286,7 @@ fn Toolbar(name: String, group: String) -> impl IntoView {
                 <button type="button" on:click=download title="The file in the editor">"Download"</button>
                 <button type="button" on:click=download_project title="Every file of the project, as a ZIP archive">"Download project"</button>
                 <button type="button" on:click=share>"Share"</button>
-                <button type="button" class="primary" on:click=move |_| publishing.set(true)>"Publish"</button>
+                <button type="button" class="primary-inline" on:click=move |_| publishing.set(true)>"Publish"</button>
             </div>
         </div>
         {move || publishing.get().then(|| view! {
@@ -476,26 +477,6 @@ fn ProblemsPanel() -> impl IntoView {
         </section>
     }
     .into_any()
-}
-
-/// A project's name as a file name: letters, digits, `-` and `_`, the rest as `-`.
-fn file_name_of(name: &str) -> String {
-    let cleaned: String = name
-        .trim()
-        .chars()
-        .map(|c| {
-            if c.is_alphanumeric() || c == '-' || c == '_' {
-                c
-            } else {
-                '-'
-            }
-        })
-        .collect();
-    if cleaned.is_empty() {
-        "project".into()
-    } else {
-        cleaned
-    }
 }
 
 /// Offers `content` (a string or bytes) as a file download, built in the browser.

@@ -169,7 +169,8 @@ pub fn suggested_versions(taken: &[String]) -> Vec<String> {
     }
 }
 
-/// A lowercase id for an asset made from a project name.
+/// A lowercase id made from a project name: the asset id the Publish dialog suggests,
+/// and the name of the project's ZIP download.
 pub fn asset_id_from(name: &str) -> String {
     let mut id = String::new();
     for c in name.trim().chars() {
