@@ -214,7 +214,7 @@ http {{ access_log off; types {{ application/yaml yaml; }}
             # 3. Asset page SSR with a session.
             login = http.client.HTTPConnection("127.0.0.1", portico.port)
             body = urllib.parse.urlencode({"username": "bench", "password": "bench password"})
-            login.request("POST", "/api/log_in", body=body, headers={
+            login.request("POST", "/rpc/log_in", body=body, headers={
                 "Content-Type": "application/x-www-form-urlencoded", "Origin": f"http://127.0.0.1:{portico.port}",
                 "Accept": "application/json"})
             response = login.getresponse()

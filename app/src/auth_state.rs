@@ -3,7 +3,9 @@
 
 use leptos::prelude::*;
 
-use crate::account::{LogIn, SignUp, UserSummary, current_user};
+use portico_types::UserSummary;
+
+use crate::account::{LogIn, SignUp, current_user};
 use crate::error::AppError;
 
 /// The signed-in user and the actions that change who that is (logging out loads a

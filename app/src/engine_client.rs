@@ -1,5 +1,5 @@
 //! The page's handle on the spec engine, which runs in a Web Worker
-//! (`public/engine-worker.js` loading the `engine` crate's WASM): the page's own WASM
+//! (`/engine-worker.js` loading the `spec-worker` crate's WASM): the page's own WASM
 //! carries no parser, validator or official schemas, and no analysis ever blocks typing.
 //! One worker per page, started on first use; every call is answered in order of its id.
 
@@ -10,7 +10,7 @@ use serde::de::DeserializeOwned;
 use wasm_bindgen::JsCast;
 use wasm_bindgen::prelude::*;
 
-pub use spec::{Converted, ProjectAnalysis};
+pub use spec_engine::{Converted, ProjectAnalysis};
 
 /// Why the engine gave no answer.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -16,15 +16,11 @@ pub mod error_page;
 pub mod exchange;
 pub mod home;
 pub mod layout;
-pub mod names;
-pub mod roles;
 
 #[cfg(feature = "ssr")]
 pub mod auth;
 #[cfg(feature = "ssr")]
 pub mod context;
-#[cfg(feature = "ssr")]
-pub mod repo;
 
 use leptos::prelude::*;
 use leptos_meta::{MetaTags, provide_meta_context};

@@ -192,7 +192,7 @@ test('what was typed right before leaving the page comes back', async ({ page, s
   await newProjectFromTemplate(page, server.baseUrl, 'Quick');
   // Saves are refused, so only the browser can keep the text; the page is left at once,
   // before the draft timer (250 ms) or the autosave (1.2 s) could run.
-  await page.route('**/api/design_save', (route) => route.abort());
+  await page.route('**/rpc/design_save', (route) => route.abort());
   await endOfLine(page, 3);
   await page.keyboard.type(' Gone');
   await page.reload();

@@ -65,7 +65,7 @@ test("a large document's unsaved edits survive a reload (drafts in IndexedDB)", 
   const title = await importLargeOpenApi(page, server.baseUrl);
 
   // Saves fail (the server is unreachable for them), so only the browser keeps the edit.
-  await page.route('**/api/design_save', (route) => route.abort());
+  await page.route('**/rpc/design_save', (route) => route.abort());
   await endOfLine(page, 3);
   await page.keyboard.type(' Kept');
   await expect(page.getByTestId('save-state')).toContainText('Not saved', { timeout: 10_000 });
@@ -78,7 +78,7 @@ test("a large document's unsaved edits survive a reload (drafts in IndexedDB)", 
   await expect(page.locator('.cm-content')).toContainText('title: Big Catalog Kept');
 
   // Once the server is reachable again the restored text is saved and the draft forgotten.
-  await page.unroute('**/api/design_save');
+  await page.unroute('**/rpc/design_save');
   await expect(page.getByTestId('save-state')).toContainText('All changes saved', { timeout: 20_000 });
   await expect.poll(() => page.evaluate(() => new Promise((resolve) => {
     const request = indexedDB.open('portico-drafts');

@@ -10,9 +10,9 @@ use axum::response::{IntoResponse, Response};
 
 /// Server-function paths whose bodies are documents.
 const DOCUMENT_ENDPOINTS: [&str; 3] = [
-    "/api/design_create",
-    "/api/design_save",
-    "/api/design_publish",
+    "/rpc/design_create",
+    "/rpc/design_save",
+    "/rpc/design_publish",
 ];
 
 /// The two limits, in bytes.

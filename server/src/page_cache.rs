@@ -10,13 +10,13 @@
 //! (the CLI) goes unseen. Only complete `200` HTML responses without cookies are kept,
 //! and the memory they take is bounded.
 
-use app::auth::session::USER_ID_KEY;
-use app::repo::read_cache::Memo;
 use axum::body::{Body, Bytes};
 use axum::extract::{Request, State};
 use axum::http::{HeaderMap, Method, StatusCode, header};
 use axum::middleware::Next;
 use axum::response::Response;
+use portico_core::auth::USER_ID_KEY;
+use portico_core::repo::read_cache::Memo;
 use tower_sessions::Session;
 
 use crate::state::AppState;

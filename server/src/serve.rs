@@ -10,9 +10,9 @@ use tokio::net::TcpListener;
 use tower_sessions::ExpiredDeletion;
 use tower_sessions_sqlx_store::SqliteStore;
 
-use app::auth::throttle::LoginThrottle;
-use app::context::ServerContext;
-use app::repo::Db;
+use portico_core::ServerContext;
+use portico_core::auth::throttle::LoginThrottle;
+use portico_core::repo::Db;
 
 use crate::broker::{BrokerConfig, BrokerHandle};
 use crate::config::ServeConfig;

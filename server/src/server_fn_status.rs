@@ -14,10 +14,10 @@ use app::error::AppError;
 /// Largest error body inspected (errors are short; anything longer is left alone).
 const MAX_ERROR_BYTES: usize = 64 * 1024;
 
-/// The middleware; applies to server-function paths (`/api/…` outside `/api/v1`).
+/// The middleware; applies to server-function paths (`/rpc/…`).
 pub async fn status_from_error(request: Request, next: Next) -> Response {
     let path = request.uri().path();
-    let is_server_fn = path.starts_with("/api/") && !path.starts_with("/api/v1/");
+    let is_server_fn = path.starts_with("/rpc/");
     let response = next.run(request).await;
     if !is_server_fn || response.status() != StatusCode::INTERNAL_SERVER_ERROR {
         return response;

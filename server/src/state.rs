@@ -3,7 +3,7 @@
 use axum::extract::FromRef;
 use leptos::prelude::LeptosOptions;
 
-use app::context::ServerContext;
+use portico_core::ServerContext;
 
 use crate::broker::BrokerHandle;
 use crate::page_cache::PageCache;

@@ -189,7 +189,7 @@ async fn cross_origin_posts_are_refused() {
     let data = tempfile::tempdir().unwrap();
     let server = TestServer::start(data.path());
     let response = browser_like_client()
-        .post(server.url("/api/sign_up"))
+        .post(server.url("/rpc/sign_up"))
         .header("origin", "http://evil.example")
         .form(&[
             ("username", "mallory"),
@@ -201,7 +201,7 @@ async fn cross_origin_posts_are_refused() {
         .unwrap();
     assert_eq!(response.status(), 403);
     let response = browser_like_client()
-        .post(server.url("/api/log_out"))
+        .post(server.url("/rpc/log_out"))
         .header("sec-fetch-site", "cross-site")
         .send()
         .await
@@ -215,7 +215,7 @@ async fn oversized_bodies_are_refused() {
     let server = TestServer::start(data.path());
     let huge = "x".repeat(3 * 1024 * 1024);
     let response = browser_like_client()
-        .post(server.url("/api/log_in"))
+        .post(server.url("/rpc/log_in"))
         .form(&[("username", "x"), ("password", huge.as_str())])
         .send()
         .await

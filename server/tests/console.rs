@@ -77,7 +77,7 @@ async fn session_cookie(server: &Server, name: &str) -> String {
         .redirect(reqwest::redirect::Policy::none())
         .build()
         .expect("client")
-        .post(format!("{}/api/sign_up", server.base_url))
+        .post(format!("{}/rpc/sign_up", server.base_url))
         .form(&[
             ("username", name),
             ("password", "long password"),
@@ -526,7 +526,7 @@ async fn document_servers_connect_only_when_chosen_and_only_over_mqtt() {
 async fn support_token(server: &Server, name: &str) -> String {
     let client = support::browser_like_client();
     let signed_up = client
-        .post(format!("{}/api/sign_up", server.base_url))
+        .post(format!("{}/rpc/sign_up", server.base_url))
         .form(&[
             ("username", name),
             ("password", "long password"),
@@ -632,7 +632,7 @@ async fn the_editor_console_opens_for_viewers_of_the_project_only() {
     let server = start();
     let owner = session_cookie(&server, "olga").await;
     let created = reqwest::Client::new()
-        .post(format!("{}/api/design_create", server.base_url))
+        .post(format!("{}/rpc/design_create", server.base_url))
         .header("cookie", &owner)
         .form(&[
             ("group", "olga"),

@@ -168,7 +168,7 @@ async fn markdown_built_in_the_browser_is_rendered_safely_by_the_server() {
     let client = reqwest::Client::new();
     let render = |texts: Vec<String>| {
         client
-            .post(server.url("/api/render_markdown"))
+            .post(server.url("/rpc/render_markdown"))
             .json(&serde_json::json!({ "texts": texts }))
             .send()
     };

@@ -2,50 +2,25 @@
 //! organisations; admins add people and change roles (the REST API offers the same).
 
 use leptos::prelude::*;
-use serde::{Deserialize, Serialize};
 
 use crate::client_only::ClientOnly;
 use crate::error::AppError;
-use crate::roles::Role;
-
-/// One member and their role.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Member {
-    pub username: String,
-    pub role: Role,
-}
+use portico_types::{Member, Role};
 
 /// The members of an organisation the user belongs to.
-#[server(endpoint = "org_members")]
+#[server(prefix = "/rpc", endpoint = "org_members")]
 pub async fn list_members(org: String) -> Result<Vec<Member>, AppError> {
     let user = crate::auth::require_user().await?;
     let ctx = crate::context::server_context()?;
-    crate::auth::authorize(&ctx.db, &user, &org, Role::Viewer).await?;
-    Ok(crate::repo::organizations::members_of(&ctx.db, &org)
-        .await?
-        .into_iter()
-        .map(|(username, role)| Member {
-            username,
-            role: Role::parse(&role).unwrap_or(Role::Viewer),
-        })
-        .collect())
+    Ok(portico_core::accounts::members::list(&ctx.db, &user, &org).await?)
 }
 
 /// Adds a user to an organisation or changes their role (organisation admins).
-#[server(endpoint = "org_set_member")]
+#[server(prefix = "/rpc", endpoint = "org_set_member")]
 pub async fn set_member(org: String, username: String, role: Role) -> Result<(), AppError> {
-    use crate::repo::{organizations, users};
-
     let user = crate::auth::require_user().await?;
     let ctx = crate::context::server_context()?;
-    crate::auth::authorize(&ctx.db, &user, &org, Role::Admin).await?;
-    let member = users::find_by_name(&ctx.db, username.trim())
-        .await?
-        .ok_or_else(|| AppError::NotFound(format!("No user named {:?}.", username.trim())))?;
-    let org_id = organizations::find_by_slug(&ctx.db, &org)
-        .await?
-        .ok_or_else(|| AppError::NotFound(format!("No organisation named {org:?}.")))?;
-    organizations::set_member_role(&ctx.db, org_id, member.id, role).await?;
+    portico_core::accounts::members::set_role(&ctx.db, &user, &org, &username, role).await?;
     Ok(())
 }
 

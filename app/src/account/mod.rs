@@ -9,27 +9,6 @@ pub mod tokens;
 pub use pages::{AccountPage, LoginPage, LogoutButton, SignUpPage};
 pub use server::{CurrentUser, LogIn, LogOut, SignUp, current_user, log_in, log_out, sign_up};
 
-use serde::{Deserialize, Serialize};
-
-use crate::roles::Role;
-
-/// The signed-in user as the pages see it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct UserSummary {
-    pub username: String,
-    pub is_admin: bool,
-    pub organizations: Vec<OrganizationSummary>,
-}
-
-/// An organisation the user belongs to and the user's role there.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct OrganizationSummary {
-    pub slug: String,
-    pub name: String,
-    pub role: Role,
-    pub personal: bool,
-}
-
 /// Only local paths may be used as a post-login destination (no open redirects).
 pub fn safe_next_path(next: Option<&str>) -> &str {
     match next {

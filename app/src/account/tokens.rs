@@ -2,73 +2,38 @@
 //! use, revoke.
 
 use leptos::prelude::*;
-use serde::{Deserialize, Serialize};
+use portico_types::TokenInfo;
 
 use crate::client_only::ClientOnly;
 use crate::error::AppError;
 
-/// A token as listed (never its secret).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct TokenInfo {
-    pub id: i64,
-    pub name: String,
-    pub scope: String,
-    pub display: String,
-    pub created_at: String,
-    pub last_used_at: Option<String>,
-}
-
 /// Creates a token for the signed-in user and returns its secret, the only time.
-#[server(endpoint = "create_api_token")]
+#[server(prefix = "/rpc", endpoint = "create_api_token")]
 pub async fn create_api_token(name: String, scope: String) -> Result<String, AppError> {
-    use crate::error::respond_with;
-    use crate::repo::tokens::{TokenScope, create_token};
-
     let user = crate::auth::require_user().await?;
-    let name = name.trim();
-    if name.is_empty() || name.chars().count() > 100 {
-        return Err(respond_with(AppError::Invalid(
-            "Token name must be 1 to 100 characters.".into(),
-        )));
-    }
-    let scope = TokenScope::parse(&scope)
-        .ok_or_else(|| respond_with(AppError::Invalid("Scope must be read or publish.".into())))?;
     let ctx = crate::context::server_context()?;
-    Ok(create_token(&ctx.db, user.id, name, scope).await?)
+    let (token, _) = portico_core::accounts::tokens::create(&ctx.db, &user, &name, &scope)
+        .await
+        .map_err(crate::error::respond_with)?;
+    Ok(token)
 }
 
 /// The signed-in user's live tokens.
-#[server(endpoint = "list_api_tokens")]
+#[server(prefix = "/rpc", endpoint = "list_api_tokens")]
 pub async fn list_api_tokens() -> Result<Vec<TokenInfo>, AppError> {
     let user = crate::auth::require_user().await?;
     let ctx = crate::context::server_context()?;
-    let rows = crate::repo::tokens::list_tokens(&ctx.db, user.id).await?;
-    Ok(rows
-        .into_iter()
-        .map(|t| TokenInfo {
-            id: t.id,
-            name: t.name,
-            scope: t.scope,
-            display: t.display,
-            created_at: t.created_at,
-            last_used_at: t.last_used_at,
-        })
-        .collect())
+    Ok(portico_core::accounts::tokens::list(&ctx.db, &user).await?)
 }
 
 /// Revokes one of the signed-in user's tokens.
-#[server(endpoint = "revoke_api_token")]
+#[server(prefix = "/rpc", endpoint = "revoke_api_token")]
 pub async fn revoke_api_token(id: i64) -> Result<(), AppError> {
-    use crate::error::respond_with;
     let user = crate::auth::require_user().await?;
     let ctx = crate::context::server_context()?;
-    if crate::repo::tokens::revoke_token(&ctx.db, user.id, id).await? {
-        Ok(())
-    } else {
-        Err(respond_with(AppError::NotFound(format!(
-            "You have no live token {id}."
-        ))))
-    }
+    portico_core::accounts::tokens::revoke(&ctx.db, &user, id)
+        .await
+        .map_err(crate::error::respond_with)
 }
 
 /// The tokens section of the account page.

@@ -1,10 +1,6 @@
-//! Authentication and authorization on the server: password hashing, the signed-in user
-//! of a session, login throttling, and the one authorization check every feature uses.
+//! Who is signed in to the current page render or server-function call (the session
+//! cookie, read through `portico_core::auth`).
 
-pub mod authorize;
-pub mod password;
 pub mod session;
-pub mod throttle;
 
-pub use authorize::authorize;
-pub use session::{SignedInUser, require_user, signed_in_user};
+pub use session::{require_user, signed_in_user};

@@ -3,7 +3,7 @@
 //! server uses), and the example a payload editor starts with.
 
 use serde_json::Value;
-use spec::{Channel, Model};
+use spec_engine::{Channel, Model};
 
 /// The JSON Schemas of the channel's messages that a payload is checked against.
 pub fn payload_schemas(model: &Model, channel: &Channel) -> Vec<Value> {
@@ -14,7 +14,7 @@ pub fn payload_schemas(model: &Model, channel: &Channel) -> Vec<Value> {
         .filter(|m| {
             m.schema_format
                 .as_deref()
-                .is_none_or(spec::is_json_schema_format)
+                .is_none_or(spec_engine::is_json_schema_format)
         })
         .filter_map(|m| m.payload.clone())
         .collect()
@@ -43,7 +43,7 @@ pub fn example_text(model: &Model, channel: &Channel) -> String {
         .examples
         .iter()
         .find_map(|e| e.payload.clone())
-        .or_else(|| message.payload.as_ref().map(spec::example_for))
+        .or_else(|| message.payload.as_ref().map(spec_engine::example_for))
         .unwrap_or(Value::Object(Default::default()));
     match example {
         Value::String(text) => text,

@@ -283,7 +283,7 @@ pub fn ChannelConsole(group: String, asset: String, version: String) -> impl Int
 /// The console beside the editor preview, over a design project as last saved; `model`
 /// is the editor's analysis of that text.
 #[component]
-pub fn ProjectConsole(project: String, model: spec::Model) -> impl IntoView {
+pub fn ProjectConsole(project: String, model: spec_engine::Model) -> impl IntoView {
     let path = format!("/api/v1/console/design/{project}/ws");
     let model = StoredValue::new(model);
     let load = move || {
@@ -298,7 +298,7 @@ pub fn ProjectConsole(project: String, model: spec::Model) -> impl IntoView {
 fn ConsoleCard<L, F>(path: String, load: L) -> impl IntoView
 where
     L: Fn() -> F + Copy + Send + Sync + 'static,
-    F: std::future::Future<Output = Result<spec::Model, String>> + 'static,
+    F: std::future::Future<Output = Result<spec_engine::Model, String>> + 'static,
 {
     let state = ConsoleState::new();
     // The console is interactive only: it is built in the browser once the page has
@@ -362,7 +362,7 @@ where
 }
 
 #[component]
-fn ConsoleBody(model: spec::Model, state: ConsoleState) -> impl IntoView {
+fn ConsoleBody(model: spec_engine::Model, state: ConsoleState) -> impl IntoView {
     let operations = model.operations.clone();
     let channels = model.channels.clone();
     let model = StoredValue::new(model);
@@ -373,9 +373,9 @@ fn ConsoleBody(model: spec::Model, state: ConsoleState) -> impl IntoView {
                 <tbody>
                     {operations.into_iter().map(|op| {
                         let action = match &op.action {
-                            spec::Action::Send => "send".to_owned(),
-                            spec::Action::Receive => "receive".to_owned(),
-                            spec::Action::Http(method) => method.clone(),
+                            spec_engine::Action::Send => "send".to_owned(),
+                            spec_engine::Action::Receive => "receive".to_owned(),
+                            spec_engine::Action::Http(method) => method.clone(),
                         };
                         view! {
                             <tr>

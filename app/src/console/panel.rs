@@ -13,8 +13,8 @@ use super::check::{check_payload, example_text, payload_schemas};
 
 #[component]
 pub(super) fn ChannelPanel(
-    channel: spec::Channel,
-    model: StoredValue<spec::Model>,
+    channel: spec_engine::Channel,
+    model: StoredValue<spec_engine::Model>,
     state: ConsoleState,
 ) -> impl IntoView {
     let id = channel.id.clone();

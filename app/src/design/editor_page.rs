@@ -10,9 +10,7 @@ use leptos_router::components::{A, Redirect};
 use leptos_router::hooks::use_params_map;
 use wasm_bindgen::JsValue;
 
-use super::Project;
 use super::bridge::{Editor, EditorCallbacks, editor_available, zip_files};
-use super::files::{check_path, is_json};
 use super::publish::{PublishDialog, asset_id_from};
 use super::server::{delete_file, open_project, set_main_file, share_project};
 use super::try_it::TryItPanel;
@@ -21,6 +19,8 @@ use crate::docs::Documentation;
 use crate::docs::fold::OpenSections;
 use crate::engine_client::{self, Converted};
 use crate::error::AppError;
+use portico_types::Project;
+use portico_types::design::{check_path, is_json};
 
 /// Documents up to this size start with every documentation section open.
 const OPEN_SECTIONS_MAX_BYTES: usize = 200 * 1024;
@@ -38,7 +38,7 @@ pub fn EditorPage() -> impl IntoView {
             {move || Suspend::new(async move {
                 match project.await {
                     Ok(project) => view! { <ProjectEditor project/> }.into_any(),
-                    Err(AppError::Unauthenticated) => {
+                    Err(AppError::Server(portico_types::Error::Unauthenticated)) => {
                         view! { <Redirect path=format!("/login?next=/design/{}", id())/> }.into_any()
                     }
                     Err(error) => view! {
@@ -157,7 +157,7 @@ fn ProjectEditor(project: Project) -> impl IntoView {
                             // The newest model, or while the text does not parse the last
                             // one, as the preview kept it: one Documentation for the whole
                             // visit, which rebuilds only the parts that changed.
-                            let model = Memo::new(move |previous: Option<&spec::Model>| {
+                            let model = Memo::new(move |previous: Option<&spec_engine::Model>| {
                                 ws.analysis
                                     .with(|a| a.model.clone())
                                     .or_else(|| previous.cloned())
@@ -220,7 +220,8 @@ fn Toolbar(name: String, group: String) -> impl IntoView {
         ws.current.get() == ws.main.get()
             && ws.analysis.with(|analysis| {
                 analysis.model.as_ref().is_some_and(|model| {
-                    model.kind == spec::Kind::AsyncApi && model.spec_version.starts_with("2.")
+                    model.kind == spec_engine::Kind::AsyncApi
+                        && model.spec_version.starts_with("2.")
                 })
             })
     });

@@ -8,8 +8,7 @@ use serde::{Deserialize, Serialize};
 
 use super::workspace::Workspace;
 use crate::error::AppError;
-use crate::exchange::Lifecycle;
-use crate::exchange::document::DocumentDiagnostic;
+use portico_types::Lifecycle;
 
 /// What the dialog needs to suggest a coordinate.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -29,30 +28,15 @@ pub struct PublishedAt {
 }
 
 /// The organisations the user may publish to and the versions `group/asset` already has.
-#[server(endpoint = "design_publish_options")]
+#[server(prefix = "/rpc", endpoint = "design_publish_options")]
 pub async fn load_publish_options(
     group: String,
     asset: String,
 ) -> Result<PublishOptions, AppError> {
-    use crate::repo::{assets, organizations};
-    use crate::roles::Role;
-
     let user = crate::auth::require_user().await?;
     let ctx = crate::context::server_context()?;
-    let groups = organizations::memberships_of(&ctx.db, user.id)
-        .await?
-        .into_iter()
-        .filter(|m| m.role() >= Role::Contributor)
-        .map(|m| m.slug)
-        .collect();
-    let mut taken_versions = Vec::new();
-    if crate::auth::authorize(&ctx.db, &user, &group, Role::Viewer)
-        .await
-        .is_ok()
-        && let Some(row) = assets::find_asset(&ctx.db, &group, &asset).await?
-    {
-        taken_versions = assets::used_versions(&ctx.db, row.id).await?;
-    }
+    let (groups, taken_versions) =
+        portico_core::design::publish_options(&ctx.db, &user, &group, &asset).await?;
     Ok(PublishOptions {
         groups,
         taken_versions,
@@ -60,7 +44,7 @@ pub async fn load_publish_options(
 }
 
 /// Publishes the project as saved on the server.
-#[server(endpoint = "design_publish")]
+#[server(prefix = "/rpc", endpoint = "design_publish")]
 pub async fn publish_project(
     id: String,
     group: String,
@@ -68,70 +52,13 @@ pub async fn publish_project(
     version: String,
     lifecycle: Lifecycle,
 ) -> Result<PublishedAt, AppError> {
-    use crate::exchange::publish::{PublishRequest, publish};
-    use crate::repo::assets::PublishOutcome;
-    use crate::repo::design::{find_project, project_files};
-    use crate::roles::Role;
+    use portico_core::repo::assets::PublishOutcome;
 
     let user = crate::auth::require_user().await?;
     let ctx = crate::context::server_context()?;
-    let not_found = || AppError::NotFound(format!("No design project {id:?}."));
-    let project = find_project(&ctx.db, &id).await?.ok_or_else(not_found)?;
-    crate::auth::authorize(&ctx.db, &user, &project.org_slug, Role::Viewer)
-        .await
-        .map_err(|_| not_found())?;
-    let files = project_files(&ctx.db, project.id).await?;
-    let main_json = super::files::is_json(&project.main_file);
-    let (content, content_type) = if files.len() == 1 {
-        let text = files
-            .into_iter()
-            .next()
-            .map(|f| f.content)
-            .unwrap_or_default();
-        (
-            text,
-            if main_json {
-                "application/json"
-            } else {
-                "application/yaml"
-            },
-        )
-    } else {
-        let input = spec::Input::project(
-            files.into_iter().map(|f| (f.path, f.content)).collect(),
-            &project.main_file,
-        );
-        let analysis = tokio::task::spawn_blocking(move || spec::analyze(&input))
-            .await
-            .map_err(|_| AppError::Internal)?;
-        let Some(bundled) = analysis.documents.as_ref().and_then(|d| d.bundled()) else {
-            return Err(AppError::InvalidDocument(
-                analysis
-                    .diagnostics
-                    .into_iter()
-                    .map(to_document_diagnostic)
-                    .collect(),
-            ));
-        };
-        if main_json {
-            (spec::to_json(&bundled), "application/json")
-        } else {
-            (spec::to_yaml(&bundled), "application/yaml")
-        }
-    };
-    let published = publish(
-        &ctx.db,
-        &user,
-        &PublishRequest {
-            group: &group,
-            asset: &asset,
-            version: &version,
-            content: content.as_bytes(),
-            content_type,
-            lifecycle,
-        },
-    )
-    .await?;
+    let coordinate = (group.as_str(), asset.as_str(), version.as_str());
+    let published =
+        portico_core::design::publish(&ctx.db, &user, &id, coordinate, lifecycle).await?;
     Ok(PublishedAt {
         path: format!(
             "/exchange/{}/{}/{}",
@@ -139,17 +66,6 @@ pub async fn publish_project(
         ),
         created: matches!(published.outcome, PublishOutcome::Created),
     })
-}
-
-#[cfg(feature = "ssr")]
-fn to_document_diagnostic(d: spec::Diagnostic) -> DocumentDiagnostic {
-    DocumentDiagnostic {
-        severity: d.severity.to_string(),
-        message: format!("{}: {}", d.file, d.message),
-        pointer: d.pointer,
-        line: d.line,
-        column: d.column,
-    }
 }
 
 /// The next patch and minor versions after the highest taken one (1.0.0 for a new asset).
@@ -197,7 +113,7 @@ pub fn PublishDialog(
     let version = RwSignal::new("1.0.0".to_owned());
     let lifecycle = RwSignal::new(Lifecycle::Stable);
     let error = RwSignal::new(None::<String>);
-    let problems = RwSignal::new(Vec::<DocumentDiagnostic>::new());
+    let problems = RwSignal::new(Vec::<portico_types::DocumentDiagnostic>::new());
     let done = RwSignal::new(None::<PublishedAt>);
     let busy = RwSignal::new(false);
     let target = Resource::new(
@@ -217,7 +133,7 @@ pub fn PublishDialog(
         ws.analysis.with(|a| {
             a.diagnostics
                 .iter()
-                .any(|d| d.severity == spec::Severity::Error)
+                .any(|d| d.severity == spec_engine::Severity::Error)
         })
     };
     let submit = move |_| {
@@ -255,7 +171,7 @@ pub fn PublishDialog(
             busy.set(false);
             match result {
                 Ok(at) => done.set(Some(at)),
-                Err(AppError::InvalidDocument(list)) => {
+                Err(AppError::Server(portico_types::Error::InvalidDocument(list))) => {
                     error.set(Some(
                         "The document has problems; fix them and publish again.".into(),
                     ));

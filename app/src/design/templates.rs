@@ -109,7 +109,10 @@ mod tests {
     #[test]
     fn every_template_is_a_valid_document() {
         for template in TEMPLATES {
-            let analysis = spec::analyze(&spec::Input::single(template.file_name, template.text));
+            let analysis = spec_engine::analyze(&spec_engine::Input::single(
+                template.file_name,
+                template.text,
+            ));
             let problems: Vec<String> = analysis
                 .diagnostics
                 .iter()
@@ -122,7 +125,7 @@ mod tests {
 
     #[test]
     fn the_order_service_has_the_channels_of_the_story() {
-        let model = spec::analyze(&spec::Input::single("o.yaml", ORDER_SERVICE))
+        let model = spec_engine::analyze(&spec_engine::Input::single("o.yaml", ORDER_SERVICE))
             .model
             .expect("model");
         let addresses: Vec<_> = model

@@ -31,7 +31,7 @@ pub fn TryItPanel() -> impl IntoView {
             <Suspense fallback=|| view! { <p class="muted">"Saving…"</p> }>
                 {move || Suspend::new(async move {
                     match snapshot.await {
-                        Some(model) if model.kind == spec::Kind::AsyncApi => {
+                        Some(model) if model.kind == spec_engine::Kind::AsyncApi => {
                             view! { <ProjectConsole project=ws.project_id.get_value() model/> }.into_any()
                         }
                         Some(_) => view! {

@@ -9,10 +9,10 @@
 
 use crate::error::AppError;
 
-use super::SaveResult;
 use super::server::SaveFile;
 #[cfg(not(feature = "hydrate"))]
 use super::server::save_file;
+use portico_types::SaveResult;
 
 /// Saves one file: the arguments of [`save_file`].
 pub async fn save(args: SaveFile) -> Result<SaveResult, AppError> {

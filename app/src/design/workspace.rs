@@ -12,11 +12,11 @@ use leptos::task::spawn_local;
 
 use super::bridge::{Editor, EditorMark};
 use super::draft::{self, Draft};
-use super::files::is_json;
 use super::server::SaveFile;
 use super::upload;
-use super::{Project, SaveResult};
 use crate::engine_client;
+use portico_types::design::is_json;
+use portico_types::{Project, SaveResult};
 
 /// Wait after the last keystroke before autosaving.
 const AUTOSAVE_DELAY: Duration = Duration::from_millis(1200);
@@ -90,7 +90,7 @@ pub struct Workspace {
     pub main: RwSignal<String>,
     pub current: RwSignal<String>,
     /// What the last analysis found.
-    pub analysis: RwSignal<spec::ProjectAnalysis>,
+    pub analysis: RwSignal<spec_engine::ProjectAnalysis>,
     pub save_state: RwSignal<SaveState>,
     /// Key of this workspace's editor in the browser-only registry below.
     slot: u64,
@@ -164,7 +164,7 @@ impl Workspace {
             files: RwSignal::new(files),
             main: RwSignal::new(project.main_file.clone()),
             current: RwSignal::new(project.main_file.clone()),
-            analysis: RwSignal::new(spec::ProjectAnalysis::default()),
+            analysis: RwSignal::new(spec_engine::ProjectAnalysis::default()),
             save_state: RwSignal::new(SaveState::Saved),
             slot: NEXT_SLOT.fetch_add(1, std::sync::atomic::Ordering::Relaxed),
             saving: StoredValue::new(false),
@@ -346,7 +346,8 @@ impl Workspace {
                 Ok(analysis) => ws.show_analysis(analysis),
                 // Said where the user looks; the last documentation stays.
                 Err(error) => ws.analysis.update(|shown| {
-                    shown.diagnostics = vec![spec::Diagnostic::error(&main, "", error.to_string())];
+                    shown.diagnostics =
+                        vec![spec_engine::Diagnostic::error(&main, "", error.to_string())];
                 }),
             }
             if ws.analysis_pending.get_value() {
@@ -356,7 +357,7 @@ impl Workspace {
         });
     }
 
-    fn show_analysis(&self, view: spec::ProjectAnalysis) {
+    fn show_analysis(&self, view: spec_engine::ProjectAnalysis) {
         self.analysis.set(view);
         // The preview re-renders in effects that run after this task's code, in its
         // microtasks; the next task sees the updated page. On a large project the
@@ -395,9 +396,9 @@ impl Workspace {
                     line: d.line.unwrap_or(1),
                     column: d.column.unwrap_or(1),
                     severity: match d.severity {
-                        spec::Severity::Error => "error",
-                        spec::Severity::Warning => "warning",
-                        spec::Severity::Info => "info",
+                        spec_engine::Severity::Error => "error",
+                        spec_engine::Severity::Warning => "warning",
+                        spec_engine::Severity::Info => "info",
                     },
                     message: d.message.clone(),
                 })

@@ -1,7 +1,7 @@
 //! The AsyncAPI half of the documentation: servers, channels, operations, messages.
 
 use leptos::prelude::*;
-use spec::{Action, Channel, Message, Model, Operation};
+use spec_engine::{Action, Channel, Message, Model, Operation};
 
 use super::fold::{Fold, slug};
 use super::keyed::model_list;

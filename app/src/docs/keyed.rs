@@ -9,7 +9,7 @@
 use std::collections::HashMap;
 
 use leptos::prelude::*;
-use spec::Model;
+use spec_engine::Model;
 
 /// An item's id and its generation.
 pub type ItemKey = (String, u64);

@@ -1,4 +1,4 @@
-//! Markdown blocks. Only the server renders markdown, with `spec::remembered_safe_html`
+//! Markdown blocks. Only the server renders markdown, with `spec_engine::remembered_safe_html`
 //! (pulldown-cmark, then ammonia): no WASM carries pulldown-cmark, ammonia and html5ever
 //! (~340 KB gzip). A hydrated block keeps the server's HTML; a block built in the browser
 //! (the live preview, a section opened, a page being written) shows its text, escaped,
@@ -15,17 +15,18 @@ pub const MAX_TEXTS_PER_REQUEST: usize = 512;
 /// Markdown texts as safe HTML, in order; for blocks built in the browser. Open to
 /// visitors too (asset pages are public); each text is cut at the renderer's limit and
 /// the request body at the server's.
-#[server(endpoint = "render_markdown", input = leptos::server_fn::codec::Json)]
+#[server(prefix = "/rpc", endpoint = "render_markdown", input = leptos::server_fn::codec::Json)]
 pub async fn render_markdown(texts: Vec<String>) -> Result<Vec<String>, AppError> {
     if texts.len() > MAX_TEXTS_PER_REQUEST {
-        return Err(AppError::Invalid(format!(
+        return Err(portico_types::Error::Invalid(format!(
             "At most {MAX_TEXTS_PER_REQUEST} texts per request, not {}.",
             texts.len()
-        )));
+        ))
+        .into());
     }
     Ok(texts
         .iter()
-        .map(|text| spec::remembered_safe_html(text).to_string())
+        .map(|text| spec_engine::remembered_safe_html(text).to_string())
         .collect())
 }
 
@@ -33,7 +34,7 @@ pub async fn render_markdown(texts: Vec<String>) -> Result<Vec<String>, AppError
 #[component]
 pub fn Markdown(#[prop(into)] text: String) -> impl IntoView {
     #[cfg(feature = "ssr")]
-    let html = spec::remembered_safe_html(&text).to_string();
+    let html = spec_engine::remembered_safe_html(&text).to_string();
     #[cfg(not(feature = "ssr"))]
     let html = {
         let html = browser::rendering(text);

@@ -1,4 +1,4 @@
-//! The documentation renderer: Leptos components over `spec::Model`, shared by the asset
+//! The documentation renderer: Leptos components over `spec_engine::Model`, shared by the asset
 //! pages of the exchange and the live preview of the editor. Rendered on the server and
 //! hydrated; markdown goes through [`markdown`] (pulldown-cmark, then ammonia) and every
 //! other string from a document is inserted as text, never as HTML.
@@ -13,7 +13,7 @@ pub mod schema;
 pub mod servers;
 
 use leptos::prelude::*;
-use spec::{Kind, Model};
+use spec_engine::{Kind, Model};
 
 use asyncapi::{AsyncApiSections, action_label};
 use fold::{OpenSections, slug};
@@ -102,7 +102,7 @@ pub fn Documentation(#[prop(into)] model: Signal<Model>) -> impl IntoView {
 }
 
 #[component]
-fn InfoFacts(info: spec::Info) -> impl IntoView {
+fn InfoFacts(info: spec_engine::Info) -> impl IntoView {
     let contact = info.contact.map(|c| {
         let name = c.name.unwrap_or_default();
         let email = c

@@ -2,7 +2,7 @@
 //! method badges, parameters, request bodies and responses as schema trees.
 
 use leptos::prelude::*;
-use spec::{Body, MediaType, Model, Operation, Response};
+use spec_engine::{Body, MediaType, Model, Operation, Response};
 
 use super::asyncapi::action_label;
 use super::fold::{Fold, slug};
@@ -222,7 +222,7 @@ mod tests {
                            "post":{"operationId":"two","responses":{"200":{"description":"ok"}}}},
                      "/y":{"get":{"operationId":"three","tags":["b","a"],"responses":{"200":{"description":"ok"}}},
                            "put":{"operationId":"four","tags":["c"],"responses":{"200":{"description":"ok"}}}}}}"#;
-        let model = spec::analyze(&spec::Input::single("t.json", text))
+        let model = spec_engine::analyze(&spec_engine::Input::single("t.json", text))
             .model
             .expect("model");
         let groups: Vec<(String, Vec<String>)> = operations_by_tag(&model)

@@ -3,7 +3,7 @@
 
 use leptos::prelude::*;
 use serde_json::Value;
-use spec::{Parameter, SecurityScheme};
+use spec_engine::{Parameter, SecurityScheme};
 
 use super::markdown::Markdown;
 use super::schema::type_label;

@@ -1,7 +1,7 @@
 //! The servers of a document (brokers for AsyncAPI, base URLs for OpenAPI), shown alike.
 
 use leptos::prelude::*;
-use spec::Server;
+use spec_engine::Server;
 
 use super::fold::slug;
 use super::markdown::Markdown;

@@ -6,61 +6,21 @@ use leptos_meta::Title;
 use leptos_router::components::A;
 use leptos_router::hooks::{use_navigate, use_params_map, use_query_map};
 
-use super::AssetDetail;
 use super::manage::{ManageVersion, open_in_editor};
 use crate::docs::Documentation;
 use crate::error::AppError;
+use portico_types::AssetDetail;
 
 /// An asset and its live versions, if the signed-in user may see it.
-#[server(endpoint = "load_asset")]
+#[server(prefix = "/rpc", endpoint = "load_asset")]
 pub async fn load_asset(group: String, asset: String) -> Result<AssetDetail, AppError> {
-    use super::access::asset_for;
-    use super::{AssetKind, Lifecycle, VersionSummary};
-    use crate::repo::assets::list_versions;
-    use crate::roles::Role;
-
     let user = crate::auth::require_user().await?;
     let ctx = crate::context::server_context()?;
-    let row = asset_for(&ctx.db, &user, &group, &asset, Role::Viewer).await?;
-    let versions = list_versions(&ctx.db, row.id).await?;
-    let latest = versions.first();
-    let can_manage = crate::auth::authorize(&ctx.db, &user, &group, Role::Admin)
-        .await
-        .is_ok();
-    let pages = super::pages::load_pages(group.clone(), asset.clone()).await?;
-    let detail = AssetDetail {
-        kind: AssetKind::parse(&row.kind).unwrap_or(AssetKind::AsyncApi),
-        public: row.public,
-        title: latest
-            .map(|v| v.title.clone())
-            .unwrap_or_else(|| asset.clone()),
-        description: latest.map(|v| v.description.clone()).unwrap_or_default(),
-        tags: latest
-            .and_then(|v| serde_json::from_str(&v.tags).ok())
-            .unwrap_or_default(),
-        versions: versions
-            .into_iter()
-            .map(|v| VersionSummary {
-                lifecycle: Lifecycle::parse(&v.lifecycle).unwrap_or(Lifecycle::Stable),
-                version: v.version,
-                title: v.title,
-                spec_version: v.spec_version,
-                content_type: v.content_type,
-                content_sha256: v.content_sha256,
-                published_at: v.published_at,
-                published_by: v.published_by,
-            })
-            .collect(),
-        can_manage,
-        pages,
-        group,
-        asset,
-    };
-    Ok(detail)
+    Ok(portico_core::exchange::catalog::asset_detail(&ctx.db, &user, &group, &asset).await?)
 }
 
 /// The text of one version's document, as published; an empty `version` is the newest.
-#[server(endpoint = "version_document")]
+#[server(prefix = "/rpc", endpoint = "version_document")]
 pub async fn version_document(
     group: String,
     asset: String,
@@ -68,30 +28,36 @@ pub async fn version_document(
 ) -> Result<String, AppError> {
     let user = crate::auth::require_user().await?;
     let ctx = crate::context::server_context()?;
-    let document = super::access::version_text(&ctx.db, &user, &group, &asset, &version).await?;
+    let document =
+        portico_core::exchange::access::version_text(&ctx.db, &user, &group, &asset, &version)
+            .await?;
     Ok(document.text)
 }
 
 /// The documentation model of one version, built by the spec engine on the server.
-#[server(endpoint = "version_model")]
+#[server(prefix = "/rpc", endpoint = "version_model")]
 pub async fn version_model(
     group: String,
     asset: String,
     version: String,
-) -> Result<spec::Model, AppError> {
-    let text = version_document(group, asset, version).await?;
-    let model = super::model_cache::model_of(text)
-        .await
-        .map_err(|_| AppError::Internal)?;
-    model.as_ref().clone().ok_or_else(|| {
-        AppError::Invalid("This version could not be read as AsyncAPI or OpenAPI.".into())
-    })
+) -> Result<spec_engine::Model, AppError> {
+    use portico_core::Error;
+
+    let user = crate::auth::require_user().await?;
+    let ctx = crate::context::server_context()?;
+    let document =
+        portico_core::exchange::access::version_text(&ctx.db, &user, &group, &asset, &version)
+            .await?;
+    let model = portico_core::exchange::model_cache::model_of(document.text).await?;
+    Ok(model.as_ref().clone().ok_or_else(|| {
+        Error::Invalid("This version could not be read as AsyncAPI or OpenAPI.".into())
+    })?)
 }
 
 /// What the document card shows: the rendered documentation or the source text.
 #[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub enum Shown {
-    Documentation(Box<spec::Model>),
+    Documentation(Box<spec_engine::Model>),
     Source(String),
 }
 
@@ -145,7 +111,7 @@ pub fn AssetPage() -> impl IntoView {
                         };
                         view! { <AssetView detail selected shown/> }.into_any()
                     }
-                    Err(AppError::Unauthenticated) => view! {
+                    Err(AppError::Server(portico_types::Error::Unauthenticated)) => view! {
                         <p>"Log in to see this asset. " <A href="/login">"Log in"</A></p>
                     }.into_any(),
                     Err(error) => view! {
@@ -224,7 +190,7 @@ fn AssetView(
                 </p>
                 {(detail.can_manage && current.is_some()).then(|| view! {
                     <ManageVersion group=detail.group.clone() asset=detail.asset.clone() version=selected.clone()
-                        lifecycle=current.as_ref().map(|v| v.lifecycle).unwrap_or(super::Lifecycle::Stable)/>
+                        lifecycle=current.as_ref().map(|v| v.lifecycle).unwrap_or(portico_types::Lifecycle::Stable)/>
                 })}
                 <pre class="code"><code>{curl}</code></pre>
             </section>
@@ -261,7 +227,7 @@ fn AssetView(
                     })}
                 </Suspense>
             </section>
-            {(detail.kind == super::AssetKind::AsyncApi).then(|| view! {
+            {(detail.kind == portico_types::AssetKind::AsyncApi).then(|| view! {
                 <crate::console::ChannelConsole group=detail.group.clone() asset=detail.asset.clone() version=selected.clone()/>
             })}
         </article>

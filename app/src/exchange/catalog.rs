@@ -7,8 +7,8 @@ use leptos_router::components::{A, Form};
 use leptos_router::hooks::use_query_map;
 use serde::{Deserialize, Serialize};
 
-use super::SearchHit;
 use crate::error::AppError;
+use portico_types::SearchHit;
 
 /// Results per page.
 pub const PAGE_SIZE: u32 = 20;
@@ -22,7 +22,7 @@ pub struct SearchPage {
 }
 
 /// Searches the assets the signed-in user may see.
-#[server(endpoint = "search_catalog")]
+#[server(prefix = "/rpc", endpoint = "search_catalog")]
 pub async fn search_catalog(
     q: String,
     kind: String,
@@ -30,8 +30,8 @@ pub async fn search_catalog(
     sort: String,
     page: u32,
 ) -> Result<SearchPage, AppError> {
-    use super::{AssetKind, Lifecycle};
-    use crate::repo::search::{SearchRequest, SearchSort, Viewer, search_assets};
+    use portico_core::repo::search::{SearchRequest, SearchSort};
+    use portico_types::{AssetKind, Lifecycle};
 
     let user = crate::auth::require_user().await?;
     let ctx = crate::context::server_context()?;
@@ -42,32 +42,11 @@ pub async fn search_catalog(
         tag: None,
         group: None,
         lifecycle: Lifecycle::parse(&lifecycle),
-        sort: match sort.as_str() {
-            "updated" => SearchSort::Updated,
-            "name" => SearchSort::Name,
-            _ => SearchSort::Relevance,
-        },
+        sort: SearchSort::parse(&sort).unwrap_or(SearchSort::Relevance),
         limit: PAGE_SIZE,
         offset: (page - 1).saturating_mul(PAGE_SIZE),
     };
-    let viewer = Viewer {
-        user_id: user.id,
-        is_admin: user.is_admin,
-    };
-    let (rows, total) = search_assets(&ctx.db, viewer, &request).await?;
-    let hits = rows
-        .into_iter()
-        .map(|row| SearchHit {
-            kind: AssetKind::parse(&row.kind).unwrap_or(AssetKind::AsyncApi),
-            lifecycle: Lifecycle::parse(&row.lifecycle).unwrap_or(Lifecycle::Stable),
-            group: row.group_slug,
-            asset: row.name,
-            title: row.title,
-            latest_version: row.version,
-            updated_at: row.updated_at,
-            snippet: row.snippet,
-        })
-        .collect();
+    let (hits, total) = portico_core::exchange::catalog::search(&ctx.db, &user, &request).await?;
     Ok(SearchPage { total, page, hits })
 }
 
@@ -150,7 +129,7 @@ pub fn CatalogPage() -> impl IntoView {
                 {move || Suspend::new(async move {
                     match results.await {
                         Ok(page) => view! { <ResultList page/> }.into_any(),
-                        Err(AppError::Unauthenticated) => view! {
+                        Err(AppError::Server(portico_types::Error::Unauthenticated)) => view! {
                             <p>"Log in to see your organisations' APIs. " <A href="/login?next=/exchange">"Log in"</A></p>
                         }.into_any(),
                         Err(error) => view! { <p class="form-error" role="alert">{error.to_string()}</p> }.into_any(),

@@ -1,75 +1,13 @@
-//! Managing published versions: moving one along its lifecycle, deleting one, and
-//! opening one in the editor. The rules live here once; the REST API and the asset page
-//! both call them.
+//! The asset page's controls for a published version: moving it along its lifecycle,
+//! deleting it, and opening it in the editor (the rules are `portico_core`'s).
 
 use leptos::prelude::*;
 
-use super::Lifecycle;
 use crate::error::AppError;
-
-#[cfg(feature = "ssr")]
-mod rules {
-    use super::super::Lifecycle;
-    use super::super::access::asset_for;
-    use crate::auth::SignedInUser;
-    use crate::error::AppError;
-    use crate::repo::Db;
-    use crate::repo::assets::{self, VersionRow};
-    use crate::roles::Role;
-
-    fn no_version(group: &str, asset: &str, version: &str) -> AppError {
-        AppError::NotFound(format!("No version {version} of {group}/{asset}."))
-    }
-
-    /// Moves a version development → stable → deprecated (and back to stable); admins only.
-    pub async fn change_lifecycle(
-        db: &Db,
-        user: &SignedInUser,
-        group: &str,
-        asset: &str,
-        version: &str,
-        to: Lifecycle,
-    ) -> Result<VersionRow, AppError> {
-        let row = asset_for(db, user, group, asset, Role::Admin).await?;
-        let current = assets::find_version(db, row.id, version)
-            .await?
-            .ok_or_else(|| no_version(group, asset, version))?;
-        let from = Lifecycle::parse(&current.lifecycle).unwrap_or(Lifecycle::Stable);
-        if !from.may_become(to) {
-            return Err(AppError::Conflict(format!(
-                "A {} version cannot become {}; the lifecycle goes development → stable → deprecated (and back to stable).",
-                from.as_str(),
-                to.as_str()
-            )));
-        }
-        assets::set_lifecycle(db, row.id, version, to).await?;
-        assets::find_version(db, row.id, version)
-            .await?
-            .ok_or_else(|| no_version(group, asset, version))
-    }
-
-    /// Deletes a version for good (its number is never reused); admins only.
-    pub async fn remove_version(
-        db: &Db,
-        user: &SignedInUser,
-        group: &str,
-        asset: &str,
-        version: &str,
-    ) -> Result<(), AppError> {
-        let row = asset_for(db, user, group, asset, Role::Admin).await?;
-        if assets::delete_version(db, row.id, version).await? {
-            Ok(())
-        } else {
-            Err(no_version(group, asset, version))
-        }
-    }
-}
-
-#[cfg(feature = "ssr")]
-pub use rules::{change_lifecycle, remove_version};
+use portico_types::Lifecycle;
 
 /// The asset page's lifecycle control.
-#[server(endpoint = "version_lifecycle")]
+#[server(prefix = "/rpc", endpoint = "version_lifecycle")]
 pub async fn set_version_lifecycle(
     group: String,
     asset: String,
@@ -78,12 +16,15 @@ pub async fn set_version_lifecycle(
 ) -> Result<(), AppError> {
     let user = crate::auth::require_user().await?;
     let ctx = crate::context::server_context()?;
-    change_lifecycle(&ctx.db, &user, &group, &asset, &version, lifecycle).await?;
+    portico_core::exchange::lifecycle::change_lifecycle(
+        &ctx.db, &user, &group, &asset, &version, lifecycle,
+    )
+    .await?;
     Ok(())
 }
 
 /// The asset page's delete button.
-#[server(endpoint = "version_delete")]
+#[server(prefix = "/rpc", endpoint = "version_delete")]
 pub async fn delete_asset_version(
     group: String,
     asset: String,
@@ -91,34 +32,23 @@ pub async fn delete_asset_version(
 ) -> Result<(), AppError> {
     let user = crate::auth::require_user().await?;
     let ctx = crate::context::server_context()?;
-    remove_version(&ctx.db, &user, &group, &asset, &version).await
+    Ok(
+        portico_core::exchange::lifecycle::remove_version(&ctx.db, &user, &group, &asset, &version)
+            .await?,
+    )
 }
 
 /// Starts a design project from a published version, in the user's personal
 /// organisation; returns the project id.
-#[server(endpoint = "version_open_in_editor")]
+#[server(prefix = "/rpc", endpoint = "version_open_in_editor")]
 pub async fn open_in_editor(
     group: String,
     asset: String,
     version: String,
 ) -> Result<String, AppError> {
-    use crate::repo::{design, organizations};
-
     let user = crate::auth::require_user().await?;
     let ctx = crate::context::server_context()?;
-    let document = super::access::version_text(&ctx.db, &user, &group, &asset, &version).await?;
-    let extension = if document.content_type.contains("json") {
-        "json"
-    } else {
-        "yaml"
-    };
-    let personal = organizations::find_by_slug(&ctx.db, &user.username)
-        .await?
-        .ok_or(AppError::Internal)?;
-    let files = vec![(format!("{asset}.{extension}"), document.text)];
-    let main = files[0].0.clone();
-    let name = format!("{asset} {}", document.version);
-    Ok(design::create_project(&ctx.db, personal, &name, &main, &files, user.id).await?)
+    Ok(portico_core::design::create_from_version(&ctx.db, &user, &group, &asset, &version).await?)
 }
 
 /// Lifecycle and delete controls for organisation admins; others see nothing here

@@ -3,79 +3,21 @@
 //! Viewers read them; contributors write and delete them.
 
 use leptos::prelude::*;
-use serde::{Deserialize, Serialize};
+use portico_types::AssetPages;
 
 use crate::docs::markdown::Markdown;
 use crate::error::AppError;
 
-/// Longest page body, in bytes.
-pub const MAX_PAGE_BYTES: usize = 256 * 1024;
-/// Longest page title.
-pub const MAX_TITLE_CHARS: usize = 120;
-
-/// One page as shown.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct AssetPageText {
-    pub slug: String,
-    pub title: String,
-    pub body: String,
-}
-
-/// The pages of an asset, and whether the user may edit them.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct AssetPages {
-    pub pages: Vec<AssetPageText>,
-    pub can_edit: bool,
-}
-
-/// A page id made from its title: lowercase letters, digits and dashes.
-pub fn page_slug(title: &str) -> String {
-    let mut slug = String::new();
-    for c in title.trim().chars() {
-        if c.is_ascii_alphanumeric() {
-            slug.push(c.to_ascii_lowercase());
-        } else if !slug.is_empty() && !slug.ends_with('-') {
-            slug.push('-');
-        }
-    }
-    let slug = slug
-        .trim_end_matches('-')
-        .chars()
-        .take(60)
-        .collect::<String>();
-    if slug.is_empty() {
-        "page".to_owned()
-    } else {
-        slug
-    }
-}
-
 /// The pages of `group/asset`.
-#[server(endpoint = "asset_pages")]
+#[server(prefix = "/rpc", endpoint = "asset_pages")]
 pub async fn load_pages(group: String, asset: String) -> Result<AssetPages, AppError> {
-    use super::access::asset_for;
-    use crate::roles::Role;
-
     let user = crate::auth::require_user().await?;
     let ctx = crate::context::server_context()?;
-    let row = asset_for(&ctx.db, &user, &group, &asset, Role::Viewer).await?;
-    let can_edit = crate::auth::authorize(&ctx.db, &user, &group, Role::Contributor)
-        .await
-        .is_ok();
-    let pages = crate::repo::asset_pages::list_pages(&ctx.db, row.id)
-        .await?
-        .into_iter()
-        .map(|p| AssetPageText {
-            slug: p.slug,
-            title: p.title,
-            body: p.body,
-        })
-        .collect();
-    Ok(AssetPages { pages, can_edit })
+    Ok(portico_core::exchange::pages::list(&ctx.db, &user, &group, &asset).await?)
 }
 
 /// Writes a page (contributors); returns its slug.
-#[server(endpoint = "asset_page_save")]
+#[server(prefix = "/rpc", endpoint = "asset_page_save")]
 pub async fn save_page(
     group: String,
     asset: String,
@@ -83,42 +25,21 @@ pub async fn save_page(
     title: String,
     body: String,
 ) -> Result<String, AppError> {
-    use super::access::asset_for;
-    use crate::roles::Role;
-
     let user = crate::auth::require_user().await?;
     let ctx = crate::context::server_context()?;
-    let title = title.trim().to_owned();
-    if title.is_empty() || title.chars().count() > MAX_TITLE_CHARS {
-        return Err(AppError::Invalid(format!(
-            "A page title needs 1 to {MAX_TITLE_CHARS} characters."
-        )));
-    }
-    if body.len() > MAX_PAGE_BYTES {
-        return Err(AppError::Invalid(format!(
-            "The page is {} bytes; a page may have at most {MAX_PAGE_BYTES}.",
-            body.len()
-        )));
-    }
-    let row = asset_for(&ctx.db, &user, &group, &asset, Role::Contributor).await?;
-    let slug = slug.unwrap_or_else(|| page_slug(&title));
-    crate::repo::asset_pages::save_page(&ctx.db, row.id, &slug, &title, &body, user.id).await?;
-    Ok(slug)
+    let coordinate = (group.as_str(), asset.as_str());
+    Ok(
+        portico_core::exchange::pages::save(&ctx.db, &user, coordinate, slug, &title, &body)
+            .await?,
+    )
 }
 
 /// Deletes a page (contributors).
-#[server(endpoint = "asset_page_delete")]
+#[server(prefix = "/rpc", endpoint = "asset_page_delete")]
 pub async fn delete_page(group: String, asset: String, slug: String) -> Result<(), AppError> {
-    use super::access::asset_for;
-    use crate::roles::Role;
-
     let user = crate::auth::require_user().await?;
     let ctx = crate::context::server_context()?;
-    let row = asset_for(&ctx.db, &user, &group, &asset, Role::Contributor).await?;
-    if !crate::repo::asset_pages::delete_page(&ctx.db, row.id, &slug).await? {
-        return Err(AppError::NotFound(format!("No page {slug:?}.")));
-    }
-    Ok(())
+    Ok(portico_core::exchange::pages::delete(&ctx.db, &user, &group, &asset, &slug).await?)
 }
 
 /// The pages card of the asset page. The pages arrive with the asset (one request for the
@@ -250,15 +171,4 @@ pub fn AssetPagesPanel(group: String, asset: String, initial: AssetPages) -> imp
         </section>
     }
     .into_any()
-}
-
-#[cfg(test)]
-mod tests {
-    use super::page_slug;
-
-    #[test]
-    fn slugs_are_made_from_titles() {
-        assert_eq!(page_slug("Getting started!"), "getting-started");
-        assert_eq!(page_slug("  ***  "), "page");
-    }
 }

@@ -8,15 +8,15 @@ use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
 use serde_json::{Value, json};
 
-use app::error::AppError;
-use app::exchange::access::asset_for;
-use app::exchange::manage::{change_lifecycle, remove_version};
-use app::exchange::publish::{PublishRequest, publish};
-use app::exchange::{AssetKind, Lifecycle};
-use app::repo::assets::{self, PublishOutcome, VersionRow};
-use app::repo::read_cache::Document;
-use app::repo::search::{SearchRequest, SearchSort, Viewer, search_assets};
-use app::roles::Role;
+use portico_core::Error;
+use portico_core::exchange::access::asset_for;
+use portico_core::exchange::catalog;
+use portico_core::exchange::lifecycle::{change_lifecycle, remove_version};
+use portico_core::exchange::publish::{PublishRequest, publish};
+use portico_core::repo::assets::{self, PublishOutcome, VersionRow};
+use portico_core::repo::read_cache::Document;
+use portico_core::repo::search::{MARK_END, MARK_START, SearchRequest, SearchSort};
+use portico_types::{AssetKind, Lifecycle, Role, VersionSummary};
 
 use super::caller::Caller;
 use super::problem::Problem;
@@ -42,7 +42,7 @@ pub async fn put_version(
         None | Some("stable") => Lifecycle::Stable,
         Some("development") => Lifecycle::Development,
         Some(other) => {
-            return Err(Problem(AppError::Invalid(format!(
+            return Err(Problem(Error::Invalid(format!(
                 "lifecycle={other:?} is not accepted when publishing; use development or stable."
             ))));
         }
@@ -66,10 +66,10 @@ pub async fn put_version(
     };
     let row = assets::find_asset(&state.server.db, &group, &asset)
         .await?
-        .ok_or(Problem(AppError::Internal))?;
+        .ok_or(Problem(Error::Internal))?;
     let stored = assets::find_version(&state.server.db, row.id, &version)
         .await?
-        .ok_or(Problem(AppError::Internal))?;
+        .ok_or(Problem(Error::Internal))?;
     let location = format!("/api/v1/assets/{group}/{asset}/{version}");
     let mut response = (status, Json(version_json(&group, &asset, &stored))).into_response();
     if let Ok(value) = HeaderValue::from_str(&location) {
@@ -79,6 +79,10 @@ pub async fn put_version(
 }
 
 fn version_json(group: &str, asset: &str, row: &VersionRow) -> Value {
+    summary_json(group, asset, &catalog::version_summary(row.clone()))
+}
+
+fn summary_json(group: &str, asset: &str, row: &VersionSummary) -> Value {
     json!({
         "group": group,
         "asset": asset,
@@ -113,7 +117,7 @@ pub async fn get_version(
 }
 
 fn no_version(group: &str, asset: &str, version: &str) -> Problem {
-    Problem(AppError::NotFound(format!(
+    Problem(Error::NotFound(format!(
         "No version {version} of {group}/{asset}."
     )))
 }
@@ -148,27 +152,27 @@ pub async fn get_spec(
             (as_published(document), content_type, format)
         }
         Some(format @ ("yaml" | "json")) => {
-            let text = std::str::from_utf8(&document.0).map_err(|_| Problem(AppError::Internal))?;
-            let (value, _) = spec::parse_text(text, &spec::Limits::default()).map_err(|error| {
+            let text = std::str::from_utf8(&document.0).map_err(|_| Problem(Error::Internal))?;
+            let (value, _) = spec_engine::parse_text(text, &spec_engine::Limits::default()).map_err(|error| {
                 tracing::error!(%group, %asset, %version, message = %error.message, "a published document no longer parses");
-                Problem(AppError::Internal)
+                Problem(Error::Internal)
             })?;
             if format == "json" {
                 (
-                    Bytes::from(spec::to_json(&value)),
+                    Bytes::from(spec_engine::to_json(&value)),
                     "application/json".to_owned(),
                     "json",
                 )
             } else {
                 (
-                    Bytes::from(spec::to_yaml(&value)),
+                    Bytes::from(spec_engine::to_yaml(&value)),
                     "application/yaml".to_owned(),
                     "yaml",
                 )
             }
         }
         Some(other) => {
-            return Err(Problem(AppError::Invalid(format!(
+            return Err(Problem(Error::Invalid(format!(
                 "format {other:?} is unknown; use yaml or json (or leave it out for the document as published)."
             ))));
         }
@@ -206,19 +210,17 @@ pub async fn get_asset(
     caller: Caller,
     Path((group, asset)): Path<(String, String)>,
 ) -> Result<Json<Value>, Problem> {
-    let db = &state.server.db;
-    let row = asset_for(db, &caller.user, &group, &asset, Role::Viewer).await?;
-    let versions = assets::list_versions(db, row.id).await?;
-    let latest = versions.first();
+    let detail = catalog::asset_detail(&state.server.db, &caller.user, &group, &asset).await?;
+    let live = !detail.versions.is_empty();
     Ok(Json(json!({
         "group": group,
         "asset": asset,
-        "kind": row.kind,
-        "public": row.public,
-        "title": latest.map(|v| v.title.as_str()),
-        "description": latest.map(|v| v.description.as_str()),
-        "tags": latest.and_then(|v| serde_json::from_str::<Value>(&v.tags).ok()),
-        "versions": versions.iter().map(|v| version_json(&group, &asset, v)).collect::<Vec<_>>(),
+        "kind": detail.kind.as_str(),
+        "public": detail.public,
+        "title": live.then_some(&detail.title),
+        "description": live.then_some(&detail.description),
+        "tags": live.then_some(&detail.tags),
+        "versions": detail.versions.iter().map(|v| summary_json(&group, &asset, v)).collect::<Vec<_>>(),
     })))
 }
 
@@ -259,7 +261,7 @@ pub async fn patch_version(
 ) -> Result<Json<Value>, Problem> {
     caller.require_publish_scope()?;
     let to = Lifecycle::parse(&patch.lifecycle).ok_or_else(|| {
-        Problem(AppError::Invalid(format!(
+        Problem(Error::Invalid(format!(
             "lifecycle {:?} is unknown; use development, stable or deprecated.",
             patch.lifecycle
         )))
@@ -300,7 +302,7 @@ pub async fn search(
     Query(query): Query<SearchQuery>,
 ) -> Result<Json<Value>, Problem> {
     let invalid = |what: &str, value: &str, allowed: &str| {
-        Problem(AppError::Invalid(format!(
+        Problem(Error::Invalid(format!(
             "{what}={value:?} is not accepted; use one of {allowed}."
         )))
     };
@@ -318,10 +320,10 @@ pub async fn search(
         ),
     };
     let sort = match query.sort.as_deref() {
-        None | Some("") | Some("relevance") => SearchSort::Relevance,
-        Some("updated") => SearchSort::Updated,
-        Some("name") => SearchSort::Name,
-        Some(s) => return Err(invalid("sort", s, "relevance, updated, name")),
+        None => SearchSort::Relevance,
+        Some(s) => {
+            SearchSort::parse(s).ok_or_else(|| invalid("sort", s, "relevance, updated, name"))?
+        }
     };
     let per_page = query.per_page.unwrap_or(20).clamp(1, 100);
     let page = query.page.unwrap_or(1).max(1);
@@ -335,24 +337,20 @@ pub async fn search(
         limit: per_page,
         offset: (page - 1).saturating_mul(per_page),
     };
-    let viewer = Viewer {
-        user_id: caller.user.id,
-        is_admin: caller.user.is_admin,
-    };
-    let (rows, total) = search_assets(&state.server.db, viewer, &request).await?;
+    let (hits, total) = catalog::search(&state.server.db, &caller.user, &request).await?;
     Ok(Json(json!({
         "total": total,
         "page": page,
         "perPage": per_page,
-        "items": rows.iter().map(|r| json!({
-            "group": r.group_slug,
-            "asset": r.name,
-            "kind": r.kind,
-            "title": r.title,
-            "latestVersion": r.version,
-            "lifecycle": r.lifecycle,
-            "updatedAt": r.updated_at,
-            "snippet": r.snippet.replace([app::repo::search::MARK_START, app::repo::search::MARK_END], "**"),
+        "items": hits.iter().map(|hit| json!({
+            "group": hit.group,
+            "asset": hit.asset,
+            "kind": hit.kind.as_str(),
+            "title": hit.title,
+            "latestVersion": hit.latest_version,
+            "lifecycle": hit.lifecycle.as_str(),
+            "updatedAt": hit.updated_at,
+            "snippet": hit.snippet.replace([MARK_START, MARK_END], "**"),
         })).collect::<Vec<_>>(),
     })))
 }

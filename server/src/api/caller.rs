@@ -6,11 +6,9 @@ use axum::http::header::AUTHORIZATION;
 use axum::http::request::Parts;
 use tower_sessions::Session;
 
-use app::auth::SignedInUser;
-use app::auth::session::USER_ID_KEY;
-use app::error::AppError;
-use app::repo::tokens::{TokenScope, authenticate};
-use app::repo::users;
+use portico_core::Error;
+use portico_core::auth::{SignedInUser, user_of_session, user_of_token};
+use portico_core::repo::tokens::TokenScope;
 
 use super::problem::Problem;
 use crate::state::AppState;
@@ -28,7 +26,7 @@ impl Caller {
     pub fn require_publish_scope(&self) -> Result<(), Problem> {
         match self.scope {
             TokenScope::Publish => Ok(()),
-            TokenScope::Read => Err(Problem(AppError::Forbidden(
+            TokenScope::Read => Err(Problem(Error::Forbidden(
                 "This token has the read scope; changes need a token with the publish scope."
                     .into(),
             ))),
@@ -48,40 +46,21 @@ impl FromRequestParts<AppState> for Caller {
                 .and_then(|value| value.strip_prefix("Bearer "))
                 .map(str::trim)
                 .ok_or_else(|| {
-                    Problem(AppError::Invalid(
+                    Problem(Error::Invalid(
                         "The Authorization header must be 'Bearer <token>'.".into(),
                     ))
                 })?;
-            let owner = authenticate(db, token)
-                .await?
-                .ok_or(Problem(AppError::Unauthenticated))?;
-            return Ok(Caller {
-                user: SignedInUser {
-                    id: owner.user_id,
-                    username: owner.username,
-                    is_admin: owner.is_admin,
-                },
-                scope: TokenScope::parse(&owner.scope).unwrap_or(TokenScope::Read),
-            });
+            let (user, scope) = user_of_token(db, token).await?;
+            return Ok(Caller { user, scope });
         }
         let session = Session::from_request_parts(parts, state)
             .await
-            .map_err(|_| Problem(AppError::Internal))?;
-        let user_id: Option<i64> = session.get(USER_ID_KEY).await.map_err(|error| {
-            tracing::error!(%error, "session store failed");
-            Problem(AppError::Internal)
-        })?;
-        let user = match user_id {
-            Some(id) => users::find_by_id(db, id).await?,
-            None => None,
-        }
-        .ok_or(Problem(AppError::Unauthenticated))?;
+            .map_err(|_| Problem(Error::Internal))?;
+        let user = user_of_session(db, &session)
+            .await?
+            .ok_or(Problem(Error::Unauthenticated))?;
         Ok(Caller {
-            user: SignedInUser {
-                id: user.id,
-                username: user.username,
-                is_admin: user.is_admin,
-            },
+            user,
             scope: TokenScope::Publish,
         })
     }

@@ -6,10 +6,9 @@ use axum::extract::{Path, State};
 use serde::Deserialize;
 use serde_json::{Value, json};
 
-use app::auth::authorize;
-use app::error::AppError;
-use app::repo::{organizations, users};
-use app::roles::Role;
+use portico_core::Error;
+use portico_core::accounts::members;
+use portico_types::Role;
 
 use super::caller::Caller;
 use super::problem::Problem;
@@ -21,11 +20,9 @@ pub async fn list(
     caller: Caller,
     Path(org): Path<String>,
 ) -> Result<Json<Value>, Problem> {
-    let db = &state.server.db;
-    authorize(db, &caller.user, &org, Role::Viewer).await?;
-    let members = organizations::members_of(db, &org).await?;
+    let members = members::list(&state.server.db, &caller.user, &org).await?;
     Ok(Json(json!({
-        "items": members.iter().map(|(user, role)| json!({"user": user, "role": role})).collect::<Vec<_>>()
+        "items": members.iter().map(|m| json!({"user": m.username, "role": m.role})).collect::<Vec<_>>()
     })))
 }
 
@@ -43,26 +40,14 @@ pub async fn put(
     Json(body): Json<MemberRole>,
 ) -> Result<Json<Value>, Problem> {
     caller.require_publish_scope()?;
-    let db = &state.server.db;
-    authorize(db, &caller.user, &org, Role::Admin).await?;
     let role = Role::parse(&body.role).ok_or_else(|| {
-        Problem(AppError::Invalid(format!(
+        Problem(Error::Invalid(format!(
             "role {:?} is unknown; use viewer, contributor or admin.",
             body.role
         )))
     })?;
-    let user = users::find_by_name(db, &username)
-        .await?
-        .ok_or_else(|| Problem(AppError::NotFound(format!("No user named {username:?}."))))?;
-    let org_id = organizations::find_by_slug(db, &org)
-        .await?
-        .ok_or_else(|| {
-            Problem(AppError::NotFound(format!(
-                "No organisation named {org:?}."
-            )))
-        })?;
-    organizations::set_member_role(db, org_id, user.id, role).await?;
+    let member = members::set_role(&state.server.db, &caller.user, &org, &username, role).await?;
     Ok(Json(
-        json!({"organization": org, "user": username, "role": role.as_str()}),
+        json!({"organization": org, "user": member.username, "role": member.role.as_str()}),
     ))
 }

@@ -7,34 +7,34 @@ use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use serde_json::json;
 
-use app::error::AppError;
+use portico_core::Error;
 
 /// An API error, rendered as `application/problem+json`.
 #[derive(Debug)]
-pub struct Problem(pub AppError);
+pub struct Problem(pub Error);
 
-impl From<AppError> for Problem {
-    fn from(error: AppError) -> Self {
+impl From<Error> for Problem {
+    fn from(error: Error) -> Self {
         Problem(error)
     }
 }
 
 impl From<sqlx::Error> for Problem {
     fn from(error: sqlx::Error) -> Self {
-        Problem(AppError::from(error))
+        Problem(Error::from(error))
     }
 }
 
-fn title(error: &AppError) -> &'static str {
+fn title(error: &Error) -> &'static str {
     match error {
-        AppError::Invalid(_) => "Invalid request",
-        AppError::InvalidDocument(_) => "Invalid document",
-        AppError::Unauthenticated => "Authentication required",
-        AppError::Forbidden(_) => "Forbidden",
-        AppError::NotFound(_) => "Not found",
-        AppError::Conflict(_) => "Conflict",
-        AppError::TooManyAttempts { .. } => "Too many requests",
-        AppError::Internal | AppError::Transport(_) => "Internal error",
+        Error::Invalid(_) => "Invalid request",
+        Error::InvalidDocument(_) => "Invalid document",
+        Error::Unauthenticated => "Authentication required",
+        Error::Forbidden(_) => "Forbidden",
+        Error::NotFound(_) => "Not found",
+        Error::Conflict(_) => "Conflict",
+        Error::TooManyAttempts { .. } => "Too many requests",
+        Error::Internal => "Internal error",
     }
 }
 
@@ -49,7 +49,7 @@ impl IntoResponse for Problem {
             "status": status.as_u16(),
             "detail": error.to_string(),
         });
-        if let AppError::InvalidDocument(diagnostics) = &error {
+        if let Error::InvalidDocument(diagnostics) = &error {
             body["errors"] = json!(diagnostics);
         }
         let mut response = (status, Json(body)).into_response();
@@ -59,10 +59,10 @@ impl IntoResponse for Problem {
             HeaderValue::from_static("application/problem+json"),
         );
         match &error {
-            AppError::Unauthenticated => {
+            Error::Unauthenticated => {
                 headers.insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"));
             }
-            AppError::TooManyAttempts { retry_after_secs } => {
+            Error::TooManyAttempts { retry_after_secs } => {
                 headers.insert(header::RETRY_AFTER, HeaderValue::from(*retry_after_secs));
             }
             _ => {}
@@ -73,7 +73,7 @@ impl IntoResponse for Problem {
 
 /// Answers any unknown API path with a problem document instead of an HTML page.
 pub async fn no_such_endpoint() -> Problem {
-    Problem(AppError::NotFound(
+    Problem(Error::NotFound(
         "No such API endpoint; see /api/v1/openapi.json.".into(),
     ))
 }

@@ -58,11 +58,11 @@ pub fn run(args: &ConvertArgs) -> ExitCode {
         return ExitCode::from(1);
     };
     let input_syntax = match analysis.format {
-        Some(spec::Format::Json) => Syntax::Json,
+        Some(spec_engine::Format::Json) => Syntax::Json,
         _ => Syntax::Yaml,
     };
     let (tree, target) = if args.asyncapi_v3 {
-        let is_v2 = analysis.kind == Some(spec::Kind::AsyncApi)
+        let is_v2 = analysis.kind == Some(spec_engine::Kind::AsyncApi)
             && analysis
                 .version
                 .as_deref()
@@ -81,7 +81,7 @@ pub fn run(args: &ConvertArgs) -> ExitCode {
             eprintln!("portico convert: {shown}: the document could not be read");
             return ExitCode::from(1);
         };
-        match spec::convert_asyncapi_to_v3(&bundled) {
+        match spec_engine::convert_asyncapi_to_v3(&bundled) {
             Ok(v3) => (v3, args.to.unwrap_or(input_syntax)),
             Err(reason) => {
                 eprintln!("portico convert: {shown}: {reason}");
@@ -99,8 +99,8 @@ pub fn run(args: &ConvertArgs) -> ExitCode {
         (main.value.clone(), args.to.unwrap_or(other))
     };
     let text = match target {
-        Syntax::Json => spec::to_json(&tree),
-        Syntax::Yaml => spec::to_yaml(&tree),
+        Syntax::Json => spec_engine::to_json(&tree),
+        Syntax::Yaml => spec_engine::to_yaml(&tree),
     };
     let _ = std::io::stdout().lock().write_all(text.as_bytes());
     if !args.asyncapi_v3 {
@@ -114,7 +114,7 @@ pub fn run(args: &ConvertArgs) -> ExitCode {
     // Check what was produced, so an upgrade that yields an invalid 3.0 document is
     // noticed (bindings the 2.x schemas never checked, for instance).
     let name = format!("{}.v3", args.file.display());
-    let check = spec::analyze(&spec::Input::single(&name, &text));
+    let check = spec_engine::analyze(&spec_engine::Input::single(&name, &text));
     if check.has_errors() {
         report_errors(&shown.to_string(), "the converted 3.0.0 document", &check);
         return ExitCode::from(1);
@@ -122,11 +122,11 @@ pub fn run(args: &ConvertArgs) -> ExitCode {
     ExitCode::SUCCESS
 }
 
-fn report_errors(shown: &str, what: &str, analysis: &spec::Analysis) {
+fn report_errors(shown: &str, what: &str, analysis: &spec_engine::Analysis) {
     let errors: Vec<_> = analysis
         .diagnostics
         .iter()
-        .filter(|d| d.severity == spec::Severity::Error)
+        .filter(|d| d.severity == spec_engine::Severity::Error)
         .collect();
     eprintln!(
         "portico convert: {shown}: {what} has {} error(s):",

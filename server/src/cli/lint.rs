@@ -75,7 +75,7 @@ const FREE_ASIDE_FROM_BYTES: u64 = 256 * 1024;
 
 /// Freeing the parsed tree of a multi-megabyte document takes milliseconds; for a large
 /// file a helper thread does it while the next file is read (or the process exits).
-fn free(analysis: spec::Analysis, bytes: u64) {
+fn free(analysis: spec_engine::Analysis, bytes: u64) {
     if bytes >= FREE_ASIDE_FROM_BYTES {
         std::thread::spawn(move || drop(analysis));
     }
@@ -85,10 +85,10 @@ fn free(analysis: spec::Analysis, bytes: u64) {
 /// references name (inside its folder only) until nothing more is missing. A file
 /// larger than `max_bytes` is not read: the analysis holds one error saying so. Also
 /// returns the root file's size.
-pub fn lint_file(path: &Path, max_bytes: usize) -> Result<(spec::Analysis, u64), String> {
-    let limits = spec::Limits {
+pub fn lint_file(path: &Path, max_bytes: usize) -> Result<(spec_engine::Analysis, u64), String> {
+    let limits = spec_engine::Limits {
         max_file_bytes: max_bytes,
-        ..spec::Limits::default()
+        ..spec_engine::Limits::default()
     };
     let folder = path.parent().map(Path::to_path_buf).unwrap_or_default();
     let main = path
@@ -102,10 +102,10 @@ pub fn lint_file(path: &Path, max_bytes: usize) -> Result<(spec::Analysis, u64),
         return Ok((oversize(&main, size, max_bytes), size));
     }
     let text = read_text(path)?;
-    let mut input = spec::Input::project(BTreeMap::from([(main.clone(), text)]), &main);
+    let mut input = spec_engine::Input::project(BTreeMap::from([(main.clone(), text)]), &main);
     input.limits = limits;
     loop {
-        let analysis = spec::check(&input);
+        let analysis = spec_engine::check(&input);
         let missing = analysis
             .documents
             .as_ref()
@@ -148,24 +148,24 @@ fn read_text(path: &Path) -> Result<String, String> {
 }
 
 /// The verdict on a file too large to read.
-fn oversize(main: &str, size: u64, max_bytes: usize) -> spec::Analysis {
+fn oversize(main: &str, size: u64, max_bytes: usize) -> spec_engine::Analysis {
     let message = format!(
         "The file is {size} bytes; at most {max_bytes} are accepted (raise --max-document-bytes to check it)."
     );
-    spec::Analysis {
+    spec_engine::Analysis {
         kind: None,
         version: None,
         format: None,
-        diagnostics: vec![spec::Diagnostic::error(main, "", message).at(1, 1)],
+        diagnostics: vec![spec_engine::Diagnostic::error(main, "", message).at(1, 1)],
         model: None,
         documents: None,
     }
 }
 
-fn json_line(path: &Path, analysis: &spec::Analysis) -> String {
+fn json_line(path: &Path, analysis: &spec_engine::Analysis) -> String {
     json!({
         "file": path.display().to_string(),
-        "kind": analysis.kind.map(spec::Kind::as_str),
+        "kind": analysis.kind.map(spec_engine::Kind::as_str),
         "version": analysis.version,
         "valid": !analysis.has_errors(),
         "diagnostics": analysis.diagnostics.iter().map(|d| json!({
@@ -180,7 +180,7 @@ fn json_line(path: &Path, analysis: &spec::Analysis) -> String {
     .to_string()
 }
 
-fn text_report(path: &Path, analysis: &spec::Analysis) -> String {
+fn text_report(path: &Path, analysis: &spec_engine::Analysis) -> String {
     let folder = path.parent().unwrap_or(Path::new(""));
     let mut report = String::new();
     for d in &analysis.diagnostics {
@@ -202,12 +202,12 @@ fn text_report(path: &Path, analysis: &spec::Analysis) -> String {
     let errors = analysis
         .diagnostics
         .iter()
-        .filter(|d| d.severity == spec::Severity::Error)
+        .filter(|d| d.severity == spec_engine::Severity::Error)
         .count();
     let warnings = analysis
         .diagnostics
         .iter()
-        .filter(|d| d.severity == spec::Severity::Warning)
+        .filter(|d| d.severity == spec_engine::Severity::Warning)
         .count();
     let what = match (analysis.kind, &analysis.version) {
         (Some(kind), Some(version)) => format!("{} {version}", kind.as_str()),

@@ -3,9 +3,10 @@
 use anyhow::{Context, bail};
 use clap::{Args, Subcommand, ValueEnum};
 
-use app::repo::Db;
-use app::repo::tokens::{TokenScope, create_token};
-use app::repo::users::find_by_name;
+use portico_core::accounts::tokens;
+use portico_core::auth::SignedInUser;
+use portico_core::repo::Db;
+use portico_core::repo::users::find_by_name;
 
 use crate::config::DatabaseConfig;
 
@@ -55,11 +56,16 @@ async fn create(args: CreateToken) -> anyhow::Result<()> {
     let Some(user) = find_by_name(&db, &name).await? else {
         bail!("there is no user {name:?}; create one with `portico user create`");
     };
-    let scope = match args.scope {
-        ScopeArg::Read => TokenScope::Read,
-        ScopeArg::Publish => TokenScope::Publish,
+    let user = SignedInUser {
+        id: user.id,
+        username: user.username,
+        is_admin: user.is_admin,
     };
-    let token = create_token(&db, user.id, &args.name, scope).await?;
+    let scope = match args.scope {
+        ScopeArg::Read => "read",
+        ScopeArg::Publish => "publish",
+    };
+    let (token, scope) = tokens::create(&db, &user, &args.name, scope).await?;
     // The token alone on stdout, so scripts can capture it; it is never shown again.
     println!("{token}");
     eprintln!(

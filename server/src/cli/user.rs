@@ -5,10 +5,9 @@ use std::io::BufRead;
 use anyhow::{Context, bail};
 use clap::{Args, Subcommand};
 
-use app::auth::password::hash_password;
-use app::names::{MAX_SLUG_LEN, check_new_password, check_slug};
-use app::repo::Db;
-use app::repo::users::{CreateUserError, create_user};
+use portico_core::accounts::create_account;
+use portico_core::repo::Db;
+use portico_types::names::{MAX_SLUG_LEN, check_slug};
 
 use crate::config::DatabaseConfig;
 
@@ -52,25 +51,16 @@ async fn create(args: CreateUser) -> anyhow::Result<()> {
         .read_line(&mut password)
         .context("cannot read the password from standard input")?;
     let password = password.trim_end_matches(['\r', '\n']);
-    if let Err(message) = check_new_password(password) {
-        bail!(message);
-    }
     let url = args.database.url()?;
     let db = Db::open(&url)
         .await
         .with_context(|| format!("cannot open the database {url}"))?;
-    let hash = hash_password(password).map_err(|e| anyhow::anyhow!("cannot hash: {e}"))?;
-    match create_user(&db, &name, &hash, args.admin).await {
-        Ok(user) => {
-            let role = if user.is_admin {
-                "site administrator"
-            } else {
-                "user"
-            };
-            println!("Created {role} {name:?} with personal organisation {name:?}.");
-            Ok(())
-        }
-        Err(CreateUserError::NameTaken(name)) => bail!("the name {name:?} is already taken"),
-        Err(CreateUserError::Database(error)) => Err(error.into()),
-    }
+    let user = create_account(&db, &name, password, args.admin).await?;
+    let role = if user.is_admin {
+        "site administrator"
+    } else {
+        "user"
+    };
+    println!("Created {role} {name:?} with personal organisation {name:?}.");
+    Ok(())
 }

@@ -5,7 +5,7 @@
 use std::collections::BTreeMap;
 
 use serde_json::Value;
-use spec::{Model, PayloadSchema};
+use spec_engine::{Model, PayloadSchema};
 
 use super::protocol::{Problem, ServerChoice};
 
@@ -277,11 +277,11 @@ fn level_matches(pieces: &[Piece], text: &str) -> bool {
     }
 }
 
-fn checked_message(message: &spec::Message) -> CheckedMessage {
+fn checked_message(message: &spec_engine::Message) -> CheckedMessage {
     let checkable = message
         .schema_format
         .as_deref()
-        .is_none_or(spec::is_json_schema_format);
+        .is_none_or(spec_engine::is_json_schema_format);
     let schema = message
         .payload
         .as_ref()
@@ -297,7 +297,7 @@ fn checked_message(message: &spec::Message) -> CheckedMessage {
         .examples
         .iter()
         .find_map(|e| e.payload.clone())
-        .or_else(|| message.payload.as_ref().map(spec::example_for))
+        .or_else(|| message.payload.as_ref().map(spec_engine::example_for))
         .unwrap_or(Value::Null);
     CheckedMessage {
         schema,

@@ -22,12 +22,12 @@ use axum::extract::{Path, State};
 use axum::http::HeaderMap;
 use axum::response::{IntoResponse, Response};
 
-use app::design::server::access::project_for;
-use app::error::AppError;
-use app::exchange::access::asset_for;
-use app::repo::assets::version_content;
-use app::repo::design::project_files;
-use app::roles::Role;
+use portico_core::Error;
+use portico_core::design::project_for;
+use portico_core::exchange::access::asset_for;
+use portico_core::repo::assets::version_content;
+use portico_core::repo::design::project_files;
+use portico_types::Role;
 
 use crate::api::caller::Caller;
 use crate::api::problem::Problem;
@@ -80,9 +80,9 @@ pub async fn open(
     refuse_cross_origin(&headers)?;
     let (content, _) = version_content(db, row.id, &version)
         .await?
-        .ok_or_else(|| AppError::NotFound(format!("No version {version} of {group}/{asset}.")))?;
+        .ok_or_else(|| Error::NotFound(format!("No version {version} of {group}/{asset}.")))?;
     let text = String::from_utf8_lossy(&content).into_owned();
-    let input = spec::Input::single("document", &text);
+    let input = spec_engine::Input::single("document", &text);
     let model = console_model(input, format!("{group}/{asset}/{version}")).await?;
     Ok(upgrade_to_console(&state, model, upgrade))
 }
@@ -104,7 +104,7 @@ pub async fn open_design(
         .into_iter()
         .map(|file| (file.path, file.content))
         .collect();
-    let input = spec::Input::project(files, &row.main_file);
+    let input = spec_engine::Input::project(files, &row.main_file);
     let model = console_model(input, format!("design project {:?}", row.name)).await?;
     Ok(upgrade_to_console(&state, model, upgrade))
 }
@@ -115,24 +115,23 @@ fn refuse_cross_origin(headers: &HeaderMap) -> Result<(), Problem> {
     if crate::csrf::is_same_origin(headers) {
         Ok(())
     } else {
-        Err(Problem(AppError::Forbidden(
+        Err(Problem(Error::Forbidden(
             "Cross-origin WebSocket refused: the console must be opened from Portico's own pages."
                 .into(),
         )))
     }
 }
 
-/// Analyses the document off the async threads; `what` names it in the error.
-async fn console_model(input: spec::Input, what: String) -> Result<ConsoleModel, AppError> {
-    tokio::task::spawn_blocking(move || {
-        spec::analyze(&input)
+/// Analyses the document on the CPU pool; `what` names it in the error.
+async fn console_model(input: spec_engine::Input, what: String) -> Result<ConsoleModel, Error> {
+    portico_core::cpu::run(move || {
+        spec_engine::analyze(&input)
             .model
             .map(|model| ConsoleModel::build(&model))
     })
-    .await
-    .map_err(|_| AppError::Internal)?
+    .await?
     .ok_or_else(|| {
-        AppError::Invalid(format!(
+        Error::Invalid(format!(
             "{what} could not be read as AsyncAPI; the console needs its channels."
         ))
     })

@@ -4,12 +4,12 @@
 
 use sha2::{Digest, Sha256};
 
-use app::exchange::Lifecycle;
-use app::exchange::document::inspect_document;
-use app::exchange::gav::parse_semver;
-use app::repo::Db;
-use app::repo::assets::{NewVersion, find_asset, publish_version, set_public};
-use app::repo::organizations::{create_organization, find_by_slug};
+use portico_core::exchange::document::inspect_document;
+use portico_core::repo::Db;
+use portico_core::repo::assets::{NewVersion, find_asset, publish_version, set_public};
+use portico_core::repo::organizations::{create_organization, find_by_slug};
+use portico_types::Lifecycle;
+use portico_types::coordinates::parse_semver;
 
 /// The organisation that holds the demo assets.
 pub const DEMO_GROUP: &str = "portico";

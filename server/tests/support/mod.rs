@@ -101,7 +101,7 @@ pub async fn call(
     form: &[(&str, &str)],
 ) -> reqwest::Response {
     client
-        .post(server.url(&format!("/api/{endpoint}")))
+        .post(server.url(&format!("/rpc/{endpoint}")))
         .form(form)
         .send()
         .await

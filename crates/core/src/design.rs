@@ -1,0 +1,300 @@
+//! The design center's use-cases: projects of several files in an organisation, saved
+//! with revisions, shared as read-only snapshots, and published to the exchange. Every
+//! one checks the caller's role in the project's organisation: viewers open,
+//! contributors create and save.
+
+use portico_types::design::{MAX_FILES, check_name, check_path, check_size, is_json};
+use portico_types::{Error, Lifecycle, Project, ProjectFile, ProjectSummary, Role, SaveResult};
+
+use crate::Result;
+use crate::auth::{SignedInUser, authorize};
+use crate::cpu;
+use crate::exchange::access::version_text;
+use crate::exchange::document::facts_of_analysis;
+use crate::exchange::publish::{PublishRequest, Published, publish_inspected};
+use crate::repo::design::{self, ProjectRow, SaveOutcome};
+use crate::repo::{Db, assets, organizations};
+
+/// The project if `user` has at least `needed` in its organisation, with the user's
+/// role; a project the user may not see is "not found", so its existence is not
+/// disclosed.
+pub async fn project_for(
+    db: &Db,
+    user: &SignedInUser,
+    id: &str,
+    needed: Role,
+) -> Result<(ProjectRow, Role)> {
+    let not_found = || Error::NotFound(format!("No design project {id:?}."));
+    let row = design::find_project(db, id).await?.ok_or_else(not_found)?;
+    match authorize(db, user, &row.org_slug, needed).await {
+        Ok(role) => Ok((row, role)),
+        Err(Error::NotFound(_)) => Err(not_found()),
+        Err(error) => Err(error),
+    }
+}
+
+/// The projects of the user's organisations.
+pub async fn list(db: &Db, user: &SignedInUser) -> Result<Vec<ProjectSummary>> {
+    Ok(design::projects_of_user(db, user.id)
+        .await?
+        .into_iter()
+        .map(|row| ProjectSummary {
+            id: row.public_id,
+            group: row.org_slug,
+            name: row.name,
+            main_file: row.main_file,
+            updated_at: row.updated_at,
+        })
+        .collect())
+}
+
+/// Creates a project of `files` ((path, text); the first is the main file) in an
+/// organisation where the user is a contributor; answers its id.
+pub async fn create(
+    db: &Db,
+    user: &SignedInUser,
+    group: &str,
+    name: &str,
+    files: &[(String, String)],
+) -> Result<String> {
+    check_name(name).map_err(Error::Invalid)?;
+    if files.is_empty() {
+        return Err(Error::Invalid("Add at least one file.".into()));
+    }
+    if files.len() > MAX_FILES {
+        return Err(Error::Invalid(format!(
+            "A project may have at most {MAX_FILES} files."
+        )));
+    }
+    for (index, (path, text)) in files.iter().enumerate() {
+        check_path(path).map_err(Error::Invalid)?;
+        check_size(path, text).map_err(Error::Invalid)?;
+        if files[..index].iter().any(|(p, _)| p == path) {
+            return Err(Error::Invalid(format!("The file {path} appears twice.")));
+        }
+    }
+    authorize(db, user, group, Role::Contributor).await?;
+    let org = organizations::find_by_slug(db, group)
+        .await?
+        .ok_or_else(|| Error::NotFound(format!("No organisation named {group:?}.")))?;
+    let main = &files[0].0;
+    Ok(design::create_project(db, org, name.trim(), main, files, user.id).await?)
+}
+
+/// Starts a project from a published version, in the user's personal organisation;
+/// answers the project's id.
+pub async fn create_from_version(
+    db: &Db,
+    user: &SignedInUser,
+    group: &str,
+    asset: &str,
+    version: &str,
+) -> Result<String> {
+    let document = version_text(db, user, group, asset, version).await?;
+    let extension = if document.content_type.contains("json") {
+        "json"
+    } else {
+        "yaml"
+    };
+    let personal = organizations::find_by_slug(db, &user.username)
+        .await?
+        .ok_or(Error::Internal)?;
+    let files = vec![(format!("{asset}.{extension}"), document.text)];
+    let name = format!("{asset} {}", document.version);
+    Ok(design::create_project(db, personal, &name, &files[0].0, &files, user.id).await?)
+}
+
+/// A project with every file, for the editor.
+pub async fn open(db: &Db, user: &SignedInUser, id: &str) -> Result<Project> {
+    let (row, role) = project_for(db, user, id, Role::Viewer).await?;
+    let files = design::project_files(db, row.id).await?;
+    Ok(Project {
+        id: row.public_id,
+        group: row.org_slug,
+        name: row.name,
+        main_file: row.main_file,
+        files: files
+            .into_iter()
+            .map(|f| ProjectFile {
+                path: f.path,
+                content: f.content,
+                revision: f.revision,
+            })
+            .collect(),
+        can_edit: role >= Role::Contributor,
+    })
+}
+
+/// Saves one file. `base_revision` is the revision the editor loaded (`None` for a new
+/// file); a newer revision on the server answers `Conflict` unless `force` is set.
+pub async fn save_file(
+    db: &Db,
+    user: &SignedInUser,
+    id: &str,
+    path: &str,
+    content: &str,
+    base_revision: Option<i64>,
+    force: bool,
+) -> Result<SaveResult> {
+    check_path(path).map_err(Error::Invalid)?;
+    check_size(path, content).map_err(Error::Invalid)?;
+    let (row, _) = project_for(db, user, id, Role::Contributor).await?;
+    if base_revision.is_none() && design::project_files(db, row.id).await?.len() >= MAX_FILES {
+        return Err(Error::Invalid(format!(
+            "A project may have at most {MAX_FILES} files."
+        )));
+    }
+    Ok(
+        match design::save_file(db, row.id, path, content, base_revision, force).await? {
+            SaveOutcome::Saved(revision) => SaveResult::Saved { revision },
+            SaveOutcome::Conflict { current_revision } => SaveResult::Conflict { current_revision },
+        },
+    )
+}
+
+/// Removes a file (never the main file).
+pub async fn delete_file(db: &Db, user: &SignedInUser, id: &str, path: &str) -> Result<()> {
+    let (row, _) = project_for(db, user, id, Role::Contributor).await?;
+    if row.main_file == path {
+        return Err(Error::Invalid(
+            "The main file cannot be deleted; make another file the main file first.".into(),
+        ));
+    }
+    if !design::delete_file(db, row.id, path).await? {
+        return Err(no_file(path));
+    }
+    Ok(())
+}
+
+/// Makes an existing file the main file.
+pub async fn set_main_file(db: &Db, user: &SignedInUser, id: &str, path: &str) -> Result<()> {
+    let (row, _) = project_for(db, user, id, Role::Contributor).await?;
+    let files = design::project_files(db, row.id).await?;
+    if !files.iter().any(|f| f.path == path) {
+        return Err(no_file(path));
+    }
+    Ok(design::set_main_file(db, row.id, path).await?)
+}
+
+fn no_file(path: &str) -> Error {
+    Error::NotFound(format!("No file {path} in this project."))
+}
+
+/// Stores a read-only snapshot of the project as saved and answers its short id.
+pub async fn share(db: &Db, user: &SignedInUser, id: &str) -> Result<String> {
+    let (row, _) = project_for(db, user, id, Role::Viewer).await?;
+    let files = design::project_files(db, row.id).await?;
+    let snapshot: serde_json::Map<String, serde_json::Value> = files
+        .into_iter()
+        .map(|f| (f.path, serde_json::Value::String(f.content)))
+        .collect();
+    let json = serde_json::to_string(&snapshot).map_err(|_| Error::Internal)?;
+    Ok(design::create_share(db, row.id, &row.name, &row.main_file, &json, user.id).await?)
+}
+
+/// A shared snapshot as stored, and its documentation model.
+pub struct Shared {
+    pub id: String,
+    pub name: String,
+    pub main_file: String,
+    pub files: Vec<(String, String)>,
+    pub created_at: String,
+    pub model: Option<spec_engine::Model>,
+}
+
+/// A shared snapshot; anyone with the link may read it.
+pub async fn load_share(db: &Db, share: &str) -> Result<Shared> {
+    let row = design::find_share(db, share)
+        .await?
+        .ok_or_else(|| Error::NotFound("This shared link does not exist.".into()))?;
+    let files: serde_json::Map<String, serde_json::Value> =
+        serde_json::from_str(&row.files).map_err(|_| Error::Internal)?;
+    let files: Vec<(String, String)> = files
+        .into_iter()
+        .map(|(path, text)| (path, text.as_str().unwrap_or_default().to_owned()))
+        .collect();
+    let input = spec_engine::Input::project(files.iter().cloned().collect(), &row.main_file);
+    let analysis = cpu::run(move || spec_engine::analyze(&input)).await?;
+    Ok(Shared {
+        id: row.id,
+        name: row.name,
+        main_file: row.main_file,
+        files,
+        created_at: row.created_at,
+        model: analysis.model,
+    })
+}
+
+/// The organisations `user` may publish to, and the version numbers `group/asset`
+/// already used (deleted ones included), newest first.
+pub async fn publish_options(
+    db: &Db,
+    user: &SignedInUser,
+    group: &str,
+    asset: &str,
+) -> Result<(Vec<String>, Vec<String>)> {
+    let groups = organizations::memberships_of(db, user.id)
+        .await?
+        .into_iter()
+        .filter(|m| m.role() >= Role::Contributor)
+        .map(|m| m.slug)
+        .collect();
+    let mut taken = Vec::new();
+    if authorize(db, user, group, Role::Viewer).await.is_ok()
+        && let Some(row) = assets::find_asset(db, group, asset).await?
+    {
+        taken = assets::used_versions(db, row.id).await?;
+    }
+    Ok((groups, taken))
+}
+
+/// Publishes the project as saved on the server through the exchange's one publish
+/// path. A project of several files is published as one bundled document, analysed
+/// once: the project's analysis gives both the bundle and the facts stored beside it.
+pub async fn publish(
+    db: &Db,
+    user: &SignedInUser,
+    id: &str,
+    coordinate: (&str, &str, &str),
+    lifecycle: Lifecycle,
+) -> Result<Published> {
+    let (project, _) = project_for(db, user, id, Role::Viewer).await?;
+    let files = design::project_files(db, project.id).await?;
+    let main_json = is_json(&project.main_file);
+    let several = files.len() > 1;
+    let input = spec_engine::Input::project(
+        files.into_iter().map(|f| (f.path, f.content)).collect(),
+        &project.main_file,
+    );
+    let (text, facts) = cpu::run(move || {
+        let analysis = spec_engine::analyze(&input);
+        let facts = facts_of_analysis(&analysis, several);
+        // One file is published as written; several as one bundled document.
+        let text = if several {
+            match analysis.documents.as_ref().and_then(|d| d.bundled()) {
+                Some(bundled) if main_json => spec_engine::to_json(&bundled),
+                Some(bundled) => spec_engine::to_yaml(&bundled),
+                None => String::new(),
+            }
+        } else {
+            input.files.into_values().next().unwrap_or_default()
+        };
+        (text, facts)
+    })
+    .await?;
+    let facts = facts.map_err(Error::InvalidDocument)?;
+    let (group, asset, version) = coordinate;
+    let request = PublishRequest {
+        group,
+        asset,
+        version,
+        content: text.as_bytes(),
+        content_type: if main_json {
+            "application/json"
+        } else {
+            "application/yaml"
+        },
+        lifecycle,
+    };
+    publish_inspected(db, user, &request, facts).await
+}

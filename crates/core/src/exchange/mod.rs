@@ -1,0 +1,11 @@
+//! The exchange's use-cases: publishing, reading and searching, who may see an asset,
+//! lifecycle and deletion, the owners' pages, the documents' facts and their analysed
+//! models.
+
+pub mod access;
+pub mod catalog;
+pub mod document;
+pub mod lifecycle;
+pub mod model_cache;
+pub mod pages;
+pub mod publish;

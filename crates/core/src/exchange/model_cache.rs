@@ -1,0 +1,54 @@
+//! The documentation model of published documents, kept in memory by content hash: a
+//! published version never changes, so its analysis is done once, not on every page view.
+
+use std::collections::HashMap;
+use std::sync::{Arc, LazyLock, Mutex};
+
+use sha2::{Digest, Sha256};
+
+/// Models kept at most.
+const CAPACITY: usize = 64;
+/// Larger documents are analysed every time rather than held in memory.
+const MAX_CACHED_BYTES: usize = 1024 * 1024;
+
+type Model = Option<spec_engine::Model>;
+
+#[derive(Default)]
+struct Cache {
+    entries: HashMap<[u8; 32], (Arc<Model>, u64)>,
+    clock: u64,
+}
+
+static CACHE: LazyLock<Mutex<Cache>> = LazyLock::new(Mutex::default);
+
+/// The model of `text` (analysed on the CPU pool when not cached).
+pub async fn model_of(text: String) -> Result<Arc<Model>, crate::Error> {
+    let key: [u8; 32] = Sha256::digest(text.as_bytes()).into();
+    if let Ok(mut cache) = CACHE.lock() {
+        cache.clock += 1;
+        let now = cache.clock;
+        if let Some((model, used)) = cache.entries.get_mut(&key) {
+            *used = now;
+            return Ok(model.clone());
+        }
+    }
+    let cacheable = text.len() <= MAX_CACHED_BYTES;
+    let model = crate::cpu::run(move || {
+        Arc::new(spec_engine::analyze(&spec_engine::Input::single("document", &text)).model)
+    })
+    .await?;
+    if cacheable && let Ok(mut cache) = CACHE.lock() {
+        if cache.entries.len() >= CAPACITY
+            && let Some(oldest) = cache
+                .entries
+                .iter()
+                .min_by_key(|(_, (_, used))| *used)
+                .map(|(k, _)| *k)
+        {
+            cache.entries.remove(&oldest);
+        }
+        let now = cache.clock;
+        cache.entries.insert(key, (model.clone(), now));
+    }
+    Ok(model)
+}

@@ -1,0 +1,399 @@
+//! Assets and versions: publishing (atomic, serialised, idempotent), reading, lifecycle,
+//! deletion (tombstones) and full-text search.
+
+use sqlx::{FromRow, Sqlite, Transaction};
+
+use super::Db;
+use super::read_cache::Document;
+use portico_types::Semver;
+use portico_types::{AssetKind, Lifecycle};
+
+/// A version to publish, already validated.
+#[derive(Debug, Clone)]
+pub struct NewVersion<'a> {
+    pub organization_id: i64,
+    pub asset: &'a str,
+    pub kind: AssetKind,
+    pub version: &'a str,
+    pub semver: &'a Semver,
+    pub lifecycle: Lifecycle,
+    pub title: &'a str,
+    pub description: &'a str,
+    pub tags: &'a [String],
+    pub spec_version: &'a str,
+    pub content: &'a [u8],
+    pub content_type: &'a str,
+    pub content_sha256: &'a str,
+    pub search_terms: &'a str,
+    /// `None` for data seeded by Portico itself.
+    pub published_by: Option<i64>,
+}
+
+/// What publishing did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PublishOutcome {
+    /// A new version exists now.
+    Created,
+    /// The identical content was already published under this version.
+    Unchanged,
+    /// A development version got new content.
+    Overwritten,
+}
+
+/// Why publishing was refused.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum PublishRefusal {
+    /// The version exists with other content and is not a development version.
+    Immutable(Lifecycle),
+    /// The version was deleted; its number can never be used again.
+    Deleted,
+    /// The asset holds documents of the other kind.
+    KindMismatch(AssetKind),
+}
+
+#[derive(FromRow)]
+struct ExistingVersion {
+    id: i64,
+    content_sha256: String,
+    lifecycle: String,
+    deleted_at: Option<String>,
+}
+
+/// Publishes a version in one IMMEDIATE transaction, so concurrent publishers of one
+/// coordinate are serialised and a crash leaves either everything or nothing.
+pub async fn publish_version(
+    db: &Db,
+    new: &NewVersion<'_>,
+) -> Result<Result<PublishOutcome, PublishRefusal>, sqlx::Error> {
+    let mut tx = db.pool().begin_with("BEGIN IMMEDIATE").await?;
+    let (asset_id, kind): (i64, String) = sqlx::query_as(
+        "INSERT INTO assets (organization_id, name, kind) VALUES (?, ?, ?)
+         ON CONFLICT (organization_id, name) DO UPDATE SET name = excluded.name
+         RETURNING id, kind",
+    )
+    .bind(new.organization_id)
+    .bind(new.asset)
+    .bind(new.kind.as_str())
+    .fetch_one(&mut *tx)
+    .await?;
+    if kind != new.kind.as_str() {
+        let existing = AssetKind::parse(&kind).unwrap_or(new.kind);
+        return Ok(Err(PublishRefusal::KindMismatch(existing)));
+    }
+    let existing: Option<ExistingVersion> = sqlx::query_as(
+        "SELECT id, content_sha256, lifecycle, deleted_at FROM asset_versions
+         WHERE asset_id = ? AND version = ?",
+    )
+    .bind(asset_id)
+    .bind(new.version)
+    .fetch_optional(&mut *tx)
+    .await?;
+    let outcome = match existing {
+        None => {
+            insert_version(&mut tx, asset_id, new).await?;
+            PublishOutcome::Created
+        }
+        Some(found) if found.deleted_at.is_some() => return Ok(Err(PublishRefusal::Deleted)),
+        Some(found) if found.content_sha256 == new.content_sha256 => {
+            return Ok(Ok(PublishOutcome::Unchanged));
+        }
+        Some(found) if found.lifecycle == Lifecycle::Development.as_str() => {
+            overwrite_version(&mut tx, found.id, new).await?;
+            PublishOutcome::Overwritten
+        }
+        Some(found) => {
+            let lifecycle = Lifecycle::parse(&found.lifecycle).unwrap_or(Lifecycle::Stable);
+            return Ok(Err(PublishRefusal::Immutable(lifecycle)));
+        }
+    };
+    refresh_asset(&mut tx, asset_id).await?;
+    tx.commit().await?;
+    db.cache().changed();
+    Ok(Ok(outcome))
+}
+
+async fn insert_version(
+    tx: &mut Transaction<'_, Sqlite>,
+    asset_id: i64,
+    new: &NewVersion<'_>,
+) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "INSERT INTO asset_versions (asset_id, version, major, minor, patch, prerelease, lifecycle,
+            title, description, tags, spec_version, content, content_type, content_sha256,
+            search_terms, published_by)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+    )
+    .bind(asset_id)
+    .bind(new.version)
+    .bind(new.semver.major as i64)
+    .bind(new.semver.minor as i64)
+    .bind(new.semver.patch as i64)
+    .bind(&new.semver.prerelease)
+    .bind(new.lifecycle.as_str())
+    .bind(new.title)
+    .bind(new.description)
+    .bind(tags_json(new.tags))
+    .bind(new.spec_version)
+    .bind(new.content)
+    .bind(new.content_type)
+    .bind(new.content_sha256)
+    .bind(new.search_terms)
+    .bind(new.published_by)
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
+
+async fn overwrite_version(
+    tx: &mut Transaction<'_, Sqlite>,
+    version_id: i64,
+    new: &NewVersion<'_>,
+) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "UPDATE asset_versions SET lifecycle = ?, title = ?, description = ?, tags = ?,
+            spec_version = ?, content = ?, content_type = ?, content_sha256 = ?, search_terms = ?,
+            published_by = ?, published_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now')
+         WHERE id = ?",
+    )
+    .bind(new.lifecycle.as_str())
+    .bind(new.title)
+    .bind(new.description)
+    .bind(tags_json(new.tags))
+    .bind(new.spec_version)
+    .bind(new.content)
+    .bind(new.content_type)
+    .bind(new.content_sha256)
+    .bind(new.search_terms)
+    .bind(new.published_by)
+    .bind(version_id)
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
+
+fn tags_json(tags: &[String]) -> String {
+    serde_json::to_string(tags).unwrap_or_else(|_| "[]".into())
+}
+
+/// Points the asset at its newest live version and rewrites its search entry; an asset
+/// without live versions leaves search.
+async fn refresh_asset(tx: &mut Transaction<'_, Sqlite>, asset_id: i64) -> Result<(), sqlx::Error> {
+    let latest: Option<i64> = sqlx::query_scalar(
+        "SELECT id FROM asset_versions WHERE asset_id = ? AND deleted_at IS NULL
+         ORDER BY major DESC, minor DESC, patch DESC, prerelease = '' DESC, prerelease DESC
+         LIMIT 1",
+    )
+    .bind(asset_id)
+    .fetch_optional(&mut **tx)
+    .await?;
+    sqlx::query(
+        "UPDATE assets SET latest_version_id = ?,
+            updated_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now') WHERE id = ?",
+    )
+    .bind(latest)
+    .bind(asset_id)
+    .execute(&mut **tx)
+    .await?;
+    sqlx::query("DELETE FROM asset_search WHERE rowid = ?")
+        .bind(asset_id)
+        .execute(&mut **tx)
+        .await?;
+    if let Some(version_id) = latest {
+        sqlx::query(
+            "INSERT INTO asset_search (rowid, asset_name, title, description, tags, content_terms)
+             SELECT a.id, a.name, v.title, v.description,
+                    (SELECT group_concat(value, ' ') FROM json_each(v.tags)), v.search_terms
+             FROM assets a JOIN asset_versions v ON v.id = ? WHERE a.id = ?",
+        )
+        .bind(version_id)
+        .bind(asset_id)
+        .execute(&mut **tx)
+        .await?;
+    }
+    Ok(())
+}
+
+/// An asset as stored, with the organisation it belongs to.
+#[derive(Debug, Clone, FromRow)]
+pub struct AssetRow {
+    pub id: i64,
+    pub organization_id: i64,
+    pub group_slug: String,
+    pub name: String,
+    pub kind: String,
+    pub public: bool,
+}
+
+/// Finds an asset by group and id.
+pub async fn find_asset(
+    db: &Db,
+    group: &str,
+    asset: &str,
+) -> Result<Option<AssetRow>, sqlx::Error> {
+    let generation = db.cache().generation();
+    if let Some(found) = db.cache().asset(group, asset, generation) {
+        return Ok(found);
+    }
+    let found: Option<AssetRow> = sqlx::query_as(
+        "SELECT a.id, a.organization_id, o.slug AS group_slug, a.name, a.kind, a.public
+         FROM assets a JOIN organizations o ON o.id = a.organization_id
+         WHERE o.slug = ? AND a.name = ?",
+    )
+    .bind(group)
+    .bind(asset)
+    .fetch_optional(db.pool())
+    .await?;
+    db.cache()
+        .put_asset(group, asset, generation, found.clone());
+    Ok(found)
+}
+
+/// A live version as stored, without its content.
+#[derive(Debug, Clone, FromRow)]
+pub struct VersionRow {
+    pub id: i64,
+    pub version: String,
+    pub lifecycle: String,
+    pub title: String,
+    pub description: String,
+    pub tags: String,
+    pub spec_version: String,
+    pub content_type: String,
+    pub content_sha256: String,
+    pub published_at: String,
+    pub published_by: Option<String>,
+}
+
+const VERSION_COLUMNS: &str = "v.id, v.version, v.lifecycle, v.title, v.description, v.tags,
+    v.spec_version, v.content_type, v.content_sha256, v.published_at, u.username AS published_by";
+
+/// The live versions of an asset, newest first.
+pub async fn list_versions(db: &Db, asset_id: i64) -> Result<Vec<VersionRow>, sqlx::Error> {
+    sqlx::query_as(&format!(
+        "SELECT {VERSION_COLUMNS} FROM asset_versions v LEFT JOIN users u ON u.id = v.published_by
+         WHERE v.asset_id = ? AND v.deleted_at IS NULL
+         ORDER BY v.major DESC, v.minor DESC, v.patch DESC, v.prerelease = '' DESC, v.prerelease DESC"
+    ))
+    .bind(asset_id)
+    .fetch_all(db.pool())
+    .await
+}
+
+/// Every version number an asset has used, deleted ones included (they cannot be reused).
+pub async fn used_versions(db: &Db, asset_id: i64) -> Result<Vec<String>, sqlx::Error> {
+    sqlx::query_scalar(
+        "SELECT version FROM asset_versions WHERE asset_id = ?
+         ORDER BY major DESC, minor DESC, patch DESC",
+    )
+    .bind(asset_id)
+    .fetch_all(db.pool())
+    .await
+}
+
+/// One live version's metadata.
+pub async fn find_version(
+    db: &Db,
+    asset_id: i64,
+    version: &str,
+) -> Result<Option<VersionRow>, sqlx::Error> {
+    sqlx::query_as(&format!(
+        "SELECT {VERSION_COLUMNS} FROM asset_versions v LEFT JOIN users u ON u.id = v.published_by
+         WHERE v.asset_id = ? AND v.version = ? AND v.deleted_at IS NULL"
+    ))
+    .bind(asset_id)
+    .bind(version)
+    .fetch_optional(db.pool())
+    .await
+}
+
+/// The document of a live version exactly as published, with its media type.
+pub async fn version_content(
+    db: &Db,
+    asset_id: i64,
+    version: &str,
+) -> Result<Option<(Vec<u8>, String)>, sqlx::Error> {
+    Ok(version_document(db, asset_id, version)
+        .await?
+        .map(|document| document.as_ref().clone()))
+}
+
+/// [`version_content`] shared with the read cache instead of copied: downloads send it
+/// as it is.
+pub async fn version_document(
+    db: &Db,
+    asset_id: i64,
+    version: &str,
+) -> Result<Option<Document>, sqlx::Error> {
+    let generation = db.cache().generation();
+    if let Some(found) = db.cache().document(asset_id, version, generation) {
+        return Ok(found);
+    }
+    let found: Option<(Vec<u8>, String)> = sqlx::query_as(
+        "SELECT content, content_type FROM asset_versions
+         WHERE asset_id = ? AND version = ? AND deleted_at IS NULL",
+    )
+    .bind(asset_id)
+    .bind(version)
+    .fetch_optional(db.pool())
+    .await?;
+    let found = found.map(std::sync::Arc::new);
+    db.cache()
+        .put_document(asset_id, version, generation, found.clone());
+    Ok(found)
+}
+
+/// Moves a live version to another lifecycle; `false` when it does not exist.
+pub async fn set_lifecycle(
+    db: &Db,
+    asset_id: i64,
+    version: &str,
+    lifecycle: Lifecycle,
+) -> Result<bool, sqlx::Error> {
+    let mut tx = db.pool().begin_with("BEGIN IMMEDIATE").await?;
+    let changed = sqlx::query(
+        "UPDATE asset_versions SET lifecycle = ? WHERE asset_id = ? AND version = ? AND deleted_at IS NULL",
+    )
+    .bind(lifecycle.as_str())
+    .bind(asset_id)
+    .bind(version)
+    .execute(&mut *tx)
+    .await?
+    .rows_affected()
+        == 1;
+    refresh_asset(&mut tx, asset_id).await?;
+    tx.commit().await?;
+    db.cache().changed();
+    Ok(changed)
+}
+
+/// Deletes a live version, keeping a tombstone so the number is never reused; the
+/// content is dropped. `false` when there was no such live version.
+pub async fn delete_version(db: &Db, asset_id: i64, version: &str) -> Result<bool, sqlx::Error> {
+    let mut tx = db.pool().begin_with("BEGIN IMMEDIATE").await?;
+    let deleted = sqlx::query(
+        "UPDATE asset_versions SET deleted_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now'),
+            content = x'', search_terms = ''
+         WHERE asset_id = ? AND version = ? AND deleted_at IS NULL",
+    )
+    .bind(asset_id)
+    .bind(version)
+    .execute(&mut *tx)
+    .await?
+    .rows_affected()
+        == 1;
+    refresh_asset(&mut tx, asset_id).await?;
+    tx.commit().await?;
+    db.cache().changed();
+    Ok(deleted)
+}
+
+/// Shows or hides an asset to every signed-in user.
+pub async fn set_public(db: &Db, asset_id: i64, public: bool) -> Result<(), sqlx::Error> {
+    sqlx::query("UPDATE assets SET public = ? WHERE id = ?")
+        .bind(public)
+        .bind(asset_id)
+        .execute(db.pool())
+        .await?;
+    db.cache().changed();
+    Ok(())
+}

@@ -1,0 +1,14 @@
+//! A problem in a document as the exchange reports it: to the Publish dialog, in a 422
+//! answer of the REST API, and to the CLI.
+
+use serde::{Deserialize, Serialize};
+
+/// One problem in a document, located by JSON pointer and by line and column (1-based).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DocumentDiagnostic {
+    pub severity: String,
+    pub message: String,
+    pub pointer: String,
+    pub line: Option<u32>,
+    pub column: Option<u32>,
+}

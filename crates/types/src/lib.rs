@@ -1,0 +1,25 @@
+//! Portico's vocabulary, shared by the server and the browser: what an asset is and where
+//! it is in its life, who may do what, how versions are addressed, the shapes pages and
+//! the REST API exchange, the one error type and the channel console's protocol.
+//!
+//! No Leptos, no database, no I/O: it compiles for `wasm32-unknown-unknown`, so the
+//! browser checks a name or a version with the same code the server enforces it with.
+
+pub mod account;
+pub mod asset;
+pub mod coordinates;
+pub mod design;
+pub mod diagnostic;
+pub mod error;
+pub mod names;
+pub mod role;
+
+pub use account::{Member, OrganizationSummary, TokenInfo, UserSummary};
+pub use asset::{
+    AssetDetail, AssetKind, AssetPageText, AssetPages, Lifecycle, SearchHit, VersionSummary,
+};
+pub use coordinates::{Gav, Semver};
+pub use design::{Project, ProjectFile, ProjectSummary, SaveResult};
+pub use diagnostic::DocumentDiagnostic;
+pub use error::Error;
+pub use role::Role;
