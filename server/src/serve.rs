@@ -30,7 +30,7 @@ pub async fn serve(config: ServeConfig) -> anyhow::Result<()> {
             .await
             .context("cannot seed the demo data")?;
     }
-    let sessions = SqliteStore::new(db.pool().clone());
+    let sessions = SqliteStore::new(db.sessions_pool().clone());
     sessions
         .migrate()
         .await

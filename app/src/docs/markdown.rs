@@ -1,4 +1,5 @@
-//! Markdown blocks. Only the server renders markdown, with `spec_engine::remembered_safe_html`
+//! Markdown blocks. Only the server renders markdown, with
+//! `portico_markdown::remembered_safe_html`
 //! (pulldown-cmark, then ammonia): no WASM carries pulldown-cmark, ammonia and html5ever
 //! (~340 KB gzip). A hydrated block keeps the server's HTML; a block built in the browser
 //! (the live preview, a section opened, a page being written) shows its text, escaped,
@@ -26,7 +27,7 @@ pub async fn render_markdown(texts: Vec<String>) -> Result<Vec<String>, AppError
     }
     Ok(texts
         .iter()
-        .map(|text| spec_engine::remembered_safe_html(text).to_string())
+        .map(|text| portico_markdown::remembered_safe_html(text).to_string())
         .collect())
 }
 
@@ -34,7 +35,7 @@ pub async fn render_markdown(texts: Vec<String>) -> Result<Vec<String>, AppError
 #[component]
 pub fn Markdown(#[prop(into)] text: String) -> impl IntoView {
     #[cfg(feature = "ssr")]
-    let html = spec_engine::remembered_safe_html(&text).to_string();
+    let html = portico_markdown::remembered_safe_html(&text).to_string();
     #[cfg(not(feature = "ssr"))]
     let html = {
         let html = browser::rendering(text);
@@ -66,22 +67,17 @@ pub fn escaped_paragraphs(text: &str) -> String {
 #[cfg(not(feature = "ssr"))]
 mod browser {
     use std::cell::RefCell;
-    use std::collections::HashMap;
     use std::sync::Arc;
 
     use leptos::prelude::*;
 
     use super::{MAX_TEXTS_PER_REQUEST, escaped_paragraphs, render_markdown};
 
-    /// Renderings kept on the page, by text: the preview builds a changed item's blocks
-    /// again on each keystroke and most of their texts did not change. Texts up to
-    /// this size are kept...
-    const MEMO_MAX_TEXT_BYTES: usize = 16 * 1024;
-    /// ...this many at most (emptied when full): at most 64 MiB of text.
-    const MEMO_MAX_ENTRIES: usize = 4096;
+    use portico_types::rendering_memo::RenderingMemo;
 
     thread_local! {
-        static RENDERED: RefCell<HashMap<String, Arc<str>>> = RefCell::default();
+        /// Renderings kept on the page, by text, with the server's bounds.
+        static RENDERED: RefCell<RenderingMemo> = RefCell::default();
         /// Blocks waiting for the server, by text; sent together once the current render
         /// is done.
         static PENDING: RefCell<HashMap<String, Vec<RwSignal<String>>>> = RefCell::default();
@@ -94,7 +90,7 @@ mod browser {
         if hydrating {
             return RwSignal::new(String::new());
         }
-        if let Some(html) = RENDERED.with_borrow(|memo| memo.get(&text).cloned()) {
+        if let Some(html) = RENDERED.with_borrow(|memo| memo.get(&text)) {
             return RwSignal::new(html.to_string());
         }
         let html = RwSignal::new(escaped_paragraphs(&text));
@@ -127,13 +123,8 @@ mod browser {
                 continue;
             };
             RENDERED.with_borrow_mut(|memo| {
-                if memo.len() + renderings.len() > MEMO_MAX_ENTRIES {
-                    memo.clear();
-                }
                 for ((text, _), html) in batch.iter().zip(&renderings) {
-                    if text.len() <= MEMO_MAX_TEXT_BYTES {
-                        memo.insert(text.clone(), Arc::from(html.as_str()));
-                    }
+                    memo.keep(text, Arc::from(html.as_str()));
                 }
             });
             for ((_, blocks), html) in batch.iter().zip(renderings) {

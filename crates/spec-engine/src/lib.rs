@@ -1,6 +1,6 @@
 //! Portico's spec engine: text -> Document -> Model for AsyncAPI (2.0-2.6, 3.0, 3.1) and
 //! OpenAPI (3.0, 3.1, 3.2). Pure: no I/O, no async, no global state beyond lazily compiled
-//! official schemas and remembered markdown renderings; compiles for the server and for
+//! official schemas; compiles for the server and for
 //! `wasm32-unknown-unknown`.
 //!
 //! Entry points (feature `engine`, on by default; without it the crate is the model's
@@ -18,8 +18,6 @@
 //! - [`content_index`]: the names inside a document, for search.
 //! - [`to_json`] / [`to_yaml`]: convert a document between syntaxes.
 //! - [`convert_asyncapi_to_v3`]: upgrade an AsyncAPI 2.x document to 3.0.
-//! - [`markdown_to_safe_html`] / [`remembered_safe_html`]: a description as safe HTML
-//!   (feature `markdown`).
 
 #[cfg(feature = "engine")]
 mod analysis;
@@ -33,8 +31,6 @@ mod example;
 mod index;
 #[cfg(feature = "engine")]
 mod input;
-#[cfg(feature = "markdown")]
-mod markdown;
 mod model;
 #[cfg(feature = "engine")]
 mod parse;
@@ -68,8 +64,6 @@ pub use example::example_for;
 pub use index::{ContentIndex, content_index};
 #[cfg(feature = "engine")]
 pub use input::{Input, Limits};
-#[cfg(feature = "markdown")]
-pub use markdown::{markdown_to_safe_html, remembered_safe_html};
 pub use model::*;
 #[cfg(feature = "engine")]
 pub use parse::{Format, ParseError, parse_text};

@@ -12,6 +12,7 @@ pub mod design;
 pub mod diagnostic;
 pub mod error;
 pub mod names;
+pub mod rendering_memo;
 pub mod role;
 
 pub use account::{Member, OrganizationSummary, TokenInfo, UserSummary};

@@ -8,6 +8,7 @@ use portico_core::exchange::document::inspect_document;
 use portico_core::repo::Db;
 use portico_core::repo::assets::{NewVersion, find_asset, publish_version, set_public};
 use portico_core::repo::organizations::{create_organization, find_by_slug};
+use portico_core::repo::seeded::{mark_seeded, was_seeded};
 use portico_types::Lifecycle;
 use portico_types::coordinates::parse_semver;
 
@@ -50,10 +51,7 @@ const DEMO_ASSETS: [(&str, &str, &str, &str); 5] = [
 
 /// Seeds the demo data unless it was seeded before.
 pub async fn seed(db: &Db) -> anyhow::Result<()> {
-    let already: Option<String> = sqlx::query_scalar("SELECT name FROM seeded WHERE name = 'demo'")
-        .fetch_optional(db.pool())
-        .await?;
-    if already.is_some() {
+    if was_seeded(db, "demo").await? {
         return Ok(());
     }
     let organization_id = match find_by_slug(db, DEMO_GROUP).await? {
@@ -90,9 +88,7 @@ pub async fn seed(db: &Db) -> anyhow::Result<()> {
             set_public(db, row.id, true).await?;
         }
     }
-    sqlx::query("INSERT INTO seeded (name) VALUES ('demo')")
-        .execute(db.pool())
-        .await?;
+    mark_seeded(db, "demo").await?;
     tracing::info!("demo data seeded in the {DEMO_GROUP:?} organisation");
     Ok(())
 }

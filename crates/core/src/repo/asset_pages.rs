@@ -20,7 +20,7 @@ pub async fn list_pages(db: &Db, asset_id: i64) -> Result<Vec<PageRow>, sqlx::Er
          ORDER BY position, slug",
     )
     .bind(asset_id)
-    .fetch_all(db.pool())
+    .fetch_all(db.reader())
     .await
 }
 
@@ -33,6 +33,7 @@ pub async fn save_page(
     body: &str,
     user_id: i64,
 ) -> Result<(), sqlx::Error> {
+    let mut tx = db.write().await?;
     sqlx::query(
         "INSERT INTO asset_pages (asset_id, slug, title, body, position, updated_by)
          VALUES (?, ?, ?, ?, (SELECT count(*) FROM asset_pages WHERE asset_id = ?), ?)
@@ -45,22 +46,22 @@ pub async fn save_page(
     .bind(body)
     .bind(asset_id)
     .bind(user_id)
-    .execute(db.pool())
+    .execute(&mut *tx)
     .await?;
-    // Asset pages show them (the server keeps rendered pages per generation).
-    db.cache().changed();
+    tx.commit().await?;
     Ok(())
 }
 
 /// Removes a page; false when there was none.
 pub async fn delete_page(db: &Db, asset_id: i64, slug: &str) -> Result<bool, sqlx::Error> {
+    let mut tx = db.write().await?;
     let deleted = sqlx::query("DELETE FROM asset_pages WHERE asset_id = ? AND slug = ?")
         .bind(asset_id)
         .bind(slug)
-        .execute(db.pool())
+        .execute(&mut *tx)
         .await?
         .rows_affected()
         > 0;
-    db.cache().changed();
+    tx.commit().await?;
     Ok(deleted)
 }

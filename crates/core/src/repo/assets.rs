@@ -1,9 +1,9 @@
 //! Assets and versions: publishing (atomic, serialised, idempotent), reading, lifecycle,
 //! deletion (tombstones) and full-text search.
 
-use sqlx::{FromRow, Sqlite, Transaction};
+use sqlx::FromRow;
 
-use super::Db;
+use super::{Db, Write};
 use super::read_cache::Document;
 use portico_types::Semver;
 use portico_types::{AssetKind, Lifecycle};
@@ -65,7 +65,7 @@ pub async fn publish_version(
     db: &Db,
     new: &NewVersion<'_>,
 ) -> Result<Result<PublishOutcome, PublishRefusal>, sqlx::Error> {
-    let mut tx = db.pool().begin_with("BEGIN IMMEDIATE").await?;
+    let mut tx = db.write().await?;
     let (asset_id, kind): (i64, String) = sqlx::query_as(
         "INSERT INTO assets (organization_id, name, kind) VALUES (?, ?, ?)
          ON CONFLICT (organization_id, name) DO UPDATE SET name = excluded.name
@@ -108,12 +108,11 @@ pub async fn publish_version(
     };
     refresh_asset(&mut tx, asset_id).await?;
     tx.commit().await?;
-    db.cache().changed();
     Ok(Ok(outcome))
 }
 
 async fn insert_version(
-    tx: &mut Transaction<'_, Sqlite>,
+    tx: &mut Write,
     asset_id: i64,
     new: &NewVersion<'_>,
 ) -> Result<(), sqlx::Error> {
@@ -145,7 +144,7 @@ async fn insert_version(
 }
 
 async fn overwrite_version(
-    tx: &mut Transaction<'_, Sqlite>,
+    tx: &mut Write,
     version_id: i64,
     new: &NewVersion<'_>,
 ) -> Result<(), sqlx::Error> {
@@ -177,7 +176,7 @@ fn tags_json(tags: &[String]) -> String {
 
 /// Points the asset at its newest live version and rewrites its search entry; an asset
 /// without live versions leaves search.
-async fn refresh_asset(tx: &mut Transaction<'_, Sqlite>, asset_id: i64) -> Result<(), sqlx::Error> {
+async fn refresh_asset(tx: &mut Write, asset_id: i64) -> Result<(), sqlx::Error> {
     let latest: Option<i64> = sqlx::query_scalar(
         "SELECT id FROM asset_versions WHERE asset_id = ? AND deleted_at IS NULL
          ORDER BY major DESC, minor DESC, patch DESC, prerelease = '' DESC, prerelease DESC
@@ -241,7 +240,7 @@ pub async fn find_asset(
     )
     .bind(group)
     .bind(asset)
-    .fetch_optional(db.pool())
+    .fetch_optional(db.reader())
     .await?;
     db.cache()
         .put_asset(group, asset, generation, found.clone());
@@ -275,7 +274,7 @@ pub async fn list_versions(db: &Db, asset_id: i64) -> Result<Vec<VersionRow>, sq
          ORDER BY v.major DESC, v.minor DESC, v.patch DESC, v.prerelease = '' DESC, v.prerelease DESC"
     ))
     .bind(asset_id)
-    .fetch_all(db.pool())
+    .fetch_all(db.reader())
     .await
 }
 
@@ -286,7 +285,7 @@ pub async fn used_versions(db: &Db, asset_id: i64) -> Result<Vec<String>, sqlx::
          ORDER BY major DESC, minor DESC, patch DESC",
     )
     .bind(asset_id)
-    .fetch_all(db.pool())
+    .fetch_all(db.reader())
     .await
 }
 
@@ -302,7 +301,7 @@ pub async fn find_version(
     ))
     .bind(asset_id)
     .bind(version)
-    .fetch_optional(db.pool())
+    .fetch_optional(db.reader())
     .await
 }
 
@@ -334,7 +333,7 @@ pub async fn version_document(
     )
     .bind(asset_id)
     .bind(version)
-    .fetch_optional(db.pool())
+    .fetch_optional(db.reader())
     .await?;
     let found = found.map(std::sync::Arc::new);
     db.cache()
@@ -349,7 +348,7 @@ pub async fn set_lifecycle(
     version: &str,
     lifecycle: Lifecycle,
 ) -> Result<bool, sqlx::Error> {
-    let mut tx = db.pool().begin_with("BEGIN IMMEDIATE").await?;
+    let mut tx = db.write().await?;
     let changed = sqlx::query(
         "UPDATE asset_versions SET lifecycle = ? WHERE asset_id = ? AND version = ? AND deleted_at IS NULL",
     )
@@ -362,14 +361,13 @@ pub async fn set_lifecycle(
         == 1;
     refresh_asset(&mut tx, asset_id).await?;
     tx.commit().await?;
-    db.cache().changed();
     Ok(changed)
 }
 
 /// Deletes a live version, keeping a tombstone so the number is never reused; the
 /// content is dropped. `false` when there was no such live version.
 pub async fn delete_version(db: &Db, asset_id: i64, version: &str) -> Result<bool, sqlx::Error> {
-    let mut tx = db.pool().begin_with("BEGIN IMMEDIATE").await?;
+    let mut tx = db.write().await?;
     let deleted = sqlx::query(
         "UPDATE asset_versions SET deleted_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now'),
             content = x'', search_terms = ''
@@ -383,17 +381,17 @@ pub async fn delete_version(db: &Db, asset_id: i64, version: &str) -> Result<boo
         == 1;
     refresh_asset(&mut tx, asset_id).await?;
     tx.commit().await?;
-    db.cache().changed();
     Ok(deleted)
 }
 
 /// Shows or hides an asset to every signed-in user.
 pub async fn set_public(db: &Db, asset_id: i64, public: bool) -> Result<(), sqlx::Error> {
+    let mut tx = db.write().await?;
     sqlx::query("UPDATE assets SET public = ? WHERE id = ?")
         .bind(public)
         .bind(asset_id)
-        .execute(db.pool())
+        .execute(&mut *tx)
         .await?;
-    db.cache().changed();
+    tx.commit().await?;
     Ok(())
 }

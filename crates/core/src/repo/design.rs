@@ -3,7 +3,7 @@
 use rand::Rng;
 use sqlx::FromRow;
 
-use super::Db;
+use super::{Db, Write};
 
 /// Length of the random ids in project and share addresses.
 const PUBLIC_ID_LEN: usize = 10;
@@ -58,7 +58,7 @@ pub async fn create_project(
     created_by: i64,
 ) -> Result<String, sqlx::Error> {
     let public_id = random_public_id();
-    let mut tx = db.pool().begin().await?;
+    let mut tx = db.write().await?;
     let project_id: i64 = sqlx::query_scalar(
         "INSERT INTO design_projects (public_id, organization_id, name, main_file, created_by)
          VALUES (?, ?, ?, ?, ?) RETURNING id",
@@ -91,7 +91,7 @@ pub async fn projects_of_user(db: &Db, user_id: i64) -> Result<Vec<ProjectRow>, 
          ORDER BY p.updated_at DESC, p.id DESC LIMIT 500"
     ))
     .bind(user_id)
-    .fetch_all(db.pool())
+    .fetch_all(db.reader())
     .await
 }
 
@@ -102,7 +102,7 @@ pub async fn find_project(db: &Db, public_id: &str) -> Result<Option<ProjectRow>
          JOIN organizations o ON o.id = p.organization_id WHERE p.public_id = ?"
     ))
     .bind(public_id)
-    .fetch_optional(db.pool())
+    .fetch_optional(db.reader())
     .await
 }
 
@@ -112,7 +112,7 @@ pub async fn project_files(db: &Db, project_id: i64) -> Result<Vec<FileRow>, sql
         "SELECT path, content, revision FROM design_files WHERE project_id = ? ORDER BY path",
     )
     .bind(project_id)
-    .fetch_all(db.pool())
+    .fetch_all(db.reader())
     .await
 }
 
@@ -127,7 +127,7 @@ pub async fn save_file(
     base_revision: Option<i64>,
     force: bool,
 ) -> Result<SaveOutcome, sqlx::Error> {
-    let mut tx = db.pool().begin().await?;
+    let mut tx = db.write().await?;
     let current: Option<i64> =
         sqlx::query_scalar("SELECT revision FROM design_files WHERE project_id = ? AND path = ?")
             .bind(project_id)
@@ -170,7 +170,7 @@ pub async fn save_file(
 }
 
 async fn touch(
-    tx: &mut sqlx::Transaction<'_, sqlx::Sqlite>,
+    tx: &mut Write,
     project_id: i64,
 ) -> Result<(), sqlx::Error> {
     sqlx::query(
@@ -184,7 +184,7 @@ async fn touch(
 
 /// Removes a file; false when it was not there.
 pub async fn delete_file(db: &Db, project_id: i64, path: &str) -> Result<bool, sqlx::Error> {
-    let mut tx = db.pool().begin().await?;
+    let mut tx = db.write().await?;
     let done = sqlx::query("DELETE FROM design_files WHERE project_id = ? AND path = ?")
         .bind(project_id)
         .bind(path)
@@ -199,12 +199,13 @@ pub async fn delete_file(db: &Db, project_id: i64, path: &str) -> Result<bool, s
 
 /// Makes `path` the project's main file.
 pub async fn set_main_file(db: &Db, project_id: i64, path: &str) -> Result<(), sqlx::Error> {
+    let mut tx = db.write().await?;
     sqlx::query("UPDATE design_projects SET main_file = ? WHERE id = ?")
         .bind(path)
         .bind(project_id)
-        .execute(db.pool())
+        .execute(&mut *tx)
         .await?;
-    Ok(())
+    tx.commit().await
 }
 
 /// A shared snapshot.
@@ -228,6 +229,7 @@ pub async fn create_share(
     created_by: i64,
 ) -> Result<String, sqlx::Error> {
     let id = random_public_id();
+    let mut tx = db.write().await?;
     sqlx::query(
         "INSERT INTO design_shares (id, project_id, name, main_file, files, created_by)
          VALUES (?, ?, ?, ?, ?, ?)",
@@ -238,8 +240,9 @@ pub async fn create_share(
     .bind(main_file)
     .bind(files_json)
     .bind(created_by)
-    .execute(db.pool())
+    .execute(&mut *tx)
     .await?;
+    tx.commit().await?;
     Ok(id)
 }
 
@@ -247,7 +250,7 @@ pub async fn create_share(
 pub async fn find_share(db: &Db, id: &str) -> Result<Option<ShareRow>, sqlx::Error> {
     sqlx::query_as("SELECT id, name, main_file, files, created_at FROM design_shares WHERE id = ?")
         .bind(id)
-        .fetch_optional(db.pool())
+        .fetch_optional(db.reader())
         .await
 }
 

@@ -36,7 +36,7 @@ pub async fn memberships_of(db: &Db, user_id: i64) -> Result<Vec<MembershipRow>,
          WHERE m.user_id = ? ORDER BY (o.personal_owner_id = m.user_id) DESC, o.slug"
     ))
     .bind(user_id)
-    .fetch_all(db.pool())
+    .fetch_all(db.reader())
     .await?;
     db.cache()
         .put_memberships_of(user_id, generation, found.clone());
@@ -59,7 +59,7 @@ pub async fn membership(
     ))
     .bind(user_id)
     .bind(slug)
-    .fetch_optional(db.pool())
+    .fetch_optional(db.reader())
     .await?;
     db.cache()
         .put_membership(user_id, slug, generation, found.clone());
@@ -70,7 +70,7 @@ pub async fn membership(
 pub async fn exists(db: &Db, slug: &str) -> Result<bool, sqlx::Error> {
     let found: Option<i64> = sqlx::query_scalar("SELECT id FROM organizations WHERE slug = ?")
         .bind(slug)
-        .fetch_optional(db.pool())
+        .fetch_optional(db.reader())
         .await?;
     Ok(found.is_some())
 }
@@ -82,6 +82,7 @@ pub async fn set_member_role(
     user_id: i64,
     role: Role,
 ) -> Result<(), sqlx::Error> {
+    let mut tx = db.write().await?;
     sqlx::query(
         "INSERT INTO memberships (organization_id, user_id, role) VALUES (?, ?, ?)
          ON CONFLICT (organization_id, user_id) DO UPDATE SET role = excluded.role",
@@ -89,21 +90,22 @@ pub async fn set_member_role(
     .bind(organization_id)
     .bind(user_id)
     .bind(role.as_str())
-    .execute(db.pool())
+    .execute(&mut *tx)
     .await?;
-    db.cache().changed();
+    tx.commit().await?;
     Ok(())
 }
 
 /// Creates a shared (non-personal) organisation.
 pub async fn create_organization(db: &Db, slug: &str, name: &str) -> Result<i64, sqlx::Error> {
+    let mut tx = db.write().await?;
     let id =
         sqlx::query_scalar("INSERT INTO organizations (slug, name) VALUES (?, ?) RETURNING id")
             .bind(slug)
             .bind(name)
-            .fetch_one(db.pool())
+            .fetch_one(&mut *tx)
             .await?;
-    db.cache().changed();
+    tx.commit().await?;
     Ok(id)
 }
 
@@ -111,7 +113,7 @@ pub async fn create_organization(db: &Db, slug: &str, name: &str) -> Result<i64,
 pub async fn find_by_slug(db: &Db, slug: &str) -> Result<Option<i64>, sqlx::Error> {
     sqlx::query_scalar("SELECT id FROM organizations WHERE slug = ?")
         .bind(slug)
-        .fetch_optional(db.pool())
+        .fetch_optional(db.reader())
         .await
 }
 
@@ -123,6 +125,6 @@ pub async fn members_of(db: &Db, slug: &str) -> Result<Vec<(String, String)>, sq
          WHERE o.slug = ? ORDER BY u.username",
     )
     .bind(slug)
-    .fetch_all(db.pool())
+    .fetch_all(db.reader())
     .await
 }

@@ -3,11 +3,11 @@
 //! of an organisation. A download or a page view otherwise costs
 //! three SQLite round trips through sqlx's worker thread, which is most of its time.
 //!
-//! Correctness rests on one rule: every repository function that writes assets,
-//! versions, asset pages, users, tokens, organisations or memberships calls
-//! [`ReadCache::changed`] after its write is committed, which makes every entry filled
-//! before it unusable. The server's kept catalog pages (`page_cache.rs`) rest on the
-//! same generation, so anything a catalog page shows must follow the rule. Entries also expire
+//! Correctness rests on the one write path: every write is a [`super::Write`], whose
+//! commit calls [`ReadCache::changed`], which makes every entry filled before it
+//! unusable; reads of a file database go through read-only connections, where a write
+//! fails. The server's kept catalog pages (`page_cache.rs`) rest on the same
+//! generation. Entries also expire
 //! after [`MAX_AGE`], which bounds how long a write by another process (the CLI) can go
 //! unseen. Sizes are bounded: a full map is emptied, documents over
 //! [`MAX_CACHED_DOCUMENT`] are not kept.
@@ -118,8 +118,8 @@ impl Default for ReadCache {
 }
 
 impl ReadCache {
-    /// Called after every committed write that could change a cached answer.
-    pub fn changed(&self) {
+    /// Retires every answer kept so far; called by each committed [`super::Write`].
+    pub(crate) fn changed(&self) {
         self.generation.fetch_add(1, Ordering::AcqRel);
     }
 

@@ -155,7 +155,7 @@ async fn run_search(
 ) -> Result<(Vec<SearchRow>, i64), sqlx::Error> {
     let mut count = QueryBuilder::<Sqlite>::new("SELECT count(*)");
     push_filters(&mut count, viewer, request, fts);
-    let total: i64 = count.build_query_scalar().fetch_one(db.pool()).await?;
+    let total: i64 = count.build_query_scalar().fetch_one(db.reader()).await?;
     if total == 0 {
         return Ok((Vec::new(), 0));
     }
@@ -182,7 +182,7 @@ async fn run_search(
         .push_bind(i64::from(request.limit.clamp(1, 100)))
         .push(" OFFSET ")
         .push_bind(i64::from(request.offset));
-    let rows = query.build_query_as().fetch_all(db.pool()).await?;
+    let rows = query.build_query_as().fetch_all(db.reader()).await?;
     Ok((rows, total))
 }
 

@@ -81,6 +81,7 @@ pub async fn create_token(
     rand::rngs::OsRng.fill_bytes(&mut secret);
     let token = format!("{TOKEN_PREFIX}{}", hex::encode(secret));
     let display = format!("{}…", &token[..TOKEN_PREFIX.len() + 6]);
+    let mut tx = db.write().await?;
     sqlx::query(
         "INSERT INTO api_tokens (user_id, name, scope, token_sha256, display) VALUES (?, ?, ?, ?, ?)",
     )
@@ -89,9 +90,9 @@ pub async fn create_token(
     .bind(scope.as_str())
     .bind(hash_token(&token))
     .bind(display)
-    .execute(db.pool())
+    .execute(&mut *tx)
     .await?;
-    db.cache().changed();
+    tx.commit().await?;
     Ok(token)
 }
 
@@ -123,19 +124,21 @@ async fn authenticate_uncached(db: &Db, hash: &str) -> Result<Option<TokenOwner>
     )
     .bind(format!("-{LAST_USE_RESOLUTION_SECS} seconds"))
     .bind(hash)
-    .fetch_optional(db.pool())
+    .fetch_optional(db.reader())
     .await?
     .map(|row| (row.owner, row.stale));
     let Some((owner, stale)) = found else {
         return Ok(None);
     };
     if stale {
+        let mut tx = db.write().await?;
         sqlx::query(
             "UPDATE api_tokens SET last_used_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now') WHERE id = ?",
         )
         .bind(owner.token_id)
-        .execute(db.pool())
+        .execute(&mut *tx)
         .await?;
+        tx.commit().await?;
     }
     Ok(Some(owner))
 }
@@ -154,22 +157,23 @@ pub async fn list_tokens(db: &Db, user_id: i64) -> Result<Vec<TokenRow>, sqlx::E
          WHERE user_id = ? AND revoked_at IS NULL ORDER BY id DESC",
     )
     .bind(user_id)
-    .fetch_all(db.pool())
+    .fetch_all(db.reader())
     .await
 }
 
 /// Revokes one of the user's tokens; `false` when there was no such live token.
 pub async fn revoke_token(db: &Db, user_id: i64, token_id: i64) -> Result<bool, sqlx::Error> {
+    let mut tx = db.write().await?;
     let result = sqlx::query(
         "UPDATE api_tokens SET revoked_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now')
          WHERE id = ? AND user_id = ? AND revoked_at IS NULL",
     )
     .bind(token_id)
     .bind(user_id)
-    .execute(db.pool())
+    .execute(&mut *tx)
     .await?;
-    // A revoked token stops working at once, not when its cached answer expires.
-    db.cache().changed();
+    // The commit retires the cached owner: a revoked token stops working at once.
+    tx.commit().await?;
     Ok(result.rows_affected() == 1)
 }
 
@@ -188,7 +192,7 @@ mod tests {
         assert!(token.starts_with(TOKEN_PREFIX) && token.len() == TOKEN_PREFIX.len() + 64);
 
         let stored: String = sqlx::query_scalar("SELECT token_sha256 FROM api_tokens")
-            .fetch_one(db.pool())
+            .fetch_one(db.reader())
             .await
             .unwrap();
         assert_ne!(stored, token);

@@ -31,7 +31,7 @@ pub async fn create_user(
     password_hash: &str,
     is_admin: bool,
 ) -> Result<UserRow, CreateUserError> {
-    let mut tx = db.pool().begin().await?;
+    let mut tx = db.write().await?;
     let taken: Option<i64> = sqlx::query_scalar(
         "SELECT 1 FROM users WHERE username = ?1 UNION ALL SELECT 1 FROM organizations WHERE slug = ?1 LIMIT 1",
     )
@@ -71,7 +71,6 @@ pub async fn create_user(
         .execute(&mut *tx)
         .await?;
     tx.commit().await?;
-    db.cache().changed();
     Ok(user)
 }
 
@@ -79,7 +78,7 @@ pub async fn create_user(
 pub async fn find_by_name(db: &Db, username: &str) -> Result<Option<UserRow>, sqlx::Error> {
     sqlx::query_as("SELECT id, username, password_hash, is_admin FROM users WHERE username = ?")
         .bind(username)
-        .fetch_optional(db.pool())
+        .fetch_optional(db.reader())
         .await
 }
 
@@ -95,7 +94,7 @@ pub async fn find_by_id(db: &Db, id: i64) -> Result<Option<UserRow>, sqlx::Error
     let found: Option<UserRow> =
         sqlx::query_as("SELECT id, username, password_hash, is_admin FROM users WHERE id = ?")
             .bind(id)
-            .fetch_optional(db.pool())
+            .fetch_optional(db.reader())
             .await?;
     db.cache().put_user(id, generation, found.clone());
     Ok(found)

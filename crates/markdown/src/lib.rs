@@ -4,9 +4,10 @@
 //! and links to http(s) and mailto, as a second line of defence. Only the server renders
 //! with this (pages in the browser ask it); no WASM carries markdown code.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashSet;
 use std::sync::{Arc, LazyLock, Mutex};
 
+use portico_types::rendering_memo::RenderingMemo;
 use pulldown_cmark::{Event, Options, Parser, html};
 
 /// Longest markdown text rendered; beyond, the rest is cut (a description is not a book).
@@ -44,31 +45,19 @@ pub fn markdown_to_safe_html(markdown: &str) -> String {
     SANITIZER.clean(&unsafe_html).to_string()
 }
 
-/// Texts up to this size are remembered with their rendering...
-const MEMO_MAX_TEXT_BYTES: usize = 16 * 1024;
-/// ...this many at most (the map is emptied when full): at most 64 MiB of text.
-const MEMO_MAX_ENTRIES: usize = 4096;
-
 /// Renderings by text. The live preview renders every description again on each
 /// keystroke and every page view renders them again on the server; the text rarely
 /// changed, and sanitising (ammonia parses the HTML) is the costly part.
-static RENDERED: LazyLock<Mutex<HashMap<String, Arc<str>>>> = LazyLock::new(Mutex::default);
+static RENDERED: LazyLock<Mutex<RenderingMemo>> = LazyLock::new(Mutex::default);
 
 /// [`markdown_to_safe_html`], remembered for short texts.
 pub fn remembered_safe_html(markdown: &str) -> Arc<str> {
-    if markdown.len() > MEMO_MAX_TEXT_BYTES {
-        return markdown_to_safe_html(markdown).into();
-    }
     let lock = || RENDERED.lock().unwrap_or_else(|p| p.into_inner());
     if let Some(html) = lock().get(markdown) {
-        return html.clone();
+        return html;
     }
     let html: Arc<str> = markdown_to_safe_html(markdown).into();
-    let mut memo = lock();
-    if memo.len() >= MEMO_MAX_ENTRIES {
-        memo.clear();
-    }
-    memo.insert(markdown.to_owned(), html.clone());
+    lock().keep(markdown, html.clone());
     html
 }
 
@@ -86,7 +75,7 @@ mod tests {
             fresh,
             "second call, from the memo"
         );
-        let long = "word ".repeat(MEMO_MAX_TEXT_BYTES);
+        let long = "word ".repeat(portico_types::rendering_memo::MAX_TEXT_BYTES);
         assert_eq!(&*remembered_safe_html(&long), markdown_to_safe_html(&long));
     }
 
