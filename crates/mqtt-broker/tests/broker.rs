@@ -1,76 +1,24 @@
-//! The bundled MQTT broker through the real `portico` binary and Debian's
-//! mosquitto clients (package mosquitto-clients, installed by scripts/setup.sh).
+//! The broker against Debian's mosquitto clients (package mosquitto-clients, installed
+//! by scripts/setup.sh): each test starts its own broker on a free loopback port, and the
+//! in-process hooks the server uses are checked against the same clients.
 
-use std::io::{BufRead, BufReader};
 use std::net::TcpListener;
-use std::path::Path;
 use std::process::{Child, Command, Output, Stdio};
 use std::thread::sleep;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
-/// A `portico serve` process with the bundled broker on a free loopback port.
-struct BrokerServer {
-    child: Child,
-    base_url: String,
-    mqtt_port: u16,
-    _data: tempfile::TempDir,
+use bytes::Bytes;
+use mqtt_broker::{BrokerConfig, BrokerError, BrokerHandle, BrokerMessage, Subscription};
+
+/// A broker with the standard bounds on a free loopback port.
+fn broker() -> BrokerHandle {
+    let addr = "127.0.0.1:0".parse().expect("a loopback address");
+    mqtt_broker::start(BrokerConfig::new(addr)).expect("the broker starts")
 }
 
-impl BrokerServer {
-    fn start() -> BrokerServer {
-        let data = tempfile::tempdir().expect("temp dir");
-        let mqtt_port = free_port();
-        let mut child = portico(data.path(), &format!("127.0.0.1:{mqtt_port}"))
-            .stdout(Stdio::piped())
-            .stderr(Stdio::inherit())
-            .spawn()
-            .expect("the portico binary starts");
-        let stdout = child.stdout.take().expect("stdout is piped");
-        let mut lines = BufReader::new(stdout).lines();
-        let base_url = loop {
-            let line = lines
-                .next()
-                .expect("the server prints its address")
-                .expect("stdout is readable");
-            if let Some(url) = line.strip_prefix("Portico listening on ") {
-                break url.trim().to_owned();
-            }
-        };
-        BrokerServer {
-            child,
-            base_url,
-            mqtt_port,
-            _data: data,
-        }
-    }
-
-    fn port(&self) -> String {
-        self.mqtt_port.to_string()
-    }
-}
-
-impl Drop for BrokerServer {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-fn portico(data: &Path, mqtt_addr: &str) -> Command {
-    let mut command = Command::new(env!("CARGO_BIN_EXE_portico"));
-    command
-        .args(["serve", "--addr", "127.0.0.1:0", "--demo", "false"])
-        .args(["--mqtt-addr", mqtt_addr])
-        .arg("--data")
-        .arg(data)
-        .env("RUST_LOG", "warn");
-    command
-}
-
-/// A loopback port nobody listens on right now.
-fn free_port() -> u16 {
-    let listener = TcpListener::bind("127.0.0.1:0").expect("bind port 0");
-    listener.local_addr().expect("local addr").port()
+/// The port mosquitto clients connect to.
+fn port_of(broker: &BrokerHandle) -> String {
+    broker.addr().port().to_string()
 }
 
 /// Starts `mosquitto_sub` waiting for `count` messages (or `wait` seconds).
@@ -100,8 +48,8 @@ fn received(child: Child) -> String {
 
 #[test]
 fn mosquitto_clients_publish_and_subscribe_at_every_qos() {
-    let server = BrokerServer::start();
-    let port = server.port();
+    let broker = broker();
+    let port = port_of(&broker);
     for qos in 0..=2u8 {
         let topic = format!("orders/created/q{qos}");
         let sub = subscriber(&port, &topic, qos, "mqttv311", 1, 10);
@@ -118,8 +66,8 @@ fn mosquitto_clients_publish_and_subscribe_at_every_qos() {
 
 #[test]
 fn retained_messages_reach_later_subscribers() {
-    let server = BrokerServer::start();
-    let port = server.port();
+    let broker = broker();
+    let port = port_of(&broker);
     let output = publish(&port, "status/door", 1, "mqttv311", &["-r", "-m", "open"]);
     assert!(output.status.success(), "mosquitto_pub failed: {output:?}");
     sleep(Duration::from_millis(200));
@@ -129,8 +77,8 @@ fn retained_messages_reach_later_subscribers() {
 
 #[test]
 fn messages_over_the_size_limit_are_refused() {
-    let server = BrokerServer::start();
-    let port = server.port();
+    let broker = broker();
+    let port = port_of(&broker);
     let sub = subscriber(&port, "big/#", 0, "mqttv311", 2, 5);
     let dir = tempfile::tempdir().expect("temp dir");
     let big = dir.path().join("big.bin");
@@ -141,60 +89,6 @@ fn messages_over_the_size_limit_are_refused() {
     assert!(output.status.success(), "mosquitto_pub failed: {output:?}");
     let got = received(sub);
     assert_eq!(got.trim(), "small", "the 300 KB message got through");
-}
-
-#[test]
-fn healthz_reports_the_broker_up() {
-    let server = BrokerServer::start();
-    let body = Command::new("curl")
-        .args(["-sf", &format!("{}/healthz", server.base_url)])
-        .output()
-        .map(|o| String::from_utf8_lossy(&o.stdout).into_owned())
-        .unwrap_or_default();
-    let body = if body.is_empty() {
-        // No curl: read it with a raw HTTP request.
-        raw_get(&server.base_url, "/healthz")
-    } else {
-        body
-    };
-    let json: serde_json::Value = serde_json::from_str(&body).expect("healthz is JSON");
-    assert_eq!(json["broker"], "up", "{json}");
-    assert_eq!(json["status"], "ok", "{json}");
-}
-
-fn raw_get(base_url: &str, path: &str) -> String {
-    use std::io::{Read, Write};
-    let host = base_url.trim_start_matches("http://");
-    let mut stream = std::net::TcpStream::connect(host).expect("connect");
-    write!(
-        stream,
-        "GET {path} HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\n\r\n"
-    )
-    .expect("write request");
-    let mut response = String::new();
-    stream.read_to_string(&mut response).expect("read response");
-    response
-        .split_once("\r\n\r\n")
-        .map(|(_, body)| body.to_owned())
-        .unwrap_or_default()
-}
-
-#[test]
-fn a_taken_port_is_a_clear_startup_error() {
-    let taken = TcpListener::bind("127.0.0.1:0").expect("bind");
-    let addr = taken.local_addr().expect("addr").to_string();
-    let data = tempfile::tempdir().expect("temp dir");
-    let output = portico(data.path(), &addr)
-        .stdout(Stdio::null())
-        .stderr(Stdio::piped())
-        .output()
-        .expect("portico runs");
-    assert!(!output.status.success(), "portico started on a taken port");
-    let stderr = String::from_utf8_lossy(&output.stderr);
-    assert!(
-        stderr.contains(&format!("cannot listen for MQTT on {addr}")),
-        "unclear error: {stderr}"
-    );
 }
 
 /// Starts `mosquitto_sub` with its own arguments (host and port are added) and gives it
@@ -213,8 +107,8 @@ fn subscriber_with(port: &str, args: &[&str]) -> Child {
 
 #[test]
 fn mqtt5_and_mqtt311_clients_share_the_port_and_user_properties_pass_through() {
-    let server = BrokerServer::start();
-    let port = server.port();
+    let broker = broker();
+    let port = port_of(&broker);
     let sub = subscriber_with(
         &port,
         &[
@@ -249,8 +143,8 @@ fn mqtt5_and_mqtt311_clients_share_the_port_and_user_properties_pass_through() {
 
 #[test]
 fn a_persistent_session_gets_the_qos1_messages_published_while_it_was_away() {
-    let server = BrokerServer::start();
-    let port = server.port();
+    let broker = broker();
+    let port = port_of(&broker);
     let session = [
         "-V", "mqttv311", "-c", "-i", "keeper", "-t", "inbox", "-q", "1",
     ];
@@ -273,8 +167,8 @@ fn a_persistent_session_gets_the_qos1_messages_published_while_it_was_away() {
 
 #[test]
 fn the_will_of_a_client_that_vanishes_is_published() {
-    let server = BrokerServer::start();
-    let port = server.port();
+    let broker = broker();
+    let port = port_of(&broker);
     let watcher = subscriber(&port, "presence/#", 1, "mqttv311", 1, 10);
     let mut doomed = subscriber_with(
         &port,
@@ -298,8 +192,8 @@ fn the_will_of_a_client_that_vanishes_is_published() {
 fn a_qos0_burst_reaches_a_subscriber_whole() {
     // 20,000 messages of 256 B (5 MB) in one go: far more than a client's queue (1 MiB),
     // so the publisher must be slowed to the subscriber's pace instead of losing any.
-    let server = BrokerServer::start();
-    let port = server.port();
+    let broker = broker();
+    let port = port_of(&broker);
     let count = 20_000;
     let sub = subscriber_with(
         &port,
@@ -335,4 +229,140 @@ fn a_qos0_burst_reaches_a_subscriber_whole() {
             .all(|(n, line)| *line == format!("{n:0>255}")),
         "messages out of order"
     );
+}
+
+#[test]
+fn a_taken_port_is_a_clear_startup_error() {
+    let taken = TcpListener::bind("127.0.0.1:0").expect("bind");
+    let addr = taken.local_addr().expect("addr");
+    let error = mqtt_broker::start(BrokerConfig::new(addr)).expect_err("started on a taken port");
+    assert!(matches!(error, BrokerError::Bind { .. }), "{error:?}");
+    assert!(
+        error
+            .to_string()
+            .contains(&format!("cannot listen for MQTT on {addr}")),
+        "unclear error: {error}"
+    );
+}
+
+#[test]
+fn the_handle_reports_the_bound_port_and_the_broker_up() {
+    let broker = broker();
+    assert_ne!(broker.addr().port(), 0);
+    assert_eq!(broker.status(), "up");
+    assert_eq!(broker.max_message_bytes(), 256 * 1024);
+}
+
+/// Waits up to five seconds for the next message of an in-process subscription.
+fn next(subscription: &mut Subscription) -> Option<BrokerMessage> {
+    let deadline = Instant::now() + Duration::from_secs(5);
+    loop {
+        if let Some(message) = subscription.try_recv() {
+            return Some(message);
+        }
+        if Instant::now() > deadline {
+            return None;
+        }
+        sleep(Duration::from_millis(10));
+    }
+}
+
+#[test]
+fn in_process_subscribers_and_observers_see_what_clients_publish() {
+    let broker = broker();
+    let port = port_of(&broker);
+    let mut orders = broker.subscribe("orders/+");
+    let mut everything = broker.observe(10);
+    for (topic, body) in [
+        ("orders/created", "one"),
+        ("$SYS/load", "two"),
+        ("other", "three"),
+    ] {
+        let output = publish(
+            &port,
+            topic,
+            1,
+            "mqttv5",
+            &[
+                "-D",
+                "publish",
+                "user-property",
+                "source",
+                "erp",
+                "-m",
+                body,
+            ],
+        );
+        assert!(output.status.success(), "mosquitto_pub failed: {output:?}");
+    }
+    let order = next(&mut orders).expect("the order reaches the filter's subscriber");
+    assert_eq!(
+        (order.topic.as_str(), &order.payload[..]),
+        ("orders/created", &b"one"[..])
+    );
+    assert_eq!(
+        order.user_properties,
+        [("source".to_owned(), "erp".to_owned())]
+    );
+    assert!(orders.try_recv().is_none(), "other topics stay out");
+    let seen: Vec<String> = std::iter::from_fn(|| next(&mut everything))
+        .take(3)
+        .map(|m| m.topic)
+        .collect();
+    assert_eq!(
+        seen,
+        ["orders/created", "$SYS/load", "other"],
+        "the observer sees everything"
+    );
+}
+
+#[test]
+fn in_process_publishes_reach_clients_with_their_user_properties() {
+    let broker = broker();
+    let port = port_of(&broker);
+    let sub = subscriber_with(
+        &port,
+        &[
+            "-V",
+            "mqttv5",
+            "-t",
+            "console/#",
+            "-F",
+            "%P|%p",
+            "-C",
+            "1",
+            "-W",
+            "10",
+        ],
+    );
+    broker
+        .publish_with_properties(
+            "console/out",
+            Bytes::from_static(b"hello"),
+            false,
+            vec![("trace".into(), "42".into())],
+        )
+        .expect("a small message is accepted");
+    assert_eq!(received(sub).trim(), "trace:42|hello");
+    let too_big = Bytes::from(vec![b'x'; broker.max_message_bytes() + 1]);
+    assert!(matches!(
+        broker.publish("console/out", too_big, false),
+        Err(BrokerError::TooLarge { .. })
+    ));
+}
+
+#[test]
+fn a_slow_in_process_subscriber_keeps_the_newest_and_counts_the_dropped() {
+    let broker = broker();
+    let mut observer = broker.observe(3);
+    for n in 0..10 {
+        broker
+            .publish("t", Bytes::from(n.to_string()), false)
+            .expect("published");
+    }
+    let kept: Vec<String> = std::iter::from_fn(|| observer.try_recv())
+        .map(|m| String::from_utf8_lossy(&m.payload).into_owned())
+        .collect();
+    assert_eq!(kept, ["7", "8", "9"]);
+    assert_eq!(observer.dropped(), 7);
 }
