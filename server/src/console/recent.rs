@@ -1,15 +1,75 @@
-//! The recent-traffic store behind the channel console: the last N messages per topic,
-//! over a bounded number of topics, so opening the console shows what just happened
-//! without the server's memory growing with traffic.
+//! The recent traffic of the bundled broker, behind the channel console: the last N
+//! messages per topic over a bounded number of topics, so a new subscription shows what
+//! just happened without the server's memory growing with traffic. It follows the broker
+//! through an observer (`BrokerHandle::observe`), so the broker neither knows the store
+//! nor waits for it.
 
 use std::collections::{HashMap, VecDeque};
+use std::sync::{Arc, Mutex};
 
-use super::BrokerMessage;
-use super::topic::filter_matches;
+use mqtt_broker::{BrokerHandle, BrokerMessage, filter_matches};
+
+/// The bounds of the recent traffic; every one explicit.
+#[derive(Debug, Clone, Copy)]
+pub struct RecentConfig {
+    /// Messages kept per topic.
+    pub per_topic: usize,
+    /// Topics kept; the least recently written is evicted beyond this.
+    pub max_topics: usize,
+    /// Messages waiting between the broker and the store before the oldest is dropped
+    /// (the observer's queue; the store takes them as fast as they come).
+    pub observer_queue: usize,
+}
+
+impl RecentConfig {
+    /// 100 messages per topic on 10,000 topics, through a queue of 1,000 messages.
+    pub const DEFAULT: RecentConfig = RecentConfig {
+        per_topic: 100,
+        max_topics: 10_000,
+        observer_queue: 1_000,
+    };
+}
+
+/// The recent traffic of one broker, kept up to date by a task that observes it.
+#[derive(Debug)]
+pub struct RecentTraffic {
+    store: Mutex<RecentStore>,
+}
+
+impl RecentTraffic {
+    /// Starts following `broker` (on the current tokio runtime); the task ends with the
+    /// returned store.
+    pub fn follow(broker: &BrokerHandle, config: RecentConfig) -> Arc<RecentTraffic> {
+        let traffic = Arc::new(RecentTraffic {
+            store: Mutex::new(RecentStore::new(config.per_topic, config.max_topics)),
+        });
+        let mut observer = broker.observe(config.observer_queue);
+        let followed = Arc::downgrade(&traffic);
+        tokio::spawn(async move {
+            while let Some(message) = observer.recv().await {
+                let Some(traffic) = followed.upgrade() else {
+                    break;
+                };
+                traffic.lock().record(message);
+            }
+        });
+        traffic
+    }
+
+    /// The kept messages of every topic matching `filter` (see `RecentStore::query`).
+    pub fn query(&self, filter: &str) -> Vec<BrokerMessage> {
+        self.lock().query(filter)
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, RecentStore> {
+        // Every critical section leaves the store whole, so a poisoned lock is still good.
+        self.store.lock().unwrap_or_else(|p| p.into_inner())
+    }
+}
 
 /// Last messages per topic, oldest topics evicted first when there are too many.
 #[derive(Debug)]
-pub struct RecentStore {
+struct RecentStore {
     per_topic: usize,
     max_topics: usize,
     topics: HashMap<String, (u64, VecDeque<BrokerMessage>)>,
@@ -18,7 +78,7 @@ pub struct RecentStore {
 
 impl RecentStore {
     /// A store keeping `per_topic` messages for each of at most `max_topics` topics.
-    pub fn new(per_topic: usize, max_topics: usize) -> Self {
+    fn new(per_topic: usize, max_topics: usize) -> Self {
         Self {
             per_topic: per_topic.max(1),
             max_topics: max_topics.max(1),
@@ -29,7 +89,7 @@ impl RecentStore {
 
     /// Records a message, evicting its topic's oldest message or the least recently
     /// written topic when a bound is reached.
-    pub fn record(&mut self, message: BrokerMessage) {
+    fn record(&mut self, message: BrokerMessage) {
         self.clock += 1;
         let clock = self.clock;
         if !self.topics.contains_key(&message.topic) && self.topics.len() >= self.max_topics {
@@ -56,7 +116,7 @@ impl RecentStore {
 
     /// The kept messages of every topic matching `filter`, oldest first per topic,
     /// topics in name order.
-    pub fn query(&self, filter: &str) -> Vec<BrokerMessage> {
+    fn query(&self, filter: &str) -> Vec<BrokerMessage> {
         let mut topics: Vec<&String> = self
             .topics
             .keys()
@@ -72,7 +132,7 @@ impl RecentStore {
 
     /// How many topics are currently kept.
     #[cfg(test)]
-    pub fn topic_count(&self) -> usize {
+    fn topic_count(&self) -> usize {
         self.topics.len()
     }
 }
@@ -82,7 +142,13 @@ mod tests {
     use super::*;
 
     fn message(topic: &str, payload: &str) -> BrokerMessage {
-        BrokerMessage::new_for_test(topic, payload.to_string())
+        BrokerMessage {
+            topic: topic.to_string(),
+            payload: payload.to_string().into(),
+            retain: false,
+            received_at: std::time::SystemTime::now(),
+            user_properties: Vec::new(),
+        }
     }
 
     #[test]
@@ -117,5 +183,35 @@ mod tests {
         store.record(message("other/x", "1"));
         assert_eq!(store.query("shop/+").len(), 2);
         assert_eq!(store.query("#").len(), 3);
+    }
+
+    #[tokio::test]
+    async fn follows_what_the_broker_routes_keeping_the_last_of_each_topic() {
+        let addr = "127.0.0.1:0".parse().expect("a loopback address");
+        let broker = mqtt_broker::start(mqtt_broker::BrokerConfig::new(addr)).expect("starts");
+        let config = RecentConfig {
+            per_topic: 2,
+            ..RecentConfig::DEFAULT
+        };
+        let recent = RecentTraffic::follow(&broker, config);
+        for n in 0..3 {
+            broker
+                .publish("orders/created", n.to_string().into(), false)
+                .expect("published");
+        }
+        let payloads = |recent: &RecentTraffic| -> Vec<String> {
+            recent
+                .query("orders/#")
+                .iter()
+                .map(|m| String::from_utf8_lossy(&m.payload).into_owned())
+                .collect()
+        };
+        for _ in 0..100 {
+            if payloads(&recent) == ["1", "2"] {
+                return;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(10)).await;
+        }
+        panic!("recent traffic: {:?}", payloads(&recent));
     }
 }
