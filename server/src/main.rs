@@ -4,7 +4,6 @@
 
 mod api;
 mod body_limit;
-mod broker;
 mod cli;
 mod config;
 mod console;

@@ -14,8 +14,10 @@ use portico_core::ServerContext;
 use portico_core::auth::throttle::LoginThrottle;
 use portico_core::repo::Db;
 
-use crate::broker::{BrokerConfig, BrokerHandle};
+use mqtt_broker::BrokerConfig;
+
 use crate::config::ServeConfig;
+use crate::console::{BundledBroker, RecentConfig};
 use crate::http::{HttpSettings, router};
 use crate::state::{AppState, Services};
 
@@ -82,21 +84,23 @@ pub async fn serve(config: ServeConfig) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// Starts the bundled MQTT broker on `PORTICO_MQTT_ADDR`, unless it is `off`.
-fn start_broker(mqtt_addr: &str, queue_bytes: usize) -> anyhow::Result<Option<BrokerHandle>> {
+/// Starts the bundled MQTT broker on `PORTICO_MQTT_ADDR`, unless it is `off`, and the
+/// console's recent traffic of it.
+fn start_broker(mqtt_addr: &str, queue_bytes: usize) -> anyhow::Result<Option<BundledBroker>> {
     if mqtt_addr.eq_ignore_ascii_case("off") {
         return Ok(None);
     }
     let addr: SocketAddr = mqtt_addr
         .parse()
         .with_context(|| format!("PORTICO_MQTT_ADDR {mqtt_addr:?} is not host:port or off"))?;
-    let broker = crate::broker::start(BrokerConfig {
+    let broker = mqtt_broker::start(BrokerConfig {
         queue_bytes_per_client: queue_bytes,
         ..BrokerConfig::new(addr)
     })?;
+    let addr = broker.addr();
     tracing::info!(%addr, "MQTT broker is up");
     println!("Portico MQTT broker on mqtt://{addr}");
-    Ok(Some(broker))
+    Ok(Some(BundledBroker::follow(broker, RecentConfig::DEFAULT)))
 }
 
 /// Resolves on Ctrl-C or SIGTERM.

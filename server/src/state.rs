@@ -5,7 +5,7 @@ use leptos::prelude::LeptosOptions;
 
 use portico_core::ServerContext;
 
-use crate::broker::BrokerHandle;
+use crate::console::BundledBroker;
 use crate::page_cache::PageCache;
 
 /// Everything handlers need. One shared allocation: axum clones the state for every
@@ -32,8 +32,9 @@ pub struct Services {
     pub leptos_options: LeptosOptions,
     /// Database and shared services, also handed to server functions.
     pub server: ServerContext,
-    /// The bundled MQTT broker; `None` when `PORTICO_MQTT_ADDR` is `off`.
-    pub broker: Option<BrokerHandle>,
+    /// The bundled MQTT broker and the console's recent traffic of it; `None` when
+    /// `PORTICO_MQTT_ADDR` is `off`.
+    pub broker: Option<BundledBroker>,
     /// Rendered catalog pages, per viewer.
     pub pages: std::sync::Arc<PageCache>,
 }
@@ -42,7 +43,7 @@ impl AppState {
     /// The broker's state as `/healthz` reports it.
     pub fn broker_status(&self) -> &'static str {
         match &self.broker {
-            Some(broker) => broker.status(),
+            Some(broker) => broker.handle.status(),
             None => "off",
         }
     }

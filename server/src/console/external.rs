@@ -10,7 +10,7 @@ use bytes::Bytes;
 use rumqttc::{AsyncClient, Event, MqttOptions, Packet, QoS, Transport};
 use tokio::task::JoinHandle;
 
-use crate::broker::{BoundedQueue, BrokerMessage, Subscription, filter_matches};
+use mqtt_broker::{BrokerMessage, Subscription, SubscriptionFeed};
 
 use super::protocol::ServerChoice;
 
@@ -19,7 +19,7 @@ const CONNECT_TIMEOUT: Duration = Duration::from_secs(5);
 /// Messages queued per subscription before the oldest is dropped (as in-process).
 const SUBSCRIBER_QUEUE: usize = 1000;
 
-type Subscribers = Arc<Mutex<Vec<(String, Arc<BoundedQueue>)>>>;
+type Subscribers = Arc<Mutex<Vec<SubscriptionFeed>>>;
 
 /// A connected external broker.
 pub struct ExternalBroker {
@@ -114,16 +114,16 @@ impl ExternalBroker {
 
     /// Subscribes at QoS 1 on the external broker.
     pub async fn subscribe(&self, filter: &str) -> Result<Subscription, String> {
-        let queue = BoundedQueue::new(SUBSCRIBER_QUEUE);
+        let (feed, subscription) = Subscription::bounded(filter, SUBSCRIBER_QUEUE);
         self.subscribers
             .lock()
             .unwrap_or_else(|p| p.into_inner())
-            .push((filter.to_owned(), queue.clone()));
+            .push(feed);
         self.client
             .subscribe(filter, QoS::AtLeastOnce)
             .await
             .map_err(|e| format!("Cannot subscribe to {filter:?}: {e}"))?;
-        Ok(Subscription::new(filter.to_owned(), queue))
+        Ok(subscription)
     }
 
     /// Publishes with the requested QoS.
@@ -148,7 +148,7 @@ impl ExternalBroker {
 
 fn fan_out(subscribers: &Subscribers, topic: String, payload: Bytes, retain: bool) {
     let mut subscribers = subscribers.lock().unwrap_or_else(|p| p.into_inner());
-    subscribers.retain(|(_, queue)| !queue.is_closed());
+    subscribers.retain(|feed| !feed.is_closed());
     let message = BrokerMessage {
         topic,
         payload,
@@ -156,10 +156,11 @@ fn fan_out(subscribers: &Subscribers, topic: String, payload: Bytes, retain: boo
         received_at: SystemTime::now(),
         user_properties: Vec::new(),
     };
-    for (filter, queue) in subscribers.iter() {
-        if filter_matches(filter, &message.topic) {
-            queue.push(message.clone());
-        }
+    for feed in subscribers
+        .iter()
+        .filter(|feed| feed.matches(&message.topic))
+    {
+        feed.push(message.clone());
     }
 }
 

@@ -10,10 +10,12 @@
 //! A browser's upgrade must come from our own origin (a WebSocket is not covered by
 //! SameSite cookies or CORS).
 
+mod bundled;
 mod channels;
 mod external;
 mod outbox;
 mod protocol;
+mod recent;
 mod session;
 mod target;
 
@@ -33,7 +35,9 @@ use crate::api::caller::Caller;
 use crate::api::problem::Problem;
 use crate::state::AppState;
 
+pub use bundled::BundledBroker;
 pub use channels::ConsoleModel;
+pub use recent::RecentConfig;
 
 /// Messages sent on a new subscription from the recent traffic.
 const MAX_RECENT: usize = 100;
@@ -55,7 +59,7 @@ pub struct Limits {
 }
 
 impl Limits {
-    /// The defaults of issue 6.
+    /// The standard limits; the payload limit follows the bundled broker's.
     pub const DEFAULT: Limits = Limits {
         max_message_bytes: 256 * 1024,
         max_subscriptions: 20,
@@ -146,7 +150,9 @@ fn upgrade_to_console(
         max_message_bytes: state
             .broker
             .as_ref()
-            .map_or(Limits::DEFAULT.max_message_bytes, |b| b.max_message_bytes()),
+            .map_or(Limits::DEFAULT.max_message_bytes, |b| {
+                b.handle.max_message_bytes()
+            }),
         ..Limits::DEFAULT
     };
     let broker = state.broker.clone();

@@ -11,8 +11,9 @@ use axum::extract::ws::{Message, WebSocket};
 use bytes::Bytes;
 use tokio::task::JoinHandle;
 
-use crate::broker::{BrokerHandle, BrokerMessage};
+use mqtt_broker::BrokerMessage;
 
+use super::bundled::BundledBroker;
 use super::channels::ConsoleModel;
 use super::external::ExternalBroker;
 use super::outbox::{Outbox, RateLimiter};
@@ -31,7 +32,7 @@ struct Mock {
 struct Connection {
     model: Arc<ConsoleModel>,
     limits: Limits,
-    bundled: Option<BrokerHandle>,
+    bundled: Option<BundledBroker>,
     target: Option<Arc<Target>>,
     server: Option<String>,
     outbox: Arc<Outbox>,
@@ -44,7 +45,7 @@ struct Connection {
 pub async fn run(
     socket: WebSocket,
     model: ConsoleModel,
-    bundled: Option<BrokerHandle>,
+    bundled: Option<BundledBroker>,
     limits: Limits,
 ) {
     use futures_util::{SinkExt, StreamExt};

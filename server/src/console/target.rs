@@ -5,13 +5,14 @@ use std::time::UNIX_EPOCH;
 
 use bytes::Bytes;
 
-use crate::broker::{BrokerHandle, BrokerMessage, Subscription};
+use mqtt_broker::{BrokerMessage, Subscription};
 
+use super::bundled::BundledBroker;
 use super::external::ExternalBroker;
 
 /// Where publishes go and subscriptions come from.
 pub enum Target {
-    Bundled(BrokerHandle),
+    Bundled(BundledBroker),
     External(ExternalBroker),
 }
 
@@ -19,7 +20,7 @@ impl Target {
     /// Subscribes to an MQTT filter.
     pub async fn subscribe(&self, filter: &str) -> Result<Subscription, String> {
         match self {
-            Target::Bundled(broker) => Ok(broker.subscribe(filter)),
+            Target::Bundled(bundled) => Ok(bundled.handle.subscribe(filter)),
             Target::External(external) => external.subscribe(filter).await,
         }
     }
@@ -28,8 +29,8 @@ impl Target {
     /// An external broker has no recent traffic (the server only sees what it subscribed).
     pub fn recent(&self, filter: &str, limit: usize) -> Vec<BrokerMessage> {
         match self {
-            Target::Bundled(broker) => {
-                let mut messages = broker.recent(filter);
+            Target::Bundled(bundled) => {
+                let mut messages = bundled.recent.query(filter);
                 messages.sort_by_key(|m| m.received_at.duration_since(UNIX_EPOCH).ok());
                 let skip = messages.len().saturating_sub(limit);
                 messages.split_off(skip)
@@ -49,7 +50,8 @@ impl Target {
         headers: Vec<(String, String)>,
     ) -> Result<(), String> {
         match self {
-            Target::Bundled(broker) => broker
+            Target::Bundled(bundled) => bundled
+                .handle
                 .publish_with_properties(topic, payload, retain, headers)
                 .map_err(|e| e.to_string()),
             Target::External(external) => external.publish(topic, payload, qos, retain).await,

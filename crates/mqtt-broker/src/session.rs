@@ -16,8 +16,8 @@ use std::time::{Duration, Instant};
 
 use tokio::sync::Notify;
 
-use super::codec::{FilterRequest, Message, Outgoing};
-use super::lock;
+use crate::codec::{FilterRequest, Message, Outgoing};
+use crate::lock;
 
 /// The most QoS 1/2 messages sent to one client and not yet acknowledged, whatever the
 /// client allows: each holds its message until acknowledged.

@@ -1,6 +1,6 @@
-//! Per-subscriber bounded queues: a slow consumer never grows server memory; when its
-//! queue is full the oldest message is dropped and counted, so the console can show
-//! "N dropped" instead of silently falling behind.
+//! In-process subscriptions over bounded queues: a slow consumer never grows server
+//! memory; when its queue is full the oldest message is dropped and counted, so a
+//! consumer can report "N dropped" instead of silently falling behind.
 
 use std::collections::VecDeque;
 use std::sync::Arc;
@@ -9,7 +9,8 @@ use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 
 use tokio::sync::Notify;
 
-use super::BrokerMessage;
+use crate::BrokerMessage;
+use crate::topic::filter_matches;
 
 /// The shared half of one subscription: the queue, its drop counter and its wake-up.
 #[derive(Debug)]
@@ -71,25 +72,74 @@ impl BoundedQueue {
     }
 }
 
-/// A live subscription to the bundled broker: an async receiver of the messages whose
-/// topic matches its filter, with a bounded queue that drops the oldest when full.
+/// Which messages a subscription takes.
+#[derive(Debug, Clone)]
+enum Selection {
+    /// Topics matching an MQTT filter (wildcards skip `$` topics, as MQTT says).
+    Filter(String),
+    /// Every message routed, `$` topics included.
+    Everything,
+}
+
+/// The sending half of a [`Subscription`]: whoever routes messages offers each to the
+/// feeds it holds. The broker keeps one per in-process subscriber; a client of another
+/// broker (the console's external connection) can feed subscriptions the same way.
+#[derive(Debug)]
+pub struct SubscriptionFeed {
+    selection: Selection,
+    queue: Arc<BoundedQueue>,
+}
+
+impl SubscriptionFeed {
+    /// Whether a message on `topic` belongs to this subscription.
+    pub fn matches(&self, topic: &str) -> bool {
+        match &self.selection {
+            Selection::Filter(filter) => filter_matches(filter, topic),
+            Selection::Everything => true,
+        }
+    }
+
+    /// Queues a message, dropping (and counting) the subscriber's oldest when full.
+    pub fn push(&self, message: BrokerMessage) {
+        self.queue.push(message);
+    }
+
+    /// Whether the subscription was dropped; its feed can then be forgotten.
+    pub fn is_closed(&self) -> bool {
+        self.queue.is_closed()
+    }
+}
+
+/// A live subscription: an async receiver of the messages it selects, with a bounded
+/// queue that drops the oldest when full. The subscription ends when dropped.
 #[derive(Debug)]
 pub struct Subscription {
-    filter: String,
     queue: Arc<BoundedQueue>,
 }
 
 impl Subscription {
-    pub(crate) fn new(filter: String, queue: Arc<BoundedQueue>) -> Self {
-        Self { filter, queue }
+    /// A subscription to the MQTT `filter` holding at most `capacity` messages, and the
+    /// feed that fills it. For clients of other brokers; [`crate::BrokerHandle::subscribe`]
+    /// makes the bundled broker's own.
+    pub fn bounded(filter: &str, capacity: usize) -> (SubscriptionFeed, Subscription) {
+        Self::selecting(Selection::Filter(filter.to_string()), capacity)
     }
 
-    /// The MQTT filter this subscription selects with.
-    pub fn filter(&self) -> &str {
-        &self.filter
+    /// A subscription to every message routed, `$` topics included.
+    pub(crate) fn everything(capacity: usize) -> (SubscriptionFeed, Subscription) {
+        Self::selecting(Selection::Everything, capacity)
     }
 
-    /// The next message, waiting for one; `None` once the broker has stopped.
+    fn selecting(selection: Selection, capacity: usize) -> (SubscriptionFeed, Subscription) {
+        let queue = BoundedQueue::new(capacity);
+        let feed = SubscriptionFeed {
+            selection,
+            queue: queue.clone(),
+        };
+        (feed, Subscription { queue })
+    }
+
+    /// The next message, waiting for one; `None` once the feed is gone.
     pub async fn recv(&mut self) -> Option<BrokerMessage> {
         loop {
             let notified = self.queue.notify.notified();
@@ -116,7 +166,14 @@ impl Subscription {
 
 impl Drop for Subscription {
     fn drop(&mut self) {
-        // The dispatcher forgets closed queues on its next message.
+        // Whoever routes forgets closed feeds on its next message.
+        self.queue.close();
+    }
+}
+
+impl Drop for SubscriptionFeed {
+    fn drop(&mut self) {
+        // The subscriber's `recv` ends instead of waiting for messages that cannot come.
         self.queue.close();
     }
 }
@@ -131,10 +188,9 @@ mod tests {
 
     #[tokio::test]
     async fn a_slow_consumer_keeps_the_newest_and_counts_the_dropped() {
-        let queue = BoundedQueue::new(3);
-        let mut subscription = Subscription::new("t".into(), queue.clone());
+        let (feed, mut subscription) = Subscription::bounded("t", 3);
         for n in 0..10 {
-            queue.push(message(n));
+            feed.push(message(n));
         }
         assert_eq!(subscription.dropped(), 7);
         let mut seen = Vec::new();
@@ -145,13 +201,11 @@ mod tests {
     }
 
     #[tokio::test]
-    async fn recv_waits_for_a_message_and_ends_when_closed() {
-        let queue = BoundedQueue::new(4);
-        let mut subscription = Subscription::new("t".into(), queue.clone());
-        let pusher = queue.clone();
+    async fn recv_waits_for_a_message_and_ends_when_the_feed_is_gone() {
+        let (feed, mut subscription) = Subscription::bounded("t", 4);
         tokio::spawn(async move {
-            pusher.push(message(1));
-            pusher.close();
+            feed.push(message(1));
+            drop(feed);
         });
         assert!(subscription.recv().await.is_some());
         assert!(subscription.recv().await.is_none());

@@ -11,13 +11,13 @@ use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpStream;
 use tokio::net::tcp::{OwnedReadHalf, OwnedWriteHalf};
 
-use super::codec::{
+use crate::codec::{
     self, CodecError, ConnectCode, ConnectRequest, Incoming, Message, Outgoing, ServerLimits,
     Version, reason,
 };
-use super::router::Router;
-use super::session::{Closer, Link, Session, Take};
-use super::topic::valid_topic;
+use crate::router::Router;
+use crate::session::{Closer, Link, Session, Take};
+use crate::topic::valid_topic;
 
 /// A client must send CONNECT this soon after opening the connection.
 const CONNECT_TIMEOUT: Duration = Duration::from_secs(10);

@@ -1,7 +1,9 @@
-//! MQTT topic-filter matching (`+` one level, `#` the rest), so the recent-traffic store
-//! and in-process subscriptions can select topics the way a broker would.
+//! MQTT topic names and filters: matching (`+` one level, `#` the rest) for routing and
+//! in-process subscriptions, and the validity checks of PUBLISH and SUBSCRIBE.
 
-/// Whether `topic` matches the MQTT `filter` (MQTT 3.1.1 section 4.7).
+/// Whether `topic` matches the MQTT `filter` (MQTT 3.1.1 section 4.7); public so stores
+/// outside the broker (recent traffic, other brokers' subscriptions) select topics the
+/// way the broker does.
 ///
 /// Topics starting with `$` are not matched by a filter starting with a wildcard, as the
 /// specification requires, so `#` never shows `$SYS` traffic.

@@ -6,10 +6,10 @@ use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, RwLock};
 use std::time::{Duration, Instant};
 
-use super::codec::{ConnectRequest, FilterRequest, Message, reason};
-use super::lock;
-use super::session::{Delivery, Link, Offer, QueueLimits, Session};
-use super::topic::{filter_matches, valid_filter};
+use crate::codec::{ConnectRequest, FilterRequest, Message, reason};
+use crate::lock;
+use crate::session::{Delivery, Link, Offer, QueueLimits, Session};
+use crate::topic::{filter_matches, valid_filter};
 
 /// Topic filters one session may hold; more are refused in SUBACK.
 pub(crate) const MAX_FILTERS_PER_SESSION: usize = 1_000;
@@ -29,7 +29,8 @@ pub(crate) struct RouterConfig {
     pub max_connections: usize,
 }
 
-/// Sees every message routed (the console's recent traffic and in-process subscribers).
+/// Sees every message routed, before it is offered to MQTT clients (the broker's
+/// in-process subscribers).
 pub(crate) type Tap = Box<dyn Fn(&Message) + Send + Sync>;
 
 #[derive(Debug)]
@@ -386,7 +387,7 @@ impl Router {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::broker::session::{Closer, Take};
+    use crate::session::{Closer, Take};
     use bytes::Bytes;
 
     fn router() -> Router {
@@ -448,7 +449,7 @@ mod tests {
         })
     }
 
-    fn taken(session: &Session, generation: u64) -> Vec<crate::broker::codec::Outgoing> {
+    fn taken(session: &Session, generation: u64) -> Vec<crate::codec::Outgoing> {
         let mut out = Vec::new();
         assert_ne!(session.take(generation, &mut out, 1 << 20), Take::Closed);
         out
@@ -468,7 +469,7 @@ mod tests {
         assert_eq!(out.len(), 1);
         assert!(matches!(
             out[0],
-            crate::broker::codec::Outgoing::Publish {
+            crate::codec::Outgoing::Publish {
                 qos: 1,
                 retain: false,
                 ..

@@ -1,0 +1,295 @@
+//! The MQTT wire format for the broker: one listener speaks MQTT 3.1.1 and MQTT 5, told
+//! apart by the protocol level of a connection's CONNECT. Packets are framed and encoded by
+//! rumqttc's codecs; this module and its two version adapters (`v4` for MQTT 3.1.1,
+//! protocol level 4, and `v5`) turn them into the broker's own vocabulary, so the rest
+//! never depends on the version.
+
+use std::sync::Arc;
+use std::time::Instant;
+
+use bytes::{Bytes, BytesMut};
+use rumqttc::v5::mqttbytes::v5::PublishProperties;
+
+mod v4;
+mod v5;
+
+/// Protocol errors that end a connection.
+#[derive(Debug, thiserror::Error)]
+pub(crate) enum CodecError {
+    #[error("malformed packet: {0}")]
+    Malformed(String),
+    #[error("packet of {size} bytes is over the {limit}-byte limit")]
+    TooLarge { size: usize, limit: usize },
+    #[error("protocol level {0} is not supported (MQTT 3.1.1 and 5 are)")]
+    UnsupportedLevel(u8),
+    #[error("the first packet was not CONNECT")]
+    NotConnect,
+}
+
+/// MQTT 3.1.1 (protocol level 4) or MQTT 5.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Version {
+    V4,
+    V5,
+}
+
+/// A message as the broker routes it, shared by every queue it goes to.
+#[derive(Debug)]
+pub(crate) struct Message {
+    pub topic: String,
+    pub payload: Bytes,
+    pub qos: u8,
+    pub retain: bool,
+    /// MQTT 5 properties as published, minus the per-connection ones (topic alias,
+    /// subscription identifiers); `None` for MQTT 3.1.1 publishers.
+    pub properties: Option<PublishProperties>,
+    /// For MQTT 5 message expiry.
+    pub received: Instant,
+    /// The session that published it (for MQTT 5 "no local"); 0 for the server itself.
+    pub publisher: u64,
+}
+
+impl Message {
+    /// Bytes this message holds in a queue (topic and payload; the rest is small).
+    pub fn weight(&self) -> usize {
+        self.topic.len() + self.payload.len()
+    }
+
+    /// MQTT 5 user properties (empty for MQTT 3.1.1).
+    pub fn user_properties(&self) -> &[(String, String)] {
+        self.properties
+            .as_ref()
+            .map(|p| p.user_properties.as_slice())
+            .unwrap_or(&[])
+    }
+
+    /// Seconds left before it expires (MQTT 5), `Some(0)` once expired, `None` if it never does.
+    fn expiry_left(&self) -> Option<u32> {
+        let interval = self.properties.as_ref()?.message_expiry_interval?;
+        let elapsed = u32::try_from(self.received.elapsed().as_secs()).unwrap_or(u32::MAX);
+        Some(interval.saturating_sub(elapsed))
+    }
+
+    /// Whether its MQTT 5 expiry interval has passed (such a message is not delivered).
+    pub fn expired(&self) -> bool {
+        self.expiry_left() == Some(0)
+    }
+}
+
+/// What a client asked for in its CONNECT.
+#[derive(Debug)]
+pub(crate) struct ConnectRequest {
+    pub client_id: String,
+    pub clean_start: bool,
+    pub keep_alive: u16,
+    /// Seconds the session outlives the connection: MQTT 3.1.1 persistent sessions
+    /// (clean session 0) are `u32::MAX`, clean ones 0.
+    pub session_expiry: u32,
+    /// How many QoS 1/2 messages the client takes unacknowledged.
+    pub receive_maximum: u16,
+    /// The largest packet the client accepts (MQTT 5).
+    pub max_packet_size: Option<u32>,
+    /// Published if the connection ends without a normal DISCONNECT.
+    pub will: Option<Message>,
+}
+
+/// One topic filter of a SUBSCRIBE with its options.
+#[derive(Debug, Clone)]
+pub(crate) struct FilterRequest {
+    pub filter: String,
+    pub qos: u8,
+    /// MQTT 5: never receive one's own messages on this subscription.
+    pub no_local: bool,
+    /// MQTT 5: keep the retain flag on live messages.
+    pub retain_as_published: bool,
+    /// MQTT 5: 0 send retained messages on subscribe, 1 only for a new subscription, 2 never.
+    pub retain_handling: u8,
+}
+
+/// A packet from a client, whatever its version.
+// PUBLISH is the hot, large variant: boxing it would cost an allocation per message.
+#[allow(clippy::large_enum_variant)]
+#[derive(Debug)]
+pub(crate) enum Incoming {
+    Connect(Box<ConnectRequest>),
+    Publish {
+        message: Message,
+        pkid: u16,
+        /// MQTT 5 topic alias: refused (we announce a maximum of 0).
+        topic_alias: bool,
+    },
+    PubAck(u16),
+    PubRec(u16),
+    PubRel(u16),
+    PubComp(u16),
+    Subscribe {
+        pkid: u16,
+        filters: Vec<FilterRequest>,
+    },
+    Unsubscribe {
+        pkid: u16,
+        filters: Vec<String>,
+    },
+    PingReq,
+    Disconnect {
+        /// MQTT 5 reason 0x04: publish the will anyway.
+        with_will: bool,
+        /// MQTT 5: a new session expiry interval.
+        session_expiry: Option<u32>,
+    },
+    /// MQTT 5 AUTH, which this broker does not use.
+    Auth,
+}
+
+/// How a CONNECT is answered.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum ConnectCode {
+    Accepted,
+    UnsupportedVersion,
+    ClientIdRejected,
+    ServerUnavailable,
+}
+
+/// What the broker tells the client at CONNACK (MQTT 5 properties).
+#[derive(Debug, Clone)]
+pub(crate) struct ServerLimits {
+    pub max_packet_size: u32,
+    pub receive_maximum: u16,
+}
+
+/// A packet to a client, whatever its version.
+#[derive(Debug)]
+pub(crate) enum Outgoing {
+    ConnAck {
+        session_present: bool,
+        code: ConnectCode,
+        assigned_client_id: Option<String>,
+        limits: ServerLimits,
+    },
+    Publish {
+        message: Arc<Message>,
+        qos: u8,
+        pkid: u16,
+        dup: bool,
+        retain: bool,
+    },
+    PubAck(u16),
+    PubRec(u16),
+    PubRel(u16),
+    PubComp(u16),
+    SubAck {
+        pkid: u16,
+        /// Granted QoS per filter, or `None` when refused.
+        granted: Vec<Option<u8>>,
+    },
+    UnsubAck {
+        pkid: u16,
+        /// Whether each filter was subscribed.
+        existed: Vec<bool>,
+    },
+    PingResp,
+    /// MQTT 5 only (MQTT 3.1.1 servers just close): the reason code.
+    Disconnect(u8),
+}
+
+/// MQTT 5 reason codes the broker sends in DISCONNECT.
+pub(crate) mod reason {
+    pub const PROTOCOL_ERROR: u8 = 0x82;
+    pub const MALFORMED: u8 = 0x81;
+    pub const KEEP_ALIVE_TIMEOUT: u8 = 0x8D;
+    pub const SESSION_TAKEN_OVER: u8 = 0x8E;
+    pub const TOPIC_NAME_INVALID: u8 = 0x90;
+    pub const PACKET_TOO_LARGE: u8 = 0x95;
+    pub const TOPIC_ALIAS_INVALID: u8 = 0x94;
+    pub const QUOTA_EXCEEDED: u8 = 0x97;
+}
+
+/// Reads the protocol level of the CONNECT at the start of `buf`: `Ok(None)` until enough
+/// bytes are there.
+pub(crate) fn detect(buf: &[u8]) -> Result<Option<Version>, CodecError> {
+    let Some(&first) = buf.first() else {
+        return Ok(None);
+    };
+    if first != 0x10 {
+        return Err(CodecError::NotConnect);
+    }
+    // Remaining length: 1-4 bytes of 7 bits each.
+    let mut at = 1;
+    loop {
+        let Some(&byte) = buf.get(at) else {
+            return Ok(None);
+        };
+        at += 1;
+        if byte & 0x80 == 0 {
+            break;
+        }
+        if at > 4 {
+            return Err(CodecError::Malformed("remaining length".into()));
+        }
+    }
+    let Some(name_len) = buf.get(at..at + 2) else {
+        return Ok(None);
+    };
+    let name_len = usize::from(u16::from_be_bytes([name_len[0], name_len[1]]));
+    let Some(&level) = buf.get(at + 2 + name_len) else {
+        return Ok(None);
+    };
+    match level {
+        4 => Ok(Some(Version::V4)),
+        5 => Ok(Some(Version::V5)),
+        other => Err(CodecError::UnsupportedLevel(other)),
+    }
+}
+
+impl Version {
+    /// Takes the next whole packet off `buf`: `Ok(None)` until one is complete. Packets
+    /// over `max_packet` bytes are refused from their header, before they are buffered.
+    pub(crate) fn read(
+        self,
+        buf: &mut BytesMut,
+        max_packet: usize,
+    ) -> Result<Option<Incoming>, CodecError> {
+        match self {
+            Version::V4 => v4::read(buf, max_packet),
+            Version::V5 => v5::read(buf, max_packet),
+        }
+    }
+
+    /// Appends `packet` to `buf`. Returns false (and writes nothing) when it is over the
+    /// client's maximum packet size, which MQTT 5 says to drop rather than send.
+    pub(crate) fn write(
+        self,
+        packet: &Outgoing,
+        buf: &mut BytesMut,
+        max_packet: Option<u32>,
+    ) -> bool {
+        match self {
+            Version::V4 => v4::write(packet, buf),
+            Version::V5 => v5::write(packet, buf, max_packet),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn connect_bytes(level: u8) -> Vec<u8> {
+        // CONNECT, remaining length 12: "MQTT", level, flags, keep-alive 60, empty id.
+        let mut bytes = vec![0x10, 12, 0, 4, b'M', b'Q', b'T', b'T', level, 0x02, 0, 60];
+        bytes.extend([0, 0]);
+        bytes
+    }
+
+    #[test]
+    fn the_protocol_level_picks_the_codec() {
+        assert_eq!(detect(&connect_bytes(4)).unwrap(), Some(Version::V4));
+        assert_eq!(detect(&connect_bytes(5)).unwrap(), Some(Version::V5));
+        assert!(matches!(
+            detect(&connect_bytes(3)),
+            Err(CodecError::UnsupportedLevel(3))
+        ));
+        assert_eq!(detect(&connect_bytes(4)[..5]).unwrap(), None, "incomplete");
+        assert!(matches!(detect(&[0x30, 0]), Err(CodecError::NotConnect)));
+    }
+}

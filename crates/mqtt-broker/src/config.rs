@@ -1,0 +1,71 @@
+//! How the broker is run: its address and every memory bound, explicit in one struct.
+
+use std::net::SocketAddr;
+use std::time::Duration;
+
+use crate::router::RouterConfig;
+use crate::session::QueueLimits;
+
+/// How the bundled broker is run; every memory bound is explicit here.
+#[derive(Debug, Clone)]
+pub struct BrokerConfig {
+    /// Where MQTT clients (3.1.1 and 5) connect (`PORTICO_MQTT_ADDR`); port 0 picks a
+    /// free port ([`crate::BrokerHandle::addr`] tells which).
+    pub addr: SocketAddr,
+    /// Largest accepted payload; a client that publishes a bigger one is disconnected.
+    pub max_message_bytes: usize,
+    /// Queue length of each in-process subscriber before the oldest is dropped.
+    pub subscriber_queue: usize,
+    /// Simultaneous client connections.
+    pub max_connections: usize,
+    /// Bytes of messages (topic and payload) waiting for one client; publishers wait for
+    /// room beyond this (`PORTICO_MQTT_QUEUE_BYTES`).
+    pub queue_bytes_per_client: usize,
+    /// QoS 1/2 messages kept for a client with a persistent session while it is away.
+    pub offline_messages_per_client: usize,
+    /// Persistent sessions kept for absent clients (each holds at most
+    /// `queue_bytes_per_client`).
+    pub max_offline_sessions: usize,
+    /// Retained messages: at most this many topics...
+    pub retained_max_topics: usize,
+    /// ...and this many bytes (topics and payloads).
+    pub retained_max_bytes: usize,
+    /// How long a publisher waits for room at a subscriber before giving up on it.
+    pub slow_subscriber_grace: Duration,
+}
+
+impl BrokerConfig {
+    /// The standard bounds on this address: 256 KB messages, 1 MiB queued per client,
+    /// 1,000 connections, 1,000 absent sessions of 1,000 messages each, retained
+    /// messages on 10,000 topics or 64 MiB, 1,000 messages per in-process subscriber
+    /// and a 2 s grace for slow subscribers.
+    pub fn new(addr: SocketAddr) -> Self {
+        Self {
+            addr,
+            max_message_bytes: 256 * 1024,
+            subscriber_queue: 1_000,
+            max_connections: 1_000,
+            queue_bytes_per_client: 1024 * 1024,
+            offline_messages_per_client: 1_000,
+            max_offline_sessions: 1_000,
+            retained_max_topics: 10_000,
+            retained_max_bytes: 64 * 1024 * 1024,
+            slow_subscriber_grace: Duration::from_secs(2),
+        }
+    }
+
+    /// The router's share of the bounds.
+    pub(crate) fn router(&self) -> RouterConfig {
+        RouterConfig {
+            queue: QueueLimits {
+                bytes: self.queue_bytes_per_client,
+                offline_messages: self.offline_messages_per_client,
+            },
+            max_offline_sessions: self.max_offline_sessions,
+            retained_max_topics: self.retained_max_topics,
+            retained_max_bytes: self.retained_max_bytes,
+            slow_subscriber_grace: self.slow_subscriber_grace,
+            max_connections: self.max_connections,
+        }
+    }
+}

@@ -1,0 +1,86 @@
+//! The broker's in-process clients: subscriptions of the embedding server (to a filter,
+//! or to everything), fed by the router with every message it routes.
+
+use std::sync::Mutex;
+
+use crate::codec::Message;
+use crate::lock;
+use crate::message::BrokerMessage;
+use crate::queue::SubscriptionFeed;
+
+/// The feeds of the in-process subscriptions.
+#[derive(Debug, Default)]
+pub(crate) struct LocalSubscribers {
+    feeds: Mutex<Vec<SubscriptionFeed>>,
+}
+
+impl LocalSubscribers {
+    /// Adds a subscription's feed; it is forgotten once the subscription is dropped.
+    pub(crate) fn add(&self, feed: SubscriptionFeed) {
+        lock(&self.feeds).push(feed);
+    }
+
+    /// Offers a routed message to every subscription that selects it. Never waits: a
+    /// full subscription drops its oldest message instead.
+    pub(crate) fn see(&self, message: &Message) {
+        let mut feeds = lock(&self.feeds);
+        feeds.retain(|feed| !feed.is_closed());
+        // Built once, and only when someone takes it.
+        let mut seen = None;
+        for feed in feeds.iter().filter(|feed| feed.matches(&message.topic)) {
+            let seen = seen.get_or_insert_with(|| BrokerMessage::seen(message));
+            feed.push(seen.clone());
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::time::Instant;
+
+    use bytes::Bytes;
+
+    use super::*;
+    use crate::Subscription;
+
+    fn routed(topic: &str) -> Message {
+        Message {
+            topic: topic.into(),
+            payload: Bytes::from_static(b"m"),
+            qos: 0,
+            retain: false,
+            properties: None,
+            received: Instant::now(),
+            publisher: 0,
+        }
+    }
+
+    #[test]
+    fn filters_select_their_topics_and_everything_sees_system_topics_too() {
+        let local = LocalSubscribers::default();
+        let (feed, mut orders) = Subscription::bounded("orders/#", 10);
+        local.add(feed);
+        let (feed, mut all) = Subscription::everything(10);
+        local.add(feed);
+        for topic in ["orders/created", "$SYS/uptime", "other"] {
+            local.see(&routed(topic));
+        }
+        let topics = |s: &mut Subscription| {
+            std::iter::from_fn(|| s.try_recv())
+                .map(|m| m.topic)
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(topics(&mut orders), ["orders/created"]);
+        assert_eq!(topics(&mut all), ["orders/created", "$SYS/uptime", "other"]);
+    }
+
+    #[test]
+    fn a_dropped_subscription_is_forgotten() {
+        let local = LocalSubscribers::default();
+        let (feed, subscription) = Subscription::bounded("#", 10);
+        local.add(feed);
+        drop(subscription);
+        local.see(&routed("t"));
+        assert!(lock(&local.feeds).is_empty());
+    }
+}
