@@ -50,7 +50,10 @@ const SCHEMAS: &[(&str, &str)] = &[
 
 fn main() {
     let manifest = PathBuf::from(std::env::var("CARGO_MANIFEST_DIR").expect("set by cargo"));
-    let root = manifest.parent().expect("spec/ sits in the workspace");
+    let root = manifest
+        .ancestors()
+        .nth(2)
+        .expect("crates/spec-engine sits two levels below the workspace root");
     let node_modules = root.join("node_modules");
     let out = PathBuf::from(std::env::var("OUT_DIR").expect("set by cargo")).join("schemas");
     std::fs::create_dir_all(&out).expect("OUT_DIR is writable");

@@ -372,7 +372,7 @@ mod tests {
         const STEP: usize = 7;
         const EDITS: usize = 25;
         let mut documents = vec![ORDERS.to_owned()];
-        let corpus = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared/corpus");
+        let corpus = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/corpus");
         yaml_documents(&corpus, &mut documents);
         let mut random = Random(0x9e37_79b9_7f4a_7c15);
         let (mut edits, mut alone) = (0, 0);

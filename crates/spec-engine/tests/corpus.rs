@@ -1,13 +1,13 @@
 //! The corpus bar: for every `document` row of ../shared/corpus/MANIFEST.tsv the verdict
 //! (valid = no error) equals `expected`. Each document is analysed as a project made of
-//! the files of its folder, as `portico lint` reads them, and `spec::check` (what lint
-//! runs) reports exactly what `spec::analyze` does.
+//! the files of its folder, as `portico lint` reads them, and `spec_engine::check` (what lint
+//! runs) reports exactly what `spec_engine::analyze` does.
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 fn corpus_dir() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared/corpus")
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/corpus")
 }
 
 /// Every file below `folder`, keyed by its path relative to `folder`.
@@ -86,10 +86,10 @@ fn every_corpus_verdict_matches_the_manifest() {
             .unwrap()
             .to_string_lossy()
             .replace('\\', "/");
-        let input = spec::Input::project(files, &main);
-        let analysis = spec::analyze(&input);
+        let input = spec_engine::Input::project(files, &main);
+        let analysis = spec_engine::analyze(&input);
         // `portico lint` checks without building the model; the verdict must not move.
-        let checked_only = spec::check(&input);
+        let checked_only = spec_engine::check(&input);
         assert!(checked_only.model.is_none(), "{file}: check built a model");
         assert_eq!(
             checked_only.diagnostics, analysis.diagnostics,
@@ -115,7 +115,7 @@ fn every_corpus_verdict_matches_the_manifest() {
             let first: Vec<String> = analysis
                 .diagnostics
                 .iter()
-                .filter(|d| d.severity == spec::Severity::Error)
+                .filter(|d| d.severity == spec_engine::Severity::Error)
                 .take(3)
                 .map(|d| {
                     format!(

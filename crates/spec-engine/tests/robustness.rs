@@ -15,7 +15,7 @@ const BOUND: Duration = Duration::from_secs(3);
 
 /// Small documents from the corpus (both kinds, both syntaxes), or built-in ones.
 fn seeds() -> Vec<String> {
-    let corpus = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared/corpus");
+    let corpus = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/corpus");
     let mut seeds = vec![
         "asyncapi: 3.0.0\ninfo: {title: T, version: '1'}\nchannels:\n  c:\n    address: a/{id}\n    messages:\n      m: {payload: {type: object, properties: {n: {type: integer}}}}\noperations:\n  o: {action: send, channel: {$ref: '#/channels/c'}}\n".to_owned(),
         "{\"openapi\": \"3.1.0\", \"info\": {\"title\": \"T\", \"version\": \"1\"}, \"paths\": {\"/a/{id}\": {\"get\": {\"responses\": {\"200\": {\"description\": \"ok\"}}}}}}".to_owned(),
@@ -132,19 +132,19 @@ fn apply(text: &str, mutation: &Mutation) -> String {
 /// Everything a keystroke runs, plus the conversions; returns how long it took.
 fn exercise(text: &str) -> Duration {
     let start = Instant::now();
-    let analysis = spec::analyze(&spec::Input::single("doc.yaml", text));
+    let analysis = spec_engine::analyze(&spec_engine::Input::single("doc.yaml", text));
     for d in &analysis.diagnostics {
         assert!(d.line.is_some() && d.column.is_some(), "unlocated: {d:?}");
     }
     if let Some(documents) = &analysis.documents
         && let Some(main) = documents.files.get(&documents.main)
     {
-        let _ = spec::to_yaml(&main.value);
-        let _ = spec::to_json(&main.value);
-        let _ = spec::convert_asyncapi_to_v3(&main.value);
+        let _ = spec_engine::to_yaml(&main.value);
+        let _ = spec_engine::to_json(&main.value);
+        let _ = spec_engine::convert_asyncapi_to_v3(&main.value);
     }
     if let Some(model) = &analysis.model {
-        let _ = spec::content_index(model);
+        let _ = spec_engine::content_index(model);
     }
     start.elapsed()
 }

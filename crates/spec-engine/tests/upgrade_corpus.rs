@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 fn corpus_dir() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared/corpus")
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/corpus")
 }
 
 fn project_files(folder: &Path) -> BTreeMap<String, String> {
@@ -35,7 +35,9 @@ fn project_files(folder: &Path) -> BTreeMap<String, String> {
 }
 
 /// What a reader of the docs sees of each operation, independent of the spec version.
-fn operations(model: &spec::Model) -> Vec<(String, spec::Action, Option<String>, usize)> {
+fn operations(
+    model: &spec_engine::Model,
+) -> Vec<(String, spec_engine::Action, Option<String>, usize)> {
     let mut ops: Vec<_> = model
         .operations
         .iter()
@@ -104,18 +106,18 @@ fn every_valid_asyncapi_2_corpus_document_converts_to_valid_3_0() {
             .unwrap()
             .to_string_lossy()
             .replace('\\', "/");
-        let before = spec::analyze(&spec::Input::project(files.clone(), &main));
+        let before = spec_engine::analyze(&spec_engine::Input::project(files.clone(), &main));
         assert!(!before.has_errors(), "{file} is labelled valid");
         let bundled = before.documents.as_ref().and_then(|d| d.bundled()).unwrap();
-        let v3 = match spec::convert_asyncapi_to_v3(&bundled) {
+        let v3 = match spec_engine::convert_asyncapi_to_v3(&bundled) {
             Ok(v3) => v3,
             Err(reason) => {
                 problems.push(format!("{file}: not converted: {reason}"));
                 continue;
             }
         };
-        files.insert(main.clone(), spec::to_yaml(&v3));
-        let after = spec::analyze(&spec::Input::project(files, &main));
+        files.insert(main.clone(), spec_engine::to_yaml(&v3));
+        let after = spec_engine::analyze(&spec_engine::Input::project(files, &main));
         converted += 1;
         if let Some((_, why)) = BINDINGS_THE_2X_SCHEMA_DID_NOT_CHECK
             .iter()
@@ -124,7 +126,7 @@ fn every_valid_asyncapi_2_corpus_document_converts_to_valid_3_0() {
             let outside_bindings: Vec<_> = after
                 .diagnostics
                 .iter()
-                .filter(|d| d.severity == spec::Severity::Error)
+                .filter(|d| d.severity == spec_engine::Severity::Error)
                 .filter(|d| !d.pointer.contains("/bindings/"))
                 .map(|d| format!("{} ({})", d.message, d.pointer))
                 .collect();
@@ -140,7 +142,7 @@ fn every_valid_asyncapi_2_corpus_document_converts_to_valid_3_0() {
             let errors: Vec<String> = after
                 .diagnostics
                 .iter()
-                .filter(|d| d.severity == spec::Severity::Error)
+                .filter(|d| d.severity == spec_engine::Severity::Error)
                 .take(4)
                 .map(|d| format!("{} ({}:{})", d.message, d.pointer, d.line.unwrap_or(0)))
                 .collect();
