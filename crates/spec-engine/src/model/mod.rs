@@ -7,7 +7,7 @@ mod asyncapi;
 #[cfg(feature = "engine")]
 mod inline;
 #[cfg(feature = "engine")]
-mod openapi;
+pub(crate) mod openapi;
 
 use serde::{Deserialize, Serialize};
 use serde_json::Value;

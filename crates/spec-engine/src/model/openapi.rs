@@ -347,3 +347,25 @@ pub fn build(detected: &Detected, documents: &Documents) -> Model {
             .collect(),
     }
 }
+
+/// The callbacks of the operation written at `file#op_pointer`: each callback's name and
+/// the operations of its path items (keyed by their runtime expressions), so they can be
+/// compared like the operations of `paths`.
+pub(crate) fn callback_operations(
+    documents: &Documents,
+    file: &str,
+    op_pointer: &str,
+) -> Vec<(String, Vec<Operation>)> {
+    let callbacks = child_pointer(op_pointer, "callbacks");
+    entries(documents.get(file, &callbacks))
+        .filter_map(|(name, _)| {
+            let (callback_file, pointer) =
+                documents.locate(file, &child_pointer(&callbacks, name))?;
+            let value = documents.get(&callback_file, &pointer);
+            Some((
+                name.clone(),
+                path_operations(documents, &callback_file, value, &pointer, &[]),
+            ))
+        })
+        .collect()
+}
