@@ -15,6 +15,8 @@ mod render;
 mod report;
 pub mod rules;
 mod schema;
+#[cfg(test)]
+mod tests;
 
 use crate::analysis::{Analysis, analyze};
 use crate::detect::Kind;

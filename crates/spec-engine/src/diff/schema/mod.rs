@@ -92,6 +92,15 @@ impl<'a> Differ<'a> {
         new: Option<Node<'a>>,
         usage: &Usage<'_>,
     ) {
+        let trivial = |side: &super::differ::Side<'a>, node: &Option<Node<'a>>| {
+            node.as_ref()
+                .is_none_or(|n| is_trivial(side.resolve(n.clone()).value))
+        };
+        let (old, new) = match (trivial(&self.old, &old), trivial(&self.new, &new)) {
+            (true, false) => (None, new),
+            (false, true) => (old, None),
+            _ => (old, new),
+        };
         match (old, new) {
             (Some(old), Some(new)) => {
                 let walk = Walk {
