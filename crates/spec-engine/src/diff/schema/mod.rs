@@ -316,7 +316,7 @@ impl<'a> Differ<'a> {
                         direction: usage.flow,
                         message: format!("Property `{path}` was removed from {}.", usage.context),
                         old: Some(old_prop.spot()),
-                        new: Some(new.node.spot()),
+                        new: None,
                         group: usage.group,
                     };
                     if deprecated {
@@ -348,7 +348,7 @@ impl<'a> Differ<'a> {
                 } else {
                     format!("Optional property `{path}` was added to {}.", usage.context)
                 },
-                old: Some(old.node.spot()),
+                old: None,
                 new: Some(new_prop.spot()),
                 group: usage.group,
             };
