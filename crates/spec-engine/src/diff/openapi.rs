@@ -394,10 +394,9 @@ impl<'a> Differ<'a> {
         if style(&on, &old.location) != style(&nn, &new.location) {
             self.report("request-parameter-serialization-changed", report(format!("How {what} is serialised changed (style, explode, allowReserved or allowEmptyValue).")));
         }
-        let context = format!("{what}");
         let usage = Usage {
             flow,
-            context: &context,
+            context: &what,
             group,
         };
         self.compare_schemas(on.get("schema"), nn.get("schema"), &usage);
