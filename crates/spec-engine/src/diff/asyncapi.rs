@@ -628,8 +628,16 @@ impl<'a> Differ<'a> {
                 pairs.push((i, j));
             }
         }
-        if old.0.len() == 1 && new.0.len() == 1 && pairs.is_empty() {
-            pairs.push((0, 0));
+        // What is left pairs up by position when as many remain on both sides (a 2.x
+        // `oneOf` of anonymous messages and its 3.0 upgrade name them differently).
+        let old_left: Vec<usize> = (0..old.0.len())
+            .filter(|i| !pairs.iter().any(|(o, _)| o == i))
+            .collect();
+        let new_left: Vec<usize> = (0..new.0.len())
+            .filter(|j| !pairs.iter().any(|(_, n)| n == j))
+            .collect();
+        if old_left.len() == new_left.len() {
+            pairs.extend(old_left.into_iter().zip(new_left));
         }
         let verb = match flow {
             Direction::Sends => "that consumers send",

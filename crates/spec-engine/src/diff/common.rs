@@ -576,6 +576,39 @@ impl<'a> Differ<'a> {
     }
 }
 
+/// The name of the defined scheme an inline AsyncAPI 3 scheme repeats (same type and
+/// flows; the 2.x -> 3.0 upgrade inlines schemes to carry scopes), else `type (inline)`.
+fn inline_name(side: &super::differ::Side<'_>, scheme: &Value, kind: &str) -> String {
+    let same_kind: Vec<_> = side
+        .model
+        .security_schemes
+        .iter()
+        .filter(|s| s.scheme_type == kind)
+        .collect();
+    let same_flows = |s: &&&crate::model::SecurityScheme| {
+        without_scopes(&flows(&s.details)) == without_scopes(&flows(scheme))
+    };
+    match same_kind.as_slice() {
+        [only] => only.name.clone(),
+        many => many
+            .iter()
+            .find(same_flows)
+            .map_or_else(|| format!("{kind} (inline)"), |s| s.name.clone()),
+    }
+}
+
+fn without_scopes(flows: &Value) -> Value {
+    let mut flows = flows.clone();
+    if let Value::Object(map) = &mut flows {
+        for flow in map.values_mut() {
+            if let Value::Object(fields) = flow {
+                fields.remove("scopes");
+            }
+        }
+    }
+    flows
+}
+
 /// OAuth flows without descriptions, scopes named alike in every version.
 fn flows(details: &Value) -> Value {
     let Some(Value::Object(flows)) = details.get("flows") else {
@@ -634,7 +667,7 @@ fn requirements(side: &super::differ::Side<'_>, list: &Option<Node<'_>>) -> Vec<
             )]));
         } else if let Some(kind) = item.text("type") {
             out.push(BTreeMap::from([(
-                format!("{kind} (inline)"),
+                inline_name(side, item.value, kind),
                 scopes(item.value.get("scopes")),
             )]));
         } else if let Value::Object(map) = item.value {
