@@ -18,6 +18,8 @@
 //! - [`content_index`]: the names inside a document, for search.
 //! - [`to_json`] / [`to_yaml`]: convert a document between syntaxes.
 //! - [`convert_asyncapi_to_v3`]: upgrade an AsyncAPI 2.x document to 3.0.
+//! - [`diff`]`(&old, &new, &DiffOptions) -> DiffReport`: what changed between two
+//!   versions, direction-aware, with the rule catalog in [`diff::rules`].
 
 #[cfg(feature = "engine")]
 mod analysis;
@@ -26,6 +28,8 @@ mod answer;
 mod convert;
 mod detect;
 mod diagnostic;
+#[cfg(feature = "engine")]
+pub mod diff;
 mod example;
 #[cfg(feature = "engine")]
 mod index;
@@ -59,6 +63,8 @@ pub use answer::{Converted, ProjectAnalysis};
 pub use convert::{to_json, to_yaml};
 pub use detect::{Detected, Kind, SchemaId, detect};
 pub use diagnostic::{Diagnostic, Severity};
+#[cfg(feature = "engine")]
+pub use diff::{DiffError, DiffOptions, DiffReport, diff, diff_analyzed};
 pub use example::example_for;
 #[cfg(feature = "engine")]
 pub use index::{ContentIndex, content_index};

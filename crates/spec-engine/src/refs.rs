@@ -81,6 +81,30 @@ impl Documents {
         }
         None
     }
+    /// Where the value at `file#pointer` ends after following its `$ref` chain: the
+    /// file and JSON pointer of the object itself, so a reader can point at the lines
+    /// it is written on. `None` for a missing, external or looping reference.
+    pub fn locate(&self, file: &str, pointer: &str) -> Option<(String, String)> {
+        let mut file = file.to_owned();
+        let mut pointer = pointer.to_owned();
+        for _ in 0..MAX_HOPS {
+            let value = self.get(&file, &pointer)?;
+            let Some(reference) = value.get("$ref").and_then(Value::as_str) else {
+                return Some((file, pointer));
+            };
+            match resolve_target(&file, reference).ok()? {
+                Target::Local {
+                    file: next,
+                    pointer: next_pointer,
+                } => {
+                    file = next;
+                    pointer = next_pointer;
+                }
+                Target::External(_) => return None,
+            }
+        }
+        None
+    }
 }
 
 /// Turns a reference string found in `from_file` into a target, or says why it is bad.

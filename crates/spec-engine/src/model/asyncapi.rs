@@ -8,9 +8,11 @@ use serde_json::{Map, Value};
 
 use super::{
     Action, Channel, Message, MessageExample, Model, NamedSchema, Operation, Parameter, Reply,
-    SecurityScheme, Server, info_of, inline_schema, security_names, strings, tags_of, text,
+    SecurityScheme, Server, Source, info_of, inline_schema, security_names, source_at, strings,
+    tags_of, text,
 };
 use crate::detect::Detected;
+use crate::diagnostic::child_pointer;
 use crate::refs::Documents;
 
 fn entries(value: Option<&Value>) -> impl Iterator<Item = (&String, &Value)> {
@@ -43,6 +45,7 @@ fn servers(documents: &Documents, file: &str, root: &Value, v3: bool) -> Vec<Ser
                 text(server, "url").unwrap_or_default()
             };
             Some(Server {
+                source: source_at(documents, file, &child_pointer("/servers", id)),
                 id: id.clone(),
                 url,
                 protocol: text(server, "protocol"),
@@ -51,7 +54,9 @@ fn servers(documents: &Documents, file: &str, root: &Value, v3: bool) -> Vec<Ser
                 security: security_names(server.get("security")),
                 bindings: server.get("bindings").cloned(),
                 variables: entries(server.get("variables"))
-                    .map(|(name, variable)| parameter(documents, file, name, variable, "server"))
+                    .map(|(name, variable)| {
+                        parameter(documents, file, name, variable, "server", None)
+                    })
                     .collect(),
             })
         })
@@ -64,6 +69,7 @@ fn parameter(
     name: &str,
     raw: &Value,
     location: &str,
+    source: Option<Source>,
 ) -> Parameter {
     let (file, value) = documents.deref(file, raw).unwrap_or((file.to_owned(), raw));
     let schema = value
@@ -90,6 +96,7 @@ fn parameter(
         default: value
             .get("default")
             .map(|v| v.as_str().map_or_else(|| v.to_string(), str::to_owned)),
+        source,
     }
 }
 
@@ -117,6 +124,7 @@ fn message(
     id: &str,
     raw: &Value,
     default_content_type: Option<&str>,
+    source: Option<Source>,
 ) -> Option<Message> {
     let (file, value) = documents.deref(file, raw)?;
     let value = with_traits(documents, &file, value);
@@ -167,6 +175,7 @@ fn message(
             .and_then(|c| documents.deref(&file, c))
             .and_then(|(_, c)| text(c, "location")),
         bindings: value.get("bindings").cloned(),
+        source,
     })
 }
 
@@ -183,6 +192,11 @@ fn security_schemes(documents: &Documents, file: &str, root: &Value) -> Vec<Secu
         .filter_map(|(name, raw)| {
             let (_, scheme) = documents.deref(file, raw)?;
             Some(SecurityScheme {
+                source: source_at(
+                    documents,
+                    file,
+                    &child_pointer("/components/securitySchemes", name),
+                ),
                 name: name.clone(),
                 scheme_type: text(scheme, "type").unwrap_or_default(),
                 description: text(scheme, "description"),
@@ -221,6 +235,8 @@ fn empty_operation(id: String, action: Action) -> Operation {
         request_body: None,
         responses: Vec::new(),
         security: Vec::new(),
+        message_sources: Vec::new(),
+        source: None,
     }
 }
 
@@ -235,9 +251,21 @@ pub fn build_v3(detected: &Detected, documents: &Documents) -> Model {
         let Some((channel_file, channel)) = documents.deref(file, raw) else {
             continue;
         };
+        let channel_source = source_at(documents, file, &child_pointer("/channels", id));
+        let channel_pointer = channel_source
+            .as_ref()
+            .map(|s| s.pointer.clone())
+            .unwrap_or_default();
         let mut ids = Vec::new();
+        let mut message_sources = Vec::new();
         for (message_id, raw_message) in entries(channel.get("messages")) {
             ids.push(message_id.clone());
+            let source = source_at(
+                documents,
+                &channel_file,
+                &child_pointer(&child_pointer(&channel_pointer, "messages"), message_id),
+            );
+            message_sources.extend(source.clone());
             add_message(
                 &mut messages,
                 message(
@@ -246,16 +274,29 @@ pub fn build_v3(detected: &Detected, documents: &Documents) -> Model {
                     message_id,
                     raw_message,
                     default_content_type,
+                    source,
                 ),
             );
         }
+        if message_sources.len() != ids.len() {
+            message_sources.clear();
+        }
         channels.push(Channel {
+            source: channel_source,
+            message_sources,
             id: id.clone(),
             address: text(channel, "address"),
             title: text(channel, "title"),
             description: text(channel, "description"),
             parameters: entries(channel.get("parameters"))
-                .map(|(name, p)| parameter(documents, &channel_file, name, p, "channel"))
+                .map(|(name, p)| {
+                    let source = source_at(
+                        documents,
+                        &channel_file,
+                        &child_pointer(&child_pointer(&channel_pointer, "parameters"), name),
+                    );
+                    parameter(documents, &channel_file, name, p, "channel", source)
+                })
                 .collect(),
             messages: ids,
             servers: channel
@@ -267,9 +308,10 @@ pub fn build_v3(detected: &Detected, documents: &Documents) -> Model {
         });
     }
     for (id, raw) in entries(root.pointer("/components/messages")) {
+        let source = source_at(documents, file, &child_pointer("/components/messages", id));
         add_message(
             &mut messages,
-            message(documents, file, id, raw, default_content_type),
+            message(documents, file, id, raw, default_content_type, source),
         );
     }
     let operations = entries(root.get("operations"))
@@ -280,6 +322,8 @@ pub fn build_v3(detected: &Detected, documents: &Documents) -> Model {
                 _ => Action::Receive,
             };
             let mut operation = empty_operation(id.clone(), action);
+            operation.source = source_at(documents, file, &child_pointer("/operations", id));
+            let at = operation.source.clone().unwrap_or_default();
             operation.channel = op.get("channel").and_then(ref_name);
             operation.summary = text(op, "summary");
             operation.description = text(op, "description");
@@ -301,10 +345,34 @@ pub fn build_v3(detected: &Detected, documents: &Documents) -> Model {
                         .map(|c| c.messages.clone())
                         .unwrap_or_default()
                 });
+            operation.message_sources = match op.get("messages").and_then(Value::as_array) {
+                Some(items) => listed_sources(documents, &at, "messages", items.len()),
+                None => operation
+                    .channel
+                    .as_ref()
+                    .and_then(|c| channels.iter().find(|ch| &ch.id == c))
+                    .map(|c| c.message_sources.clone())
+                    .unwrap_or_default(),
+            };
+            if operation.message_sources.len() != operation.messages.len() {
+                operation.message_sources.clear();
+            }
+            let reply_source = source_at(documents, &at.file, &child_pointer(&at.pointer, "reply"));
             operation.reply =
                 op.get("reply")
                     .and_then(|r| documents.deref(file, r))
                     .map(|(_, reply)| Reply {
+                        message_sources: reply_source
+                            .as_ref()
+                            .map(|source| {
+                                let count = reply
+                                    .get("messages")
+                                    .and_then(Value::as_array)
+                                    .map_or(0, Vec::len);
+                                listed_sources(documents, source, "messages", count)
+                            })
+                            .unwrap_or_default(),
+                        source: reply_source.clone(),
                         channel: reply.get("channel").and_then(ref_name),
                         address: reply
                             .get("address")
@@ -346,7 +414,13 @@ pub fn build_v2(detected: &Detected, documents: &Documents) -> Model {
         let Some((channel_file, channel)) = documents.deref(file, raw) else {
             continue;
         };
+        let channel_source = source_at(documents, file, &child_pointer("/channels", address));
+        let channel_pointer = channel_source
+            .as_ref()
+            .map(|s| s.pointer.clone())
+            .unwrap_or_default();
         let mut channel_messages = Vec::new();
+        let mut channel_message_sources = Vec::new();
         for (verb, action) in [("publish", Action::Receive), ("subscribe", Action::Send)] {
             let Some((op_file, op)) = channel
                 .get(verb)
@@ -354,9 +428,15 @@ pub fn build_v2(detected: &Detected, documents: &Documents) -> Model {
             else {
                 continue;
             };
+            let op_source = source_at(
+                documents,
+                &channel_file,
+                &child_pointer(&channel_pointer, verb),
+            );
             let op = with_traits(documents, &op_file, op);
             let id = text(&op, "operationId").unwrap_or_else(|| format!("{verb} {address}"));
             let mut operation = empty_operation(id.clone(), action);
+            operation.source = op_source.clone();
             operation.channel = Some(address.clone());
             operation.summary = text(&op, "summary");
             operation.description = text(&op, "description");
@@ -365,17 +445,37 @@ pub fn build_v2(detected: &Detected, documents: &Documents) -> Model {
                 .map(|t| t.name)
                 .collect();
             operation.security = security_names(op.get("security"));
-            let raw_messages: Vec<&Value> = match op.get("message") {
-                Some(m) => match documents.deref(&op_file, m) {
-                    Some((_, resolved)) if resolved.get("oneOf").is_some() => resolved["oneOf"]
-                        .as_array()
-                        .map(|items| items.iter().collect())
-                        .unwrap_or_default(),
-                    _ => vec![m],
-                },
-                None => Vec::new(),
-            };
-            for (index, raw_message) in raw_messages.into_iter().enumerate() {
+            let message_at = op_source
+                .as_ref()
+                .and_then(|s| source_at(documents, &s.file, &child_pointer(&s.pointer, "message")));
+            let (raw_messages, message_sources): (Vec<&Value>, Vec<Option<Source>>) =
+                match op.get("message") {
+                    Some(m) => match documents.deref(&op_file, m) {
+                        Some((_, resolved)) if resolved.get("oneOf").is_some() => {
+                            let items: Vec<&Value> = resolved["oneOf"]
+                                .as_array()
+                                .map(|items| items.iter().collect())
+                                .unwrap_or_default();
+                            let sources = (0..items.len())
+                                .map(|index| {
+                                    message_at.as_ref().and_then(|s| {
+                                        source_at(
+                                            documents,
+                                            &s.file,
+                                            &format!("{}/oneOf/{index}", s.pointer),
+                                        )
+                                    })
+                                })
+                                .collect();
+                            (items, sources)
+                        }
+                        _ => (vec![m], vec![message_at.clone()]),
+                    },
+                    None => (Vec::new(), Vec::new()),
+                };
+            for (index, (raw_message, source)) in
+                raw_messages.into_iter().zip(message_sources).enumerate()
+            {
                 let resolved = documents.deref(&op_file, raw_message).map(|(_, v)| v);
                 let message_id = ref_name(raw_message)
                     .or_else(|| resolved.and_then(|m| text(m, "messageId")))
@@ -395,22 +495,40 @@ pub fn build_v2(detected: &Detected, documents: &Documents) -> Model {
                         &message_id,
                         raw_message,
                         default_content_type,
+                        source.clone(),
                     ),
                 );
                 operation.messages.push(message_id.clone());
+                operation.message_sources.extend(source.clone());
                 if !channel_messages.contains(&message_id) {
                     channel_messages.push(message_id);
+                    channel_message_sources.extend(source);
                 }
+            }
+            if operation.message_sources.len() != operation.messages.len() {
+                operation.message_sources.clear();
             }
             operations.push(operation);
         }
+        if channel_message_sources.len() != channel_messages.len() {
+            channel_message_sources.clear();
+        }
         channels.push(Channel {
+            source: channel_source,
+            message_sources: channel_message_sources,
             id: address.clone(),
             address: Some(address.clone()),
             title: None,
             description: text(channel, "description"),
             parameters: entries(channel.get("parameters"))
-                .map(|(name, p)| parameter(documents, &channel_file, name, p, "channel"))
+                .map(|(name, p)| {
+                    let source = source_at(
+                        documents,
+                        &channel_file,
+                        &child_pointer(&child_pointer(&channel_pointer, "parameters"), name),
+                    );
+                    parameter(documents, &channel_file, name, p, "channel", source)
+                })
                 .collect(),
             messages: channel_messages,
             servers: strings(channel.get("servers")),
@@ -418,9 +536,10 @@ pub fn build_v2(detected: &Detected, documents: &Documents) -> Model {
         });
     }
     for (id, raw) in entries(root.pointer("/components/messages")) {
+        let source = source_at(documents, file, &child_pointer("/components/messages", id));
         add_message(
             &mut messages,
-            message(documents, file, id, raw, default_content_type),
+            message(documents, file, id, raw, default_content_type, source),
         );
     }
     Model {
@@ -436,4 +555,14 @@ pub fn build_v2(detected: &Detected, documents: &Documents) -> Model {
         webhooks: Vec::new(),
         security_schemes: security_schemes(documents, file, root),
     }
+}
+
+/// The sources of the `count` items of the list `key` under `parent`, each followed
+/// through its `$ref`; empty when one of them cannot be located.
+fn listed_sources(documents: &Documents, parent: &Source, key: &str, count: usize) -> Vec<Source> {
+    let list = child_pointer(&parent.pointer, key);
+    (0..count)
+        .map(|index| source_at(documents, &parent.file, &format!("{list}/{index}")))
+        .collect::<Option<Vec<_>>>()
+        .unwrap_or_default()
 }

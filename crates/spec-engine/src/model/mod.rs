@@ -7,7 +7,7 @@ mod asyncapi;
 #[cfg(feature = "engine")]
 mod inline;
 #[cfg(feature = "engine")]
-mod openapi;
+pub(crate) mod openapi;
 
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
@@ -40,6 +40,29 @@ pub struct Model {
     /// OpenAPI webhooks.
     pub webhooks: Vec<Operation>,
     pub security_schemes: Vec<SecurityScheme>,
+}
+
+/// Where a part of the model is written: the file of the project and the JSON pointer of
+/// the object itself (after following `$ref`s). Tools that compare or annotate documents
+/// (diff) use it to read details the model leaves out and to point at lines.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+pub struct Source {
+    pub file: String,
+    pub pointer: String,
+}
+
+impl Source {
+    /// The source of a child: `pointer` extended by one token.
+    pub fn child(&self, token: &str) -> Source {
+        Source {
+            file: self.file.clone(),
+            pointer: format!(
+                "{}/{}",
+                self.pointer,
+                token.replace('~', "~0").replace('/', "~1")
+            ),
+        }
+    }
 }
 
 /// `info` of the document.
@@ -81,6 +104,9 @@ pub struct Server {
     pub security: Vec<String>,
     pub bindings: Option<Value>,
     pub variables: Vec<Parameter>,
+    /// Where it is written (after following `$ref`s); absent in models from elsewhere.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub source: Option<Source>,
 }
 
 /// A named parameter (channel address, path, query, header, cookie, server variable).
@@ -94,6 +120,9 @@ pub struct Parameter {
     pub schema: Option<Value>,
     pub enum_values: Vec<String>,
     pub default: Option<String>,
+    /// Where it is written (after following `$ref`s); absent in models from elsewhere.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub source: Option<Source>,
 }
 
 /// An AsyncAPI channel.
@@ -110,6 +139,12 @@ pub struct Channel {
     /// Ids of the servers the channel is available on (all when empty).
     pub servers: Vec<String>,
     pub bindings: Option<Value>,
+    /// Where it is written (after following `$ref`s); absent in models from elsewhere.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub source: Option<Source>,
+    /// Where each of `messages` is written, in the same order (when known).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub message_sources: Vec<Source>,
 }
 
 /// What an operation does.
@@ -144,6 +179,12 @@ pub struct Operation {
     pub request_body: Option<Body>,
     pub responses: Vec<Response>,
     pub security: Vec<String>,
+    /// Where it is written (after following `$ref`s); absent in models from elsewhere.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub source: Option<Source>,
+    /// Where each of `messages` is written, in the same order (when known).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub message_sources: Vec<Source>,
 }
 
 /// The reply of an AsyncAPI 3 request/reply operation.
@@ -152,6 +193,12 @@ pub struct Reply {
     pub channel: Option<String>,
     pub address: Option<String>,
     pub messages: Vec<String>,
+    /// Where it is written (after following `$ref`s); absent in models from elsewhere.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub source: Option<Source>,
+    /// Where each of `messages` is written, in the same order (when known).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub message_sources: Vec<Source>,
 }
 
 /// An OpenAPI request body.
@@ -160,6 +207,9 @@ pub struct Body {
     pub description: Option<String>,
     pub required: bool,
     pub content: Vec<MediaType>,
+    /// Where it is written (after following `$ref`s); absent in models from elsewhere.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub source: Option<Source>,
 }
 
 /// One media type of a body.
@@ -168,6 +218,9 @@ pub struct MediaType {
     pub media_type: String,
     pub schema: Option<Value>,
     pub example: Option<Value>,
+    /// Where it is written (after following `$ref`s); absent in models from elsewhere.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub source: Option<Source>,
 }
 
 /// An OpenAPI response.
@@ -177,6 +230,9 @@ pub struct Response {
     pub description: Option<String>,
     pub content: Vec<MediaType>,
     pub headers: Vec<Parameter>,
+    /// Where it is written (after following `$ref`s); absent in models from elsewhere.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub source: Option<Source>,
 }
 
 /// An AsyncAPI message.
@@ -198,6 +254,9 @@ pub struct Message {
     pub examples: Vec<MessageExample>,
     pub correlation_id: Option<String>,
     pub bindings: Option<Value>,
+    /// Where it is written (after following `$ref`s); absent in models from elsewhere.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub source: Option<Source>,
 }
 
 /// A documented example of a message.
@@ -225,6 +284,9 @@ pub struct SecurityScheme {
     pub scheme_type: String,
     pub description: Option<String>,
     pub details: Value,
+    /// Where it is written (after following `$ref`s); absent in models from elsewhere.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub source: Option<Source>,
 }
 
 impl Model {
@@ -261,4 +323,4 @@ pub fn build(detected: &Detected, documents: &Documents) -> Model {
 #[cfg(feature = "engine")]
 mod readers;
 #[cfg(feature = "engine")]
-pub(crate) use readers::{info_of, security_names, strings, tags_of, text};
+pub(crate) use readers::{info_of, security_names, source_at, strings, tags_of, text};

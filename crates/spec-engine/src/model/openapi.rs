@@ -6,9 +6,10 @@ use serde_json::{Map, Value};
 
 use super::{
     Action, Body, MediaType, Model, NamedSchema, Operation, Parameter, Response, SecurityScheme,
-    Server, info_of, security_names, tags_of, text,
+    Server, Source, info_of, security_names, source_at, tags_of, text,
 };
 use crate::detect::Detected;
+use crate::diagnostic::child_pointer;
 use crate::refs::Documents;
 
 /// The HTTP methods a path item may hold, in display order.
@@ -23,12 +24,19 @@ fn entries(value: Option<&Value>) -> impl Iterator<Item = (&String, &Value)> {
         .flat_map(Map::iter)
 }
 
-fn parameters(documents: &Documents, file: &str, list: Option<&Value>) -> Vec<Parameter> {
+fn parameters(
+    documents: &Documents,
+    file: &str,
+    list: Option<&Value>,
+    list_pointer: &str,
+) -> Vec<Parameter> {
     list.and_then(Value::as_array)
         .into_iter()
         .flatten()
-        .filter_map(|raw| {
+        .enumerate()
+        .filter_map(|(index, raw)| {
             let (_, p) = documents.deref(file, raw)?;
+            let source = source_at(documents, file, &format!("{list_pointer}/{index}"));
             let location = text(p, "in").unwrap_or_default();
             let schema = p.get("schema").cloned();
             Some(Parameter {
@@ -55,16 +63,23 @@ fn parameters(documents: &Documents, file: &str, list: Option<&Value>) -> Vec<Pa
                     .and_then(|s| s.get("default"))
                     .map(|v| v.to_string()),
                 schema,
+                source,
             })
         })
         .collect()
 }
 
-fn content(documents: &Documents, file: &str, value: Option<&Value>) -> Vec<MediaType> {
+fn content(
+    documents: &Documents,
+    file: &str,
+    value: Option<&Value>,
+    pointer: &str,
+) -> Vec<MediaType> {
     entries(value)
         .map(|(media_type, raw)| {
             let media = documents.deref(file, raw).map(|(_, v)| v).unwrap_or(raw);
             MediaType {
+                source: source_at(documents, file, &child_pointer(pointer, media_type)),
                 media_type: media_type.clone(),
                 schema: media.get("schema").cloned(),
                 example: media.get("example").cloned().or_else(|| {
@@ -78,16 +93,19 @@ fn content(documents: &Documents, file: &str, value: Option<&Value>) -> Vec<Medi
         .collect()
 }
 
+#[allow(clippy::too_many_arguments)]
 fn operation(
     documents: &Documents,
     file: &str,
     path: &str,
     method: &str,
     op: &Value,
+    op_pointer: &str,
     shared: &[Parameter],
     root_security: &[String],
 ) -> Operation {
-    let mut parameters = parameters(documents, file, op.get("parameters"));
+    let at = |token: &str| child_pointer(op_pointer, token);
+    let mut parameters = parameters(documents, file, op.get("parameters"), &at("parameters"));
     for p in shared {
         if !parameters
             .iter()
@@ -122,25 +140,54 @@ fn operation(
         request_body: op
             .get("requestBody")
             .and_then(|b| documents.deref(file, b))
-            .map(|(_, body)| Body {
+            .map(|(body_file, body)| {
+                let source = source_at(documents, file, &at("requestBody"));
+                (body_file, body, source)
+            })
+            .map(|(body_file, body, source)| Body {
                 description: text(body, "description"),
                 required: body
                     .get("required")
                     .and_then(Value::as_bool)
                     .unwrap_or(false),
-                content: content(documents, file, body.get("content")),
+                content: match &source {
+                    Some(at) => content(
+                        documents,
+                        &at.file,
+                        body.get("content"),
+                        &child_pointer(&at.pointer, "content"),
+                    ),
+                    None => content(documents, &body_file, body.get("content"), ""),
+                },
+                source,
             }),
         responses: entries(op.get("responses"))
             .filter_map(|(status, raw)| {
                 let (_, response) = documents.deref(file, raw)?;
+                let source = source_at(documents, file, &child_pointer(&at("responses"), status))
+                    .unwrap_or_else(|| Source {
+                        file: file.to_owned(),
+                        pointer: child_pointer(&at("responses"), status),
+                    });
                 Some(Response {
                     status: status.clone(),
                     description: text(response, "description"),
-                    content: content(documents, file, response.get("content")),
+                    content: content(
+                        documents,
+                        &source.file,
+                        response.get("content"),
+                        &child_pointer(&source.pointer, "content"),
+                    ),
                     headers: entries(response.get("headers"))
                         .filter_map(|(name, h)| {
-                            let (_, header) = documents.deref(file, h)?;
+                            let (_, header) = documents.deref(&source.file, h)?;
+                            let headers = child_pointer(&source.pointer, "headers");
                             Some(Parameter {
+                                source: source_at(
+                                    documents,
+                                    &source.file,
+                                    &child_pointer(&headers, name),
+                                ),
                                 name: name.clone(),
                                 location: "header".into(),
                                 description: text(header, "description"),
@@ -154,6 +201,7 @@ fn operation(
                             })
                         })
                         .collect(),
+                    source: Some(source),
                 })
             })
             .collect(),
@@ -161,6 +209,11 @@ fn operation(
             Some(security) => security_names(Some(security)),
             None => root_security.to_vec(),
         },
+        message_sources: Vec::new(),
+        source: Some(Source {
+            file: file.to_owned(),
+            pointer: op_pointer.to_owned(),
+        }),
     }
 }
 
@@ -168,6 +221,7 @@ fn path_operations(
     documents: &Documents,
     file: &str,
     items: Option<&Value>,
+    items_pointer: &str,
     root_security: &[String],
 ) -> Vec<Operation> {
     let mut operations = Vec::new();
@@ -175,7 +229,16 @@ fn path_operations(
         let Some((item_file, item)) = documents.deref(file, raw) else {
             continue;
         };
-        let shared = parameters(documents, &item_file, item.get("parameters"));
+        let item_pointer = documents
+            .locate(file, &child_pointer(items_pointer, path))
+            .map(|(_, pointer)| pointer)
+            .unwrap_or_default();
+        let shared = parameters(
+            documents,
+            &item_file,
+            item.get("parameters"),
+            &child_pointer(&item_pointer, "parameters"),
+        );
         for method in METHODS {
             if let Some(op) = item.get(method) {
                 operations.push(operation(
@@ -184,6 +247,7 @@ fn path_operations(
                     path,
                     method,
                     op,
+                    &child_pointer(&item_pointer, method),
                     &shared,
                     root_security,
                 ));
@@ -208,7 +272,12 @@ pub fn build(detected: &Detected, documents: &Documents) -> Model {
             .and_then(Value::as_array)
             .into_iter()
             .flatten()
-            .map(|server| Server {
+            .enumerate()
+            .map(|(index, server)| Server {
+                source: Some(Source {
+                    file: file.to_owned(),
+                    pointer: format!("/servers/{index}"),
+                }),
                 id: text(server, "url").unwrap_or_default(),
                 url: text(server, "url").unwrap_or_default(),
                 protocol: text(server, "url")
@@ -219,6 +288,7 @@ pub fn build(detected: &Detected, documents: &Documents) -> Model {
                 bindings: None,
                 variables: entries(server.get("variables"))
                     .map(|(name, v)| Parameter {
+                        source: None,
                         name: name.clone(),
                         location: "server".into(),
                         description: text(v, "description"),
@@ -240,7 +310,7 @@ pub fn build(detected: &Detected, documents: &Documents) -> Model {
             })
             .collect(),
         channels: Vec::new(),
-        operations: path_operations(documents, file, root.get("paths"), &root_security),
+        operations: path_operations(documents, file, root.get("paths"), "/paths", &root_security),
         messages: Vec::new(),
         schemas: entries(root.pointer("/components/schemas"))
             .map(|(name, schema)| NamedSchema {
@@ -252,11 +322,22 @@ pub fn build(detected: &Detected, documents: &Documents) -> Model {
                 schema: schema.clone(),
             })
             .collect(),
-        webhooks: path_operations(documents, file, root.get("webhooks"), &root_security),
+        webhooks: path_operations(
+            documents,
+            file,
+            root.get("webhooks"),
+            "/webhooks",
+            &root_security,
+        ),
         security_schemes: entries(root.pointer("/components/securitySchemes"))
             .filter_map(|(name, raw)| {
                 let (_, scheme) = documents.deref(file, raw)?;
                 Some(SecurityScheme {
+                    source: source_at(
+                        documents,
+                        file,
+                        &child_pointer("/components/securitySchemes", name),
+                    ),
                     name: name.clone(),
                     scheme_type: text(scheme, "type").unwrap_or_default(),
                     description: text(scheme, "description"),
@@ -265,4 +346,26 @@ pub fn build(detected: &Detected, documents: &Documents) -> Model {
             })
             .collect(),
     }
+}
+
+/// The callbacks of the operation written at `file#op_pointer`: each callback's name and
+/// the operations of its path items (keyed by their runtime expressions), so they can be
+/// compared like the operations of `paths`.
+pub(crate) fn callback_operations(
+    documents: &Documents,
+    file: &str,
+    op_pointer: &str,
+) -> Vec<(String, Vec<Operation>)> {
+    let callbacks = child_pointer(op_pointer, "callbacks");
+    entries(documents.get(file, &callbacks))
+        .filter_map(|(name, _)| {
+            let (callback_file, pointer) =
+                documents.locate(file, &child_pointer(&callbacks, name))?;
+            let value = documents.get(&callback_file, &pointer);
+            Some((
+                name.clone(),
+                path_operations(documents, &callback_file, value, &pointer, &[]),
+            ))
+        })
+        .collect()
 }

@@ -67,3 +67,14 @@ pub(crate) fn security_names(value: Option<&Value>) -> Vec<String> {
     }
     names
 }
+
+/// Where the value at `file#pointer` is written once its `$ref`s are followed.
+pub(crate) fn source_at(
+    documents: &crate::refs::Documents,
+    file: &str,
+    pointer: &str,
+) -> Option<super::Source> {
+    documents
+        .locate(file, pointer)
+        .map(|(file, pointer)| super::Source { file, pointer })
+}

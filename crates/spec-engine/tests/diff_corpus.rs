@@ -1,0 +1,176 @@
+//! The diff over the corpus (../shared/corpus/MANIFEST.tsv, every `document` row that
+//! parses with a known kind): each document compared with itself and with its YAML<->JSON
+//! conversion has no change, and each valid AsyncAPI 2.x document compared with its 3.0
+//! upgrade has no breaking change.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::time::Instant;
+
+use spec_engine::{DiffOptions, Format, Input, analyze, diff_analyzed};
+
+fn corpus_dir() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/corpus")
+}
+
+/// Every file below `folder`, keyed by its path relative to `folder`.
+fn project_files(folder: &Path) -> BTreeMap<String, String> {
+    let mut files = BTreeMap::new();
+    let mut pending = vec![folder.to_path_buf()];
+    while let Some(dir) = pending.pop() {
+        let Ok(entries) = std::fs::read_dir(&dir) else {
+            continue;
+        };
+        for entry in entries.flatten() {
+            let path = entry.path();
+            if path.is_dir() {
+                pending.push(path);
+            } else if let Ok(text) = std::fs::read_to_string(&path) {
+                let relative = path
+                    .strip_prefix(folder)
+                    .unwrap()
+                    .to_string_lossy()
+                    .replace('\\', "/");
+                files.insert(relative, text);
+            }
+        }
+    }
+    files
+}
+
+struct Row {
+    file: String,
+    valid: bool,
+    version: String,
+}
+
+fn rows(corpus: &Path) -> Option<Vec<Row>> {
+    let manifest = std::fs::read_to_string(corpus.join("MANIFEST.tsv")).ok()?;
+    Some(
+        manifest
+            .lines()
+            .skip(1)
+            .filter_map(|line| {
+                let columns: Vec<&str> = line.split('\t').collect();
+                (columns.len() >= 8 && columns[7] == "document").then(|| Row {
+                    file: columns[0].to_owned(),
+                    valid: columns[6] == "valid",
+                    version: columns[4].to_owned(),
+                })
+            })
+            .collect(),
+    )
+}
+
+fn describe(report: &spec_engine::DiffReport) -> String {
+    report
+        .changes
+        .iter()
+        .take(5)
+        .map(|c| format!("{} {}: {}", c.rule, c.severity.as_str(), c.message))
+        .collect::<Vec<_>>()
+        .join("\n    ")
+}
+
+#[test]
+fn corpus_documents_have_no_changes_against_themselves_their_conversion_and_upgrade() {
+    let corpus = corpus_dir();
+    let Some(rows) = rows(&corpus) else {
+        eprintln!("skipped: the corpus is missing at {}", corpus.display());
+        return;
+    };
+    let started = Instant::now();
+    let options = DiffOptions::default();
+    let (mut compared, mut upgraded, mut lossy) = (0, 0, 0);
+    let mut problems = Vec::new();
+    for row in rows {
+        let source: PathBuf = Path::new(&row.file).components().take(3).collect();
+        let folder = corpus.join(source);
+        let files = project_files(&folder);
+        let main = corpus
+            .join(&row.file)
+            .strip_prefix(&folder)
+            .unwrap()
+            .to_string_lossy()
+            .replace('\\', "/");
+        let input = Input::project(files.clone(), &main);
+        let analysis = analyze(&input);
+        if analysis.model.is_none() {
+            continue;
+        }
+        compared += 1;
+        let file = &row.file;
+        match diff_analyzed(&input, &analysis, &input, &analysis, &options) {
+            Ok(report) if report.changes.is_empty() => {}
+            Ok(report) => {
+                problems.push(format!("{file} against itself:\n    {}", describe(&report)))
+            }
+            Err(error) => problems.push(format!("{file} against itself: {error}")),
+        }
+        let Some(root) = analysis
+            .documents
+            .as_ref()
+            .and_then(|d| d.files.get(&main))
+            .map(|f| f.value.clone())
+        else {
+            continue;
+        };
+        let converted = match analysis.format {
+            Some(Format::Json) => spec_engine::to_yaml(&root),
+            _ => spec_engine::to_json(&root),
+        };
+        // The conversion itself must keep the document, or there is nothing to compare.
+        let kept = spec_engine::parse_text(&converted, &spec_engine::Limits::default())
+            .is_ok_and(|(value, _)| value == root);
+        if !kept {
+            eprintln!(
+                "not compared with its conversion (the YAML/JSON conversion changes it): {file}"
+            );
+            lossy += 1;
+        }
+        let mut other = files.clone();
+        other.insert(main.clone(), converted);
+        let other = Input::project(other, &main);
+        let other_analysis = analyze(&other);
+        match diff_analyzed(&input, &analysis, &other, &other_analysis, &options) {
+            _ if !kept => {}
+            Ok(report) if report.changes.is_empty() => {}
+            Ok(report) => problems.push(format!(
+                "{file} against its conversion:\n    {}",
+                describe(&report)
+            )),
+            Err(error) => problems.push(format!("{file} against its conversion: {error}")),
+        }
+        if row.valid && row.version.starts_with("asyncapi 2.") {
+            let Some(bundled) = analysis.documents.as_ref().and_then(|d| d.bundled()) else {
+                continue;
+            };
+            let Ok(v3) = spec_engine::convert_asyncapi_to_v3(&bundled) else {
+                continue;
+            };
+            let upgrade = Input::single("upgraded.yaml", &spec_engine::to_yaml(&v3));
+            let upgrade_analysis = analyze(&upgrade);
+            upgraded += 1;
+            match diff_analyzed(&input, &analysis, &upgrade, &upgrade_analysis, &options) {
+                Ok(report) if !report.breaking => {}
+                Ok(report) => problems.push(format!(
+                    "{file} against its 3.0 upgrade:\n    {}",
+                    describe(&report)
+                )),
+                Err(error) => problems.push(format!("{file} against its 3.0 upgrade: {error}")),
+            }
+        }
+    }
+    eprintln!(
+        "{compared} documents compared ({upgraded} with their 3.0 upgrade, {lossy} not with a conversion that loses content) in {:.1?}",
+        started.elapsed()
+    );
+    assert!(lossy <= 5, "{lossy} conversions lose content");
+    assert!(compared >= 150, "only {compared} documents compared");
+    assert!(
+        problems.is_empty(),
+        "{} problem(s):\n{}",
+        problems.len(),
+        problems.join("\n")
+    );
+}
