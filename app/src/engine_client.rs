@@ -206,7 +206,7 @@ pub async fn completions(path: &str, request: &JsValue) -> Result<JsValue, Engin
 /// The problems of a payload against the closest of `schemas`; empty when one accepts
 /// it or none can be used.
 pub async fn check_payload(
-    schemas: &[serde_json::Value],
+    schemas: &[Option<serde_json::Value>],
     text: &str,
 ) -> Result<Vec<String>, EngineError> {
     let schemas_json = serde_json::to_string(schemas).unwrap_or_else(|_| "[]".into());

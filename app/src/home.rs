@@ -4,7 +4,7 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::components::A;
 
-use crate::auth_state::AuthState;
+use crate::account::state::AuthState;
 
 /// The landing page.
 #[component]

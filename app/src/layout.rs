@@ -4,7 +4,7 @@ use leptos::prelude::*;
 use leptos_router::components::A;
 
 use crate::account::LogoutButton;
-use crate::auth_state::AuthState;
+use crate::account::state::AuthState;
 
 /// Key under which the chosen colour theme is kept in the browser.
 pub const THEME_STORAGE_KEY: &str = "portico-theme";

@@ -5,7 +5,6 @@
 #![recursion_limit = "512"]
 
 pub mod account;
-pub mod auth_state;
 pub mod client_only;
 pub mod console;
 pub mod design;
@@ -18,17 +17,17 @@ pub mod home;
 pub mod layout;
 
 #[cfg(feature = "ssr")]
-pub mod auth;
-#[cfg(feature = "ssr")]
 pub mod context;
+#[cfg(feature = "ssr")]
+pub mod session;
 
 use leptos::prelude::*;
 use leptos_meta::{MetaTags, provide_meta_context};
 use leptos_router::components::{Route, Router, Routes};
 use leptos_router::{Lazy, LazyRoute, SsrMode, lazy_route, path};
 
+use account::state::AuthState;
 use account::{AccountPage, LoginPage, SignUpPage};
-use auth_state::AuthState;
 use design::editor_page::EditorPage;
 use design::projects_page::ProjectsPage;
 use design::share_page::SharePage;

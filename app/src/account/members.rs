@@ -10,7 +10,7 @@ use portico_types::{Member, Role};
 /// The members of an organisation the user belongs to.
 #[server(prefix = "/rpc", endpoint = "org_members")]
 pub async fn list_members(org: String) -> Result<Vec<Member>, AppError> {
-    let user = crate::auth::require_user().await?;
+    let user = crate::session::require_user().await?;
     let ctx = crate::context::server_context()?;
     Ok(portico_core::accounts::members::list(&ctx.db, &user, &org).await?)
 }
@@ -18,7 +18,7 @@ pub async fn list_members(org: String) -> Result<Vec<Member>, AppError> {
 /// Adds a user to an organisation or changes their role (organisation admins).
 #[server(prefix = "/rpc", endpoint = "org_set_member")]
 pub async fn set_member(org: String, username: String, role: Role) -> Result<(), AppError> {
-    let user = crate::auth::require_user().await?;
+    let user = crate::session::require_user().await?;
     let ctx = crate::context::server_context()?;
     portico_core::accounts::members::set_role(&ctx.db, &user, &org, &username, role).await?;
     Ok(())

@@ -4,6 +4,7 @@
 pub mod members;
 mod pages;
 mod server;
+pub mod state;
 pub mod tokens;
 
 pub use pages::{AccountPage, LoginPage, LogoutButton, SignUpPage};

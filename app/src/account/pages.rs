@@ -5,7 +5,7 @@ use leptos_meta::Title;
 use leptos_router::components::{A, Redirect};
 use leptos_router::hooks::use_query_map;
 
-use crate::auth_state::AuthState;
+use crate::account::state::AuthState;
 use crate::error::AppError;
 
 /// Renders the error of the last submission of a form, if any, as an alert.

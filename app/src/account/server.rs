@@ -53,7 +53,7 @@ pub async fn log_in(
 /// Signs out and forgets the session on the server.
 #[server(prefix = "/rpc", endpoint = "log_out")]
 pub async fn log_out() -> Result<(), AppError> {
-    let session = crate::auth::session::current_session().await?;
+    let session = crate::session::current_session().await?;
     session.flush().await.map_err(|error| {
         tracing::error!(%error, "could not delete session");
         portico_core::Error::Internal
@@ -65,7 +65,7 @@ pub async fn log_out() -> Result<(), AppError> {
 /// The signed-in user and their organisations, or `None` for a visitor.
 #[server(prefix = "/rpc", endpoint = "current_user")]
 pub async fn current_user() -> Result<Option<UserSummary>, AppError> {
-    let Some(user) = crate::auth::signed_in_user().await? else {
+    let Some(user) = crate::session::signed_in_user().await? else {
         return Ok(None);
     };
     let ctx = crate::context::server_context()?;
@@ -75,7 +75,7 @@ pub async fn current_user() -> Result<Option<UserSummary>, AppError> {
 /// Replaces the session id (no fixation) and stores the account in it.
 #[cfg(feature = "ssr")]
 async fn start_session(user_id: i64) -> Result<(), AppError> {
-    use crate::auth::session::current_session;
+    use crate::session::current_session;
     use portico_core::auth::USER_ID_KEY;
     let session = current_session().await?;
     let store_failed = |error: tower_sessions::session::Error| {

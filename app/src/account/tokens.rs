@@ -10,7 +10,7 @@ use crate::error::AppError;
 /// Creates a token for the signed-in user and returns its secret, the only time.
 #[server(prefix = "/rpc", endpoint = "create_api_token")]
 pub async fn create_api_token(name: String, scope: String) -> Result<String, AppError> {
-    let user = crate::auth::require_user().await?;
+    let user = crate::session::require_user().await?;
     let ctx = crate::context::server_context()?;
     let (token, _) = portico_core::accounts::tokens::create(&ctx.db, &user, &name, &scope)
         .await
@@ -21,7 +21,7 @@ pub async fn create_api_token(name: String, scope: String) -> Result<String, App
 /// The signed-in user's live tokens.
 #[server(prefix = "/rpc", endpoint = "list_api_tokens")]
 pub async fn list_api_tokens() -> Result<Vec<TokenInfo>, AppError> {
-    let user = crate::auth::require_user().await?;
+    let user = crate::session::require_user().await?;
     let ctx = crate::context::server_context()?;
     Ok(portico_core::accounts::tokens::list(&ctx.db, &user).await?)
 }
@@ -29,7 +29,7 @@ pub async fn list_api_tokens() -> Result<Vec<TokenInfo>, AppError> {
 /// Revokes one of the signed-in user's tokens.
 #[server(prefix = "/rpc", endpoint = "revoke_api_token")]
 pub async fn revoke_api_token(id: i64) -> Result<(), AppError> {
-    let user = crate::auth::require_user().await?;
+    let user = crate::session::require_user().await?;
     let ctx = crate::context::server_context()?;
     portico_core::accounts::tokens::revoke(&ctx.db, &user, id)
         .await

@@ -5,25 +5,21 @@
 use serde_json::Value;
 use spec_engine::{Channel, Model};
 
-/// The JSON Schemas of the channel's messages that a payload is checked against.
-pub fn payload_schemas(model: &Model, channel: &Channel) -> Vec<Value> {
+/// The payload schema of each of the channel's messages (`None` for one that accepts any
+/// payload), as the engine's `closest_problems` takes them.
+pub fn payload_schemas(model: &Model, channel: &Channel) -> Vec<Option<Value>> {
     channel
         .messages
         .iter()
         .filter_map(|id| model.message(id))
-        .filter(|m| {
-            m.schema_format
-                .as_deref()
-                .is_none_or(spec_engine::is_json_schema_format)
-        })
-        .filter_map(|m| m.payload.clone())
+        .map(|m| m.checkable_payload().cloned())
         .collect()
 }
 
 /// `Ok` when some schema accepts `text` (or there is none), otherwise the problems of
 /// the closest one as "path: message" lines. The check runs in the engine worker.
-pub async fn check_payload(schemas: &[Value], text: &str) -> Result<(), Vec<String>> {
-    if schemas.is_empty() {
+pub async fn check_payload(schemas: &[Option<Value>], text: &str) -> Result<(), Vec<String>> {
+    if schemas.is_empty() || schemas.iter().any(Option::is_none) {
         return Ok(());
     }
     match crate::engine_client::check_payload(schemas, text).await {
@@ -40,10 +36,7 @@ pub fn example_text(model: &Model, channel: &Channel) -> String {
         return "{}".into();
     };
     let example = message
-        .examples
-        .iter()
-        .find_map(|e| e.payload.clone())
-        .or_else(|| message.payload.as_ref().map(spec_engine::example_for))
+        .example_payload()
         .unwrap_or(Value::Object(Default::default()));
     match example {
         Value::String(text) => text,

@@ -11,6 +11,7 @@ mod socket;
 use std::collections::BTreeMap;
 
 use leptos::prelude::*;
+use portico_types::console::{ClientCommand, ConsoleMessage, ServerEvent};
 use serde_json::Value;
 
 use crate::exchange::asset_page::version_model;
@@ -86,7 +87,7 @@ impl ConsoleState {
     }
 
     /// Sends a command; says so on the page when the socket is not open.
-    fn send(&self, command: Value) {
+    fn send(&self, command: ClientCommand) {
         self.error.set(None);
         let sent = SOCKETS.with_borrow(|sockets| {
             sockets
@@ -125,128 +126,87 @@ impl ConsoleState {
     }
 
     /// Applies one server event to the page.
-    fn apply(&self, event: Value) {
-        let text = |key: &str| event[key].as_str().unwrap_or_default().to_owned();
-        match event["type"].as_str().unwrap_or_default() {
-            "ready" => {
-                let servers = event["servers"]
-                    .as_array()
-                    .map(|servers| {
-                        servers
-                            .iter()
-                            .map(|s| {
-                                let id = s["id"].as_str().unwrap_or_default().to_owned();
-                                let protocol = s["protocol"].as_str().unwrap_or("?");
-                                let label = format!(
-                                    "{id} ({protocol} {})",
-                                    s["url"].as_str().unwrap_or_default()
-                                );
-                                (id, label, s["supported"].as_bool().unwrap_or(false))
-                            })
-                            .collect()
+    fn apply(&self, event: ServerEvent) {
+        match event {
+            ServerEvent::Ready { servers, .. } => {
+                let servers = servers
+                    .into_iter()
+                    .map(|s| {
+                        let protocol = s.protocol.as_deref().unwrap_or("?");
+                        let label = format!("{} ({protocol} {})", s.id, s.url);
+                        (s.id, label, s.supported)
                     })
-                    .unwrap_or_default();
+                    .collect();
                 self.servers.try_set(servers);
             }
-            "subscribed" => {
-                self.subscriptions
-                    .try_update(|s| s.insert(text("id"), text("filter")));
+            ServerEvent::Subscribed { id, filter, .. } => {
+                self.subscriptions.try_update(|s| s.insert(id, filter));
             }
-            "unsubscribed" => {
-                self.subscriptions.try_update(|s| s.remove(&text("id")));
+            ServerEvent::Unsubscribed { id } => {
+                self.subscriptions.try_update(|s| s.remove(&id));
             }
-            "recent" => {
-                if let Some(messages) = event["messages"].as_array() {
-                    self.show(messages);
-                }
-            }
-            "message" => self.show(std::slice::from_ref(&event)),
-            "dropped" => {
-                let count = event["count"].as_u64().unwrap_or(0);
+            ServerEvent::Recent { messages, .. } => self.show(messages),
+            ServerEvent::Message(message) => self.show(vec![message]),
+            ServerEvent::Dropped { count } => {
                 self.dropped.try_update(|d| *d += count);
             }
-            "published" => {
-                let verdict = if event["valid"].as_bool().unwrap_or(false) {
-                    "valid".to_owned()
+            ServerEvent::Published {
+                channel,
+                topic,
+                size,
+                qos,
+                retain,
+                valid,
+                ..
+            } => {
+                let verdict = if valid {
+                    "valid"
                 } else {
-                    "invalid, sent anyway".to_owned()
+                    "invalid, sent anyway"
                 };
-                let summary = format!(
-                    "Published on {} ({} B, QoS {}{}), {verdict}.",
-                    text("topic"),
-                    event["size"].as_u64().unwrap_or(0),
-                    event["qos"].as_u64().unwrap_or(0),
-                    if event["retain"].as_bool().unwrap_or(false) {
-                        ", retained"
-                    } else {
-                        ""
-                    },
-                );
-                self.published
-                    .try_update(|p| p.insert(text("channel"), summary));
+                let retained = if retain { ", retained" } else { "" };
+                let summary =
+                    format!("Published on {topic} ({size} B, QoS {qos}{retained}), {verdict}.");
+                self.published.try_update(|p| p.insert(channel, summary));
             }
-            "mock_started" => {
-                let rate = event["rate"].as_u64().unwrap_or(0);
-                self.mocks.try_update(|m| m.insert(text("channel"), rate));
+            ServerEvent::MockStarted { channel, rate, .. } => {
+                self.mocks.try_update(|m| m.insert(channel, rate.into()));
             }
-            "mock_stopped" => {
-                self.mocks.try_update(|m| m.remove(&text("channel")));
+            ServerEvent::MockStopped { channel, .. } => {
+                self.mocks.try_update(|m| m.remove(&channel));
             }
-            "server_changed" => {
-                self.server
-                    .try_set(event["server"].as_str().map(str::to_owned));
+            ServerEvent::ServerChanged { server } => {
+                self.server.try_set(server);
                 self.subscriptions.try_set(BTreeMap::new());
                 self.mocks.try_set(BTreeMap::new());
             }
-            "error" => {
-                self.error.try_set(Some(text("message")));
+            ServerEvent::Error { message } => {
+                self.error.try_set(Some(message));
             }
-            _ => {}
         }
     }
 
-    fn show(&self, messages: &[Value]) {
+    fn show(&self, messages: Vec<ConsoleMessage>) {
         let shown: Vec<ShownMessage> = messages
-            .iter()
+            .into_iter()
             .map(|m| {
                 let key = self.next_key.get_value();
                 self.next_key.set_value(key + 1);
-                let pretty = match &m["json"] {
-                    Value::Null => m["payload"].as_str().unwrap_or_default().to_owned(),
-                    json => serde_json::to_string_pretty(json).unwrap_or_default(),
+                let pretty = match &m.json {
+                    None | Some(Value::Null) => m.payload,
+                    Some(json) => serde_json::to_string_pretty(json).unwrap_or_default(),
                 };
                 ShownMessage {
                     key,
-                    subscription: m["subscription"].as_str().unwrap_or_default().to_owned(),
-                    topic: m["topic"].as_str().unwrap_or_default().to_owned(),
-                    time: clock_time(m["time"].as_f64().unwrap_or(0.0)),
-                    size: m["size"].as_u64().unwrap_or(0),
+                    subscription: m.subscription,
+                    topic: m.topic,
+                    time: clock_time(m.time as f64),
+                    size: m.size as u64,
                     pretty,
-                    valid: m["valid"].as_bool().unwrap_or(false),
-                    problems: m["problems"]
-                        .as_array()
-                        .map(|problems| {
-                            problems
-                                .iter()
-                                .map(|p| p["message"].as_str().unwrap_or_default().to_owned())
-                                .collect()
-                        })
-                        .unwrap_or_default(),
-                    headers: m["headers"]
-                        .as_array()
-                        .map(|headers| {
-                            headers
-                                .iter()
-                                .map(|h| {
-                                    (
-                                        h[0].as_str().unwrap_or_default().to_owned(),
-                                        h[1].as_str().unwrap_or_default().to_owned(),
-                                    )
-                                })
-                                .collect()
-                        })
-                        .unwrap_or_default(),
-                    retain: m["retain"].as_bool().unwrap_or(false),
+                    valid: m.valid,
+                    problems: m.problems.into_iter().map(|p| p.message).collect(),
+                    headers: m.headers,
+                    retain: m.retain,
                 }
             })
             .collect();
@@ -317,7 +277,7 @@ where
     let choose_server = move |ev: leptos::ev::Event| {
         let value = event_target_value(&ev);
         let server = (!value.is_empty()).then_some(value);
-        state.send(serde_json::json!({"type": "use_server", "server": server}));
+        state.send(ClientCommand::UseServer { server });
     };
     view! {
         <section class="card console" data-testid="console">

@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use serde_json::{Value, json};
+use portico_types::console::ClientCommand;
 
 use super::ConsoleState;
 use super::check::{check_payload, example_text, payload_schemas};
@@ -32,11 +32,13 @@ pub(super) fn ChannelPanel(
     let toggle_subscription = move |_| {
         let id = key.get_value();
         if subscribed().is_some() {
-            state.send(json!({"type": "unsubscribe", "id": id}));
+            state.send(ClientCommand::Unsubscribe { id });
         } else {
-            state.send(json!({
-                "type": "subscribe", "id": id, "channel": id, "parameters": parameters.get_untracked()
-            }));
+            state.send(ClientCommand::Subscribe {
+                channel: id.clone(),
+                id,
+                parameters: parameters.get_untracked(),
+            });
         }
     };
     let publish = move |_| {
@@ -55,11 +57,11 @@ pub(super) fn ChannelPanel(
                     return;
                 }
             }
-            let headers_value = if headers_text.trim().is_empty() {
-                Value::Null
+            let headers = if headers_text.trim().is_empty() {
+                None
             } else {
                 match serde_json::from_str::<BTreeMap<String, String>>(&headers_text) {
-                    Ok(map) => json!(map),
+                    Ok(map) => Some(map),
                     Err(_) => {
                         state.error.set(Some(
                             "Headers are a JSON object of strings, like {\"traceId\": \"abc\"}."
@@ -70,22 +72,26 @@ pub(super) fn ChannelPanel(
                 }
             };
             let id = key.get_value();
-            state.send(json!({
-                "type": "publish", "channel": id, "parameters": parameters.get_untracked(),
-                "payload": text, "qos": qos.get_untracked(), "retain": retain.get_untracked(),
-                "headers": headers_value,
-            }));
+            state.send(ClientCommand::Publish {
+                channel: id,
+                parameters: parameters.get_untracked(),
+                payload: text,
+                qos: qos.get_untracked(),
+                retain: retain.get_untracked(),
+                headers,
+            });
         });
     };
     let toggle_mock = move |_| {
         let id = key.get_value();
         if mocking().is_some() {
-            state.send(json!({"type": "mock_stop", "channel": id}));
+            state.send(ClientCommand::MockStop { channel: Some(id) });
         } else {
-            state.send(json!({
-                "type": "mock_start", "channel": id, "parameters": parameters.get_untracked(),
-                "rate": rate.get_untracked(),
-            }));
+            state.send(ClientCommand::MockStart {
+                channel: id,
+                parameters: parameters.get_untracked(),
+                rate: rate.get_untracked(),
+            });
         }
     };
     let (address, description, params) = channel.with_value(|c| {

@@ -1,7 +1,7 @@
 //! The browser's end of the console WebSocket (`/api/v1/console/…/ws`): opens it with
-//! the page's own origin and session cookie, and hands every frame, parsed, to the page.
+//! the page's own origin and session cookie, and hands every frame, parsed as a `ServerEvent`, to the page.
 
-use serde_json::Value;
+use portico_types::console::{ClientCommand, ServerEvent};
 use wasm_bindgen::JsCast;
 use wasm_bindgen::closure::Closure;
 
@@ -20,7 +20,7 @@ impl ConsoleSocket {
     pub fn open(
         path: &str,
         on_open: impl Fn() + 'static,
-        on_event: impl Fn(Value) + 'static,
+        on_event: impl Fn(ServerEvent) + 'static,
         on_close: impl Fn(String) + 'static,
     ) -> Result<ConsoleSocket, String> {
         let location = leptos::prelude::window().location();
@@ -35,7 +35,7 @@ impl ConsoleSocket {
         let on_message = Closure::<dyn FnMut(web_sys::MessageEvent)>::new(
             move |event: web_sys::MessageEvent| {
                 if let Some(text) = event.data().as_string()
-                    && let Ok(value) = serde_json::from_str::<Value>(&text)
+                    && let Ok(value) = serde_json::from_str::<ServerEvent>(&text)
                 {
                     on_event(value);
                 }
@@ -62,9 +62,10 @@ impl ConsoleSocket {
     }
 
     /// Sends one command; `false` when the socket is not open.
-    pub fn send(&self, command: &Value) -> bool {
+    pub fn send(&self, command: &ClientCommand) -> bool {
         self.socket.ready_state() == web_sys::WebSocket::OPEN
-            && self.socket.send_with_str(&command.to_string()).is_ok()
+            && serde_json::to_string(command)
+                .is_ok_and(|text| self.socket.send_with_str(&text).is_ok())
     }
 }
 

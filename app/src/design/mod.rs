@@ -14,16 +14,5 @@ pub mod try_it;
 pub mod upload;
 pub mod workspace;
 
-use serde::{Deserialize, Serialize};
-
-/// A shared snapshot.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct SharedSnapshot {
-    pub id: String,
-    pub name: String,
-    pub main_file: String,
-    pub files: Vec<(String, String)>,
-    pub created_at: String,
-    /// The documentation model of the snapshot, built on the server.
-    pub model: Option<spec_engine::Model>,
-}
+/// A shared snapshot as the share page shows it.
+pub type SharedSnapshot = portico_types::design::SharedSnapshot<spec_engine::Model>;

@@ -9,7 +9,7 @@ use leptos_router::hooks::use_navigate;
 
 use super::server::{NewProjectSource, create_project, list_projects};
 use super::templates::templates;
-use crate::auth_state::AuthState;
+use crate::account::state::AuthState;
 use portico_types::Role;
 
 /// The design center's front page.

@@ -33,7 +33,7 @@ pub async fn load_publish_options(
     group: String,
     asset: String,
 ) -> Result<PublishOptions, AppError> {
-    let user = crate::auth::require_user().await?;
+    let user = crate::session::require_user().await?;
     let ctx = crate::context::server_context()?;
     let (groups, taken_versions) =
         portico_core::design::publish_options(&ctx.db, &user, &group, &asset).await?;
@@ -54,7 +54,7 @@ pub async fn publish_project(
 ) -> Result<PublishedAt, AppError> {
     use portico_core::repo::assets::PublishOutcome;
 
-    let user = crate::auth::require_user().await?;
+    let user = crate::session::require_user().await?;
     let ctx = crate::context::server_context()?;
     let coordinate = (group.as_str(), asset.as_str(), version.as_str());
     let published =

@@ -11,7 +11,7 @@ use crate::error::AppError;
 /// The projects of the signed-in user's organisations.
 #[server(prefix = "/rpc", endpoint = "design_projects")]
 pub async fn list_projects() -> Result<Vec<ProjectSummary>, AppError> {
-    let user = crate::auth::require_user().await?;
+    let user = crate::session::require_user().await?;
     let ctx = crate::context::server_context()?;
     Ok(portico_core::design::list(&ctx.db, &user).await?)
 }
@@ -34,7 +34,7 @@ pub async fn create_project(
 ) -> Result<String, AppError> {
     use portico_core::Error;
 
-    let user = crate::auth::require_user().await?;
+    let user = crate::session::require_user().await?;
     let ctx = crate::context::server_context()?;
     let files: Vec<(String, String)> = match source {
         NewProjectSource::Template(id) => {
@@ -50,7 +50,7 @@ pub async fn create_project(
 /// A project with every file, for the editor.
 #[server(prefix = "/rpc", endpoint = "design_open")]
 pub async fn open_project(id: String) -> Result<Project, AppError> {
-    let user = crate::auth::require_user().await?;
+    let user = crate::session::require_user().await?;
     let ctx = crate::context::server_context()?;
     Ok(portico_core::design::open(&ctx.db, &user, &id).await?)
 }
@@ -68,7 +68,7 @@ pub async fn save_file(
     base_revision: Option<i64>,
     force: bool,
 ) -> Result<SaveResult, AppError> {
-    let user = crate::auth::require_user().await?;
+    let user = crate::session::require_user().await?;
     let ctx = crate::context::server_context()?;
     Ok(
         portico_core::design::save_file(&ctx.db, &user, &id, &path, &content, base_revision, force)
@@ -79,7 +79,7 @@ pub async fn save_file(
 /// Removes a file (never the main file).
 #[server(prefix = "/rpc", endpoint = "design_delete_file")]
 pub async fn delete_file(id: String, path: String) -> Result<(), AppError> {
-    let user = crate::auth::require_user().await?;
+    let user = crate::session::require_user().await?;
     let ctx = crate::context::server_context()?;
     Ok(portico_core::design::delete_file(&ctx.db, &user, &id, &path).await?)
 }
@@ -87,7 +87,7 @@ pub async fn delete_file(id: String, path: String) -> Result<(), AppError> {
 /// Makes an existing file the main file.
 #[server(prefix = "/rpc", endpoint = "design_set_main")]
 pub async fn set_main_file(id: String, path: String) -> Result<(), AppError> {
-    let user = crate::auth::require_user().await?;
+    let user = crate::session::require_user().await?;
     let ctx = crate::context::server_context()?;
     Ok(portico_core::design::set_main_file(&ctx.db, &user, &id, &path).await?)
 }
@@ -95,7 +95,7 @@ pub async fn set_main_file(id: String, path: String) -> Result<(), AppError> {
 /// Stores a read-only snapshot of the project as saved and returns its short id.
 #[server(prefix = "/rpc", endpoint = "design_share")]
 pub async fn share_project(id: String) -> Result<String, AppError> {
-    let user = crate::auth::require_user().await?;
+    let user = crate::session::require_user().await?;
     let ctx = crate::context::server_context()?;
     Ok(portico_core::design::share(&ctx.db, &user, &id).await?)
 }
@@ -104,13 +104,5 @@ pub async fn share_project(id: String) -> Result<String, AppError> {
 #[server(prefix = "/rpc", endpoint = "design_shared")]
 pub async fn load_share(share: String) -> Result<SharedSnapshot, AppError> {
     let ctx = crate::context::server_context()?;
-    let shared = portico_core::design::load_share(&ctx.db, &share).await?;
-    Ok(SharedSnapshot {
-        id: shared.id,
-        name: shared.name,
-        main_file: shared.main_file,
-        files: shared.files,
-        created_at: shared.created_at,
-        model: shared.model,
-    })
+    Ok(portico_core::design::load_share(&ctx.db, &share).await?)
 }

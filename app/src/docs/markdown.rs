@@ -67,6 +67,7 @@ pub fn escaped_paragraphs(text: &str) -> String {
 #[cfg(not(feature = "ssr"))]
 mod browser {
     use std::cell::RefCell;
+    use std::collections::HashMap;
     use std::sync::Arc;
 
     use leptos::prelude::*;

@@ -14,7 +14,7 @@ use portico_types::AssetDetail;
 /// An asset and its live versions, if the signed-in user may see it.
 #[server(prefix = "/rpc", endpoint = "load_asset")]
 pub async fn load_asset(group: String, asset: String) -> Result<AssetDetail, AppError> {
-    let user = crate::auth::require_user().await?;
+    let user = crate::session::require_user().await?;
     let ctx = crate::context::server_context()?;
     Ok(portico_core::exchange::catalog::asset_detail(&ctx.db, &user, &group, &asset).await?)
 }
@@ -26,7 +26,7 @@ pub async fn version_document(
     asset: String,
     version: String,
 ) -> Result<String, AppError> {
-    let user = crate::auth::require_user().await?;
+    let user = crate::session::require_user().await?;
     let ctx = crate::context::server_context()?;
     let document =
         portico_core::exchange::access::version_text(&ctx.db, &user, &group, &asset, &version)
@@ -43,7 +43,7 @@ pub async fn version_model(
 ) -> Result<spec_engine::Model, AppError> {
     use portico_core::Error;
 
-    let user = crate::auth::require_user().await?;
+    let user = crate::session::require_user().await?;
     let ctx = crate::context::server_context()?;
     let document =
         portico_core::exchange::access::version_text(&ctx.db, &user, &group, &asset, &version)
@@ -194,7 +194,7 @@ fn AssetView(
                 })}
                 <pre class="code"><code>{curl}</code></pre>
             </section>
-            <super::pages::AssetPagesPanel group=detail.group.clone() asset=detail.asset.clone() initial=detail.pages.clone()/>
+            <super::owner_pages::AssetPagesPanel group=detail.group.clone() asset=detail.asset.clone() initial=detail.pages.clone()/>
             <section class="card">
                 <h2>"Versions"</h2>
                 <table class="table" data-testid="versions">

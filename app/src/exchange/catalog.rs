@@ -33,7 +33,7 @@ pub async fn search_catalog(
     use portico_core::repo::search::{SearchRequest, SearchSort};
     use portico_types::{AssetKind, Lifecycle};
 
-    let user = crate::auth::require_user().await?;
+    let user = crate::session::require_user().await?;
     let ctx = crate::context::server_context()?;
     let page = page.max(1);
     let request = SearchRequest {

@@ -14,7 +14,7 @@ pub async fn set_version_lifecycle(
     version: String,
     lifecycle: Lifecycle,
 ) -> Result<(), AppError> {
-    let user = crate::auth::require_user().await?;
+    let user = crate::session::require_user().await?;
     let ctx = crate::context::server_context()?;
     portico_core::exchange::lifecycle::change_lifecycle(
         &ctx.db, &user, &group, &asset, &version, lifecycle,
@@ -30,7 +30,7 @@ pub async fn delete_asset_version(
     asset: String,
     version: String,
 ) -> Result<(), AppError> {
-    let user = crate::auth::require_user().await?;
+    let user = crate::session::require_user().await?;
     let ctx = crate::context::server_context()?;
     Ok(
         portico_core::exchange::lifecycle::remove_version(&ctx.db, &user, &group, &asset, &version)
@@ -46,7 +46,7 @@ pub async fn open_in_editor(
     asset: String,
     version: String,
 ) -> Result<String, AppError> {
-    let user = crate::auth::require_user().await?;
+    let user = crate::session::require_user().await?;
     let ctx = crate::context::server_context()?;
     Ok(portico_core::design::create_from_version(&ctx.db, &user, &group, &asset, &version).await?)
 }

@@ -4,4 +4,4 @@
 pub mod asset_page;
 pub mod catalog;
 pub mod manage;
-pub mod pages;
+pub mod owner_pages;

@@ -3,7 +3,9 @@
 //! one checks the caller's role in the project's organisation: viewers open,
 //! contributors create and save.
 
-use portico_types::design::{MAX_FILES, check_name, check_path, check_size, is_json};
+use portico_types::design::{
+    MAX_FILES, SharedSnapshot, check_name, check_path, check_size, is_json,
+};
 use portico_types::{Error, Lifecycle, Project, ProjectFile, ProjectSummary, Role, SaveResult};
 
 use crate::Result;
@@ -192,18 +194,8 @@ pub async fn share(db: &Db, user: &SignedInUser, id: &str) -> Result<String> {
     Ok(design::create_share(db, row.id, &row.name, &row.main_file, &json, user.id).await?)
 }
 
-/// A shared snapshot as stored, and its documentation model.
-pub struct Shared {
-    pub id: String,
-    pub name: String,
-    pub main_file: String,
-    pub files: Vec<(String, String)>,
-    pub created_at: String,
-    pub model: Option<spec_engine::Model>,
-}
-
 /// A shared snapshot; anyone with the link may read it.
-pub async fn load_share(db: &Db, share: &str) -> Result<Shared> {
+pub async fn load_share(db: &Db, share: &str) -> Result<SharedSnapshot<spec_engine::Model>> {
     let row = design::find_share(db, share)
         .await?
         .ok_or_else(|| Error::NotFound("This shared link does not exist.".into()))?;
@@ -215,7 +207,7 @@ pub async fn load_share(db: &Db, share: &str) -> Result<Shared> {
         .collect();
     let input = spec_engine::Input::project(files.iter().cloned().collect(), &row.main_file);
     let analysis = cpu::run(move || spec_engine::analyze(&input)).await?;
-    Ok(Shared {
+    Ok(SharedSnapshot {
         id: row.id,
         name: row.name,
         main_file: row.main_file,

@@ -15,6 +15,7 @@
 //! - [`Input::single`] / [`Input::project`]: one document, or a design project.
 //! - [`PayloadSchema`]: check message payloads against their schema.
 //! - [`example_for`]: a deterministic example value for a schema.
+//! - [`completion::completions_at`]: what the editor offers at the cursor.
 //! - [`content_index`]: the names inside a document, for search.
 //! - [`to_json`] / [`to_yaml`]: convert a document between syntaxes.
 //! - [`convert_asyncapi_to_v3`]: upgrade an AsyncAPI 2.x document to 3.0.
@@ -24,6 +25,8 @@
 #[cfg(feature = "engine")]
 mod analysis;
 mod answer;
+#[cfg(feature = "engine")]
+pub mod completion;
 #[cfg(feature = "engine")]
 mod convert;
 mod detect;
@@ -75,7 +78,7 @@ pub use model::*;
 pub use parse::{Format, ParseError, parse_text};
 pub use payload::is_json_schema_format;
 #[cfg(feature = "engine")]
-pub use payload::{PayloadProblem, PayloadSchema};
+pub use payload::{PayloadProblem, PayloadSchema, closest_problems};
 #[cfg(feature = "engine")]
 pub use refs::{AssetResolver, Documents};
 #[cfg(feature = "engine")]

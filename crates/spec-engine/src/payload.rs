@@ -88,6 +88,38 @@ fn strip_markers(schema: &Value) -> Value {
     }
 }
 
+/// The problems of a payload on a channel whose messages have `schemas` (`None` for a
+/// message whose payload cannot be checked, which accepts anything): none when some
+/// message accepts it, else those of the message it comes closest to (fewest problems).
+/// `payload` is `None` when it is not JSON. The console on the server and the browser's
+/// check before a publish both answer with this.
+#[cfg(feature = "engine")]
+pub fn closest_problems(
+    schemas: &[Option<PayloadSchema>],
+    payload: Option<&Value>,
+) -> Vec<PayloadProblem> {
+    if schemas.is_empty() || schemas.iter().any(Option::is_none) {
+        return Vec::new();
+    }
+    let Some(payload) = payload else {
+        return vec![PayloadProblem {
+            pointer: String::new(),
+            message: "The payload is not JSON, so it cannot match the message schema.".into(),
+        }];
+    };
+    let mut closest: Option<Vec<PayloadProblem>> = None;
+    for schema in schemas.iter().flatten() {
+        let problems = schema.check(payload);
+        if problems.is_empty() {
+            return problems;
+        }
+        if closest.as_ref().is_none_or(|c| problems.len() < c.len()) {
+            closest = Some(problems);
+        }
+    }
+    closest.unwrap_or_default()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

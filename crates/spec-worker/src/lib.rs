@@ -4,8 +4,6 @@
 //! analysis. Every entry point takes and returns text (JSON where
 //! structured) because the worker passes strings across `postMessage`.
 
-pub mod completion;
-
 use std::collections::BTreeMap;
 
 use serde_json::Value;
@@ -85,51 +83,40 @@ fn rewrite(
 }
 
 /// The completions at the cursor for the file at `path`; `request_json` is a
-/// [`completion::CompletionRequest`].
+/// [`spec_engine::completion::CompletionRequest`].
 #[wasm_bindgen]
 pub fn completions(path: &str, request_json: &str) -> String {
     let items = serde_json::from_str(request_json)
-        .map(|request| completion::completions_at(path, &request))
+        .map(|request| spec_engine::completion::completions_at(path, &request))
         .unwrap_or_default();
     serde_json::to_string(&items).unwrap_or_default()
 }
 
 /// Checks a payload against the schemas of a channel's messages: `schemas_json` is an
-/// array of (inlined) JSON Schemas. `Ok` (an empty array) when one of them accepts
-/// `text` or none can be used, otherwise the problems of the closest one.
+/// array with one (inlined) JSON Schema per message, `null` for a message whose payload
+/// cannot be checked. An empty array when some message accepts `text`, otherwise the
+/// problems of the closest one, as the server's console says them.
 #[wasm_bindgen]
 pub fn check_payload(schemas_json: &str, text: &str) -> String {
-    let schemas: Vec<Value> = serde_json::from_str(schemas_json).unwrap_or_default();
+    let schemas: Vec<Option<Value>> = serde_json::from_str(schemas_json).unwrap_or_default();
     serde_json::to_string(&payload_problems(&schemas, text)).unwrap_or_default()
 }
 
-/// The problems of the closest schema as "path: message" lines; empty when one accepts.
-pub fn payload_problems(schemas: &[Value], text: &str) -> Vec<String> {
-    let checkers: Vec<spec_engine::PayloadSchema> = schemas
+/// The problems of the closest schema as messages; empty when one accepts.
+pub fn payload_problems(schemas: &[Option<Value>], text: &str) -> Vec<String> {
+    let compiled: Vec<Option<spec_engine::PayloadSchema>> = schemas
         .iter()
-        .filter_map(|schema| spec_engine::PayloadSchema::compile(schema).ok())
+        .map(|schema| {
+            schema
+                .as_ref()
+                .and_then(|s| spec_engine::PayloadSchema::compile(s).ok())
+        })
         .collect();
-    if checkers.is_empty() {
-        return Vec::new();
-    }
-    let Ok(json) = serde_json::from_str::<Value>(text) else {
-        return vec!["The payload is not JSON, so it cannot match the message schema.".into()];
-    };
-    let mut closest: Option<Vec<String>> = None;
-    for checker in &checkers {
-        let problems: Vec<String> = checker
-            .check(&json)
-            .into_iter()
-            .map(|p| p.message)
-            .collect();
-        if problems.is_empty() {
-            return Vec::new();
-        }
-        if closest.as_ref().is_none_or(|c| problems.len() < c.len()) {
-            closest = Some(problems);
-        }
-    }
-    closest.unwrap_or_default()
+    let json = serde_json::from_str::<Value>(text).ok();
+    spec_engine::closest_problems(&compiled, json.as_ref())
+        .into_iter()
+        .map(|p| p.message)
+        .collect()
 }
 
 #[cfg(test)]

@@ -31,6 +31,7 @@ pub struct Member {
 
 /// A personal access token as listed (never its secret).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "sqlx", derive(sqlx::FromRow))]
 pub struct TokenInfo {
     pub id: i64,
     pub name: String,

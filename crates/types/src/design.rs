@@ -114,6 +114,19 @@ pub enum SaveResult {
     Conflict { current_revision: i64 },
 }
 
+/// A read-only snapshot of a project, shared by link, with its documentation model
+/// (`M`: the spec engine's `Model`, which this crate cannot name).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SharedSnapshot<M> {
+    pub id: String,
+    pub name: String,
+    pub main_file: String,
+    pub files: Vec<(String, String)>,
+    pub created_at: String,
+    /// The documentation model of the snapshot, built on the server.
+    pub model: Option<M>,
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

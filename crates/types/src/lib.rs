@@ -7,6 +7,7 @@
 
 pub mod account;
 pub mod asset;
+pub mod console;
 pub mod coordinates;
 pub mod design;
 pub mod diagnostic;

@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 use serde_json::Value;
 use spec_engine::{Model, PayloadSchema};
 
-use super::protocol::{Problem, ServerChoice};
+use portico_types::console::{Problem, ServerChoice};
 
 /// One piece of an address level: literal text or a `{parameter}`.
 #[derive(Debug, Clone, PartialEq)]
@@ -16,21 +16,15 @@ enum Piece {
     Parameter(String),
 }
 
-/// A message of a channel, ready to check payloads and to generate examples.
-struct CheckedMessage {
-    /// `None` when the payload cannot be checked (no schema, or not JSON Schema).
-    schema: Option<PayloadSchema>,
-    /// What the mock publisher sends: the message's first example, else one generated
-    /// from its schema.
-    example: String,
-}
-
 /// A channel of the document.
 pub struct ConsoleChannel {
     pub id: String,
     /// The address split at `/`, each level split into pieces.
     levels: Vec<Vec<Piece>>,
-    messages: Vec<CheckedMessage>,
+    /// Each message's compiled payload schema; `None` when it cannot be checked.
+    schemas: Vec<Option<PayloadSchema>>,
+    /// What the mock publisher cycles through, one payload per message.
+    examples: Vec<String>,
 }
 
 /// The document's channels and servers for one console connection.
@@ -56,15 +50,16 @@ impl ConsoleModel {
             .iter()
             .filter_map(|channel| {
                 let address = channel.address.as_deref()?;
+                let messages: Vec<&spec_engine::Message> = channel
+                    .messages
+                    .iter()
+                    .filter_map(|id| model.message(id))
+                    .collect();
                 Some(ConsoleChannel {
                     id: channel.id.clone(),
                     levels: address.split('/').map(parse_level).collect(),
-                    messages: channel
-                        .messages
-                        .iter()
-                        .filter_map(|id| model.message(id))
-                        .map(checked_message)
-                        .collect(),
+                    schemas: messages.iter().map(|m| compiled(m)).collect(),
+                    examples: messages.iter().map(|m| example_text(m)).collect(),
                 })
             })
             .collect();
@@ -192,41 +187,18 @@ impl ConsoleChannel {
     /// The problems of a payload on this channel: none when some message accepts it,
     /// else those of the message it comes closest to.
     fn problems(&self, json: Option<&Value>) -> Vec<Problem> {
-        if self.messages.is_empty() || self.messages.iter().any(|m| m.schema.is_none()) {
-            return Vec::new();
-        }
-        let Some(json) = json else {
-            return vec![Problem {
-                path: String::new(),
-                message: "The payload is not JSON, so it cannot match the message schema.".into(),
-            }];
-        };
-        let mut closest: Option<Vec<Problem>> = None;
-        for message in &self.messages {
-            let Some(schema) = &message.schema else {
-                continue;
-            };
-            let problems: Vec<Problem> = schema
-                .check(json)
-                .into_iter()
-                .map(|p| Problem {
-                    path: p.pointer,
-                    message: p.message,
-                })
-                .collect();
-            if problems.is_empty() {
-                return problems;
-            }
-            if closest.as_ref().is_none_or(|c| problems.len() < c.len()) {
-                closest = Some(problems);
-            }
-        }
-        closest.unwrap_or_default()
+        spec_engine::closest_problems(&self.schemas, json)
+            .into_iter()
+            .map(|p| Problem {
+                path: p.pointer,
+                message: p.message,
+            })
+            .collect()
     }
 
     /// The payloads the mock publisher cycles through, one per message.
     pub fn examples(&self) -> Vec<String> {
-        self.messages.iter().map(|m| m.example.clone()).collect()
+        self.examples.clone()
     }
 }
 
@@ -277,34 +249,23 @@ fn level_matches(pieces: &[Piece], text: &str) -> bool {
     }
 }
 
-fn checked_message(message: &spec_engine::Message) -> CheckedMessage {
-    let checkable = message
-        .schema_format
-        .as_deref()
-        .is_none_or(spec_engine::is_json_schema_format);
-    let schema = message
-        .payload
-        .as_ref()
-        .filter(|_| checkable)
-        .and_then(|payload| match PayloadSchema::compile(payload) {
-            Ok(schema) => Some(schema),
-            Err(error) => {
-                tracing::warn!(message = %message.id, %error, "payload schema not checkable");
-                None
-            }
-        });
-    let example = message
-        .examples
-        .iter()
-        .find_map(|e| e.payload.clone())
-        .or_else(|| message.payload.as_ref().map(spec_engine::example_for))
-        .unwrap_or(Value::Null);
-    CheckedMessage {
-        schema,
-        example: match example {
-            Value::String(text) => text,
-            other => other.to_string(),
-        },
+/// The message's payload schema, compiled, when payloads can be checked against it.
+fn compiled(message: &spec_engine::Message) -> Option<PayloadSchema> {
+    let payload = message.checkable_payload()?;
+    match PayloadSchema::compile(payload) {
+        Ok(schema) => Some(schema),
+        Err(error) => {
+            tracing::warn!(message = %message.id, %error, "payload schema not checkable");
+            None
+        }
+    }
+}
+
+/// The message's example as the text a publisher sends (a string example as is).
+fn example_text(message: &spec_engine::Message) -> String {
+    match message.example_payload().unwrap_or(Value::Null) {
+        Value::String(text) => text,
+        other => other.to_string(),
     }
 }
 
@@ -316,7 +277,8 @@ mod tests {
         ConsoleChannel {
             id: "c".into(),
             levels: address.split('/').map(parse_level).collect(),
-            messages: Vec::new(),
+            schemas: Vec::new(),
+            examples: Vec::new(),
         }
     }
 

@@ -12,7 +12,7 @@ use tokio::task::JoinHandle;
 
 use mqtt_broker::{BrokerMessage, Subscription, SubscriptionFeed};
 
-use super::protocol::ServerChoice;
+use portico_types::console::ServerChoice;
 
 /// How long connecting may take before the console says it failed.
 const CONNECT_TIMEOUT: Duration = Duration::from_secs(5);

@@ -1,7 +1,7 @@
 //! The channel console's server side: one WebSocket per asset page at
 //! `GET /api/v1/console/{group}/{asset}/{version}/ws` (or per editor at
 //! `GET /api/v1/console/design/{project}/ws`), speaking the JSON protocol of
-//! `protocol.rs` (documented in README.md), between the browser and the bundled broker
+//! `portico_types::console` (documented in README.md), between the browser and the bundled broker
 //! (in process) or a document's MQTT server chosen by the user.
 //!
 //! Who may connect is decided exactly like the asset page (or the editor): the session's
@@ -14,7 +14,6 @@ mod bundled;
 mod channels;
 mod external;
 mod outbox;
-mod protocol;
 mod recent;
 mod session;
 mod target;

@@ -9,7 +9,7 @@ use std::time::Instant;
 
 use tokio::sync::Notify;
 
-use super::protocol::ServerEvent;
+use portico_types::console::ServerEvent;
 
 /// Events waiting to be written to one socket, bounded in count and in bytes.
 pub struct Outbox {
@@ -149,7 +149,7 @@ impl RateLimiter {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::console::protocol::ConsoleMessage;
+    use portico_types::console::ConsoleMessage;
 
     fn message(n: usize) -> ServerEvent {
         ServerEvent::Message(ConsoleMessage {

@@ -17,9 +17,9 @@ use super::bundled::BundledBroker;
 use super::channels::ConsoleModel;
 use super::external::ExternalBroker;
 use super::outbox::{Outbox, RateLimiter};
-use super::protocol::{ClientCommand, ConsoleMessage, LimitsInfo, ServerEvent};
 use super::target::Target;
 use super::{Limits, MAX_RECENT};
+use portico_types::console::{ClientCommand, ConsoleMessage, LimitsInfo, ServerEvent};
 
 /// A running mock publisher and how many messages it sent.
 struct Mock {

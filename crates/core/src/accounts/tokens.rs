@@ -34,18 +34,7 @@ pub async fn create(
 
 /// The user's live tokens (never their secrets).
 pub async fn list(db: &Db, user: &SignedInUser) -> Result<Vec<TokenInfo>> {
-    Ok(tokens::list_tokens(db, user.id)
-        .await?
-        .into_iter()
-        .map(|t| TokenInfo {
-            id: t.id,
-            name: t.name,
-            scope: t.scope,
-            display: t.display,
-            created_at: t.created_at,
-            last_used_at: t.last_used_at,
-        })
-        .collect())
+    Ok(tokens::list_tokens(db, user.id).await?)
 }
 
 /// Revokes one of the user's tokens.

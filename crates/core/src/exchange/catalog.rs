@@ -4,7 +4,7 @@
 use portico_types::{AssetDetail, AssetKind, Lifecycle, Role, SearchHit, VersionSummary};
 
 use super::access::asset_for;
-use super::pages;
+use super::owner_pages;
 use crate::Result;
 use crate::auth::{SignedInUser, authorize};
 use crate::repo::Db;
@@ -50,7 +50,7 @@ pub async fn asset_detail(
     let versions = list_versions(db, row.id).await?;
     let latest = versions.first();
     let can_manage = authorize(db, user, group, Role::Admin).await.is_ok();
-    let pages = pages::list(db, user, group, asset).await?;
+    let pages = owner_pages::list(db, user, group, asset).await?;
     Ok(AssetDetail {
         kind: AssetKind::parse(&row.kind).unwrap_or(AssetKind::AsyncApi),
         public: row.public,

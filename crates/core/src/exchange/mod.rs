@@ -7,5 +7,5 @@ pub mod catalog;
 pub mod document;
 pub mod lifecycle;
 pub mod model_cache;
-pub mod pages;
+pub mod owner_pages;
 pub mod publish;

@@ -5,6 +5,8 @@ use rand::RngCore;
 use sha2::{Digest, Sha256};
 use sqlx::FromRow;
 
+use portico_types::TokenInfo;
+
 use super::Db;
 
 /// What a token may do.
@@ -38,17 +40,6 @@ impl TokenScope {
 
 /// Every token starts with this, so secret scanners and people recognise it.
 pub const TOKEN_PREFIX: &str = "ptc_";
-
-/// A listed token (never the secret itself).
-#[derive(Debug, Clone, FromRow)]
-pub struct TokenRow {
-    pub id: i64,
-    pub name: String,
-    pub scope: String,
-    pub display: String,
-    pub created_at: String,
-    pub last_used_at: Option<String>,
-}
 
 /// The owner and scope of a presented token.
 #[derive(Debug, Clone, FromRow)]
@@ -151,7 +142,7 @@ struct TokenOwnerWithAge {
 }
 
 /// The user's live tokens, newest first.
-pub async fn list_tokens(db: &Db, user_id: i64) -> Result<Vec<TokenRow>, sqlx::Error> {
+pub async fn list_tokens(db: &Db, user_id: i64) -> Result<Vec<TokenInfo>, sqlx::Error> {
     sqlx::query_as(
         "SELECT id, name, scope, display, created_at, last_used_at FROM api_tokens
          WHERE user_id = ? AND revoked_at IS NULL ORDER BY id DESC",

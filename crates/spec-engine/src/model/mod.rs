@@ -289,6 +289,27 @@ pub struct SecurityScheme {
     pub source: Option<Source>,
 }
 
+impl Message {
+    /// The payload schema when payloads can be checked against it (its format is JSON
+    /// Schema); `None` means the message accepts any payload.
+    pub fn checkable_payload(&self) -> Option<&Value> {
+        self.payload.as_ref().filter(|_| {
+            self.schema_format
+                .as_deref()
+                .is_none_or(crate::payload::is_json_schema_format)
+        })
+    }
+
+    /// The payload a console starts with and a mock publisher sends: the message's own
+    /// first example, else one generated from its schema.
+    pub fn example_payload(&self) -> Option<Value> {
+        self.examples
+            .iter()
+            .find_map(|e| e.payload.clone())
+            .or_else(|| self.payload.as_ref().map(crate::example::example_for))
+    }
+}
+
 impl Model {
     /// A message by id.
     pub fn message(&self, id: &str) -> Option<&Message> {

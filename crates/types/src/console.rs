@@ -1,6 +1,7 @@
-//! The console's JSON protocol over its WebSocket, one JSON object per text frame,
-//! tagged by `type`. Documented in README.md ("Channel console WebSocket"); the browser
-//! component (app/src/console) and the tests speak exactly this.
+//! The channel console's JSON protocol over its WebSocket, one JSON object per text
+//! frame, tagged by `type`. Documented in README.md ("Channel console WebSocket"); the
+//! server (server/src/console) and the browser (app/src/console) both speak it through
+//! these types, so neither builds or reads a frame by hand.
 
 use std::collections::BTreeMap;
 
@@ -8,7 +9,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 /// What the browser asks for.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "type", rename_all = "snake_case", deny_unknown_fields)]
 pub enum ClientCommand {
     /// Starts watching a channel; `parameters` fill the address (`+`, `#` or empty for a
@@ -55,7 +56,7 @@ pub enum ClientCommand {
 }
 
 /// One broker message as the console shows it.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ConsoleMessage {
     /// The subscription it arrived on.
     pub subscription: String,
@@ -79,14 +80,14 @@ pub struct ConsoleMessage {
 }
 
 /// Why a payload does not match: where (JSON pointer into the payload) and what.
-#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
 pub struct Problem {
     pub path: String,
     pub message: String,
 }
 
 /// A document server as the console offers it.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ServerChoice {
     pub id: String,
     pub protocol: Option<String>,
@@ -96,7 +97,7 @@ pub struct ServerChoice {
 }
 
 /// The limits of one connection, announced in `ready` so the page can say them.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct LimitsInfo {
     pub max_message_bytes: usize,
     pub max_subscriptions: usize,
@@ -106,7 +107,7 @@ pub struct LimitsInfo {
 }
 
 /// What the server tells the browser.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum ServerEvent {
     /// First frame: the document's channels, its servers and the limits.

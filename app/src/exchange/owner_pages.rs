@@ -11,9 +11,9 @@ use crate::error::AppError;
 /// The pages of `group/asset`.
 #[server(prefix = "/rpc", endpoint = "asset_pages")]
 pub async fn load_pages(group: String, asset: String) -> Result<AssetPages, AppError> {
-    let user = crate::auth::require_user().await?;
+    let user = crate::session::require_user().await?;
     let ctx = crate::context::server_context()?;
-    Ok(portico_core::exchange::pages::list(&ctx.db, &user, &group, &asset).await?)
+    Ok(portico_core::exchange::owner_pages::list(&ctx.db, &user, &group, &asset).await?)
 }
 
 /// Writes a page (contributors); returns its slug.
@@ -25,11 +25,11 @@ pub async fn save_page(
     title: String,
     body: String,
 ) -> Result<String, AppError> {
-    let user = crate::auth::require_user().await?;
+    let user = crate::session::require_user().await?;
     let ctx = crate::context::server_context()?;
     let coordinate = (group.as_str(), asset.as_str());
     Ok(
-        portico_core::exchange::pages::save(&ctx.db, &user, coordinate, slug, &title, &body)
+        portico_core::exchange::owner_pages::save(&ctx.db, &user, coordinate, slug, &title, &body)
             .await?,
     )
 }
@@ -37,9 +37,9 @@ pub async fn save_page(
 /// Deletes a page (contributors).
 #[server(prefix = "/rpc", endpoint = "asset_page_delete")]
 pub async fn delete_page(group: String, asset: String, slug: String) -> Result<(), AppError> {
-    let user = crate::auth::require_user().await?;
+    let user = crate::session::require_user().await?;
     let ctx = crate::context::server_context()?;
-    Ok(portico_core::exchange::pages::delete(&ctx.db, &user, &group, &asset, &slug).await?)
+    Ok(portico_core::exchange::owner_pages::delete(&ctx.db, &user, &group, &asset, &slug).await?)
 }
 
 /// The pages card of the asset page. The pages arrive with the asset (one request for the

@@ -1,4 +1,6 @@
-//! The signed-in user of the current request, read from the tower-sessions session.
+//! Who is signed in to the current page render or server-function call: the session
+//! cookie, read through `portico_core::auth` (server side only; the pages' view of the
+//! same is `account::state`).
 
 use portico_core::Error;
 use portico_core::auth::{SignedInUser, user_of_session};

@@ -1,5 +1,9 @@
 //! Completions at the cursor: the keys the official JSON Schema of the document's
 //! specification allows at that place (YAML), and the targets of local `$ref`s.
+//!
+//! The place is found from the text's indentation, not from a parse: while someone
+//! types, the text at the cursor rarely parses (`  ke` under a mapping), and the keys
+//! above it must still be known.
 
 use std::collections::{BTreeMap, HashSet};
 
@@ -73,8 +77,8 @@ fn schema_for(text: &str) -> Option<Value> {
     })?;
     let mut root = Map::new();
     root.insert(field, Value::String(version));
-    let detected = spec_engine::detect(&Value::Object(root)).ok()?;
-    Some(spec_engine::schema_json(detected.schema))
+    let detected = crate::detect(&Value::Object(root)).ok()?;
+    Some(crate::schema_json(detected.schema))
 }
 
 /// The chain of mapping keys that encloses `line` (1-based), by indentation; `*` stands
@@ -328,7 +332,7 @@ pub fn keys_at(root: &Value, path: &[String]) -> Vec<Completion> {
 
 /// `#/...` pointers to the reusable parts of the document.
 pub fn reference_targets(text: &str) -> Vec<Completion> {
-    let Ok((root, _)) = spec_engine::parse_text(text, &spec_engine::Limits::default()) else {
+    let Ok((root, _)) = crate::parse_text(text, &crate::Limits::default()) else {
         return Vec::new();
     };
     let mut out = Vec::new();
