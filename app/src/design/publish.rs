@@ -51,14 +51,20 @@ pub async fn publish_project(
     asset: String,
     version: String,
     lifecycle: Lifecycle,
+    override_reason: Option<String>,
 ) -> Result<PublishedAt, AppError> {
+    use portico_core::exchange::gate::Override;
     use portico_core::repo::assets::PublishOutcome;
 
     let user = crate::session::require_user().await?;
     let ctx = crate::context::server_context()?;
     let coordinate = (group.as_str(), asset.as_str(), version.as_str());
+    let gate = match override_reason {
+        Some(reason) => Override::Breaking { reason },
+        None => Override::None,
+    };
     let published =
-        portico_core::design::publish(&ctx.db, &user, &id, coordinate, lifecycle).await?;
+        portico_core::design::publish(&ctx.db, &user, &id, coordinate, lifecycle, gate).await?;
     Ok(PublishedAt {
         path: format!(
             "/exchange/{}/{}/{}",
@@ -114,6 +120,7 @@ pub fn PublishDialog(
     let lifecycle = RwSignal::new(Lifecycle::Stable);
     let error = RwSignal::new(None::<String>);
     let problems = RwSignal::new(Vec::<portico_types::DocumentDiagnostic>::new());
+    let changes = RwSignal::new(Vec::<portico_types::diff::Change>::new());
     let done = RwSignal::new(None::<PublishedAt>);
     let busy = RwSignal::new(false);
     let target = Resource::new(
@@ -140,6 +147,7 @@ pub fn PublishDialog(
         busy.set(true);
         error.set(None);
         problems.set(Vec::new());
+        changes.set(Vec::new());
         spawn_local(async move {
             // Publish what the editor shows: wait for a save in flight, then save the rest.
             for _ in 0..100 {
@@ -166,6 +174,7 @@ pub fn PublishDialog(
                 asset.get_untracked(),
                 version.get_untracked(),
                 lifecycle.get_untracked(),
+                None,
             )
             .await;
             busy.set(false);
@@ -176,6 +185,14 @@ pub fn PublishDialog(
                         "The document has problems; fix them and publish again.".into(),
                     ));
                     problems.set(list);
+                }
+                Err(AppError::Server(portico_types::Error::BreakingChange {
+                    message,
+                    report,
+                    ..
+                })) => {
+                    error.set(Some(message));
+                    changes.set(report.changes);
                 }
                 Err(e) => error.set(Some(e.to_string())),
             }
@@ -228,6 +245,20 @@ pub fn PublishDialog(
                 <ul class="publish-problems">
                     {move || problems.get().into_iter().map(|d| view! {
                         <li>{format!("line {}: {}", d.line.unwrap_or(1), d.message)}</li>
+                    }).collect_view()}
+                </ul>
+                <ul class="publish-changes" data-testid="publish-changes">
+                    {move || changes.get().into_iter().map(|c| {
+                        let place = c.new.as_ref().or(c.old.as_ref()).map(|l| match l.line {
+                            Some(line) => format!("{}:{line}", l.file),
+                            None => l.file.clone(),
+                        }).unwrap_or_default();
+                        view! {
+                            <li class=format!("change {}", c.severity.as_str())>
+                                <span class="badge">{c.severity.as_str()}</span>" "{c.message}" "
+                                <span class="muted">{place}</span>
+                            </li>
+                        }
                     }).collect_view()}
                 </ul>
             </section>

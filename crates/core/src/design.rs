@@ -12,8 +12,8 @@ use crate::Result;
 use crate::auth::{SignedInUser, authorize};
 use crate::cpu;
 use crate::exchange::access::version_text;
-use crate::exchange::document::facts_of_analysis;
-use crate::exchange::publish::{PublishRequest, Published, publish_inspected};
+use crate::exchange::gate::Override;
+use crate::exchange::publish::{Inspected, PublishRequest, Published, publish_inspected};
 use crate::repo::design::{self, ProjectRow, SaveOutcome};
 use crate::repo::{Db, assets, organizations};
 
@@ -249,6 +249,7 @@ pub async fn publish(
     id: &str,
     coordinate: (&str, &str, &str),
     lifecycle: Lifecycle,
+    gate: Override,
 ) -> Result<Published> {
     let (project, _) = project_for(db, user, id, Role::Viewer).await?;
     let files = design::project_files(db, project.id).await?;
@@ -258,9 +259,8 @@ pub async fn publish(
         files.into_iter().map(|f| (f.path, f.content)).collect(),
         &project.main_file,
     );
-    let (text, facts) = cpu::run(move || {
+    let (text, inspected) = cpu::run(move || {
         let analysis = spec_engine::analyze(&input);
-        let facts = facts_of_analysis(&analysis, several);
         // One file is published as written; several as one bundled document.
         let text = if several {
             match analysis.documents.as_ref().and_then(|d| d.bundled()) {
@@ -269,12 +269,11 @@ pub async fn publish(
                 None => String::new(),
             }
         } else {
-            input.files.into_values().next().unwrap_or_default()
+            input.files.values().next().cloned().unwrap_or_default()
         };
-        (text, facts)
+        (text, Inspected { input, analysis })
     })
     .await?;
-    let facts = facts.map_err(Error::InvalidDocument)?;
     let (group, asset, version) = coordinate;
     let request = PublishRequest {
         group,
@@ -287,6 +286,7 @@ pub async fn publish(
             "application/yaml"
         },
         lifecycle,
+        gate,
     };
-    publish_inspected(db, user, &request, facts).await
+    publish_inspected(db, user, &request, inspected, several).await
 }

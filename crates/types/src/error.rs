@@ -5,6 +5,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::diagnostic::DocumentDiagnostic;
+use crate::diff::DiffReport;
 
 /// Errors shown to users; the message is the user-facing text.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
@@ -27,6 +28,14 @@ pub enum Error {
     /// A document failed validation; every diagnostic is included.
     #[error("The document has {} problem(s); the first: {}", .0.len(), .0.first().map(|d| d.message.as_str()).unwrap_or("unknown"))]
     InvalidDocument(Vec<DocumentDiagnostic>),
+    /// A release would break consumers in a way its version number does not allow: the
+    /// report lists the changes against the release `base` it was compared with.
+    #[error("{message}")]
+    BreakingChange {
+        message: String,
+        base: String,
+        report: Box<DiffReport>,
+    },
     /// Too many failed attempts; the caller may retry after the given number of seconds.
     #[error("Too many attempts. Try again in {retry_after_secs} seconds.")]
     TooManyAttempts { retry_after_secs: u64 },
@@ -43,7 +52,7 @@ impl Error {
             Error::Unauthenticated => 401,
             Error::Forbidden(_) => 403,
             Error::NotFound(_) => 404,
-            Error::Conflict(_) => 409,
+            Error::Conflict(_) | Error::BreakingChange { .. } => 409,
             Error::TooManyAttempts { .. } => 429,
             Error::Internal => 500,
         }

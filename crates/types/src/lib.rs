@@ -11,6 +11,7 @@ pub mod console;
 pub mod coordinates;
 pub mod design;
 pub mod diagnostic;
+pub mod diff;
 pub mod error;
 pub mod names;
 pub mod rendering_memo;

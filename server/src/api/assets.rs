@@ -11,6 +11,7 @@ use serde_json::{Value, json};
 use portico_core::Error;
 use portico_core::exchange::access::asset_for;
 use portico_core::exchange::catalog;
+use portico_core::exchange::gate::Override;
 use portico_core::exchange::lifecycle::{change_lifecycle, remove_version};
 use portico_core::exchange::publish::{PublishRequest, publish};
 use portico_core::repo::assets::{self, PublishOutcome, VersionRow};
@@ -26,6 +27,11 @@ use crate::state::AppState;
 #[derive(Debug, Deserialize)]
 pub struct PublishQuery {
     lifecycle: Option<String>,
+    /// `breaking`: an organisation admin publishes a refused breaking change anyway.
+    #[serde(rename = "override")]
+    override_: Option<String>,
+    /// Why, with `override=breaking` (shown in the changelog).
+    reason: Option<String>,
 }
 
 /// Publishes the request body as `group/asset/version`.
@@ -51,6 +57,17 @@ pub async fn put_version(
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
         .unwrap_or("");
+    let gate = match query.override_.as_deref() {
+        None | Some("") => Override::None,
+        Some("breaking") => Override::Breaking {
+            reason: query.reason.unwrap_or_default(),
+        },
+        Some(other) => {
+            return Err(Problem(Error::Invalid(format!(
+                "override={other:?} is not accepted; the only override is override=breaking (with reason=...)."
+            ))));
+        }
+    };
     let request = PublishRequest {
         group: &group,
         asset: &asset,
@@ -58,6 +75,7 @@ pub async fn put_version(
         content: &body,
         content_type,
         lifecycle,
+        gate,
     };
     let published = publish(&state.server.db, &caller.user, &request).await?;
     let status = match published.outcome {
@@ -353,4 +371,29 @@ pub async fn search(
             "snippet": hit.snippet.replace([MARK_START, MARK_END], "**"),
         })).collect::<Vec<_>>(),
     })))
+}
+
+/// Query of `GET …/{asset}/compare`.
+#[derive(Debug, Deserialize)]
+pub struct CompareQuery {
+    from: Option<String>,
+    to: Option<String>,
+}
+
+/// What changed between two versions, as `portico diff --format json` prints it.
+pub async fn compare(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path((group, asset)): Path<(String, String)>,
+    Query(query): Query<CompareQuery>,
+) -> Result<Json<Value>, Problem> {
+    let report = portico_core::exchange::compare::versions(
+        &state.server.db,
+        &caller.user,
+        (&group, &asset),
+        query.from.as_deref().unwrap_or_default(),
+        query.to.as_deref().unwrap_or_default(),
+    )
+    .await?;
+    Ok(Json(json!(report)))
 }

@@ -31,6 +31,7 @@ pub fn router(max_document_bytes: usize) -> Router<AppState> {
             "/assets/{group}/{asset}",
             get(assets::get_asset).patch(assets::patch_asset),
         )
+        .route("/assets/{group}/{asset}/compare", get(assets::compare))
         .route(
             "/assets/{group}/{asset}/{version}",
             get(assets::get_version)

@@ -33,6 +33,7 @@ fn title(error: &Error) -> &'static str {
         Error::Forbidden(_) => "Forbidden",
         Error::NotFound(_) => "Not found",
         Error::Conflict(_) => "Conflict",
+        Error::BreakingChange { .. } => "Breaking change",
         Error::TooManyAttempts { .. } => "Too many requests",
         Error::Internal => "Internal error",
     }
@@ -51,6 +52,11 @@ impl IntoResponse for Problem {
         });
         if let Error::InvalidDocument(diagnostics) = &error {
             body["errors"] = json!(diagnostics);
+        }
+        if let Error::BreakingChange { base, report, .. } = &error {
+            body["base"] = json!(base);
+            body["suggested_bump"] = json!(report.suggested_bump);
+            body["changes"] = json!(report.changes);
         }
         let mut response = (status, Json(body)).into_response();
         let headers = response.headers_mut();

@@ -80,6 +80,7 @@ pub async fn seed(db: &Db) -> anyhow::Result<()> {
             content_sha256: &sha256,
             search_terms: &facts.search_terms,
             published_by: None,
+            changes: None,
         };
         if let Err(refusal) = publish_version(db, &new).await? {
             anyhow::bail!("demo asset {asset} {version} refused: {refusal:?}");

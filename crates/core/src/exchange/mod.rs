@@ -4,7 +4,9 @@
 
 pub mod access;
 pub mod catalog;
+pub mod compare;
 pub mod document;
+pub mod gate;
 pub mod lifecycle;
 pub mod model_cache;
 pub mod owner_pages;

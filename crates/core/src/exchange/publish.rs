@@ -1,16 +1,17 @@
 //! Publishing a version: the one path used by the REST API, the CLI (through the API)
-//! and the editor. Checks the coordinate, the caller's role and the document, then
-//! stores it atomically.
+//! and the editor. Checks the coordinate, the caller's role and the document, passes the
+//! breaking-change gate (`gate`), then stores it and what it changed atomically.
 
 use sha2::{Digest, Sha256};
 
-use super::document::{DocumentFacts, inspect_document};
+use super::document::{DocumentFacts, facts_of_analysis};
+use super::gate::{self, Compared, Override};
 use crate::Error;
 use crate::auth::{SignedInUser, authorize};
 use crate::cpu;
-use crate::repo::Db;
-use crate::repo::assets::{NewVersion, PublishOutcome, PublishRefusal, publish_version};
-use crate::repo::organizations;
+use crate::repo::assets::{self, NewVersion, PublishOutcome, PublishRefusal, publish_version};
+use crate::repo::version_changes::ChangeRecord;
+use crate::repo::{Db, organizations};
 use portico_types::Gav;
 use portico_types::Lifecycle;
 use portico_types::Role;
@@ -29,6 +30,8 @@ pub struct PublishRequest<'a> {
     /// The request's `Content-Type` (parameters such as charset are ignored).
     pub content_type: &'a str,
     pub lifecycle: Lifecycle,
+    /// Whether an organisation admin publishes a refused breaking change anyway.
+    pub gate: Override,
 }
 
 /// The result of a successful publish.
@@ -36,6 +39,24 @@ pub struct PublishRequest<'a> {
 pub struct Published {
     pub gav: Gav,
     pub outcome: PublishOutcome,
+    /// What changed against the release before it (`None` for a first release).
+    pub compared: Option<Compared>,
+}
+
+/// A document analysed on the CPU pool: the facts stored beside it, and the input and
+/// analysis the gate compares with the release before it.
+pub struct Inspected {
+    pub input: spec_engine::Input,
+    pub analysis: spec_engine::Analysis,
+}
+
+impl Inspected {
+    /// Analyses one document named `name` (call it on the CPU pool).
+    pub fn document(name: &str, text: &str) -> Inspected {
+        let input = spec_engine::Input::single(name, text);
+        let analysis = spec_engine::analyze(&input);
+        Inspected { input, analysis }
+    }
 }
 
 /// Normalises a request media type to the one stored, or says which are accepted.
@@ -58,7 +79,7 @@ pub fn stored_content_type(content_type: &str) -> Result<&'static str, Error> {
 }
 
 /// Publishes a version for `user`, enforcing every exchange rule. The document is
-/// analysed on the CPU pool.
+/// analysed on the CPU pool, once.
 pub async fn publish(
     db: &Db,
     user: &SignedInUser,
@@ -66,23 +87,53 @@ pub async fn publish(
 ) -> Result<Published, Error> {
     let gav = check_request(db, user, request).await?;
     let text = document_text(request)?.to_owned();
-    let facts = cpu::run(move || inspect_document(&text))
-        .await?
-        .map_err(Error::InvalidDocument)?;
-    store(db, user, request, gav, facts).await
+    let name = file_name(&gav, request.content_type);
+    let inspected = cpu::run(move || Inspected::document(&name, &text)).await?;
+    publish_inspected(db, user, request, inspected, false).await
 }
 
-/// [`publish`] for a document whose facts are known already (a design project's
-/// analysis gave them), so it is not analysed twice.
+/// [`publish`] of a document analysed already (a design project's analysis gives the
+/// bundle and its facts), so it is not analysed twice. `name_files` puts each
+/// diagnostic's file before its message (a project of several files).
 pub async fn publish_inspected(
     db: &Db,
     user: &SignedInUser,
     request: &PublishRequest<'_>,
-    facts: DocumentFacts,
+    inspected: Inspected,
+    name_files: bool,
 ) -> Result<Published, Error> {
     let gav = check_request(db, user, request).await?;
+    let facts =
+        facts_of_analysis(&inspected.analysis, name_files).map_err(Error::InvalidDocument)?;
     document_text(request)?;
-    store(db, user, request, gav, facts).await
+    let sha256 = hex::encode(Sha256::digest(request.content));
+    let compared = if republishes(db, &gav, &sha256).await? {
+        None
+    } else {
+        gate::compare(db, user, &gav, request, inspected).await?
+    };
+    store(db, user, request, gav, facts, &sha256, compared).await
+}
+
+/// How a published version's file is called in change locations: `asset-1.2.0.yaml`.
+pub fn file_name(gav: &Gav, content_type: &str) -> String {
+    let extension = if content_type.contains("json") {
+        "json"
+    } else {
+        "yaml"
+    };
+    format!("{}-{}.{extension}", gav.asset, gav.version)
+}
+
+/// Whether the coordinate holds exactly this document already (an idempotent publish,
+/// which the gate has judged before).
+async fn republishes(db: &Db, gav: &Gav, sha256: &str) -> Result<bool, Error> {
+    let Some(asset) = assets::find_asset(db, &gav.group, &gav.asset).await? else {
+        return Ok(false);
+    };
+    Ok(assets::find_version(db, asset.id, &gav.version)
+        .await?
+        .is_some_and(|v| v.content_sha256 == sha256))
 }
 
 /// The coordinate, checked, once the caller may publish in its group.
@@ -120,12 +171,24 @@ async fn store(
     request: &PublishRequest<'_>,
     gav: Gav,
     facts: DocumentFacts,
+    sha256: &str,
+    compared: Option<Compared>,
 ) -> Result<Published, Error> {
     let content_type = stored_content_type(request.content_type)?;
     let organization = organizations::find_by_slug(db, &gav.group)
         .await?
         .ok_or_else(|| Error::NotFound(format!("No organisation named {:?}.", gav.group)))?;
-    let sha256 = hex::encode(Sha256::digest(request.content));
+    let report_json = compared
+        .as_ref()
+        .map(|c| serde_json::to_string(&c.report).unwrap_or_default())
+        .unwrap_or_default();
+    let changes = compared.as_ref().map(|c| ChangeRecord {
+        base_version: &c.base,
+        breaking: c.report.breaking,
+        report_json: &report_json,
+        override_reason: c.override_reason.as_deref(),
+        overridden_by: c.override_reason.as_ref().map(|_| user.id),
+    });
     let new = NewVersion {
         organization_id: organization,
         asset: &gav.asset,
@@ -139,14 +202,19 @@ async fn store(
         spec_version: &facts.spec_version,
         content: request.content,
         content_type,
-        content_sha256: &sha256,
+        content_sha256: sha256,
         search_terms: &facts.search_terms,
         published_by: Some(user.id),
+        changes,
     };
     match publish_version(db, &new).await? {
         Ok(outcome) => {
             tracing::info!(group = %gav.group, asset = %gav.asset, version = %gav.version, ?outcome, "published");
-            Ok(Published { gav, outcome })
+            Ok(Published {
+                gav,
+                outcome,
+                compared,
+            })
         }
         Err(PublishRefusal::Immutable(lifecycle)) => Err(Error::Conflict(format!(
             "{}/{}/{} is already published as a {} version with other content; a published version never changes. Publish a new version instead.",

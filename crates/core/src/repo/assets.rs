@@ -4,6 +4,7 @@
 use sqlx::FromRow;
 
 use super::read_cache::Document;
+use super::version_changes::{self, ChangeRecord};
 use super::{Db, Write};
 use portico_types::Semver;
 use portico_types::{AssetKind, Lifecycle};
@@ -27,6 +28,8 @@ pub struct NewVersion<'a> {
     pub search_terms: &'a str,
     /// `None` for data seeded by Portico itself.
     pub published_by: Option<i64>,
+    /// What it changed against the release before it (`None` for a first release).
+    pub changes: Option<ChangeRecord<'a>>,
 }
 
 /// What publishing did.
@@ -90,7 +93,8 @@ pub async fn publish_version(
     .await?;
     let outcome = match existing {
         None => {
-            insert_version(&mut tx, asset_id, new).await?;
+            let id = insert_version(&mut tx, asset_id, new).await?;
+            version_changes::record(&mut tx, id, new.changes.as_ref()).await?;
             PublishOutcome::Created
         }
         Some(found) if found.deleted_at.is_some() => return Ok(Err(PublishRefusal::Deleted)),
@@ -99,6 +103,7 @@ pub async fn publish_version(
         }
         Some(found) if found.lifecycle == Lifecycle::Development.as_str() => {
             overwrite_version(&mut tx, found.id, new).await?;
+            version_changes::record(&mut tx, found.id, new.changes.as_ref()).await?;
             PublishOutcome::Overwritten
         }
         Some(found) => {
@@ -115,12 +120,12 @@ async fn insert_version(
     tx: &mut Write,
     asset_id: i64,
     new: &NewVersion<'_>,
-) -> Result<(), sqlx::Error> {
-    sqlx::query(
+) -> Result<i64, sqlx::Error> {
+    sqlx::query_scalar(
         "INSERT INTO asset_versions (asset_id, version, major, minor, patch, prerelease, lifecycle,
             title, description, tags, spec_version, content, content_type, content_sha256,
             search_terms, published_by)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
     )
     .bind(asset_id)
     .bind(new.version)
@@ -138,9 +143,8 @@ async fn insert_version(
     .bind(new.content_sha256)
     .bind(new.search_terms)
     .bind(new.published_by)
-    .execute(&mut **tx)
-    .await?;
-    Ok(())
+    .fetch_one(&mut **tx)
+    .await
 }
 
 async fn overwrite_version(
@@ -394,4 +398,43 @@ pub async fn set_public(db: &Db, asset_id: i64, public: bool) -> Result<(), sqlx
         .await?;
     tx.commit().await?;
     Ok(())
+}
+
+/// The release a new version is compared with: the highest live version below `semver`
+/// that is neither a development version nor a prerelease, with its document.
+pub async fn release_below(
+    db: &Db,
+    asset_id: i64,
+    semver: &Semver,
+) -> Result<Option<ReleaseBelow>, sqlx::Error> {
+    let (major, minor, patch) = (
+        semver.major as i64,
+        semver.minor as i64,
+        semver.patch as i64,
+    );
+    sqlx::query_as(
+        "SELECT version, major, minor, patch, content FROM asset_versions
+         WHERE asset_id = ? AND deleted_at IS NULL AND lifecycle != 'development'
+           AND prerelease = ''
+           AND (major < ? OR (major = ? AND (minor < ? OR (minor = ? AND patch < ?))))
+         ORDER BY major DESC, minor DESC, patch DESC LIMIT 1",
+    )
+    .bind(asset_id)
+    .bind(major)
+    .bind(major)
+    .bind(minor)
+    .bind(minor)
+    .bind(patch)
+    .fetch_optional(db.reader())
+    .await
+}
+
+/// A release found by [`release_below`].
+#[derive(Debug, Clone, FromRow)]
+pub struct ReleaseBelow {
+    pub version: String,
+    pub major: i64,
+    pub minor: i64,
+    pub patch: i64,
+    pub content: Vec<u8>,
 }

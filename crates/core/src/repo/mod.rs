@@ -10,6 +10,7 @@ pub mod search;
 pub mod seeded;
 pub mod tokens;
 pub mod users;
+pub mod version_changes;
 
 use std::ops::{Deref, DerefMut};
 use std::str::FromStr;

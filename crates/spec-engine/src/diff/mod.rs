@@ -11,8 +11,6 @@ mod differ;
 mod locate;
 mod openapi;
 mod overrides;
-mod render;
-mod report;
 pub mod rules;
 mod schema;
 #[cfg(test)]
@@ -24,9 +22,13 @@ use crate::diagnostic::{Diagnostic, Severity as DiagnosticSeverity};
 use crate::input::Input;
 
 pub use overrides::{OverridesError, RuleOverrides};
-pub use report::{
+pub use portico_types::diff::{
     Bump, Change, DiffReport, DiffWarning, Direction, Group, GroupKind, Location, Severity, Side,
 };
+/// The report's types live in `portico_types::diff`, so pages and errors can carry them.
+mod report {
+    pub use portico_types::diff::*;
+}
 pub use rules::{RuleInfo, Scope, rule, rules};
 
 /// How to compare.

@@ -3,7 +3,7 @@
 
 use std::fmt::Write as _;
 
-use super::report::{Bump, Change, DiffReport, Location, Severity};
+use super::{Bump, Change, DiffReport, Location, Severity};
 
 fn bump(bump: Bump) -> &'static str {
     match bump {

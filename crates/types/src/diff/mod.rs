@@ -1,6 +1,9 @@
 //! What a diff answers: the changes between two versions of an API, each with its rule,
 //! severity, direction, sentence and locations on both sides, plus the semver bump they
-//! call for. The JSON form is a contract (`portico diff --format json`, the compare API).
+//! call for. The JSON form is a contract (`portico diff --format json`, the compare API,
+//! a publish the breaking-change gate refuses); the spec engine fills it, pages show it.
+
+mod render;
 
 use serde::{Deserialize, Serialize};
 
@@ -119,7 +122,7 @@ pub struct Group {
 /// One change between the two versions.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Change {
-    /// The catalog rule that found it (see [`super::rules`]).
+    /// The catalog rule that found it (`spec_engine::diff::rules`).
     pub rule: String,
     pub severity: Severity,
     pub direction: Direction,
@@ -154,7 +157,7 @@ pub struct DiffWarning {
     pub column: Option<u32>,
 }
 
-/// The answer of [`super::diff`].
+/// The answer of a diff (`spec_engine::diff`).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct DiffReport {
     /// Whether any change is breaking.

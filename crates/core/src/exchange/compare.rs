@@ -1,0 +1,57 @@
+//! Comparing two published versions of an asset (the compare view, the REST API and
+//! `portico diff` against a server): the same diff the gate runs at publish.
+
+use portico_types::Error;
+use portico_types::diff::DiffReport;
+use spec_engine::diff::{DiffError, DiffOptions};
+
+use super::access::version_text;
+use super::publish::Inspected;
+use crate::Result;
+use crate::auth::SignedInUser;
+use crate::cpu;
+use crate::repo::Db;
+
+/// What changed from version `from` to version `to` of `group/asset`, for a user who
+/// may read the asset.
+pub async fn versions(
+    db: &Db,
+    user: &SignedInUser,
+    (group, asset): (&str, &str),
+    from: &str,
+    to: &str,
+) -> Result<DiffReport> {
+    if from.is_empty() || to.is_empty() {
+        return Err(Error::Invalid(
+            "Name both versions to compare: from and to.".into(),
+        ));
+    }
+    let old = version_text(db, user, group, asset, from).await?;
+    let new = version_text(db, user, group, asset, to).await?;
+    let name = |version: &str, content_type: &str| {
+        let extension = if content_type.contains("json") {
+            "json"
+        } else {
+            "yaml"
+        };
+        format!("{asset}-{version}.{extension}")
+    };
+    let old_name = name(&old.version, &old.content_type);
+    let new_name = name(&new.version, &new.content_type);
+    let report = cpu::run(move || {
+        let old = Inspected::document(&old_name, &old.text);
+        let new = Inspected::document(&new_name, &new.text);
+        spec_engine::diff_analyzed(
+            &old.input,
+            &old.analysis,
+            &new.input,
+            &new.analysis,
+            &DiffOptions::default(),
+        )
+    })
+    .await?;
+    report.map_err(|error| match error {
+        DiffError::KindMismatch { .. } => Error::Conflict(error.to_string()),
+        DiffError::Unreadable { .. } => Error::Invalid(error.to_string()),
+    })
+}
