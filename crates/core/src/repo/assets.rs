@@ -3,8 +3,8 @@
 
 use sqlx::FromRow;
 
-use super::{Db, Write};
 use super::read_cache::Document;
+use super::{Db, Write};
 use portico_types::Semver;
 use portico_types::{AssetKind, Lifecycle};
 

@@ -169,10 +169,7 @@ pub async fn save_file(
     Ok(SaveOutcome::Saved(revision))
 }
 
-async fn touch(
-    tx: &mut Write,
-    project_id: i64,
-) -> Result<(), sqlx::Error> {
+async fn touch(tx: &mut Write, project_id: i64) -> Result<(), sqlx::Error> {
     sqlx::query(
         "UPDATE design_projects SET updated_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now') WHERE id = ?",
     )
