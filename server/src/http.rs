@@ -26,6 +26,9 @@ use crate::{api, csrf, health, page_cache, server_fn_status};
 /// How long a session lives without use.
 const SESSION_IDLE_DAYS: i64 = 14;
 
+/// The session cookie's name (the REST API's OpenAPI document names it too).
+pub const SESSION_COOKIE: &str = "portico_session";
+
 /// Settings of the HTTP layers.
 pub struct HttpSettings {
     pub secure_cookies: bool,
@@ -45,7 +48,7 @@ pub fn router(state: AppState, sessions: SqliteStore, settings: &HttpSettings) -
         move || app::shell(LeptosOptions::clone(&options))
     };
     let session_layer = SessionManagerLayer::new(sessions)
-        .with_name("portico_session")
+        .with_name(SESSION_COOKIE)
         .with_http_only(true)
         .with_same_site(SameSite::Lax)
         .with_secure(settings.secure_cookies)

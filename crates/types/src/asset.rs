@@ -5,6 +5,7 @@ use serde::{Deserialize, Serialize};
 
 /// Which specification an asset is written in.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "lowercase")]
 pub enum AssetKind {
     AsyncApi,
@@ -33,6 +34,7 @@ impl AssetKind {
 /// Where a version is in its life: development versions may be overwritten, stable ones
 /// never change, deprecated ones are still served but discouraged.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "lowercase")]
 pub enum Lifecycle {
     Development,

@@ -5,7 +5,9 @@ use serde::{Deserialize, Serialize};
 
 /// One problem in a document, located by JSON pointer and by line and column (1-based).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema), schema(as = Diagnostic))]
 pub struct DocumentDiagnostic {
+    /// `error`, `warning`, `info` or `hint`.
     pub severity: String,
     pub message: String,
     pub pointer: String,

@@ -5,6 +5,7 @@ use serde::{Deserialize, Serialize};
 
 /// What a member may do in an organisation; each role includes the ones before it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "lowercase")]
 pub enum Role {
     /// Reads the organisation's private assets.

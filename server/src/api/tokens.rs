@@ -3,57 +3,167 @@
 use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
-use serde::Deserialize;
-use serde_json::{Value, json};
+use serde::{Deserialize, Serialize};
+use utoipa::openapi::{Object, ObjectBuilder, Type};
+use utoipa::{IntoParams, ToSchema};
 
-use portico_core::accounts::tokens;
+use portico_core::accounts::tokens::{self, MAX_TOKEN_NAME};
+use portico_core::repo::tokens::TokenScope;
+use portico_types::TokenInfo;
 
 use super::caller::Caller;
-use super::problem::Problem;
+use super::problem::{
+    BadRequest, Forbidden, NotFound, PayloadTooLarge, Problem, Unauthorized, Unprocessable,
+    UnsupportedMediaType,
+};
 use crate::state::AppState;
 
-/// Body of `POST /tokens`.
-#[derive(Debug, Deserialize)]
+/// Body of `POST /tokens`. The scope stays text until core checks it, so an unknown one
+/// is answered with the accepted ones.
+#[derive(Debug, Deserialize, ToSchema)]
 pub struct NewToken {
+    #[schema(schema_with = token_name_schema)]
     name: String,
+    #[schema(value_type = TokenScope)]
     scope: String,
 }
 
-/// Creates a token; the response is the only place its secret ever appears.
+/// The names core accepts (after trimming).
+fn token_name_schema() -> Object {
+    ObjectBuilder::new()
+        .schema_type(Type::String)
+        .min_length(Some(1))
+        .max_length(Some(MAX_TOKEN_NAME))
+        .build()
+}
+
+/// A new token: the only answer that ever carries its secret.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct CreatedToken {
+    pub name: String,
+    pub scope: TokenScope,
+    /// The secret (`ptc_…`); send it as `Authorization: Bearer <token>`.
+    pub token: String,
+}
+
+/// The caller's live tokens.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Tokens {
+    pub items: Vec<Token>,
+}
+
+/// A live token as listed (never its secret).
+#[derive(Debug, Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct Token {
+    pub id: i64,
+    pub name: String,
+    #[schema(value_type = TokenScope)]
+    pub scope: String,
+    /// The token's first characters, to tell tokens apart.
+    pub display: String,
+    pub created_at: String,
+    /// Null until the token is first used.
+    #[schema(required = true)]
+    pub last_used_at: Option<String>,
+}
+
+impl From<TokenInfo> for Token {
+    fn from(token: TokenInfo) -> Self {
+        Token {
+            id: token.id,
+            name: token.name,
+            scope: token.scope,
+            display: token.display,
+            created_at: token.created_at,
+            last_used_at: token.last_used_at,
+        }
+    }
+}
+
+/// `/tokens/{id}`.
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Path)]
+pub struct TokenPath {
+    /// The token's id, as listed.
+    id: i64,
+}
+
+/// Create a token; the secret is shown only in this response
+#[utoipa::path(
+    post,
+    path = "/tokens",
+    operation_id = "createToken",
+    tag = "tokens",
+    request_body = NewToken,
+    responses(
+        (status = 201, description = "Created", body = CreatedToken),
+        (status = 400, response = BadRequest),
+        (status = 401, response = Unauthorized),
+        (status = 403, response = Forbidden),
+        (status = 413, response = PayloadTooLarge),
+        (status = 415, response = UnsupportedMediaType),
+        (status = 422, response = Unprocessable),
+    ),
+)]
 pub async fn create(
     State(state): State<AppState>,
     caller: Caller,
     Json(new): Json<NewToken>,
-) -> Result<(StatusCode, Json<Value>), Problem> {
+) -> Result<(StatusCode, Json<CreatedToken>), Problem> {
     caller.require_publish_scope()?;
     let (token, scope) =
         tokens::create(&state.server.db, &caller.user, &new.name, &new.scope).await?;
     Ok((
         StatusCode::CREATED,
-        Json(json!({"name": new.name.trim(), "scope": scope.as_str(), "token": token})),
+        Json(CreatedToken {
+            name: new.name.trim().to_owned(),
+            scope,
+            token,
+        }),
     ))
 }
 
-/// Lists the caller's live tokens (never their secrets).
-pub async fn list(State(state): State<AppState>, caller: Caller) -> Result<Json<Value>, Problem> {
+/// Your live tokens
+#[utoipa::path(
+    get,
+    path = "/tokens",
+    operation_id = "listTokens",
+    tag = "tokens",
+    responses(
+        (status = 200, description = "Tokens (never their secrets)", body = Tokens),
+        (status = 400, response = BadRequest),
+        (status = 401, response = Unauthorized),
+        (status = 422, response = Unprocessable),
+    ),
+)]
+pub async fn list(State(state): State<AppState>, caller: Caller) -> Result<Json<Tokens>, Problem> {
     let tokens = tokens::list(&state.server.db, &caller.user).await?;
-    Ok(Json(json!({
-        "items": tokens.iter().map(|t| json!({
-            "id": t.id,
-            "name": t.name,
-            "scope": t.scope,
-            "display": t.display,
-            "createdAt": t.created_at,
-            "lastUsedAt": t.last_used_at,
-        })).collect::<Vec<_>>()
-    })))
+    Ok(Json(Tokens {
+        items: tokens.into_iter().map(Token::from).collect(),
+    }))
 }
 
-/// Revokes one of the caller's tokens.
+/// Revoke a token
+#[utoipa::path(
+    delete,
+    path = "/tokens/{id}",
+    operation_id = "revokeToken",
+    tag = "tokens",
+    params(TokenPath),
+    responses(
+        (status = 204, description = "Revoked"),
+        (status = 400, response = BadRequest),
+        (status = 401, response = Unauthorized),
+        (status = 403, response = Forbidden),
+        (status = 404, response = NotFound),
+        (status = 422, response = Unprocessable),
+    ),
+)]
 pub async fn revoke(
     State(state): State<AppState>,
     caller: Caller,
-    Path(id): Path<i64>,
+    Path(TokenPath { id }): Path<TokenPath>,
 ) -> Result<StatusCode, Problem> {
     caller.require_publish_scope()?;
     tokens::revoke(&state.server.db, &caller.user, id).await?;

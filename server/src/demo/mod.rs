@@ -16,38 +16,40 @@ use portico_types::coordinates::parse_semver;
 pub const DEMO_GROUP: &str = "portico";
 
 /// (asset, version, media type, document)
-const DEMO_ASSETS: [(&str, &str, &str, &str); 5] = [
-    (
-        "order-service",
-        "1.0.0",
-        "application/yaml",
-        include_str!("order-service-1.0.0.yaml"),
-    ),
-    (
-        "order-service",
-        "1.1.0",
-        "application/yaml",
-        app::design::templates::ORDER_SERVICE,
-    ),
-    (
-        "portico-api",
-        "1.0.0",
-        "application/json",
-        crate::api::OPENAPI_JSON,
-    ),
-    (
-        "account-events",
-        "2.0.0",
-        "application/yaml",
-        include_str!("user-signup-2.6.0.yaml"),
-    ),
-    (
-        "inventory-api",
-        "1.0.0",
-        "application/yaml",
-        include_str!("inventory-api-1.0.0.yaml"),
-    ),
-];
+fn demo_assets() -> [(&'static str, &'static str, &'static str, &'static str); 5] {
+    [
+        (
+            "order-service",
+            "1.0.0",
+            "application/yaml",
+            include_str!("order-service-1.0.0.yaml"),
+        ),
+        (
+            "order-service",
+            "1.1.0",
+            "application/yaml",
+            app::design::templates::ORDER_SERVICE,
+        ),
+        (
+            "portico-api",
+            "1.0.0",
+            "application/json",
+            crate::api::OPENAPI_JSON.as_str(),
+        ),
+        (
+            "account-events",
+            "2.0.0",
+            "application/yaml",
+            include_str!("user-signup-2.6.0.yaml"),
+        ),
+        (
+            "inventory-api",
+            "1.0.0",
+            "application/yaml",
+            include_str!("inventory-api-1.0.0.yaml"),
+        ),
+    ]
+}
 
 /// Seeds the demo data unless it was seeded before.
 pub async fn seed(db: &Db) -> anyhow::Result<()> {
@@ -58,7 +60,7 @@ pub async fn seed(db: &Db) -> anyhow::Result<()> {
         Some(id) => id,
         None => create_organization(db, DEMO_GROUP, "Portico examples").await?,
     };
-    for (asset, version, content_type, text) in DEMO_ASSETS {
+    for (asset, version, content_type, text) in demo_assets() {
         let facts = inspect_document(text).map_err(|diagnostics| {
             anyhow::anyhow!("demo document {asset} {version} is invalid: {diagnostics:?}")
         })?;

@@ -22,6 +22,7 @@ pub struct Viewer {
 
 /// How results are ordered.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "lowercase")]
 pub enum SearchSort {
     /// Best match first (recently updated when there is no text).

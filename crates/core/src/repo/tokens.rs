@@ -11,6 +11,7 @@ use super::Db;
 
 /// What a token may do.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "lowercase")]
 pub enum TokenScope {
     /// Read what the user may read.

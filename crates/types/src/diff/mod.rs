@@ -9,6 +9,7 @@ use serde::{Deserialize, Serialize};
 
 /// How much a change matters to consumers of the API.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "lowercase")]
 pub enum Severity {
     /// An existing consumer can stop working.
@@ -32,6 +33,7 @@ impl Severity {
 
 /// Which way the changed data travels, seen from a consumer of the API.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "lowercase")]
 pub enum Direction {
     /// What consumers send: OpenAPI requests, AsyncAPI messages the application receives.
@@ -77,6 +79,7 @@ impl Direction {
 
 /// The semver part a release with these changes must bump.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "lowercase")]
 pub enum Bump {
     Major,
@@ -87,6 +90,7 @@ pub enum Bump {
 
 /// Where a changed element is written in one version.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Location {
     /// The project-relative file.
     pub file: String,
@@ -100,6 +104,7 @@ pub struct Location {
 
 /// What a change belongs to, so a page can group the list.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "lowercase")]
 pub enum GroupKind {
     Operation,
@@ -114,6 +119,7 @@ pub enum GroupKind {
 /// The element a change is grouped under: its kind and its name as a reader knows it
 /// (`POST /orders`, channel id, message id, schema name).
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Group {
     pub kind: GroupKind,
     pub name: String,
@@ -121,6 +127,7 @@ pub struct Group {
 
 /// One change between the two versions.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Change {
     /// The catalog rule that found it (`spec_engine::diff::rules`).
     pub rule: String,
@@ -138,6 +145,7 @@ pub struct Change {
 
 /// Which document a warning is about.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "lowercase")]
 pub enum Side {
     Old,
@@ -147,6 +155,7 @@ pub enum Side {
 /// Something the reader of a diff should know that is not a change: a side that does
 /// not validate, a comparison across specification versions.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct DiffWarning {
     /// The document it is about, `None` for the comparison as a whole.
     pub side: Option<Side>,
@@ -159,6 +168,7 @@ pub struct DiffWarning {
 
 /// The answer of a diff (`spec_engine::diff`).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct DiffReport {
     /// Whether any change is breaking.
     pub breaking: bool,
