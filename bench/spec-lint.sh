@@ -7,6 +7,8 @@
 #
 #   bench/spec-lint.sh            (RUNS=3 by default: the best of three per file)
 #   OPENAPI_ONLY=1 bench/spec-lint.sh   (the three OpenAPI files only)
+#   BEFORE=/path/to/older/portico bench/spec-lint.sh   (adds that build's time per file, run
+#                                 alternately with this one, and the ratio before/now)
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 corpus="$root/../shared/corpus"
@@ -50,28 +52,46 @@ best_ms() {
     echo "$best"
 }
 
-row() { # name reference_ms portico_ms
-    awk -v n="$1" -v r="$2" -v p="$3" 'BEGIN { printf "%-58s %9d %9d %8.1fx\n", n, r, p, (p > 0 ? r / p : 0) }'
+before="${BEFORE:-}"
+
+row() { # name reference_ms portico_ms [before_ms]
+    if [ -n "$before" ]; then
+        awk -v n="$1" -v r="$2" -v p="$3" -v b="$4" 'BEGIN { printf "%-58s %9d %9d %8.1fx %9d %8.2fx\n", n, r, p, (p > 0 ? r / p : 0), b, (p > 0 ? b / p : 0) }'
+    else
+        awk -v n="$1" -v r="$2" -v p="$3" 'BEGIN { printf "%-58s %9d %9d %8.1fx\n", n, r, p, (p > 0 ? r / p : 0) }'
+    fi
 }
 
-printf "%-58s %9s %9s %9s\n" "file" "ref ms" "portico" "ratio"
+# The older build's time, when one is compared (empty otherwise).
+before_ms() {
+    if [ -n "$before" ]; then best_ms "$before" lint "$1"; fi
+}
+
+if [ -n "$before" ]; then
+    printf "%-58s %9s %9s %9s %9s %9s\n" "file" "ref ms" "portico" "ratio" "before" "bef/now"
+else
+    printf "%-58s %9s %9s %9s\n" "file" "ref ms" "portico" "ratio"
+fi
 echo "-- OpenAPI: swagger-parser validate vs portico lint"
 for f in openapi/valid/large/stripe-spec3-2022-04-12.json \
          openapi/valid/large/github-api.github.com-2022-06-11.json \
          openapi/valid/large/adyen-ManagementService-v3.json; do
     ref=$(best_ms node "$tools/swagger.cjs" "$corpus/$f")
     mine=$(best_ms "$portico" lint "$corpus/$f")
-    row "$f" "$ref" "$mine"
+    old=$(before_ms "$corpus/$f")
+    row "$f" "$ref" "$mine" "$old"
 done
 [ "${OPENAPI_ONLY:-}" = 1 ] && exit 0
 echo "-- AsyncAPI: @asyncapi/parser validate vs portico lint (every document of the corpus)"
-total_ref=0; total_mine=0; count=0
+total_ref=0; total_mine=0; total_old=0; count=0
 while IFS=$'\t' read -r file _ _ _ version _ _ role _; do
     [ "$role" = document ] || continue
     case "$version" in asyncapi*) ;; *) continue ;; esac
     ref=$(best_ms node "$tools/asyncapi.cjs" "$corpus/$file")
     mine=$(best_ms "$portico" lint "$corpus/$file")
+    old=$(before_ms "$corpus/$file")
     total_ref=$((total_ref + ref)); total_mine=$((total_mine + mine)); count=$((count + 1))
-    case "$file" in *zbos*|*slack*|*streetlights-kafka*) row "$file" "$ref" "$mine" ;; esac
+    total_old=$((total_old + ${old:-0}))
+    case "$file" in *zbos*|*slack*|*streetlights-kafka*) row "$file" "$ref" "$mine" "$old" ;; esac
 done < <(tail -n +2 "$corpus/MANIFEST.tsv")
-row "all $count AsyncAPI documents (sum)" "$total_ref" "$total_mine"
+row "all $count AsyncAPI documents (sum)" "$total_ref" "$total_mine" "$total_old"

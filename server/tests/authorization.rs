@@ -49,6 +49,14 @@ impl Tokens {
     }
 }
 
+/// 1.0.0 without a field of a message consumers receive: breaking for them.
+fn breaking_change() -> String {
+    ORDER_SERVICE.replace("required: [orderId, approvedAt]", "required: [orderId]").replace(
+        "          approvedAt:\n            type: string\n            format: date-time\n",
+        "",
+    )
+}
+
 /// One endpoint and the status each caller must get, in the order of `CALLERS`.
 struct Row {
     method: Method,
@@ -173,6 +181,19 @@ async fn every_endpoint_answers_every_caller_as_its_role_allows() {
             path: "/api/v1/assets/acme/orders/4.0.{n}",
             body: Some((yaml, ORDER_SERVICE.to_owned())),
             expected: [401, 404, 403, 201, 403, 201],
+        },
+        Row {
+            method: Method::GET,
+            path: "/api/v1/assets/acme/orders/compare?from=1.0.0&to=1.0.0",
+            body: None,
+            expected: [401, 404, 200, 200, 200, 200],
+        },
+        Row {
+            // A break 1.1.x may not carry: only an admin may publish it anyway.
+            method: Method::PUT,
+            path: "/api/v1/assets/acme/orders/1.1.{n}?override=breaking&reason=agreed",
+            body: Some((yaml, breaking_change())),
+            expected: [401, 404, 403, 403, 403, 201],
         },
         Row {
             method: Method::PATCH,
