@@ -51,10 +51,12 @@ impl Tokens {
 
 /// 1.0.0 without a field of a message consumers receive: breaking for them.
 fn breaking_change() -> String {
-    ORDER_SERVICE.replace("required: [orderId, approvedAt]", "required: [orderId]").replace(
-        "          approvedAt:\n            type: string\n            format: date-time\n",
-        "",
-    )
+    ORDER_SERVICE
+        .replace("required: [orderId, approvedAt]", "required: [orderId]")
+        .replace(
+            "          approvedAt:\n            type: string\n            format: date-time\n",
+            "",
+        )
 }
 
 /// One endpoint and the status each caller must get, in the order of `CALLERS`.
