@@ -9,6 +9,7 @@ use serde::{Deserialize, Serialize};
 use super::workspace::Workspace;
 use crate::error::AppError;
 use portico_types::Lifecycle;
+use portico_types::diff::{Change, PublishPreview};
 
 /// What the dialog needs to suggest a coordinate.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -41,6 +42,21 @@ pub async fn load_publish_options(
         groups,
         taken_versions,
     })
+}
+
+/// What publishing the project as `group/asset/version` would change against the
+/// release before it (`None` for a first release or a version still being typed).
+#[server(prefix = "/rpc", endpoint = "design_publish_preview")]
+pub async fn load_publish_preview(
+    id: String,
+    group: String,
+    asset: String,
+    version: String,
+) -> Result<Option<PublishPreview>, AppError> {
+    let user = crate::session::require_user().await?;
+    let ctx = crate::context::server_context()?;
+    let coordinate = (group.as_str(), asset.as_str(), version.as_str());
+    Ok(portico_core::design::publish_preview(&ctx.db, &user, &id, coordinate).await?)
 }
 
 /// Publishes the project as saved on the server.
@@ -120,12 +136,19 @@ pub fn PublishDialog(
     let lifecycle = RwSignal::new(Lifecycle::Stable);
     let error = RwSignal::new(None::<String>);
     let problems = RwSignal::new(Vec::<portico_types::DocumentDiagnostic>::new());
-    let changes = RwSignal::new(Vec::<portico_types::diff::Change>::new());
+    let changes = RwSignal::new(Vec::<Change>::new());
     let done = RwSignal::new(None::<PublishedAt>);
     let busy = RwSignal::new(false);
     let target = Resource::new(
         move || (group.get(), asset.get()),
         |(g, a)| load_publish_options(g, a),
+    );
+    // What this coordinate would change, against the release before it (asked again
+    // whenever the coordinate changes; the project is saved by then or being saved).
+    let project_id = ws.project_id.get_value();
+    let preview = Resource::new(
+        move || (group.get(), asset.get(), version.get()),
+        move |(g, a, v)| load_publish_preview(project_id.clone(), g, a, v),
     );
     // Each time the coordinate changes, suggest the next free version.
     Effect::new(move |_| {
@@ -229,6 +252,29 @@ pub fn PublishDialog(
                                 view! { <button type="button" class="link-button" on:click=move |_| version.set(pick.clone())>{v}</button>" " }
                             }).collect_view()}
                         </p>
+                        <Transition fallback=|| ()>
+                            {move || preview.get().and_then(Result::ok).flatten().map(|p| {
+                                let suggested = p.suggested_version.clone();
+                                let pick = suggested.clone();
+                                view! {
+                                    <div class="publish-preview" data-testid="publish-preview">
+                                        <p class=if p.refused { "form-error" } else { "muted" }>
+                                            {format!(
+                                                "Changes since {}: {} breaking, {} in all.",
+                                                p.base,
+                                                p.report.changes.iter().filter(|c| c.severity == portico_types::diff::Severity::Breaking).count(),
+                                                p.report.changes.len(),
+                                            )}
+                                            {p.refused.then_some(" This version number does not allow a breaking change.")}
+                                            " The changes call for "
+                                            <button type="button" class="link-button" data-testid="suggested-by-changes"
+                                                on:click=move |_| version.set(pick.clone())>{suggested}</button>"."
+                                        </p>
+                                        <ChangeList changes=p.report.changes/>
+                                    </div>
+                                }
+                            })}
+                        </Transition>
                         <label>"Lifecycle"
                             <select on:change=move |ev| lifecycle.set(Lifecycle::parse(&event_target_value(&ev)).unwrap_or(Lifecycle::Stable))>
                                 <option value="stable" selected=true>"stable (never changes once published)"</option>
@@ -247,24 +293,33 @@ pub fn PublishDialog(
                         <li>{format!("line {}: {}", d.line.unwrap_or(1), d.message)}</li>
                     }).collect_view()}
                 </ul>
-                <ul class="publish-changes" data-testid="publish-changes">
-                    {move || changes.get().into_iter().map(|c| {
-                        let place = c.new.as_ref().or(c.old.as_ref()).map(|l| match l.line {
-                            Some(line) => format!("{}:{line}", l.file),
-                            None => l.file.clone(),
-                        }).unwrap_or_default();
-                        view! {
-                            <li class=format!("change {}", c.severity.as_str())>
-                                <span class="badge">{c.severity.as_str()}</span>" "{c.message}" "
-                                <span class="muted">{place}</span>
-                            </li>
-                        }
-                    }).collect_view()}
-                </ul>
+                {move || (!changes.get().is_empty()).then(|| view! { <ChangeList changes=changes.get()/> })}
             </section>
         </div>
     }
     .into_any()
+}
+
+/// Changes of a diff, breaking first, each with its sentence and where it is written
+/// (the new version's file and line, or the old one's for what was removed).
+#[component]
+pub fn ChangeList(changes: Vec<Change>) -> impl IntoView {
+    view! {
+        <ul class="change-list" data-testid="change-list">
+            {changes.into_iter().map(|c| {
+                let place = c.new.as_ref().or(c.old.as_ref()).map(|l| match l.line {
+                    Some(line) => format!("{}:{line}", l.file),
+                    None => l.file.clone(),
+                }).unwrap_or_default();
+                view! {
+                    <li class=format!("change {}", c.severity.as_str()) data-rule=c.rule.clone()>
+                        <span class="badge">{c.severity.as_str()}</span>" "{c.message}" "
+                        <span class="muted">{place}</span>
+                    </li>
+                }
+            }).collect_view()}
+        </ul>
+    }
 }
 
 /// Waits in the browser (a `setTimeout` promise).

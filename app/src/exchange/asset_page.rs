@@ -200,7 +200,7 @@ fn AssetView(
                 <table class="table" data-testid="versions">
                     <thead><tr><th>"Version"</th><th>"Lifecycle"</th><th>"Spec"</th><th>"Published"</th><th>"By"</th></tr></thead>
                     <tbody>
-                        {detail.versions.into_iter().map(|v| view! {
+                        {detail.versions.clone().into_iter().map(|v| view! {
                             <tr>
                                 <td><A href=format!("{base}/{}", v.version)>{v.version}</A></td>
                                 <td>{v.lifecycle.as_str()}</td>
@@ -212,6 +212,8 @@ fn AssetView(
                     </tbody>
                 </table>
             </section>
+            <super::changes::ChangesCard group=detail.group.clone() asset=detail.asset.clone()
+                versions=detail.versions.iter().map(|v| v.version.clone()).collect()/>
             <section class="card document-card">
                 <nav class="tabs" aria-label="Document views">
                     <A href=version_path.clone() attr:class=move || if show_source() { "tab" } else { "tab active" }>"Documentation"</A>

@@ -3,5 +3,6 @@
 
 pub mod asset_page;
 pub mod catalog;
+pub mod changes;
 pub mod manage;
 pub mod owner_pages;

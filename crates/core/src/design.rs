@@ -6,13 +6,16 @@
 use portico_types::design::{
     MAX_FILES, SharedSnapshot, check_name, check_path, check_size, is_json,
 };
-use portico_types::{Error, Lifecycle, Project, ProjectFile, ProjectSummary, Role, SaveResult};
+use portico_types::diff::PublishPreview;
+use portico_types::{
+    Error, Gav, Lifecycle, Project, ProjectFile, ProjectSummary, Role, SaveResult,
+};
 
 use crate::Result;
 use crate::auth::{SignedInUser, authorize};
 use crate::cpu;
 use crate::exchange::access::version_text;
-use crate::exchange::gate::Override;
+use crate::exchange::gate::{self, Override};
 use crate::exchange::publish::{Inspected, PublishRequest, Published, publish_inspected};
 use crate::repo::design::{self, ProjectRow, SaveOutcome};
 use crate::repo::{Db, assets, organizations};
@@ -240,18 +243,16 @@ pub async fn publish_options(
     Ok((groups, taken))
 }
 
-/// Publishes the project as saved on the server through the exchange's one publish
-/// path. A project of several files is published as one bundled document, analysed
-/// once: the project's analysis gives both the bundle and the facts stored beside it.
-pub async fn publish(
-    db: &Db,
-    user: &SignedInUser,
-    id: &str,
-    coordinate: (&str, &str, &str),
-    lifecycle: Lifecycle,
-    gate: Override,
-) -> Result<Published> {
-    let (project, _) = project_for(db, user, id, Role::Viewer).await?;
+/// The project as saved, analysed once on the CPU pool, and the text published for it:
+/// one file as written, several as one bundled document.
+struct Analysed {
+    text: String,
+    inspected: Inspected,
+    main_json: bool,
+    several: bool,
+}
+
+async fn analysed(db: &Db, project: &ProjectRow) -> Result<Analysed> {
     let files = design::project_files(db, project.id).await?;
     let main_json = is_json(&project.main_file);
     let several = files.len() > 1;
@@ -261,7 +262,6 @@ pub async fn publish(
     );
     let (text, inspected) = cpu::run(move || {
         let analysis = spec_engine::analyze(&input);
-        // One file is published as written; several as one bundled document.
         let text = if several {
             match analysis.documents.as_ref().and_then(|d| d.bundled()) {
                 Some(bundled) if main_json => spec_engine::to_json(&bundled),
@@ -274,6 +274,62 @@ pub async fn publish(
         (text, Inspected { input, analysis })
     })
     .await?;
+    Ok(Analysed {
+        text,
+        inspected,
+        main_json,
+        several,
+    })
+}
+
+/// What publishing the project as `group/asset/version` would change against the
+/// release before it; `None` for a first release, a version number that is not valid
+/// yet (the dialog asks while it is typed) or a project that cannot be compared.
+pub async fn publish_preview(
+    db: &Db,
+    user: &SignedInUser,
+    id: &str,
+    (group, asset, version): (&str, &str, &str),
+) -> Result<Option<PublishPreview>> {
+    let (project, _) = project_for(db, user, id, Role::Viewer).await?;
+    let Ok(gav) = Gav::parse(group, asset, version) else {
+        return Ok(None);
+    };
+    authorize(db, user, group, Role::Viewer).await?;
+    let analysed = analysed(db, &project).await?;
+    let Some(against) = gate::against_release(db, &gav, analysed.inspected).await? else {
+        return Ok(None);
+    };
+    let refused = against.report.breaking && !gate::may_break(&against.base_semver, &gav.semver);
+    Ok(Some(PublishPreview {
+        suggested_version: gate::suggested_version(
+            &against.base_semver,
+            against.report.suggested_bump,
+        ),
+        base: against.base,
+        report: against.report,
+        refused,
+    }))
+}
+
+/// Publishes the project as saved on the server through the exchange's one publish
+/// path. A project of several files is published as one bundled document, analysed
+/// once: the project's analysis gives both the bundle and the facts stored beside it.
+pub async fn publish(
+    db: &Db,
+    user: &SignedInUser,
+    id: &str,
+    coordinate: (&str, &str, &str),
+    lifecycle: Lifecycle,
+    gate: Override,
+) -> Result<Published> {
+    let (project, _) = project_for(db, user, id, Role::Viewer).await?;
+    let Analysed {
+        text,
+        inspected,
+        main_json,
+        several,
+    } = analysed(db, &project).await?;
     let (group, asset, version) = coordinate;
     let request = PublishRequest {
         group,

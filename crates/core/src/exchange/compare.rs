@@ -1,16 +1,17 @@
 //! Comparing two published versions of an asset (the compare view, the REST API and
 //! `portico diff` against a server): the same diff the gate runs at publish.
 
-use portico_types::Error;
-use portico_types::diff::DiffReport;
+use portico_types::diff::{DiffReport, VersionChanges};
+use portico_types::{Error, Role};
 use spec_engine::diff::{DiffError, DiffOptions};
 
-use super::access::version_text;
+use super::access::{asset_for, version_text};
 use super::publish::Inspected;
 use crate::Result;
 use crate::auth::SignedInUser;
 use crate::cpu;
 use crate::repo::Db;
+use crate::repo::version_changes;
 
 /// What changed from version `from` to version `to` of `group/asset`, for a user who
 /// may read the asset.
@@ -54,4 +55,30 @@ pub async fn versions(
         DiffError::KindMismatch { .. } => Error::Conflict(error.to_string()),
         DiffError::Unreadable { .. } => Error::Invalid(error.to_string()),
     })
+}
+
+/// What each live version of `group/asset` changed against the release before it, newest
+/// first, as stored at publish.
+pub async fn changelog(
+    db: &Db,
+    user: &SignedInUser,
+    group: &str,
+    asset: &str,
+) -> Result<Vec<VersionChanges>> {
+    let row = asset_for(db, user, group, asset, Role::Viewer).await?;
+    Ok(version_changes::of_asset(db, row.id)
+        .await?
+        .into_iter()
+        .filter_map(|stored| {
+            let report = serde_json::from_str(&stored.report).ok()?;
+            Some(VersionChanges {
+                version: stored.version,
+                base: stored.base_version,
+                report,
+                override_reason: stored.override_reason,
+                overridden_by: stored.overridden_by,
+                published_at: stored.published_at,
+            })
+        })
+        .collect())
 }

@@ -52,17 +52,21 @@ pub struct Compared {
     pub override_reason: Option<String>,
 }
 
-/// Compares the document of `request` with the highest earlier release below it and
-/// applies the gate: `Ok(None)` for a first release (or one that cannot be compared:
-/// the store then says why), `Ok(Some)` for an allowed one, `BreakingChange` for a
-/// refused one unless an organisation admin overrides it with a reason.
-pub async fn compare(
+/// The release a new version is compared with, and what changed since.
+pub struct AgainstRelease {
+    pub base: String,
+    pub base_semver: Semver,
+    pub report: DiffReport,
+}
+
+/// Diffs an analysed document against the highest earlier release of `gav`'s asset
+/// below it; `None` for a first release, or when the two cannot be compared (another
+/// kind of document: publishing then says why).
+pub async fn against_release(
     db: &Db,
-    user: &SignedInUser,
     gav: &Gav,
-    request: &PublishRequest<'_>,
     inspected: Inspected,
-) -> Result<Option<Compared>> {
+) -> Result<Option<AgainstRelease>> {
     let Some(asset) = find_asset(db, &gav.group, &gav.asset).await? else {
         return Ok(None);
     };
@@ -100,16 +104,34 @@ pub async fn compare(
         )
     })
     .await?;
-    let Ok(report) = report else {
+    Ok(report.ok().map(|report| AgainstRelease {
+        base: base.version,
+        base_semver,
+        report,
+    }))
+}
+
+/// Compares the document of `request` with the highest earlier release below it and
+/// applies the gate: `Ok(None)` for a first release (or one that cannot be compared:
+/// the store then says why), `Ok(Some)` for an allowed one, `BreakingChange` for a
+/// refused one unless an organisation admin overrides it with a reason.
+pub async fn compare(
+    db: &Db,
+    user: &SignedInUser,
+    gav: &Gav,
+    request: &PublishRequest<'_>,
+    inspected: Inspected,
+) -> Result<Option<Compared>> {
+    let Some(AgainstRelease {
+        base,
+        base_semver,
+        report,
+    }) = against_release(db, gav, inspected).await?
+    else {
         return Ok(None);
     };
     let development = request.lifecycle == Lifecycle::Development;
-    match judge(
-        (&base.version, &base_semver),
-        &gav.semver,
-        report,
-        development,
-    ) {
+    match judge((&base, &base_semver), &gav.semver, report, development) {
         Verdict::First => Ok(None),
         Verdict::Allowed {
             base,

@@ -215,3 +215,30 @@ fn suggested_bump(changes: &[Change]) -> Bump {
         Bump::Patch
     }
 }
+
+/// What publishing a version would change, shown before publishing: the release it is
+/// compared with, the changes, whether the gate would refuse the number, and the number
+/// the changes call for.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PublishPreview {
+    pub base: String,
+    pub report: DiffReport,
+    /// Whether the gate would refuse this version number (a break it does not allow).
+    pub refused: bool,
+    /// The version the changes call for after `base`.
+    pub suggested_version: String,
+}
+
+/// What one published version changed against the release before it, as the gate
+/// stored it at publish: the asset page's Changes card and the asset's feed.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct VersionChanges {
+    pub version: String,
+    /// The release it was compared with.
+    pub base: String,
+    pub report: DiffReport,
+    /// Why an organisation admin published a refused breaking change anyway, and who.
+    pub override_reason: Option<String>,
+    pub overridden_by: Option<String>,
+    pub published_at: String,
+}
