@@ -55,6 +55,8 @@ enum Command {
     Lint(cli::lint::LintArgs),
     /// Print a document as JSON or YAML, or upgraded from AsyncAPI 2.x to 3.0.
     Convert(cli::convert::ConvertArgs),
+    /// Compare two versions of an API (exit 0 compatible, 1 --fail-on met, 2 usage/input).
+    Diff(cli::diff::DiffArgs),
 }
 
 fn main() -> ExitCode {
@@ -65,6 +67,10 @@ fn main() -> ExitCode {
     }
     if let Some(Command::Convert(args)) = &cli.command {
         return cli::convert::run(args);
+    }
+    if let Some(Command::Diff(args)) = &cli.command {
+        // Synchronous unless a side is fetched from a server, which starts its own runtime.
+        return cli::diff::run(args);
     }
     init_logging();
     let runtime = match tokio::runtime::Runtime::new() {
@@ -84,8 +90,8 @@ fn main() -> ExitCode {
             Some(Command::Serve(config)) => serve::serve(config).await.map(|()| success),
             Some(Command::User { command }) => cli::user::run(command).await.map(|()| success),
             Some(Command::Token { command }) => cli::token::run(command).await.map(|()| success),
-            Some(Command::Lint(_) | Command::Convert(_)) => {
-                unreachable!("lint and convert return before the runtime starts")
+            Some(Command::Lint(_) | Command::Convert(_) | Command::Diff(_)) => {
+                unreachable!("lint, convert and diff return before the runtime starts")
             }
             Some(Command::Publish(args)) => cli::publish::run(args).await.map(|published| {
                 if published {

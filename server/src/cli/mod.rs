@@ -2,7 +2,10 @@
 //! publishing through a server's REST API.
 
 pub mod convert;
+pub mod diff;
 pub mod lint;
+pub mod project;
 pub mod publish;
+pub mod remote;
 pub mod token;
 pub mod user;

@@ -7,6 +7,8 @@ use anyhow::{Context, bail};
 use clap::Args;
 use serde_json::Value;
 
+use super::remote::Remote;
+
 /// Arguments of `publish`.
 #[derive(Debug, Args)]
 pub struct PublishArgs {
@@ -48,17 +50,14 @@ pub async fn run(args: PublishArgs) -> anyhow::Result<bool> {
     } else {
         "application/yaml"
     };
-    let base = args.server.trim_end_matches('/');
-    let mut url = format!(
-        "{base}/api/v1/assets/{}/{}/{}",
-        args.group, args.asset, args.version
-    );
+    let remote = Remote::new(&args.server, Some(&args.token))?;
+    let base = remote.base();
+    let mut path = format!("/assets/{}/{}/{}", args.group, args.asset, args.version);
     if args.development {
-        url.push_str("?lifecycle=development");
+        path.push_str("?lifecycle=development");
     }
-    let response = reqwest::Client::new()
-        .put(&url)
-        .bearer_auth(args.token.trim())
+    let response = remote
+        .request(reqwest::Method::PUT, &path)
         .header("content-type", content_type)
         .body(content)
         .send()
