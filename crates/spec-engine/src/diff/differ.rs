@@ -33,11 +33,7 @@ impl<'a> Node<'a> {
     pub fn get(&self, key: &str) -> Option<Node<'a>> {
         self.value.get(key).map(|value| Node {
             file: self.file,
-            pointer: format!(
-                "{}/{}",
-                self.pointer,
-                key.replace('~', "~0").replace('/', "~1")
-            ),
+            pointer: child_pointer(&self.pointer, key),
             value,
         })
     }
@@ -60,11 +56,7 @@ impl<'a> Node<'a> {
                     key.as_str(),
                     Node {
                         file: self.file,
-                        pointer: format!(
-                            "{}/{}",
-                            self.pointer,
-                            key.replace('~', "~0").replace('/', "~1")
-                        ),
+                        pointer: child_pointer(&self.pointer, key),
                         value,
                     },
                 ));
@@ -98,6 +90,26 @@ impl<'a> Node<'a> {
     pub fn key(&self) -> String {
         format!("{}#{}", self.file, self.pointer)
     }
+}
+
+/// `pointer` extended by the member `key`, escaped as JSON pointers want.
+fn child_pointer(pointer: &str, key: &str) -> String {
+    let mut out = String::with_capacity(pointer.len() + key.len() + 1);
+    out.push_str(pointer);
+    out.push('/');
+    if key.contains(['~', '/']) {
+        out.push_str(&key.replace('~', "~0").replace('/', "~1"));
+    } else {
+        out.push_str(key);
+    }
+    out
+}
+
+/// Where a chain of `$ref`s ends: the `file#pointer` key of the value, and the value.
+pub(crate) struct Followed<'a> {
+    pub key: String,
+    pub file: &'a str,
+    pub value: &'a Value,
 }
 
 /// A place in one document, before its line and column are looked up.
@@ -137,6 +149,39 @@ impl<'a> Side<'a> {
         self.node(&self.documents.main, "")
     }
 
+    /// Follows `$ref`s from `value` (written in `file`) as [`Side::resolve`] does, without
+    /// building pointers for values that are no references: `None` when `value` is not a
+    /// reference or its first step cannot be followed.
+    pub fn follow(&self, file: &'a str, value: &'a Value) -> Option<Followed<'a>> {
+        let mut reached = None;
+        let (mut file, mut value) = (file, value);
+        for _ in 0..64 {
+            let Some(reference) = value.get("$ref").and_then(Value::as_str) else {
+                break;
+            };
+            let Ok(Target::Local {
+                file: next_file,
+                pointer,
+            }) = resolve_target(file, reference)
+            else {
+                break;
+            };
+            let Some((next_file, loaded)) = self.documents.files.get_key_value(&next_file) else {
+                break;
+            };
+            let Some(next) = loaded.value.pointer(&pointer) else {
+                break;
+            };
+            (file, value) = (next_file.as_str(), next);
+            reached = Some(Followed {
+                key: format!("{file}#{pointer}"),
+                file,
+                value,
+            });
+        }
+        reached
+    }
+
     /// Follows `$ref`s from `node` to the value they name (the node itself when it is
     /// not a reference, or when the reference cannot be followed).
     pub fn resolve(&self, node: Node<'a>) -> Node<'a> {
@@ -168,8 +213,21 @@ pub(crate) struct Found {
     pub old: Option<Spot>,
     pub new: Option<Spot>,
     pub group: Group,
-    /// How many more places reported the very same change.
+    /// In how many more places (schema uses, or reports outside a schema) the very same
+    /// change was found.
     pub repeats: usize,
+    /// The last place that found it, so one place counts once however often it does.
+    place: u64,
+}
+
+/// A walk of two resolved schemas, in one direction, that was done already.
+type WalkKey = (String, String, Direction, bool);
+
+/// What a finished walk found: the changes reachable below the pair, and how deep in
+/// its schema use the pair was (a walk from deeper down may have stopped short).
+pub(crate) struct Walked {
+    pub depth: usize,
+    pub found: Vec<usize>,
 }
 
 /// Both sides and the changes found so far.
@@ -183,6 +241,16 @@ pub(crate) struct Differ<'a> {
     pub equal: HashMap<(String, String), bool>,
     /// Pairs of referenced schemas being compared right now (cycles stop here).
     pub walking: HashSet<(String, String)>,
+    /// Walks done, by pair, direction and capping: a pair met again (through another
+    /// reference, or in another schema use) is not walked again, its changes are counted
+    /// as found in one more place. Without it, Stripe's web of references is walked along
+    /// every path.
+    walked: HashMap<WalkKey, Walked>,
+    /// The changes reached by each walk under way, innermost last.
+    collecting: Vec<Vec<usize>>,
+    /// The place being compared: one per schema use, one per report outside a schema.
+    place: u64,
+    in_schema: bool,
 }
 
 /// What one report says.
@@ -204,7 +272,63 @@ impl<'a> Differ<'a> {
             seen: HashMap::new(),
             equal: HashMap::new(),
             walking: HashSet::new(),
+            walked: HashMap::new(),
+            collecting: Vec::new(),
+            place: 0,
+            in_schema: false,
         }
+    }
+
+    /// Starts comparing one schema use: a place of its own for counting repeats.
+    pub fn enter_schema(&mut self) {
+        self.place += 1;
+        self.in_schema = true;
+    }
+
+    /// Ends the schema use [`Differ::enter_schema`] started.
+    pub fn leave_schema(&mut self) {
+        self.in_schema = false;
+    }
+
+    /// Notes that the current place found change `at` again.
+    fn found_again(&mut self, at: usize) {
+        let found = &mut self.found[at];
+        if found.place != self.place {
+            found.place = self.place;
+            found.repeats += 1;
+        }
+        if let Some(open) = self.collecting.last_mut() {
+            open.push(at);
+        }
+    }
+
+    /// The walk of this pair done before, when it went at least as deep as one from
+    /// `depth` would: its changes count as found here too.
+    pub fn walked_before(&mut self, key: &WalkKey, depth: usize) -> bool {
+        let found = match self.walked.get(key) {
+            Some(done) if done.depth <= depth => done.found.clone(),
+            _ => return false,
+        };
+        for at in found {
+            self.found_again(at);
+        }
+        true
+    }
+
+    /// Starts collecting what a walk finds.
+    pub fn open_walk(&mut self) {
+        self.collecting.push(Vec::new());
+    }
+
+    /// Ends the walk [`Differ::open_walk`] started and remembers what it found.
+    pub fn close_walk(&mut self, key: WalkKey, depth: usize) {
+        let mut found = self.collecting.pop().unwrap_or_default();
+        found.sort_unstable();
+        found.dedup();
+        if let Some(open) = self.collecting.last_mut() {
+            open.extend_from_slice(&found);
+        }
+        self.walked.insert(key, Walked { depth, found });
     }
 
     /// The severity `rule` has in this comparison; `None` when it is turned off.
@@ -239,11 +363,18 @@ impl<'a> Differ<'a> {
             report.old.clone(),
             report.new.clone(),
         );
+        if !self.in_schema {
+            self.place += 1;
+        }
         if let Some(&at) = self.seen.get(&key) {
-            self.found[at].repeats += 1;
+            self.found_again(at);
             return;
         }
-        self.seen.insert(key, self.found.len());
+        let at = self.found.len();
+        self.seen.insert(key, at);
+        if let Some(open) = self.collecting.last_mut() {
+            open.push(at);
+        }
         self.found.push(Found {
             rule,
             severity,
@@ -253,6 +384,7 @@ impl<'a> Differ<'a> {
             new: report.new,
             group: report.group.clone(),
             repeats: 0,
+            place: self.place,
         });
     }
 
