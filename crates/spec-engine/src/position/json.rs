@@ -270,14 +270,20 @@ mod tests {
     fn agrees_with_the_yaml_reading_on_lines_and_member_columns() {
         let text = "{\n  \"a\": {\"b/c\": [1, {\"d\": \"é\"}], \"é\\u00e9\": [\n    true, null, \"x\"\n  ]},\n  \"t~\": []\n}\n";
         let pointers = [
-            "", "/a", "/a/b~1c", "/a/b~1c/0", "/a/b~1c/1", "/a/b~1c/1/d", "/a/éé",
-            "/a/éé/2", "/t~0", "/nope",
+            "",
+            "/a",
+            "/a/b~1c",
+            "/a/b~1c/0",
+            "/a/b~1c/1",
+            "/a/b~1c/1/d",
+            "/a/éé",
+            "/a/éé/2",
+            "/t~0",
+            "/nope",
         ];
         let json = find(text, &pointers).unwrap();
-        let yaml = super::super::locate_with_yaml(
-            text,
-            &pointers.iter().map(|p| p.to_string()).collect(),
-        );
+        let yaml =
+            super::super::locate_with_yaml(text, &pointers.iter().map(|p| p.to_string()).collect());
         assert_eq!(
             json.keys().collect::<HashSet<_>>(),
             yaml.keys().collect::<HashSet<_>>()
@@ -319,7 +325,10 @@ mod tests {
                         .map(|(k, v)| (format!("{pointer}/{}", escape_token(k)), v)),
                 ),
                 serde_json::Value::Array(items) => pending.extend(
-                    items.iter().enumerate().map(|(i, v)| (format!("{pointer}/{i}"), v)),
+                    items
+                        .iter()
+                        .enumerate()
+                        .map(|(i, v)| (format!("{pointer}/{i}"), v)),
                 ),
                 _ => {}
             }
@@ -333,6 +342,10 @@ mod tests {
         for (pointer, (line, _)) in &yaml {
             assert_eq!(json[pointer].0, *line, "{pointer}");
         }
-        assert!(columns * 10 >= wanted.len() * 9, "{columns} of {}", wanted.len());
+        assert!(
+            columns * 10 >= wanted.len() * 9,
+            "{columns} of {}",
+            wanted.len()
+        );
     }
 }

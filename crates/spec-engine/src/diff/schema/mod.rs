@@ -3,9 +3,14 @@
 //! `oneOf`/`anyOf` alternatives, and every validation keyword. A narrowing is breaking
 //! for what consumers send, a widening for what they receive (see the pair rules).
 
+mod bounds;
+mod composition;
 mod keywords;
+mod types;
+mod values;
 mod view;
 
+use std::collections::{HashMap, HashSet};
 use std::sync::LazyLock;
 
 use serde_json::{Map, Value};
@@ -155,18 +160,16 @@ impl<'a> Differ<'a> {
         if !referenced {
             return self.same_value(old, new);
         }
-        let (followed_old, followed_new) = match (
-            self.old.follow(old.0, old.1),
-            self.new.follow(new.0, new.1),
-        ) {
-            (Some(o), Some(n)) => (o, n),
-            (o, n) => {
-                // One side is written in place: its finite tree bounds the comparison.
-                let old = o.map_or(old, |f| (f.file, f.value));
-                let new = n.map_or(new, |f| (f.file, f.value));
-                return self.same_value(old, new);
-            }
-        };
+        let (followed_old, followed_new) =
+            match (self.old.follow(old.0, old.1), self.new.follow(new.0, new.1)) {
+                (Some(o), Some(n)) => (o, n),
+                (o, n) => {
+                    // One side is written in place: its finite tree bounds the comparison.
+                    let old = o.map_or(old, |f| (f.file, f.value));
+                    let new = n.map_or(new, |f| (f.file, f.value));
+                    return self.same_value(old, new);
+                }
+            };
         let key = (followed_old.key, followed_new.key);
         if let Some(&known) = self.equal.get(&key) {
             return known;
@@ -208,8 +211,7 @@ impl<'a> Differ<'a> {
             }
             (Value::Array(a), Value::Array(b)) => {
                 a.len() == b.len()
-                    && a
-                        .iter()
+                    && a.iter()
                         .zip(b)
                         .all(|(x, y)| self.same_at((old.0, x), (new.0, y)))
             }
@@ -297,10 +299,17 @@ impl<'a> Differ<'a> {
         let (old_props, new_props) = (old.properties(), new.properties());
         let (old_required, new_required) = (old.required(), new.required());
         let rejects_unknown = new.closed();
+        // Objects may have hundreds of properties: look names up, not along the list.
+        let new_index: HashMap<&str, usize> = new_props
+            .iter()
+            .enumerate()
+            .map(|(at, (name, _))| (name.as_str(), at))
+            .collect();
+        let old_names: HashSet<&str> = old_props.iter().map(|(name, _)| name.as_str()).collect();
         for (name, old_prop) in &old_props {
             let path = join(&walk.path, name);
             let old_resolved = self.old.resolve(old_prop.clone());
-            match new_props.iter().find(|(n, _)| n == name) {
+            match new_index.get(name.as_str()).map(|&at| &new_props[at]) {
                 Some((_, new_prop)) => {
                     let new_resolved = self.new.resolve(new_prop.clone());
                     let capped = walk.capped
@@ -308,7 +317,7 @@ impl<'a> Differ<'a> {
                         || self.capped_access(usage.flow, &new_resolved);
                     let was = old_required.contains(name);
                     let is = new_required.contains(name);
-                    let spots = (Some(old_prop.spot()), Some(new_prop.spot()));
+                    let spots = || (Some(old_prop.spot()), Some(new_prop.spot()));
                     if !was && is {
                         pair!(
                             self,
@@ -319,8 +328,8 @@ impl<'a> Differ<'a> {
                                     "Property `{path}` became required in {}.",
                                     usage.context
                                 ),
-                                old: spots.0.clone(),
-                                new: spots.1.clone(),
+                                old: spots().0,
+                                new: spots().1,
                                 group: usage.group,
                             },
                             capped
@@ -335,8 +344,8 @@ impl<'a> Differ<'a> {
                                     "Property `{path}` is no longer required in {}.",
                                     usage.context
                                 ),
-                                old: spots.0.clone(),
-                                new: spots.1.clone(),
+                                old: spots().0,
+                                new: spots().1,
                                 group: usage.group,
                             },
                             capped
@@ -376,7 +385,7 @@ impl<'a> Differ<'a> {
             }
         }
         for (name, new_prop) in &new_props {
-            if old_props.iter().any(|(o, _)| o == name) {
+            if old_names.contains(name.as_str()) {
                 continue;
             }
             let path = join(&walk.path, name);
