@@ -2,7 +2,9 @@
 //! schema walk remembers (which pairs of referenced schemas are equal). Every comparer
 //! reports through [`Differ::report`], which applies the catalog and the overrides.
 
+use std::cell::RefCell;
 use std::collections::{HashMap, HashSet};
+use std::rc::Rc;
 
 use serde_json::Value;
 
@@ -18,6 +20,17 @@ pub(crate) struct Side<'a> {
     pub documents: &'a Documents,
     pub model: &'a Model,
     pub input: &'a Input,
+    /// Where each `$ref` written in a file leads (file, pointer, value), or `None` when
+    /// it cannot be followed: a large document names the same schemas thousands of times.
+    steps: RefCell<HashMap<(&'a str, &'a str), Option<Step<'a>>>>,
+}
+
+/// One `$ref` followed.
+#[derive(Clone)]
+struct Step<'a> {
+    file: &'a str,
+    pointer: Rc<str>,
+    value: &'a Value,
 }
 
 /// A value of a document together with where it is written.
@@ -129,6 +142,41 @@ impl From<&Source> for Spot {
 }
 
 impl<'a> Side<'a> {
+    /// One of the documents to compare.
+    pub fn new(documents: &'a Documents, model: &'a Model, input: &'a Input) -> Side<'a> {
+        Side {
+            documents,
+            model,
+            input,
+            steps: RefCell::new(HashMap::new()),
+        }
+    }
+
+    /// Where the reference `reference`, written in `file`, leads.
+    fn step(&self, file: &'a str, reference: &'a str) -> Option<Step<'a>> {
+        if let Some(known) = self.steps.borrow().get(&(file, reference)) {
+            return known.clone();
+        }
+        let step = match resolve_target(file, reference) {
+            Ok(Target::Local { file, pointer }) => self
+                .documents
+                .files
+                .get_key_value(&file)
+                .and_then(|(file, loaded)| {
+                    Some(Step {
+                        file: file.as_str(),
+                        value: loaded.value.pointer(&pointer)?,
+                        pointer: pointer.into(),
+                    })
+                }),
+            _ => None,
+        };
+        self.steps
+            .borrow_mut()
+            .insert((file, reference), step.clone());
+        step
+    }
+
     /// The node at `file#pointer`.
     pub fn node(&self, file: &str, pointer: &str) -> Option<Node<'a>> {
         let (file, loaded) = self.documents.files.get_key_value(file)?;
@@ -159,22 +207,12 @@ impl<'a> Side<'a> {
             let Some(reference) = value.get("$ref").and_then(Value::as_str) else {
                 break;
             };
-            let Ok(Target::Local {
-                file: next_file,
-                pointer,
-            }) = resolve_target(file, reference)
-            else {
+            let Some(step) = self.step(file, reference) else {
                 break;
             };
-            let Some((next_file, loaded)) = self.documents.files.get_key_value(&next_file) else {
-                break;
-            };
-            let Some(next) = loaded.value.pointer(&pointer) else {
-                break;
-            };
-            (file, value) = (next_file.as_str(), next);
+            (file, value) = (step.file, step.value);
             reached = Some(Followed {
-                key: format!("{file}#{pointer}"),
+                key: format!("{file}#{}", step.pointer),
                 file,
                 value,
             });
@@ -190,12 +228,14 @@ impl<'a> Side<'a> {
             let Some(reference) = current.value.get("$ref").and_then(Value::as_str) else {
                 return current;
             };
-            let Ok(Target::Local { file, pointer }) = resolve_target(current.file, reference)
-            else {
-                return current;
-            };
-            match self.node(&file, &pointer) {
-                Some(next) => current = next,
+            match self.step(current.file, reference) {
+                Some(step) => {
+                    current = Node {
+                        file: step.file,
+                        pointer: step.pointer.to_string(),
+                        value: step.value,
+                    }
+                }
                 None => return current,
             }
         }

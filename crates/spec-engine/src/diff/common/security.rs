@@ -257,9 +257,9 @@ pub(super) fn flows(details: &Value) -> Value {
 
 /// The alternatives of a security list: `{scheme: [scopes]}` items (OpenAPI, AsyncAPI
 /// 2.x), or references to schemes and inline schemes with `scopes` (AsyncAPI 3).
-pub(super) fn requirements(
-    side: &crate::diff::differ::Side<'_>,
-    list: &Option<Node<'_>>,
+pub(super) fn requirements<'a>(
+    side: &crate::diff::differ::Side<'a>,
+    list: &Option<Node<'a>>,
 ) -> Vec<Requirement> {
     let Some(list) = list else {
         return Vec::new();
