@@ -2,7 +2,9 @@
 //! schema walk remembers (which pairs of referenced schemas are equal). Every comparer
 //! reports through [`Differ::report`], which applies the catalog and the overrides.
 
+use std::cell::RefCell;
 use std::collections::{HashMap, HashSet};
+use std::rc::Rc;
 
 use serde_json::Value;
 
@@ -18,6 +20,17 @@ pub(crate) struct Side<'a> {
     pub documents: &'a Documents,
     pub model: &'a Model,
     pub input: &'a Input,
+    /// Where each `$ref` written in a file leads (file, pointer, value), or `None` when
+    /// it cannot be followed: a large document names the same schemas thousands of times.
+    steps: RefCell<HashMap<(&'a str, &'a str), Option<Step<'a>>>>,
+}
+
+/// One `$ref` followed.
+#[derive(Clone)]
+struct Step<'a> {
+    file: &'a str,
+    pointer: Rc<str>,
+    value: &'a Value,
 }
 
 /// A value of a document together with where it is written.
@@ -33,11 +46,7 @@ impl<'a> Node<'a> {
     pub fn get(&self, key: &str) -> Option<Node<'a>> {
         self.value.get(key).map(|value| Node {
             file: self.file,
-            pointer: format!(
-                "{}/{}",
-                self.pointer,
-                key.replace('~', "~0").replace('/', "~1")
-            ),
+            pointer: child_pointer(&self.pointer, key),
             value,
         })
     }
@@ -60,11 +69,7 @@ impl<'a> Node<'a> {
                     key.as_str(),
                     Node {
                         file: self.file,
-                        pointer: format!(
-                            "{}/{}",
-                            self.pointer,
-                            key.replace('~', "~0").replace('/', "~1")
-                        ),
+                        pointer: child_pointer(&self.pointer, key),
                         value,
                     },
                 ));
@@ -100,6 +105,26 @@ impl<'a> Node<'a> {
     }
 }
 
+/// `pointer` extended by the member `key`, escaped as JSON pointers want.
+fn child_pointer(pointer: &str, key: &str) -> String {
+    let mut out = String::with_capacity(pointer.len() + key.len() + 1);
+    out.push_str(pointer);
+    out.push('/');
+    if key.contains(['~', '/']) {
+        out.push_str(&key.replace('~', "~0").replace('/', "~1"));
+    } else {
+        out.push_str(key);
+    }
+    out
+}
+
+/// Where a chain of `$ref`s ends: the `file#pointer` key of the value, and the value.
+pub(crate) struct Followed<'a> {
+    pub key: String,
+    pub file: &'a str,
+    pub value: &'a Value,
+}
+
 /// A place in one document, before its line and column are looked up.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub(crate) struct Spot {
@@ -117,6 +142,41 @@ impl From<&Source> for Spot {
 }
 
 impl<'a> Side<'a> {
+    /// One of the documents to compare.
+    pub fn new(documents: &'a Documents, model: &'a Model, input: &'a Input) -> Side<'a> {
+        Side {
+            documents,
+            model,
+            input,
+            steps: RefCell::new(HashMap::new()),
+        }
+    }
+
+    /// Where the reference `reference`, written in `file`, leads.
+    fn step(&self, file: &'a str, reference: &'a str) -> Option<Step<'a>> {
+        if let Some(known) = self.steps.borrow().get(&(file, reference)) {
+            return known.clone();
+        }
+        let step = match resolve_target(file, reference) {
+            Ok(Target::Local { file, pointer }) => self
+                .documents
+                .files
+                .get_key_value(&file)
+                .and_then(|(file, loaded)| {
+                    Some(Step {
+                        file: file.as_str(),
+                        value: loaded.value.pointer(&pointer)?,
+                        pointer: pointer.into(),
+                    })
+                }),
+            _ => None,
+        };
+        self.steps
+            .borrow_mut()
+            .insert((file, reference), step.clone());
+        step
+    }
+
     /// The node at `file#pointer`.
     pub fn node(&self, file: &str, pointer: &str) -> Option<Node<'a>> {
         let (file, loaded) = self.documents.files.get_key_value(file)?;
@@ -137,6 +197,29 @@ impl<'a> Side<'a> {
         self.node(&self.documents.main, "")
     }
 
+    /// Follows `$ref`s from `value` (written in `file`) as [`Side::resolve`] does, without
+    /// building pointers for values that are no references: `None` when `value` is not a
+    /// reference or its first step cannot be followed.
+    pub fn follow(&self, file: &'a str, value: &'a Value) -> Option<Followed<'a>> {
+        let mut reached = None;
+        let (mut file, mut value) = (file, value);
+        for _ in 0..64 {
+            let Some(reference) = value.get("$ref").and_then(Value::as_str) else {
+                break;
+            };
+            let Some(step) = self.step(file, reference) else {
+                break;
+            };
+            (file, value) = (step.file, step.value);
+            reached = Some(Followed {
+                key: format!("{file}#{}", step.pointer),
+                file,
+                value,
+            });
+        }
+        reached
+    }
+
     /// Follows `$ref`s from `node` to the value they name (the node itself when it is
     /// not a reference, or when the reference cannot be followed).
     pub fn resolve(&self, node: Node<'a>) -> Node<'a> {
@@ -145,12 +228,14 @@ impl<'a> Side<'a> {
             let Some(reference) = current.value.get("$ref").and_then(Value::as_str) else {
                 return current;
             };
-            let Ok(Target::Local { file, pointer }) = resolve_target(current.file, reference)
-            else {
-                return current;
-            };
-            match self.node(&file, &pointer) {
-                Some(next) => current = next,
+            match self.step(current.file, reference) {
+                Some(step) => {
+                    current = Node {
+                        file: step.file,
+                        pointer: step.pointer.to_string(),
+                        value: step.value,
+                    }
+                }
                 None => return current,
             }
         }
@@ -168,8 +253,21 @@ pub(crate) struct Found {
     pub old: Option<Spot>,
     pub new: Option<Spot>,
     pub group: Group,
-    /// How many more places reported the very same change.
+    /// In how many more places (schema uses, or reports outside a schema) the very same
+    /// change was found.
     pub repeats: usize,
+    /// The last place that found it, so one place counts once however often it does.
+    place: u64,
+}
+
+/// A walk of two resolved schemas, in one direction, that was done already.
+type WalkKey = (String, String, Direction, bool);
+
+/// What a finished walk found: the changes reachable below the pair, and how deep in
+/// its schema use the pair was (a walk from deeper down may have stopped short).
+pub(crate) struct Walked {
+    pub depth: usize,
+    pub found: Vec<usize>,
 }
 
 /// Both sides and the changes found so far.
@@ -183,6 +281,16 @@ pub(crate) struct Differ<'a> {
     pub equal: HashMap<(String, String), bool>,
     /// Pairs of referenced schemas being compared right now (cycles stop here).
     pub walking: HashSet<(String, String)>,
+    /// Walks done, by pair, direction and capping: a pair met again (through another
+    /// reference, or in another schema use) is not walked again, its changes are counted
+    /// as found in one more place. Without it, Stripe's web of references is walked along
+    /// every path.
+    walked: HashMap<WalkKey, Walked>,
+    /// The changes reached by each walk under way, innermost last.
+    collecting: Vec<Vec<usize>>,
+    /// The place being compared: one per schema use, one per report outside a schema.
+    place: u64,
+    in_schema: bool,
 }
 
 /// What one report says.
@@ -204,7 +312,63 @@ impl<'a> Differ<'a> {
             seen: HashMap::new(),
             equal: HashMap::new(),
             walking: HashSet::new(),
+            walked: HashMap::new(),
+            collecting: Vec::new(),
+            place: 0,
+            in_schema: false,
         }
+    }
+
+    /// Starts comparing one schema use: a place of its own for counting repeats.
+    pub fn enter_schema(&mut self) {
+        self.place += 1;
+        self.in_schema = true;
+    }
+
+    /// Ends the schema use [`Differ::enter_schema`] started.
+    pub fn leave_schema(&mut self) {
+        self.in_schema = false;
+    }
+
+    /// Notes that the current place found change `at` again.
+    fn found_again(&mut self, at: usize) {
+        let found = &mut self.found[at];
+        if found.place != self.place {
+            found.place = self.place;
+            found.repeats += 1;
+        }
+        if let Some(open) = self.collecting.last_mut() {
+            open.push(at);
+        }
+    }
+
+    /// The walk of this pair done before, when it went at least as deep as one from
+    /// `depth` would: its changes count as found here too.
+    pub fn walked_before(&mut self, key: &WalkKey, depth: usize) -> bool {
+        let found = match self.walked.get(key) {
+            Some(done) if done.depth <= depth => done.found.clone(),
+            _ => return false,
+        };
+        for at in found {
+            self.found_again(at);
+        }
+        true
+    }
+
+    /// Starts collecting what a walk finds.
+    pub fn open_walk(&mut self) {
+        self.collecting.push(Vec::new());
+    }
+
+    /// Ends the walk [`Differ::open_walk`] started and remembers what it found.
+    pub fn close_walk(&mut self, key: WalkKey, depth: usize) {
+        let mut found = self.collecting.pop().unwrap_or_default();
+        found.sort_unstable();
+        found.dedup();
+        if let Some(open) = self.collecting.last_mut() {
+            open.extend_from_slice(&found);
+        }
+        self.walked.insert(key, Walked { depth, found });
     }
 
     /// The severity `rule` has in this comparison; `None` when it is turned off.
@@ -239,11 +403,18 @@ impl<'a> Differ<'a> {
             report.old.clone(),
             report.new.clone(),
         );
+        if !self.in_schema {
+            self.place += 1;
+        }
         if let Some(&at) = self.seen.get(&key) {
-            self.found[at].repeats += 1;
+            self.found_again(at);
             return;
         }
-        self.seen.insert(key, self.found.len());
+        let at = self.found.len();
+        self.seen.insert(key, at);
+        if let Some(open) = self.collecting.last_mut() {
+            open.push(at);
+        }
         self.found.push(Found {
             rule,
             severity,
@@ -253,6 +424,7 @@ impl<'a> Differ<'a> {
             new: report.new,
             group: report.group.clone(),
             repeats: 0,
+            place: self.place,
         });
     }
 

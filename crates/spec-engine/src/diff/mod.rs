@@ -137,16 +137,8 @@ pub fn diff_analyzed(
         });
     }
     let mut differ = differ::Differ::new(
-        differ::Side {
-            documents: old_documents,
-            model: old_model,
-            input: old,
-        },
-        differ::Side {
-            documents: new_documents,
-            model: new_model,
-            input: new,
-        },
+        differ::Side::new(old_documents, old_model, old),
+        differ::Side::new(new_documents, new_model, new),
         &options.overrides,
     );
     match old_kind {

@@ -3,7 +3,9 @@
 //! description and a before/after example (which the tests run, so every example shows
 //! its rule firing). `portico diff --list-rules` and the catalog page render it.
 
-mod api;
+mod asyncapi;
+mod common;
+mod openapi;
 mod schema;
 
 use std::collections::HashMap;
@@ -118,9 +120,9 @@ fn build() -> Vec<RuleInfo> {
     }
     for spec in schema::SINGLES
         .iter()
-        .chain(api::OPENAPI)
-        .chain(api::ASYNCAPI)
-        .chain(api::COMMON)
+        .chain(openapi::OPENAPI)
+        .chain(asyncapi::ASYNCAPI)
+        .chain(common::COMMON)
     {
         all.push(RuleInfo {
             id: spec.id.to_owned(),

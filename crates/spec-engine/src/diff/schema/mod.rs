@@ -3,9 +3,14 @@
 //! `oneOf`/`anyOf` alternatives, and every validation keyword. A narrowing is breaking
 //! for what consumers send, a widening for what they receive (see the pair rules).
 
+mod bounds;
+mod composition;
 mod keywords;
+mod types;
+mod values;
 mod view;
 
+use std::collections::{HashMap, HashSet};
 use std::sync::LazyLock;
 
 use serde_json::{Map, Value};
@@ -108,7 +113,9 @@ impl<'a> Differ<'a> {
                     capped: false,
                     depth: 0,
                 };
+                self.enter_schema();
                 self.walk(old, new, usage, &walk);
+                self.leave_schema();
             }
             (None, Some(new)) if !is_trivial(self.new.resolve(new.clone()).value) => pair!(
                 self,
@@ -144,42 +151,59 @@ impl<'a> Differ<'a> {
     /// Whether two schemas are the same, following references on both sides (pairs of
     /// references are remembered, and a pair met again inside itself counts as equal).
     pub(crate) fn same(&mut self, old: &Node<'a>, new: &Node<'a>) -> bool {
-        let referenced = old.value.get("$ref").is_some() || new.value.get("$ref").is_some();
+        self.same_at((old.file, old.value), (new.file, new.value))
+    }
+
+    /// [`Differ::same`] of two values and the files they are written in.
+    fn same_at(&mut self, old: (&'a str, &'a Value), new: (&'a str, &'a Value)) -> bool {
+        let referenced = old.1.get("$ref").is_some() || new.1.get("$ref").is_some();
         if !referenced {
             return self.same_value(old, new);
         }
-        let (old, new) = (self.old.resolve(old.clone()), self.new.resolve(new.clone()));
-        let key = (old.key(), new.key());
+        let (followed_old, followed_new) =
+            match (self.old.follow(old.0, old.1), self.new.follow(new.0, new.1)) {
+                (Some(o), Some(n)) => (o, n),
+                (o, n) => {
+                    // One side is written in place: its finite tree bounds the comparison.
+                    let old = o.map_or(old, |f| (f.file, f.value));
+                    let new = n.map_or(new, |f| (f.file, f.value));
+                    return self.same_value(old, new);
+                }
+            };
+        let key = (followed_old.key, followed_new.key);
         if let Some(&known) = self.equal.get(&key) {
             return known;
         }
         self.equal.insert(key.clone(), true);
-        let result = self.same_value(&old, &new);
+        let result = self.same_value(
+            (followed_old.file, followed_old.value),
+            (followed_new.file, followed_new.value),
+        );
         self.equal.insert(key, result);
         result
     }
 
-    fn same_value(&mut self, old: &Node<'a>, new: &Node<'a>) -> bool {
-        match (old.value, new.value) {
+    fn same_value(&mut self, old: (&'a str, &'a Value), new: (&'a str, &'a Value)) -> bool {
+        match (old.1, new.1) {
             (Value::Object(a), Value::Object(b)) => {
                 if a.len() != b.len() || a.keys().any(|k| !b.contains_key(k)) {
                     return false;
                 }
                 for (key, value) in a {
+                    let Some(other) = b.get(key) else {
+                        return false;
+                    };
                     let literal = matches!(
                         key.as_str(),
                         "example" | "examples" | "default" | "enum" | "const"
                     ) || key.starts_with("x-");
                     if literal {
-                        if Some(value) != b.get(key) {
+                        if value != other {
                             return false;
                         }
                         continue;
                     }
-                    let (Some(x), Some(y)) = (old.get(key), new.get(key)) else {
-                        return false;
-                    };
-                    if !self.same(&x, &y) {
+                    if !self.same_at((old.0, value), (new.0, other)) {
                         return false;
                     }
                 }
@@ -187,10 +211,9 @@ impl<'a> Differ<'a> {
             }
             (Value::Array(a), Value::Array(b)) => {
                 a.len() == b.len()
-                    && (0..a.len()).all(|i| match (old.item(i), new.item(i)) {
-                        (Some(x), Some(y)) => self.same(&x, &y),
-                        _ => false,
-                    })
+                    && a.iter()
+                        .zip(b)
+                        .all(|(x, y)| self.same_at((old.0, x), (new.0, y)))
             }
             (a, b) => a == b,
         }
@@ -202,11 +225,31 @@ impl<'a> Differ<'a> {
         }
         let (old, new) = (self.old.resolve(old), self.new.resolve(new));
         let pair = (old.key(), new.key());
-        if self.walking.contains(&pair) || self.same(&old, &new) {
+        if self.walking.contains(&pair) {
+            return;
+        }
+        let done = (pair.0.clone(), pair.1.clone(), usage.flow, walk.capped);
+        if self.walked_before(&done, walk.depth) {
+            return;
+        }
+        // Remembered like a pair of references: the same two schemas meet again in
+        // every use of the schema that holds them.
+        let same = match self.equal.get(&pair) {
+            Some(&known) => known,
+            None => {
+                self.equal.insert(pair.clone(), true);
+                let same = self.same_value((old.file, old.value), (new.file, new.value));
+                self.equal.insert(pair.clone(), same);
+                same
+            }
+        };
+        if same {
             return;
         }
         self.walking.insert(pair.clone());
+        self.open_walk();
         self.walk_resolved(old, new, usage, walk);
+        self.close_walk(done, walk.depth);
         self.walking.remove(&pair);
     }
 
@@ -256,10 +299,17 @@ impl<'a> Differ<'a> {
         let (old_props, new_props) = (old.properties(), new.properties());
         let (old_required, new_required) = (old.required(), new.required());
         let rejects_unknown = new.closed();
+        // Objects may have hundreds of properties: look names up, not along the list.
+        let new_index: HashMap<&str, usize> = new_props
+            .iter()
+            .enumerate()
+            .map(|(at, (name, _))| (name.as_str(), at))
+            .collect();
+        let old_names: HashSet<&str> = old_props.iter().map(|(name, _)| name.as_str()).collect();
         for (name, old_prop) in &old_props {
             let path = join(&walk.path, name);
             let old_resolved = self.old.resolve(old_prop.clone());
-            match new_props.iter().find(|(n, _)| n == name) {
+            match new_index.get(name.as_str()).map(|&at| &new_props[at]) {
                 Some((_, new_prop)) => {
                     let new_resolved = self.new.resolve(new_prop.clone());
                     let capped = walk.capped
@@ -267,7 +317,7 @@ impl<'a> Differ<'a> {
                         || self.capped_access(usage.flow, &new_resolved);
                     let was = old_required.contains(name);
                     let is = new_required.contains(name);
-                    let spots = (Some(old_prop.spot()), Some(new_prop.spot()));
+                    let spots = || (Some(old_prop.spot()), Some(new_prop.spot()));
                     if !was && is {
                         pair!(
                             self,
@@ -278,8 +328,8 @@ impl<'a> Differ<'a> {
                                     "Property `{path}` became required in {}.",
                                     usage.context
                                 ),
-                                old: spots.0.clone(),
-                                new: spots.1.clone(),
+                                old: spots().0,
+                                new: spots().1,
                                 group: usage.group,
                             },
                             capped
@@ -294,8 +344,8 @@ impl<'a> Differ<'a> {
                                     "Property `{path}` is no longer required in {}.",
                                     usage.context
                                 ),
-                                old: spots.0.clone(),
-                                new: spots.1.clone(),
+                                old: spots().0,
+                                new: spots().1,
                                 group: usage.group,
                             },
                             capped
@@ -335,7 +385,7 @@ impl<'a> Differ<'a> {
             }
         }
         for (name, new_prop) in &new_props {
-            if old_props.iter().any(|(o, _)| o == name) {
+            if old_names.contains(name.as_str()) {
                 continue;
             }
             let path = join(&walk.path, name);

@@ -20,10 +20,21 @@ pub(crate) struct View<'a> {
 
 impl<'a> View<'a> {
     pub fn of(side: &Side<'a>, node: Node<'a>) -> View<'a> {
+        if node.value.get("allOf").is_none() {
+            return View {
+                parts: vec![node.clone()],
+                node,
+            };
+        }
         let mut parts = Vec::new();
         let mut seen = BTreeSet::new();
         flatten(side, node.clone(), &mut parts, &mut seen, 0);
         View { node, parts }
+    }
+
+    /// Whether the schema has no `allOf` subschemas: it is all there is.
+    pub fn single(&self) -> bool {
+        self.parts.len() == 1
     }
 
     /// The first value of `key` in the schema or its `allOf` subschemas.

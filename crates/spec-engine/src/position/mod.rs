@@ -1,6 +1,9 @@
-//! Finds the line and column of JSON pointers in the source text, on demand: one event
-//! pass over the file (JSON is read as YAML flow), stopping when every wanted pointer is
-//! found. Valid documents never pay for it.
+//! Finds the line and column of JSON pointers in the source text, on demand: one pass
+//! over the file, stopping when every wanted pointer is found. Plain JSON is scanned as
+//! bytes ([`json`]); anything else goes through the YAML event parser. Valid documents
+//! never pay for it; a diff always does.
+
+mod json;
 
 use std::collections::{HashMap, HashSet};
 
@@ -23,6 +26,18 @@ enum Frame {
 /// Positions (1-based line, 1-based column) of those `wanted` pointers found in `text`.
 /// A mapping entry is located at its key, so a message about a property points at it.
 pub fn locate(text: &str, wanted: &HashSet<String>) -> HashMap<String, (u32, u32)> {
+    if wanted.is_empty() {
+        return HashMap::new();
+    }
+    let json = text.trim_start().starts_with(['{', '[']);
+    match json.then(|| json::locate(text, wanted)).flatten() {
+        Some(found) => found,
+        None => locate_with_yaml(text, wanted),
+    }
+}
+
+/// [`locate`] through the YAML event parser, which reads YAML and JSON alike.
+fn locate_with_yaml(text: &str, wanted: &HashSet<String>) -> HashMap<String, (u32, u32)> {
     let mut found: HashMap<String, (u32, u32)> = HashMap::new();
     if wanted.is_empty() {
         return found;
