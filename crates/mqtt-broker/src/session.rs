@@ -1,6 +1,6 @@
 //! One client's session: what waits to be sent to it, its QoS 1/2 exchanges in flight and
 //! its subscriptions. A session outlives its connection when the client asked for that
-//! (MQTT 3.1.1 clean session 0, MQTT 5 session expiry), keeping QoS 1/2 messages for it.
+//! (MQTT 3.1.1 without the clean-session flag, MQTT 5 session expiry), keeping QoS 1/2 messages for it.
 //!
 //! Memory is bounded per session: at most `QueueLimits::bytes` of messages wait for a
 //! connected client. A publisher that meets a full queue waits for room (the router

@@ -3,37 +3,11 @@
 //! the files of its folder, as `portico lint` reads them, and `spec_engine::check` (what lint
 //! runs) reports exactly what `spec_engine::analyze` does.
 
+mod support;
+
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
-
-fn corpus_dir() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/corpus")
-}
-
-/// Every file below `folder`, keyed by its path relative to `folder`.
-fn project_files(folder: &Path) -> BTreeMap<String, String> {
-    let mut files = BTreeMap::new();
-    let mut pending = vec![folder.to_path_buf()];
-    while let Some(dir) = pending.pop() {
-        let Ok(entries) = std::fs::read_dir(&dir) else {
-            continue;
-        };
-        for entry in entries.flatten() {
-            let path = entry.path();
-            if path.is_dir() {
-                pending.push(path);
-            } else if let Ok(text) = std::fs::read_to_string(&path) {
-                let relative = path
-                    .strip_prefix(folder)
-                    .unwrap()
-                    .to_string_lossy()
-                    .replace('\\', "/");
-                files.insert(relative, text);
-            }
-        }
-    }
-    files
-}
+use support::{corpus_dir, project_files};
 
 /// Rows whose label contradicts a MUST of the specification, with the evidence. The test
 /// asserts that Portico disagrees exactly here (and agrees everywhere else), so a change

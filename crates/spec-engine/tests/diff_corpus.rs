@@ -3,40 +3,13 @@
 //! conversion has no change, and each valid AsyncAPI 2.x document compared with its 3.0
 //! upgrade has no breaking change.
 
-use std::collections::BTreeMap;
+mod support;
+
 use std::path::{Path, PathBuf};
 use std::time::Instant;
+use support::{corpus_dir, project_files};
 
 use spec_engine::{DiffOptions, Format, Input, analyze, diff_analyzed};
-
-fn corpus_dir() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/corpus")
-}
-
-/// Every file below `folder`, keyed by its path relative to `folder`.
-fn project_files(folder: &Path) -> BTreeMap<String, String> {
-    let mut files = BTreeMap::new();
-    let mut pending = vec![folder.to_path_buf()];
-    while let Some(dir) = pending.pop() {
-        let Ok(entries) = std::fs::read_dir(&dir) else {
-            continue;
-        };
-        for entry in entries.flatten() {
-            let path = entry.path();
-            if path.is_dir() {
-                pending.push(path);
-            } else if let Ok(text) = std::fs::read_to_string(&path) {
-                let relative = path
-                    .strip_prefix(folder)
-                    .unwrap()
-                    .to_string_lossy()
-                    .replace('\\', "/");
-                files.insert(relative, text);
-            }
-        }
-    }
-    files
-}
 
 struct Row {
     file: String,

@@ -83,7 +83,7 @@ pub(crate) struct ConnectRequest {
     pub clean_start: bool,
     pub keep_alive: u16,
     /// Seconds the session outlives the connection: MQTT 3.1.1 persistent sessions
-    /// (clean session 0) are `u32::MAX`, clean ones 0.
+    /// (clean-session flag unset) are `u32::MAX`, clean ones 0.
     pub session_expiry: u32,
     /// How many QoS 1/2 messages the client takes unacknowledged.
     pub receive_maximum: u16,
