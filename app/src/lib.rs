@@ -34,6 +34,7 @@ use design::share_page::SharePage;
 use error_page::NotFound;
 use exchange::asset_page::AssetPage;
 use exchange::catalog::CatalogPage;
+use exchange::rules::RulesPage;
 use home::HomePage;
 use layout::{Footer, Header, THEME_BOOT_SCRIPT};
 
@@ -88,6 +89,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/login") view={Lazy::<LoginRoute>::new()} ssr=SsrMode::Async/>
                     <Route path=path!("/account") view={Lazy::<AccountRoute>::new()} ssr=SsrMode::Async/>
                     <Route path=path!("/exchange") view={Lazy::<CatalogRoute>::new()} ssr=SsrMode::Async/>
+                    <Route path=path!("/exchange/rules") view={Lazy::<RulesRoute>::new()} ssr=SsrMode::Async/>
                     <Route path=path!("/exchange/:group/:asset/:version?") view={Lazy::<AssetRoute>::new()} ssr=SsrMode::Async/>
                     <Route path=path!("/design") view={Lazy::<ProjectsRoute>::new()} ssr=SsrMode::Async/>
                     <Route path=path!("/design/:id") view=EditorPage ssr=SsrMode::Async/>
@@ -122,5 +124,6 @@ lazy_page!(LoginRoute, LoginPage);
 lazy_page!(AccountRoute, AccountPage);
 lazy_page!(CatalogRoute, CatalogPage);
 lazy_page!(AssetRoute, AssetPage);
+lazy_page!(RulesRoute, RulesPage);
 lazy_page!(ProjectsRoute, ProjectsPage);
 lazy_page!(ShareRoute, SharePage);

@@ -75,5 +75,41 @@ test('a breaking change needs a major release; the Changes card and the compare 
   await expect(changes.getByTestId('compared')).toContainText('major release');
   await expect(changes.getByTestId('compared')).toContainText('approvedAt');
 
+  // The versions table marks the release that breaks; the feed tells followers.
+  const versions = page.getByTestId('versions');
+  await expect(versions.locator('tr[data-version="2.0.0"]').getByTestId('version-breaking')).toHaveText('breaking');
+  await expect(versions.locator('tr[data-version="1.0.0"]').getByTestId('version-breaking')).toHaveCount(0);
+  const feedUrl = await page.getByTestId('feed').getAttribute('href');
+  const feed = await page.request.get(`${server.baseUrl}${feedUrl}`);
+  expect(feed.headers()['content-type']).toContain('application/atom+xml');
+  expect(await feed.text()).toContain('<title>2.0.0 (breaking)</title>');
+
+  expect(consoleErrors).toEqual([]);
+});
+
+test('an organisation admin gives a change rule another level on the rules page', async ({ page, server, consoleErrors }) => {
+  await signUp(page, server.baseUrl, 'hugo', 'hugo password');
+  await page.goto(`${server.baseUrl}/exchange/rules`);
+  await hydrated(page);
+  const rules = page.getByTestId('rules');
+  const enumAdded = rules.locator('tr[data-rule="response-enum-value-added"]');
+  await expect(enumAdded).toContainText('receives');
+  await page.getByLabel('Filter rules').fill('enum');
+  await expect(rules.locator('tr[data-rule="operation-removed"]')).toBeHidden();
+  await expect(enumAdded).toBeVisible();
+  await enumAdded.getByText('Example').click();
+  await expect(enumAdded.locator('.rule-example')).toContainText('Before');
+
+  // Choose the organisation: its admin may change levels.
+  await page.getByTestId('rules-organization').selectOption('hugo');
+  await expect(page).toHaveURL(/org=hugo/);
+  const level = rules.locator('tr[data-rule="response-enum-value-added"]').getByTestId('rule-level');
+  await level.selectOption('breaking');
+  await page.getByTestId('save-rule-levels').click();
+  await expect(page.getByRole('status')).toContainText('Saved: 1 rule');
+
+  await page.reload();
+  await hydrated(page);
+  await expect(page.getByTestId('rules').locator('tr[data-rule="response-enum-value-added"]').getByTestId('rule-level')).toHaveValue('breaking');
   expect(consoleErrors).toEqual([]);
 });

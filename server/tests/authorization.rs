@@ -217,6 +217,30 @@ async fn every_endpoint_answers_every_caller_as_its_role_allows() {
         },
         Row {
             method: Method::GET,
+            path: "/api/v1/assets/acme/orders/feed",
+            body: None,
+            expected: [401, 404, 200, 200, 200, 200],
+        },
+        Row {
+            method: Method::GET,
+            path: "/api/v1/diff-rules",
+            body: None,
+            expected: [401, 200, 200, 200, 200, 200],
+        },
+        Row {
+            method: Method::GET,
+            path: "/api/v1/orgs/acme/diff-rules",
+            body: None,
+            expected: [401, 404, 200, 200, 200, 200],
+        },
+        Row {
+            method: Method::PUT,
+            path: "/api/v1/orgs/acme/diff-rules",
+            body: json(serde_json::json!({"rules": {"operation-removed": "breaking"}})),
+            expected: [401, 404, 403, 403, 403, 200],
+        },
+        Row {
+            method: Method::GET,
             path: "/api/v1/orgs/acme/members",
             body: None,
             expected: [401, 404, 200, 200, 200, 200],

@@ -6,7 +6,7 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 use serde::{Deserialize, Serialize};
 
-use super::workspace::Workspace;
+use super::workspace::{Workspace, restart};
 use crate::error::AppError;
 use portico_types::Lifecycle;
 use portico_types::diff::{Change, PublishPreview};
@@ -122,6 +122,9 @@ pub fn asset_id_from(name: &str) -> String {
     if id.is_empty() { "api".to_owned() } else { id }
 }
 
+/// How long the coordinate must stay as typed before the dialog asks what it would change.
+const PREVIEW_DELAY: std::time::Duration = std::time::Duration::from_millis(350);
+
 /// The Publish dialog of the editor.
 #[component]
 pub fn PublishDialog(
@@ -143,11 +146,24 @@ pub fn PublishDialog(
         move || (group.get(), asset.get()),
         |(g, a)| load_publish_options(g, a),
     );
-    // What this coordinate would change, against the release before it (asked again
-    // whenever the coordinate changes; the project is saved by then or being saved).
+    // What this coordinate would change, against the release before it: asked once the
+    // coordinate stops changing for a moment (each answer is a whole comparison on the
+    // server, not worth one per keystroke). The project is saved by then or being saved.
+    let settled = RwSignal::new((
+        group.get_untracked(),
+        asset.get_untracked(),
+        version.get_untracked(),
+    ));
+    let settle_timer = StoredValue::new(None);
+    Effect::new(move |_| {
+        let typed = (group.get(), asset.get(), version.get());
+        if typed != settled.get_untracked() {
+            restart(settle_timer, PREVIEW_DELAY, move || settled.set(typed));
+        }
+    });
     let project_id = ws.project_id.get_value();
     let preview = Resource::new(
-        move || (group.get(), asset.get(), version.get()),
+        move || settled.get(),
         move |(g, a, v)| load_publish_preview(project_id.clone(), g, a, v),
     );
     // Each time the coordinate changes, suggest the next free version.

@@ -114,7 +114,8 @@ fn cancel(timer: StoredValue<Option<TimeoutHandle>>) {
     timer.set_value(None);
 }
 
-fn restart(
+/// Runs `run` after `delay`, instead of what `timer` was waiting to run.
+pub(crate) fn restart(
     timer: StoredValue<Option<TimeoutHandle>>,
     delay: Duration,
     run: impl FnOnce() + 'static,

@@ -197,18 +197,29 @@ fn AssetView(
             <super::owner_pages::AssetPagesPanel group=detail.group.clone() asset=detail.asset.clone() initial=detail.pages.clone()/>
             <section class="card">
                 <h2>"Versions"</h2>
+                <p class="muted">
+                    "Follow new versions and their changes: "
+                    <a href=format!("/api/v1/assets/{}/{}/feed", detail.group, detail.asset) data-testid="feed">"Atom feed"</a>
+                    " · what each change means: "<A href="/exchange/rules">"the change rules"</A>
+                </p>
                 <table class="table" data-testid="versions">
                     <thead><tr><th>"Version"</th><th>"Lifecycle"</th><th>"Spec"</th><th>"Published"</th><th>"By"</th></tr></thead>
                     <tbody>
-                        {detail.versions.clone().into_iter().map(|v| view! {
-                            <tr>
-                                <td><A href=format!("{base}/{}", v.version)>{v.version}</A></td>
+                        {detail.versions.clone().into_iter().map(|v| { let row = v.version.clone(); view! {
+                            <tr data-version=row>
+                                <td>
+                                    <A href=format!("{base}/{}", v.version)>{v.version}</A>
+                                    {v.breaking.then(|| view! { " "<span class="badge breaking" data-testid="version-breaking">"breaking"</span> })}
+                                    {v.override_reason.map(|reason| view! {
+                                        " "<span class="badge overridden" data-testid="version-overridden" title=reason>"published anyway"</span>
+                                    })}
+                                </td>
                                 <td>{v.lifecycle.as_str()}</td>
                                 <td>{v.spec_version}</td>
                                 <td>{v.published_at}</td>
                                 <td>{v.published_by.unwrap_or_default()}</td>
                             </tr>
-                        }).collect_view()}
+                        }}).collect_view()}
                     </tbody>
                 </table>
             </section>

@@ -1,8 +1,10 @@
 //! The exchange: versioned assets that an organisation publishes and everyone it allows
-//! can find: the catalog and asset pages, lifecycle and deletion, owners' pages.
+//! can find: the catalog and asset pages, lifecycle and deletion, owners' pages, what
+//! changed between versions and the rules that judge it.
 
 pub mod asset_page;
 pub mod catalog;
 pub mod changes;
 pub mod manage;
 pub mod owner_pages;
+pub mod rules;

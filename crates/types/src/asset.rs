@@ -85,6 +85,13 @@ pub struct VersionSummary {
     pub content_sha256: String,
     pub published_at: String,
     pub published_by: Option<String>,
+    /// Whether the version breaks consumers of the release it was compared with at
+    /// publish (a major release, or one published anyway).
+    #[serde(default)]
+    pub breaking: bool,
+    /// Why an organisation admin published a refused breaking change anyway.
+    #[serde(default)]
+    pub override_reason: Option<String>,
 }
 
 /// An asset with its live versions, newest first.

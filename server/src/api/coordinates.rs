@@ -1,5 +1,5 @@
-//! The path parameters that address an asset or one of its versions, shared by every
-//! operation under `/assets/{group}/{asset}`.
+//! The path parameters that address an asset, one of its versions or an organisation,
+//! shared by every operation under `/assets/{group}/{asset}` and `/orgs/{org}`.
 
 use serde::Deserialize;
 use utoipa::IntoParams;
@@ -28,4 +28,13 @@ pub struct VersionPath {
     pub asset: String,
     /// Semantic version without build metadata.
     pub version: String,
+}
+
+/// `/orgs/{org}`.
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Path)]
+pub struct OrgPath {
+    /// The organisation's slug.
+    #[param(pattern = r"^[a-z0-9][a-z0-9._-]*$")]
+    pub org: String,
 }

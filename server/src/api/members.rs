@@ -11,19 +11,12 @@ use portico_core::accounts::members;
 use portico_types::Role;
 
 use super::caller::Caller;
+use super::coordinates::OrgPath;
 use super::problem::{
     BadRequest, Forbidden, NotFound, PayloadTooLarge, Problem, Unauthorized, Unprocessable,
     UnsupportedMediaType,
 };
 use crate::state::AppState;
-
-/// `/orgs/{org}/members`.
-#[derive(Debug, Deserialize, IntoParams)]
-#[into_params(parameter_in = Path)]
-pub struct OrgPath {
-    /// The organisation's slug.
-    org: String,
-}
 
 /// `/orgs/{org}/members/{user}`.
 #[derive(Debug, Deserialize, IntoParams)]

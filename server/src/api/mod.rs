@@ -34,7 +34,9 @@ mod assets;
 pub(crate) mod caller;
 mod compare;
 mod coordinates;
+mod diff_rules;
 mod documents;
+mod feed;
 mod members;
 pub(crate) mod openapi;
 pub(crate) mod problem;
@@ -81,6 +83,9 @@ fn documented_routes() -> OpenApiRouter<AppState> {
         .routes(routes!(tokens::revoke))
         .routes(routes!(members::list))
         .routes(routes!(members::put))
+        .routes(routes!(diff_rules::catalog))
+        .routes(routes!(diff_rules::get_levels, diff_rules::put_levels))
+        .routes(routes!(feed::feed))
 }
 
 /// The routes of `/api/v1`, relative to it, without the layers every request passes.

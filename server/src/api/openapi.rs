@@ -33,7 +33,7 @@ use super::problem::{
         (name = "assets", description = "Versioned API assets"),
         (name = "tokens", description = "Personal access tokens"),
         (name = "meta", description = "This description"),
-        (name = "organisations", description = "Organisation members and roles"),
+        (name = "organisations", description = "Organisation members and roles, and the levels an organisation gives diff rules"),
     ),
     security(("bearer" = []), ("session" = [])),
     components(

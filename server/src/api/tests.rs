@@ -18,7 +18,7 @@ use super::{OPENAPI_JSON, WEBSOCKET_PATHS, v1_routes};
 use crate::state::{AppState, Services};
 
 /// The operation ids clients generate code from: renaming one breaks them.
-const OPERATION_IDS: [&str; 15] = [
+const OPERATION_IDS: [&str; 19] = [
     "searchAssets",
     "getAsset",
     "compareVersions",
@@ -34,6 +34,10 @@ const OPERATION_IDS: [&str; 15] = [
     "listMembers",
     "setMemberRole",
     "getOpenApi",
+    "getAssetFeed",
+    "listDiffRules",
+    "getDiffRuleLevels",
+    "setDiffRuleLevels",
 ];
 
 const METHODS: [Method; 5] = [

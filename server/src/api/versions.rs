@@ -46,6 +46,13 @@ pub struct Version {
     /// Who published it; null once that account is gone.
     #[schema(required = true)]
     pub published_by: Option<String>,
+    /// Whether it breaks consumers of the release the gate compared it with (a major
+    /// release, or a breaking change an organisation admin published anyway).
+    pub breaking: bool,
+    /// Why an organisation admin published a refused breaking change anyway; null
+    /// otherwise.
+    #[schema(required = true)]
+    pub override_reason: Option<String>,
     pub links: VersionLinks,
 }
 
@@ -81,6 +88,8 @@ impl Version {
             sha256: summary.content_sha256,
             published_at: summary.published_at,
             published_by: summary.published_by,
+            breaking: summary.breaking,
+            override_reason: summary.override_reason,
             links,
         }
     }

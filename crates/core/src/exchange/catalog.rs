@@ -80,5 +80,7 @@ pub fn version_summary(v: VersionRow) -> VersionSummary {
         content_sha256: v.content_sha256,
         published_at: v.published_at,
         published_by: v.published_by,
+        breaking: v.breaking,
+        override_reason: v.override_reason,
     }
 }

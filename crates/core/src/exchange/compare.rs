@@ -3,9 +3,10 @@
 
 use portico_types::diff::{DiffReport, VersionChanges};
 use portico_types::{Error, Role};
-use spec_engine::diff::{DiffError, DiffOptions};
+use spec_engine::diff::DiffError;
 
 use super::access::{asset_for, version_text};
+use super::diff_rules;
 use super::publish::Inspected;
 use crate::Result;
 use crate::auth::SignedInUser;
@@ -39,6 +40,7 @@ pub async fn versions(
     };
     let old_name = name(&old.version, &old.content_type);
     let new_name = name(&new.version, &new.content_type);
+    let options = diff_rules::options_for(db, group).await?;
     let report = cpu::run(move || {
         let old = Inspected::document(&old_name, &old.text);
         let new = Inspected::document(&new_name, &new.text);
@@ -47,7 +49,7 @@ pub async fn versions(
             &old.analysis,
             &new.input,
             &new.analysis,
-            &DiffOptions::default(),
+            &options,
         )
     })
     .await?;

@@ -5,8 +5,9 @@
 //! minor one; 0.0.x: any). Development versions are compared, never refused.
 
 use portico_types::{Error, Gav, Lifecycle, Role, Semver};
-use spec_engine::diff::{Bump, DiffOptions, DiffReport};
+use spec_engine::diff::{Bump, DiffReport};
 
+use super::diff_rules;
 use super::publish::{Inspected, PublishRequest, file_name};
 use crate::Result;
 use crate::auth::{SignedInUser, authorize};
@@ -93,6 +94,7 @@ pub async fn against_release(
             "application/yaml"
         },
     );
+    let options = diff_rules::options_for(db, &gav.group).await?;
     let report = cpu::run(move || {
         let old = Inspected::document(&base_name, &base_text);
         spec_engine::diff_analyzed(
@@ -100,7 +102,7 @@ pub async fn against_release(
             &old.analysis,
             &inspected.input,
             &inspected.analysis,
-            &DiffOptions::default(),
+            &options,
         )
     })
     .await?;

@@ -265,15 +265,24 @@ pub struct VersionRow {
     pub content_sha256: String,
     pub published_at: String,
     pub published_by: Option<String>,
+    /// Whether the gate found breaking changes against the release before it.
+    pub breaking: bool,
+    /// Why an organisation admin published a refused breaking change anyway.
+    pub override_reason: Option<String>,
 }
 
+/// The columns of a [`VersionRow`]; the query joins `users u` (the publisher) and
+/// `version_changes c` (the gate's comparison) by [`VERSION_JOINS`].
 const VERSION_COLUMNS: &str = "v.id, v.version, v.lifecycle, v.title, v.description, v.tags,
-    v.spec_version, v.content_type, v.content_sha256, v.published_at, u.username AS published_by";
+    v.spec_version, v.content_type, v.content_sha256, v.published_at, u.username AS published_by,
+    COALESCE(c.breaking, 0) AS breaking, c.override_reason";
+const VERSION_JOINS: &str = "LEFT JOIN users u ON u.id = v.published_by
+    LEFT JOIN version_changes c ON c.version_id = v.id";
 
 /// The live versions of an asset, newest first.
 pub async fn list_versions(db: &Db, asset_id: i64) -> Result<Vec<VersionRow>, sqlx::Error> {
     sqlx::query_as(&format!(
-        "SELECT {VERSION_COLUMNS} FROM asset_versions v LEFT JOIN users u ON u.id = v.published_by
+        "SELECT {VERSION_COLUMNS} FROM asset_versions v {VERSION_JOINS}
          WHERE v.asset_id = ? AND v.deleted_at IS NULL
          ORDER BY v.major DESC, v.minor DESC, v.patch DESC, v.prerelease = '' DESC, v.prerelease DESC"
     ))
@@ -300,7 +309,7 @@ pub async fn find_version(
     version: &str,
 ) -> Result<Option<VersionRow>, sqlx::Error> {
     sqlx::query_as(&format!(
-        "SELECT {VERSION_COLUMNS} FROM asset_versions v LEFT JOIN users u ON u.id = v.published_by
+        "SELECT {VERSION_COLUMNS} FROM asset_versions v {VERSION_JOINS}
          WHERE v.asset_id = ? AND v.version = ? AND v.deleted_at IS NULL"
     ))
     .bind(asset_id)

@@ -4,6 +4,7 @@
 pub mod asset_pages;
 pub mod assets;
 pub mod design;
+pub mod diff_rules;
 pub mod organizations;
 pub mod read_cache;
 pub mod search;

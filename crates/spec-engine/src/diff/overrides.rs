@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 
 use serde_json::Value;
 
-use super::report::Severity;
+use super::report::{RuleLevel, RuleLevels, Severity};
 use super::rules;
 use crate::input::Limits;
 use crate::parse::parse_text;
@@ -82,6 +82,26 @@ impl RuleOverrides {
         self.levels.get(rule).copied()
     }
 
+    /// Overrides from an organisation's stored levels; an id not in the catalog is refused.
+    pub fn from_levels(levels: &RuleLevels) -> Result<RuleOverrides, OverridesError> {
+        let mut overrides = RuleOverrides::default();
+        for (rule, level) in &levels.rules {
+            overrides.set(rule, level.severity())?;
+        }
+        Ok(overrides)
+    }
+
+    /// The overrides as levels, as an organisation stores them.
+    pub fn to_levels(&self) -> RuleLevels {
+        RuleLevels {
+            rules: self
+                .levels
+                .iter()
+                .map(|(rule, level)| (rule.clone(), RuleLevel::of(*level)))
+                .collect(),
+        }
+    }
+
     /// Whether no rule is overridden.
     pub fn is_empty(&self) -> bool {
         self.levels.is_empty()
@@ -113,5 +133,22 @@ mod tests {
             Err(OverridesError::Level(..))
         ));
         assert!(RuleOverrides::parse("rules: [a]").is_err());
+    }
+
+    #[test]
+    fn levels_round_trip_and_refuse_unknown_ids() {
+        let overrides =
+            RuleOverrides::parse("rules:\n  channel-removed: info\n  operation-removed: off\n")
+                .unwrap();
+        let levels = overrides.to_levels();
+        assert_eq!(levels.rules["channel-removed"], RuleLevel::Info);
+        assert_eq!(levels.rules["operation-removed"], RuleLevel::Off);
+        assert_eq!(RuleOverrides::from_levels(&levels).unwrap(), overrides);
+        let mut unknown = levels;
+        unknown.rules.insert("no-such-rule".into(), RuleLevel::Info);
+        assert!(matches!(
+            RuleOverrides::from_levels(&unknown),
+            Err(OverridesError::UnknownRule(id)) if id == "no-such-rule"
+        ));
     }
 }

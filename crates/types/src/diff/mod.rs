@@ -3,7 +3,10 @@
 //! call for. The JSON form is a contract (`portico diff --format json`, the compare API,
 //! a publish the breaking-change gate refuses); the spec engine fills it, pages show it.
 
+mod levels;
 mod render;
+
+pub use levels::{OrganizationRuleLevels, RuleLevel, RuleLevels, RuleSummary};
 
 use serde::{Deserialize, Serialize};
 
