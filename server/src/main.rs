@@ -57,6 +57,8 @@ enum Command {
     Convert(cli::convert::ConvertArgs),
     /// Compare two versions of an API (exit 0 compatible, 1 --fail-on met, 2 usage/input).
     Diff(cli::diff::DiffArgs),
+    /// List the REST operations, WebSocket upgrades and server functions this server answers.
+    Routes(cli::routes::RoutesArgs),
 }
 
 fn main() -> ExitCode {
@@ -71,6 +73,9 @@ fn main() -> ExitCode {
     if let Some(Command::Diff(args)) = &cli.command {
         // Synchronous unless a side is fetched from a server, which starts its own runtime.
         return cli::diff::run(args);
+    }
+    if let Some(Command::Routes(args)) = &cli.command {
+        return cli::routes::run(args);
     }
     init_logging();
     let runtime = match tokio::runtime::Runtime::new() {
@@ -90,8 +95,10 @@ fn main() -> ExitCode {
             Some(Command::Serve(config)) => serve::serve(config).await.map(|()| success),
             Some(Command::User { command }) => cli::user::run(command).await.map(|()| success),
             Some(Command::Token { command }) => cli::token::run(command).await.map(|()| success),
-            Some(Command::Lint(_) | Command::Convert(_) | Command::Diff(_)) => {
-                unreachable!("lint, convert and diff return before the runtime starts")
+            Some(
+                Command::Lint(_) | Command::Convert(_) | Command::Diff(_) | Command::Routes(_),
+            ) => {
+                unreachable!("lint, convert, diff and routes return before the runtime starts")
             }
             Some(Command::Publish(args)) => cli::publish::run(args).await.map(|published| {
                 if published {

@@ -1,6 +1,9 @@
-//! The authorization matrix: every REST endpoint against every kind of caller
-//! (anonymous, a user of another organisation, viewer, contributor, admin, and a
-//! contributor whose token may only read), all in one table so a gap shows at once.
+//! The authorization matrix: every REST endpoint and console WebSocket against every kind
+//! of caller (anonymous, a user of another organisation, viewer, contributor, admin, and a
+//! contributor whose token may only read), and every server function of the pages against
+//! every kind of browser session, all in tables so a gap shows at once. The tables are
+//! checked against `portico routes` (read from the router and the server functions'
+//! registry): an endpoint without a row fails the test.
 
 mod support;
 
@@ -74,7 +77,7 @@ async fn member_token(
     name: &str,
     role: &str,
     scope: &str,
-) -> String {
+) -> (reqwest::Client, String) {
     let client = browser_like_client();
     sign_up(&client, server, name, "long password").await;
     let token = create_token(&client, server, scope).await;
@@ -88,7 +91,7 @@ async fn member_token(
             .unwrap();
         assert_eq!(response.status(), 200, "adding {name} as {role}");
     }
-    token
+    (client, token)
 }
 
 #[tokio::test]
@@ -98,13 +101,28 @@ async fn every_endpoint_answers_every_caller_as_its_role_allows() {
     let admin_client = browser_like_client();
     sign_up(&admin_client, &server, "acme", "long password").await;
     let admin = create_token(&admin_client, &server, "publish").await;
+    let (outsider_client, outsider) =
+        member_token(&server, &admin, "stranger", "", "publish").await;
+    let (viewer_client, viewer) = member_token(&server, &admin, "vera", "viewer", "publish").await;
+    let (contributor_client, contributor) =
+        member_token(&server, &admin, "carl", "contributor", "publish").await;
+    let (_, read_only_contributor) =
+        member_token(&server, &admin, "rita", "contributor", "read").await;
     let tokens = Tokens {
-        outsider: member_token(&server, &admin, "stranger", "", "publish").await,
-        viewer: member_token(&server, &admin, "vera", "viewer", "publish").await,
-        contributor: member_token(&server, &admin, "carl", "contributor", "publish").await,
-        read_only_contributor: member_token(&server, &admin, "rita", "contributor", "read").await,
+        outsider,
+        viewer,
+        contributor,
+        read_only_contributor,
         admin,
     };
+    member_token(&server, &tokens.admin, "extra", "", "read").await;
+    let sessions = Sessions([
+        browser_like_client(),
+        outsider_client,
+        viewer_client,
+        contributor_client,
+        admin_client,
+    ]);
     // A private asset with a version per caller for the calls that change or delete one.
     let yaml = "application/yaml";
     assert_eq!(
@@ -135,8 +153,19 @@ async fn every_endpoint_answers_every_caller_as_its_role_allows() {
             201
         );
     }
-    // Search never shows a private asset to someone outside its organisation (checked
-    // before the matrix, whose members row makes the outsider a viewer).
+    // A design project of acme's, shared once, for the editor's calls and its console.
+    let project = create_project(&sessions.0[4], &server).await;
+    let share = rpc(
+        &sessions.0[4],
+        &server,
+        "design_share",
+        Body::Form(vec![("id", project.clone())]),
+    )
+    .await;
+    assert_eq!(share.status(), 200, "sharing the project");
+    let share: String = share.json().await.unwrap();
+
+    // Search never shows a private asset to someone outside its organisation.
     let hits = |token: &str| {
         let request = reqwest::Client::new()
             .get(server.url("/api/v1/assets?q=order"))
@@ -247,9 +276,21 @@ async fn every_endpoint_answers_every_caller_as_its_role_allows() {
         },
         Row {
             method: Method::PUT,
-            path: "/api/v1/orgs/acme/members/stranger",
+            path: "/api/v1/orgs/acme/members/extra",
             body: json(serde_json::json!({"role": "viewer"})),
             expected: [401, 404, 403, 403, 403, 200],
+        },
+        Row {
+            method: Method::GET,
+            path: "/api/v1/console/acme/orders/1.0.0/ws",
+            body: None,
+            expected: [401, 404, 101, 101, 101, 101],
+        },
+        Row {
+            method: Method::GET,
+            path: "/api/v1/console/design/{project}/ws",
+            body: None,
+            expected: [401, 404, 101, 101, 101, 101],
         },
         Row {
             method: Method::GET,
@@ -263,12 +304,44 @@ async fn every_endpoint_answers_every_caller_as_its_role_allows() {
             body: None,
             expected: [401, 200, 200, 200, 200, 200],
         },
+        Row {
+            method: Method::POST,
+            path: "/api/v1/tokens",
+            body: json(serde_json::json!({"name": "matrix", "scope": "read"})),
+            expected: [401, 201, 201, 201, 403, 201],
+        },
+        Row {
+            // Someone else's token, or none: not found either way.
+            method: Method::DELETE,
+            path: "/api/v1/tokens/999999",
+            body: None,
+            expected: [401, 404, 404, 404, 403, 404],
+        },
+        Row {
+            method: Method::GET,
+            path: "/api/v1/openapi.json",
+            body: None,
+            expected: [200, 200, 200, 200, 200, 200],
+        },
     ];
     let client = reqwest::Client::new();
     let mut mismatches = Vec::new();
     for row in &rows {
         for (n, caller) in CALLERS.iter().enumerate() {
-            let path = row.path.replace("{n}", &n.to_string());
+            let path = row
+                .path
+                .replace("{n}", &n.to_string())
+                .replace("{project}", &project);
+            if path.ends_with("/ws") {
+                let status = websocket_status(&server, &path, tokens.of(*caller)).await;
+                if status != row.expected[n] {
+                    mismatches.push(format!(
+                        "WebSocket {path} as {caller:?}: got {status}, expected {}",
+                        row.expected[n]
+                    ));
+                }
+                continue;
+            }
             let mut request = client.request(row.method.clone(), server.url(&path));
             if let Some(token) = tokens.of(*caller) {
                 request = request.bearer_auth(token);
@@ -287,5 +360,433 @@ async fn every_endpoint_answers_every_caller_as_its_role_allows() {
             }
         }
     }
+    let rpc_rows = rpc_rows(&project, &share);
+    for row in &rpc_rows {
+        for (n, caller) in SESSION_CALLERS.iter().enumerate() {
+            let response = rpc(&sessions.0[n], &server, row.endpoint, (row.body)(n)).await;
+            // A form post that succeeds may answer with a redirect (log in, sign up).
+            let status = match response.status().as_u16() {
+                200..=399 => 200,
+                other => other,
+            };
+            if status != row.expected[n] {
+                let body = response.text().await.unwrap_or_default();
+                mismatches.push(format!(
+                    "/rpc/{} as {caller:?}: got {status}, expected {} ({body:.200})",
+                    row.endpoint, row.expected[n]
+                ));
+            }
+        }
+    }
     assert!(mismatches.is_empty(), "{mismatches:#?}");
+
+    // Every entry point the server has is in a table.
+    let listed = server_routes();
+    let mut missing = Vec::new();
+    for route in &listed {
+        let covered = match route.kind.as_str() {
+            "rpc" => rpc_rows
+                .iter()
+                .any(|row| format!("/rpc/{}", row.endpoint) == route.path),
+            _ => rows.iter().any(|row| {
+                (row.method.as_str() == route.method || route.kind == "websocket")
+                    && template_matches(&route.path, row.path)
+            }),
+        };
+        if !covered {
+            missing.push(format!("{} {} {}", route.kind, route.method, route.path));
+        }
+    }
+    assert!(
+        missing.is_empty(),
+        "entry points without a row in the authorization matrix: {missing:#?}"
+    );
+}
+
+/// What the server says it answers (`portico routes --format json`).
+#[derive(serde::Deserialize)]
+struct ListedRoute {
+    kind: String,
+    method: String,
+    path: String,
+}
+
+fn server_routes() -> Vec<ListedRoute> {
+    let output = std::process::Command::new(env!("CARGO_BIN_EXE_portico"))
+        .args(["routes", "--format", "json"])
+        .output()
+        .expect("portico routes runs");
+    assert!(output.status.success(), "portico routes: {output:?}");
+    let routes: Vec<ListedRoute> = serde_json::from_slice(&output.stdout).expect("JSON");
+    assert!(
+        routes.iter().any(|r| r.kind == "rpc"),
+        "server functions are listed"
+    );
+    routes
+}
+
+/// Whether the concrete `path` of a row (query string and all) fits a route's template,
+/// where `{name}` stands for one segment.
+fn template_matches(template: &str, path: &str) -> bool {
+    let path = path.split('?').next().unwrap_or_default();
+    let (template, path): (Vec<&str>, Vec<&str>) =
+        (template.split('/').collect(), path.split('/').collect());
+    template.len() == path.len()
+        && template
+            .iter()
+            .zip(&path)
+            .all(|(t, p)| (t.starts_with('{') && t.ends_with('}')) || t == p)
+}
+
+/// The status of a WebSocket handshake: 101 when it upgrades, else the HTTP answer.
+async fn websocket_status(server: &TestServer, path: &str, token: Option<&str>) -> u16 {
+    use tokio_tungstenite::tungstenite::Error;
+    use tokio_tungstenite::tungstenite::client::IntoClientRequest;
+
+    let url = server.url(path).replace("http://", "ws://");
+    let mut request = url.into_client_request().expect("a request");
+    if let Some(token) = token {
+        request.headers_mut().insert(
+            "authorization",
+            format!("Bearer {token}").parse().expect("a header"),
+        );
+    }
+    match tokio_tungstenite::connect_async(request).await {
+        Ok((mut socket, response)) => {
+            let _ = socket.close(None).await;
+            response.status().as_u16()
+        }
+        Err(Error::Http(response)) => response.status().as_u16(),
+        Err(error) => panic!("WebSocket {path}: {error}"),
+    }
+}
+
+/// The browser sessions, in the order of [`SESSION_CALLERS`].
+struct Sessions([reqwest::Client; 5]);
+
+/// Server functions are called with the session cookie only: no tokens.
+const SESSION_CALLERS: [Caller; 5] = [
+    Caller::Anonymous,
+    Caller::Outsider,
+    Caller::Viewer,
+    Caller::Contributor,
+    Caller::Admin,
+];
+
+/// A server function's arguments, encoded as its codec wants them.
+enum Body {
+    Form(Vec<(&'static str, String)>),
+    Json(serde_json::Value),
+    Postcard(Vec<u8>),
+}
+
+async fn rpc(
+    client: &reqwest::Client,
+    server: &TestServer,
+    endpoint: &str,
+    body: Body,
+) -> reqwest::Response {
+    let request = client.post(server.url(&format!("/rpc/{endpoint}")));
+    let request = match body {
+        Body::Form(fields) => request.form(&fields),
+        Body::Json(value) => request.json(&value),
+        Body::Postcard(bytes) => request
+            .header("content-type", "application/x-postcard")
+            .header("accept", "application/json")
+            .body(bytes),
+    };
+    request.send().await.expect("request is sent")
+}
+
+/// Creates a project from the Order Service template in acme; its id.
+async fn create_project(admin: &reqwest::Client, server: &TestServer) -> String {
+    let response = rpc(
+        admin,
+        server,
+        "design_create",
+        Body::Form(vec![
+            ("group", "acme".into()),
+            ("name", "Orders".into()),
+            ("source[Template]", "order-service".into()),
+        ]),
+    )
+    .await;
+    assert_eq!(response.status(), 200, "creating a project");
+    response.json().await.expect("the project's id")
+}
+
+/// One server function and the status each browser session must get, in the order of
+/// [`SESSION_CALLERS`]; `body(n)` gives caller `n`'s arguments (so that changes do not
+/// collide).
+struct RpcRow {
+    endpoint: &'static str,
+    body: Box<dyn Fn(usize) -> Body>,
+    expected: [u16; 5],
+}
+
+fn form(fields: &[(&'static str, &str)]) -> Body {
+    Body::Form(fields.iter().map(|(k, v)| (*k, (*v).to_owned())).collect())
+}
+
+/// Every server function, state-changing calls last among those of a kind; logging in,
+/// signing up and out change the session and come at the very end.
+fn rpc_rows(project: &str, share: &str) -> Vec<RpcRow> {
+    let p = project.to_owned();
+    let row = |endpoint, expected, body: Box<dyn Fn(usize) -> Body>| RpcRow {
+        endpoint,
+        body,
+        expected,
+    };
+    let asset = |extra: &[(&'static str, &str)]| {
+        let mut fields = vec![("group", "acme"), ("asset", "orders")];
+        fields.extend_from_slice(extra);
+        form(&fields)
+    };
+    let share = share.to_owned();
+    //                                             anon outsider viewer contrib admin
+    vec![
+        row(
+            "current_user",
+            [200, 200, 200, 200, 200],
+            Box::new(|_| form(&[])),
+        ),
+        row(
+            "search_catalog",
+            [401, 200, 200, 200, 200],
+            Box::new(|_| {
+                form(&[
+                    ("q", "order"),
+                    ("kind", ""),
+                    ("lifecycle", ""),
+                    ("sort", ""),
+                    ("page", "1"),
+                ])
+            }),
+        ),
+        row(
+            "load_asset",
+            [401, 404, 200, 200, 200],
+            Box::new(move |_| asset(&[])),
+        ),
+        row(
+            "version_document",
+            [401, 404, 200, 200, 200],
+            Box::new(move |_| asset(&[("version", "1.0.0")])),
+        ),
+        row(
+            "version_model",
+            [401, 404, 200, 200, 200],
+            Box::new(move |_| asset(&[("version", "1.0.0")])),
+        ),
+        row(
+            "asset_changes",
+            [401, 404, 200, 200, 200],
+            Box::new(move |_| asset(&[])),
+        ),
+        row(
+            "compare_versions",
+            [401, 404, 200, 200, 200],
+            Box::new(move |_| asset(&[("from", "1.0.0"), ("to", "1.0.0")])),
+        ),
+        row(
+            "asset_pages",
+            [401, 404, 200, 200, 200],
+            Box::new(move |_| asset(&[])),
+        ),
+        row(
+            "asset_page_save",
+            [401, 404, 403, 200, 200],
+            Box::new(move |n| {
+                let title = format!("Guide {n}");
+                asset(&[("title", title.as_str()), ("body", "Read this.")])
+            }),
+        ),
+        row(
+            "asset_page_delete",
+            [401, 404, 403, 404, 404],
+            Box::new(move |_| asset(&[("slug", "no-such-page")])),
+        ),
+        row(
+            "version_lifecycle",
+            [401, 404, 403, 403, 200],
+            Box::new(move |n| {
+                let version = format!("2.0.{n}");
+                asset(&[("version", version.as_str()), ("lifecycle", "stable")])
+            }),
+        ),
+        row(
+            "version_delete",
+            [401, 404, 403, 403, 200],
+            Box::new(move |n| {
+                let version = format!("3.0.{n}");
+                asset(&[("version", version.as_str())])
+            }),
+        ),
+        row(
+            "version_open_in_editor",
+            [401, 404, 200, 200, 200],
+            Box::new(move |_| asset(&[("version", "1.0.0")])),
+        ),
+        row(
+            "diff_rule_catalog",
+            [401, 200, 200, 200, 200],
+            Box::new(|_| form(&[])),
+        ),
+        row(
+            "rule_levels",
+            [401, 404, 200, 200, 200],
+            Box::new(|_| form(&[("organization", "acme")])),
+        ),
+        row(
+            "save_rule_levels",
+            [401, 404, 403, 403, 200],
+            Box::new(|_| {
+                Body::Json(
+                    serde_json::json!({"organization": "acme", "levels": {"rules": {"operation-removed": "breaking"}}}),
+                )
+            }),
+        ),
+        row(
+            "org_members",
+            [401, 404, 200, 200, 200],
+            Box::new(|_| form(&[("org", "acme")])),
+        ),
+        row(
+            "org_set_member",
+            [401, 404, 403, 403, 200],
+            Box::new(|_| form(&[("org", "acme"), ("username", "extra"), ("role", "viewer")])),
+        ),
+        row(
+            "list_api_tokens",
+            [401, 200, 200, 200, 200],
+            Box::new(|_| form(&[])),
+        ),
+        row(
+            "create_api_token",
+            [401, 200, 200, 200, 200],
+            Box::new(|_| form(&[("name", "matrix"), ("scope", "read")])),
+        ),
+        row(
+            "revoke_api_token",
+            [401, 404, 404, 404, 404],
+            Box::new(|_| form(&[("id", "999999")])),
+        ),
+        row(
+            "render_markdown",
+            [200, 200, 200, 200, 200],
+            Box::new(|_| Body::Json(serde_json::json!({"texts": ["*hi*"]}))),
+        ),
+        row(
+            "design_projects",
+            [401, 200, 200, 200, 200],
+            Box::new(|_| form(&[])),
+        ),
+        row(
+            "design_create",
+            [401, 404, 403, 200, 200],
+            Box::new(|_| {
+                form(&[
+                    ("group", "acme"),
+                    ("name", "More"),
+                    ("source[Template]", "order-service"),
+                ])
+            }),
+        ),
+        row("design_open", [401, 404, 200, 200, 200], {
+            let p = p.clone();
+            Box::new(move |_| form(&[("id", p.as_str())]))
+        }),
+        row("design_save", [401, 404, 403, 200, 200], {
+            let p = p.clone();
+            Box::new(move |n| {
+                let args = app::design::server::SaveFile {
+                    id: p.clone(),
+                    path: format!("notes-{n}.yaml"),
+                    content: "notes: kept\n".into(),
+                    base_revision: None,
+                    force: true,
+                };
+                Body::Postcard(postcard::to_allocvec(&args).expect("postcard"))
+            })
+        }),
+        row("design_set_main", [401, 404, 403, 200, 200], {
+            let p = p.clone();
+            Box::new(move |_| form(&[("id", p.as_str()), ("path", "order-service.yaml")]))
+        }),
+        row("design_delete_file", [401, 404, 403, 200, 200], {
+            let p = p.clone();
+            Box::new(move |n| {
+                let path = format!("notes-{n}.yaml");
+                form(&[("id", p.as_str()), ("path", path.as_str())])
+            })
+        }),
+        row(
+            "design_publish_options",
+            [401, 200, 200, 200, 200],
+            Box::new(move |_| asset(&[])),
+        ),
+        row("design_publish_preview", [401, 404, 200, 200, 200], {
+            let p = p.clone();
+            Box::new(move |_| {
+                form(&[
+                    ("id", p.as_str()),
+                    ("group", "acme"),
+                    ("asset", "orders"),
+                    ("version", "1.0.1"),
+                ])
+            })
+        }),
+        row("design_publish", [401, 404, 403, 200, 200], {
+            let p = p.clone();
+            Box::new(move |n| {
+                let version = format!("5.0.{n}");
+                form(&[
+                    ("id", p.as_str()),
+                    ("group", "acme"),
+                    ("asset", "orders"),
+                    ("version", version.as_str()),
+                    ("lifecycle", "stable"),
+                ])
+            })
+        }),
+        row("design_share", [401, 404, 200, 200, 200], {
+            let p = p.clone();
+            Box::new(move |_| form(&[("id", p.as_str())]))
+        }),
+        row(
+            "design_shared",
+            [200, 200, 200, 200, 200],
+            Box::new(move |_| form(&[("share", share.as_str())])),
+        ),
+        row(
+            "log_in",
+            [200, 200, 200, 200, 200],
+            Box::new(|n| {
+                let name = match n {
+                    1 => "stranger",
+                    2 => "vera",
+                    3 => "carl",
+                    _ => "acme",
+                };
+                form(&[("username", name), ("password", "long password")])
+            }),
+        ),
+        row(
+            "sign_up",
+            [200, 200, 200, 200, 200],
+            Box::new(|n| {
+                let name = format!("newcomer{n}");
+                Body::Form(vec![
+                    ("username", name),
+                    ("password", "long password".into()),
+                    ("password_confirm", "long password".into()),
+                ])
+            }),
+        ),
+        row(
+            "log_out",
+            [200, 200, 200, 200, 200],
+            Box::new(|_| form(&[])),
+        ),
+    ]
 }

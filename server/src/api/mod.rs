@@ -60,7 +60,7 @@ use crate::state::AppState;
 
 /// The channel console's WebSocket upgrades: frames, not JSON operations, so they are
 /// described in README.md ("Channel console WebSocket") rather than in the document.
-const WEBSOCKET_PATHS: [&str; 2] = [
+pub(crate) const WEBSOCKET_PATHS: [&str; 2] = [
     "/console/{group}/{asset}/{version}/ws",
     "/console/design/{project}/ws",
 ];

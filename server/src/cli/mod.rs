@@ -7,5 +7,6 @@ pub mod lint;
 pub mod project;
 pub mod publish;
 pub mod remote;
+pub mod routes;
 pub mod token;
 pub mod user;
