@@ -88,7 +88,7 @@ done
 # Console publish -> display latency (the WebSocket the browser uses).
 base_url=$(grep -o 'http://[0-9.:]*' "$work/portico.log" | head -1)
 echo "bench password" | "$PORTICO" user create bench --password-stdin --data "$work/data" >/dev/null
-token=$("$PORTICO" token create --user bench --scope read --data "$work/data" 2>/dev/null | tail -1)
+token=$("$PORTICO" token create --user bench --scope publish --data "$work/data" 2>/dev/null | tail -1)
 node --experimental-websocket --no-warnings bench/console.mjs "$base_url" "$token" "${CONSOLE_SECONDS:-30}" 100 || true
 
 # RSS after RSS_MESSAGES messages over 50 topics, one draining subscriber per topic.

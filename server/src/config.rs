@@ -30,6 +30,25 @@ pub struct ServeConfig {
     #[arg(long, env = "PORTICO_MQTT_QUEUE_BYTES", default_value_t = 1024 * 1024)]
     pub mqtt_queue_bytes: usize,
 
+    /// Channel console sockets one user may have open at once (tabs, editors).
+    #[arg(long, env = "PORTICO_CONSOLE_SOCKETS_PER_USER", default_value_t = 8)]
+    pub console_sockets_per_user: usize,
+
+    /// Channel console sockets open on the server at once, all users together.
+    #[arg(long, env = "PORTICO_CONSOLE_SOCKETS", default_value_t = 1000)]
+    pub console_sockets: usize,
+
+    /// Bytes of frames (messages and replies) waiting for one console socket; messages
+    /// beyond are dropped, and a page that keeps sending commands without reading past
+    /// it is disconnected.
+    #[arg(long, env = "PORTICO_CONSOLE_SOCKET_BYTES", default_value_t = 8 * 1024 * 1024)]
+    pub console_socket_bytes: usize,
+
+    /// Bytes of recent bundled-broker traffic the console keeps, all organisations
+    /// together (the oldest goes first).
+    #[arg(long, env = "PORTICO_CONSOLE_RECENT_BYTES", default_value_t = 64 * 1024 * 1024)]
+    pub console_recent_bytes: usize,
+
     /// Folder with the built site (WASM, JS, CSS, static files).
     #[arg(long, env = "LEPTOS_SITE_ROOT", default_value = "target/site")]
     pub site_root: PathBuf,

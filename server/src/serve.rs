@@ -17,7 +17,7 @@ use portico_core::repo::Db;
 use mqtt_broker::BrokerConfig;
 
 use crate::config::ServeConfig;
-use crate::console::{BundledBroker, RecentConfig};
+use crate::console::{BundledBroker, ConsoleSettings, ConsoleSockets, RecentConfig};
 use crate::http::{HttpSettings, router};
 use crate::state::{AppState, Services};
 
@@ -43,7 +43,15 @@ pub async fn serve(config: ServeConfig) -> anyhow::Result<()> {
             .continuously_delete_expired(tokio::time::Duration::from_secs(3600)),
     );
 
-    let broker = start_broker(&config.mqtt_addr, config.mqtt_queue_bytes)?;
+    let recent = RecentConfig {
+        max_bytes: config.console_recent_bytes,
+        ..RecentConfig::DEFAULT
+    };
+    let broker = start_broker(&config.mqtt_addr, config.mqtt_queue_bytes, recent)?;
+    let console = ConsoleSettings {
+        sockets: ConsoleSockets::new(config.console_sockets_per_user, config.console_sockets),
+        socket_bytes: config.console_socket_bytes,
+    };
     let leptos_options = LeptosOptions::builder()
         .output_name("portico")
         .site_root(config.site_root.display().to_string())
@@ -57,6 +65,7 @@ pub async fn serve(config: ServeConfig) -> anyhow::Result<()> {
             login_throttle: Arc::new(LoginThrottle::standard()),
         },
         broker,
+        console,
         pages: Arc::default(),
     });
     let settings = HttpSettings {
@@ -86,7 +95,11 @@ pub async fn serve(config: ServeConfig) -> anyhow::Result<()> {
 
 /// Starts the bundled MQTT broker on `PORTICO_MQTT_ADDR`, unless it is `off`, and the
 /// console's recent traffic of it.
-fn start_broker(mqtt_addr: &str, queue_bytes: usize) -> anyhow::Result<Option<BundledBroker>> {
+fn start_broker(
+    mqtt_addr: &str,
+    queue_bytes: usize,
+    recent: RecentConfig,
+) -> anyhow::Result<Option<BundledBroker>> {
     if mqtt_addr.eq_ignore_ascii_case("off") {
         return Ok(None);
     }
@@ -100,7 +113,7 @@ fn start_broker(mqtt_addr: &str, queue_bytes: usize) -> anyhow::Result<Option<Bu
     let addr = broker.addr();
     tracing::info!(%addr, "MQTT broker is up");
     println!("Portico MQTT broker on mqtt://{addr}");
-    Ok(Some(BundledBroker::follow(broker, RecentConfig::DEFAULT)))
+    Ok(Some(BundledBroker::follow(broker, recent)))
 }
 
 /// Resolves on Ctrl-C or SIGTERM.

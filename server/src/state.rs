@@ -5,7 +5,7 @@ use leptos::prelude::LeptosOptions;
 
 use portico_core::ServerContext;
 
-use crate::console::BundledBroker;
+use crate::console::{BundledBroker, ConsoleSettings};
 use crate::page_cache::PageCache;
 
 /// Everything handlers need. One shared allocation: axum clones the state for every
@@ -35,6 +35,8 @@ pub struct Services {
     /// The bundled MQTT broker and the console's recent traffic of it; `None` when
     /// `PORTICO_MQTT_ADDR` is `off`.
     pub broker: Option<BundledBroker>,
+    /// The console's socket bounds.
+    pub console: ConsoleSettings,
     /// Rendered catalog pages, per viewer.
     pub pages: std::sync::Arc<PageCache>,
 }

@@ -44,11 +44,17 @@ fn free_port() -> u16 {
 }
 
 fn start() -> Server {
+    start_with(&[])
+}
+
+/// `start` with extra `serve` arguments.
+fn start_with(extra: &[&str]) -> Server {
     let data = tempfile::tempdir().expect("temp dir");
     let mqtt_port = free_port().to_string();
     let mut child = Command::new(env!("CARGO_BIN_EXE_portico"))
         .args(["serve", "--addr", "127.0.0.1:0"])
         .args(["--mqtt-addr", &format!("127.0.0.1:{mqtt_port}")])
+        .args(extra)
         .arg("--data")
         .arg(data.path())
         .env("RUST_LOG", "warn")
@@ -184,7 +190,7 @@ async fn mosquitto_pub_reaches_the_console_checked_against_the_channel_schema() 
     let recent = next_of(&mut socket, "recent").await;
     assert_eq!(recent["messages"], json!([]));
 
-    mosquitto_pub(&server, "order-approved", APPROVED);
+    mosquitto_pub(&server, "orgs/portico/order-approved", APPROVED);
     let message = next_of(&mut socket, "message").await;
     assert_eq!(message["subscription"], "a");
     assert_eq!(message["topic"], "order-approved");
@@ -197,7 +203,7 @@ async fn mosquitto_pub_reaches_the_console_checked_against_the_channel_schema() 
 
     mosquitto_pub(
         &server,
-        "order-approved",
+        "orgs/portico/order-approved",
         r#"{"orderId":"6f1c1b7e-2f0a-4c55-9a53-0c3f2b1e8d10"}"#,
     );
     let message = next_of(&mut socket, "message").await;
@@ -208,7 +214,7 @@ async fn mosquitto_pub_reaches_the_console_checked_against_the_channel_schema() 
         "{problem}"
     );
 
-    mosquitto_pub(&server, "order-approved", "not json");
+    mosquitto_pub(&server, "orgs/portico/order-approved", "not json");
     let message = next_of(&mut socket, "message").await;
     assert_eq!(message["valid"], false);
     assert_eq!(message["json"], Value::Null);
@@ -240,7 +246,7 @@ async fn a_console_publish_reaches_mosquitto_sub() {
             "-p",
             &server.mqtt_port,
             "-t",
-            "order",
+            "orgs/portico/order",
             "-C",
             "1",
             "-W",
@@ -580,7 +586,7 @@ async fn the_console_still_receives_after_a_burst() {
     // the burst is through arrives.
     let deadline = tokio::time::Instant::now() + Duration::from_secs(30);
     let message = loop {
-        mosquitto_pub(&server, "order-approved", APPROVED);
+        mosquitto_pub(&server, "orgs/portico/order-approved", APPROVED);
         match tokio::time::timeout(Duration::from_secs(2), next_of(&mut socket, "message")).await {
             Ok(message) => break message,
             Err(_) if tokio::time::Instant::now() < deadline => continue,
@@ -613,7 +619,7 @@ async fn a_browser_that_does_not_read_gets_a_dropped_count_not_a_growing_server(
                 "-p",
                 &server.mqtt_port,
                 "-t",
-                "order",
+                "orgs/portico/order",
                 "-l",
             ])
             .stdin(std::fs::File::open(&file).expect("open"))
@@ -680,7 +686,393 @@ async fn the_editor_console_opens_for_viewers_of_the_project_only() {
     )
     .await;
     next_of(&mut socket, "recent").await;
-    mosquitto_pub(&server, "order-approved", r#"{"orderId":"x"}"#);
+    mosquitto_pub(&server, "orgs/olga/order-approved", r#"{"orderId":"x"}"#);
     let message = next_of(&mut socket, "message").await;
     assert_eq!(message["valid"], false, "{message}");
+}
+
+/// One channel whose whole address is a parameter: the document of the finding.
+const ANYTHING: &str = r#"asyncapi: 3.0.0
+info:
+  title: Anything
+  version: 1.0.0
+channels:
+  anything:
+    address: '{t}'
+    parameters:
+      t:
+        description: Any topic at all.
+    messages:
+      any:
+        payload:
+          type: string
+operations:
+  watch:
+    action: receive
+    channel:
+      $ref: '#/channels/anything'
+"#;
+
+/// A signed-up account: its session cookie and tokens of both scopes.
+struct Account {
+    cookie: String,
+    read_token: String,
+    publish_token: String,
+}
+
+async fn account(server: &Server, name: &str) -> Account {
+    let cookie = session_cookie(server, name).await;
+    let token = |scope: &'static str| {
+        let cookie = cookie.clone();
+        async move {
+            let response = reqwest::Client::new()
+                .post(format!("{}/api/v1/tokens", server.base_url))
+                .header("cookie", cookie)
+                .json(&json!({"name": scope, "scope": scope}))
+                .send()
+                .await
+                .expect("token");
+            assert_eq!(response.status(), 201, "token creation");
+            let body: Value = response.json().await.expect("JSON");
+            body["token"].as_str().expect("a token").to_owned()
+        }
+    };
+    Account {
+        read_token: token("read").await,
+        publish_token: token("publish").await,
+        cookie,
+    }
+}
+
+/// Publishes `document` as `{org}/{asset}/1.0.0` (the org is the account's own).
+async fn publish_document(server: &Server, token: &str, org: &str, asset: &str, document: &str) {
+    let response = reqwest::Client::new()
+        .put(format!(
+            "{}/api/v1/assets/{org}/{asset}/1.0.0",
+            server.base_url
+        ))
+        .bearer_auth(token)
+        .header("content-type", "application/yaml")
+        .body(document.to_owned())
+        .send()
+        .await
+        .expect("publish");
+    assert_eq!(response.status(), 201, "publish {org}/{asset}");
+}
+
+/// A console past its `ready` frame.
+async fn open_console(server: &Server, path: &str, header: (&'static str, String)) -> Socket {
+    let mut socket = connect(server, path, &[header])
+        .await
+        .expect("the console connects");
+    next_of(&mut socket, "ready").await;
+    socket
+}
+
+/// Every `message` frame arriving within `wait`.
+async fn messages_within(socket: &mut Socket, wait: Duration) -> Vec<Value> {
+    let mut messages = Vec::new();
+    while let Ok(message) = tokio::time::timeout(wait, next_of(socket, "message")).await {
+        messages.push(message);
+    }
+    messages
+}
+
+/// Mallory's one-channel document `{t}` and a read-token console on it.
+async fn mallory(server: &Server) -> (Account, Socket) {
+    let mallory = account(server, "mallory").await;
+    publish_document(
+        server,
+        &mallory.publish_token,
+        "mallory",
+        "anything",
+        ANYTHING,
+    )
+    .await;
+    let socket = open_console(
+        server,
+        "/api/v1/console/mallory/anything/1.0.0/ws",
+        ("authorization", format!("Bearer {}", mallory.read_token)),
+    )
+    .await;
+    (mallory, socket)
+}
+
+#[tokio::test]
+async fn a_hash_parameter_is_refused_and_other_organisations_traffic_never_arrives() {
+    let server = start();
+    mosquitto_pub(&server, "orgs/portico/order-approved", APPROVED);
+    let (_, mut socket) = mallory(&server).await;
+
+    // `#` (or a level separator, or a system topic) through the parameter is refused.
+    for value in ["#", "a/#", "$SYS", "orgs/portico/+"] {
+        send(
+            &mut socket,
+            json!({"type": "subscribe", "id": "all", "channel": "anything", "parameters": {"t": value}}),
+        )
+        .await;
+        let error = next_of(&mut socket, "error").await;
+        assert!(
+            error["message"].as_str().unwrap().contains("'$'")
+                || error["message"].as_str().unwrap().contains("{t}"),
+            "{value}: {error}"
+        );
+    }
+
+    // "Any" is `+`, one level, within mallory's namespace: nothing recent of portico's.
+    send(
+        &mut socket,
+        json!({"type": "subscribe", "id": "any", "channel": "anything"}),
+    )
+    .await;
+    let subscribed = next_of(&mut socket, "subscribed").await;
+    assert_eq!(
+        subscribed["filter"], "+",
+        "the filter as the document writes it"
+    );
+    let recent = next_of(&mut socket, "recent").await;
+    assert_eq!(recent["messages"], json!([]), "{recent}");
+
+    // Raw MQTT clients and another organisation's console publish; only mallory's own
+    // namespace arrives, its topic as the document writes it.
+    mosquitto_pub(&server, "acme/private", "\"outside every namespace\"");
+    mosquitto_pub(&server, "orgs/acme/private", "\"acme's\"");
+    mosquitto_pub(&server, "orgs/portico/order-approved", APPROVED);
+    let mut other = console(&server, "ada").await;
+    send(
+        &mut other,
+        json!({"type": "publish", "channel": "order-approved", "payload": APPROVED}),
+    )
+    .await;
+    next_of(&mut other, "published").await;
+    mosquitto_pub(&server, "orgs/mallory/own", "\"mine\"");
+    let seen = messages_within(&mut socket, Duration::from_secs(2)).await;
+    let topics: Vec<&str> = seen.iter().filter_map(|m| m["topic"].as_str()).collect();
+    assert_eq!(topics, ["own"], "{seen:?}");
+}
+
+#[tokio::test]
+async fn a_retained_publish_stays_in_its_own_namespace() {
+    let server = start();
+    let (mallory, mut read_only) = mallory(&server).await;
+
+    // A read-scope token watches; it does not publish.
+    send(
+        &mut read_only,
+        json!({"type": "publish", "channel": "anything", "parameters": {"t": "order-approved"}, "payload": "\"x\"", "retain": true}),
+    )
+    .await;
+    let error = next_of(&mut read_only, "error").await;
+    assert!(
+        error["message"].as_str().unwrap().contains("read scope"),
+        "{error}"
+    );
+
+    // Mallory's page publishes retained on "order-approved": it lands in mallory's
+    // namespace, not on portico's channel of that name.
+    let mut page = open_console(
+        &server,
+        "/api/v1/console/mallory/anything/1.0.0/ws",
+        ("cookie", mallory.cookie.clone()),
+    )
+    .await;
+    for value in ["#", "+", "a/b"] {
+        send(
+            &mut page,
+            json!({"type": "publish", "channel": "anything", "parameters": {"t": value}, "payload": "\"x\"", "retain": true}),
+        )
+        .await;
+        next_of(&mut page, "error").await;
+    }
+    send(
+        &mut page,
+        json!({"type": "publish", "channel": "anything", "parameters": {"t": "order-approved"}, "payload": "\"planted\"", "retain": true}),
+    )
+    .await;
+    let published = next_of(&mut page, "published").await;
+    assert_eq!(published["topic"], "order-approved");
+
+    let retained = Command::new("mosquitto_sub")
+        .args(["-h", "127.0.0.1", "-p", &server.mqtt_port])
+        .args(["-t", "orgs/mallory/order-approved", "-C", "1", "-W", "5"])
+        .output()
+        .expect("mosquitto_sub runs");
+    assert_eq!(
+        String::from_utf8_lossy(&retained.stdout).trim(),
+        "\"planted\""
+    );
+    let elsewhere = Command::new("mosquitto_sub")
+        .args(["-h", "127.0.0.1", "-p", &server.mqtt_port])
+        .args([
+            "-t",
+            "order-approved",
+            "-t",
+            "orgs/portico/#",
+            "-C",
+            "1",
+            "-W",
+            "1",
+        ])
+        .output()
+        .expect("mosquitto_sub runs");
+    assert!(elsewhere.stdout.is_empty(), "{elsewhere:?}");
+
+    // Portico's console sees nothing of it, recent or live.
+    let mut portico = console(&server, "ada").await;
+    send(
+        &mut portico,
+        json!({"type": "subscribe", "id": "a", "channel": "order-approved"}),
+    )
+    .await;
+    let recent = next_of(&mut portico, "recent").await;
+    assert_eq!(recent["messages"], json!([]), "{recent}");
+    assert!(
+        messages_within(&mut portico, Duration::from_secs(1))
+            .await
+            .is_empty()
+    );
+}
+
+#[tokio::test]
+async fn recent_traffic_is_kept_per_namespace() {
+    let server = start();
+    let mut portico = console(&server, "ada").await;
+    send(
+        &mut portico,
+        json!({"type": "publish", "channel": "order-approved", "payload": APPROVED}),
+    )
+    .await;
+    next_of(&mut portico, "published").await;
+    let (mallory, _) = mallory(&server).await;
+    mosquitto_pub(&server, "orgs/mallory/order-approved", "\"mine\"");
+    tokio::time::sleep(Duration::from_millis(300)).await;
+
+    let mut page = open_console(
+        &server,
+        "/api/v1/console/mallory/anything/1.0.0/ws",
+        ("cookie", mallory.cookie),
+    )
+    .await;
+    send(
+        &mut page,
+        json!({"type": "subscribe", "id": "a", "channel": "anything", "parameters": {"t": "order-approved"}}),
+    )
+    .await;
+    let recent = next_of(&mut page, "recent").await;
+    let payloads: Vec<&str> = recent["messages"]
+        .as_array()
+        .expect("messages")
+        .iter()
+        .filter_map(|m| m["payload"].as_str())
+        .collect();
+    assert_eq!(payloads, ["\"mine\""], "{recent}");
+    assert_eq!(recent["messages"][0]["topic"], "order-approved");
+
+    // And portico's recent traffic is still portico's own.
+    send(
+        &mut portico,
+        json!({"type": "subscribe", "id": "b", "channel": "order-approved"}),
+    )
+    .await;
+    let recent = next_of(&mut portico, "recent").await;
+    assert_eq!(
+        recent["messages"].as_array().map(Vec::len),
+        Some(1),
+        "{recent}"
+    );
+    assert_eq!(recent["messages"][0]["payload"], APPROVED);
+}
+
+/// Reads frames until the close; its code and reason (panics after 30 s or on EOF).
+async fn close_of(socket: &mut Socket) -> (u16, String) {
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(30);
+    loop {
+        match tokio::time::timeout_at(deadline, socket.next()).await {
+            Err(_) => panic!("no close frame within 30 s"),
+            Ok(Some(Ok(Message::Close(Some(frame))))) => {
+                return (frame.code.into(), frame.reason.to_string());
+            }
+            Ok(Some(Ok(Message::Close(None)))) => panic!("closed without a reason"),
+            Ok(Some(Ok(_))) => {}
+            Ok(other) => panic!("the socket ended without a close frame: {other:?}"),
+        }
+    }
+}
+
+#[tokio::test]
+async fn a_page_that_stops_reading_while_it_sends_commands_is_closed_with_a_reason() {
+    let server = start_with(&["--console-socket-bytes", "65536"]);
+    let cookie = session_cookie(&server, "sam").await;
+    // A small receive window, so the socket buffers between the server and this page
+    // hold little: the replies pile up in the server's outbox, as for a stuck tab.
+    let stream = {
+        let socket = tokio::net::TcpSocket::new_v4().expect("a socket");
+        socket.set_recv_buffer_size(4096).expect("a small buffer");
+        let addr = server.base_url.trim_start_matches("http://");
+        socket
+            .connect(addr.parse().expect("an address"))
+            .await
+            .expect("connects")
+    };
+    let url = format!("{}{CONSOLE}", server.base_url.replace("http://", "ws://"));
+    let mut request = url.into_client_request().expect("a request");
+    request
+        .headers_mut()
+        .insert("cookie", HeaderValue::from_str(&cookie).expect("cookie"));
+    let stream = tokio_tungstenite::MaybeTlsStream::Plain(stream);
+    let (mut socket, _) = tokio_tungstenite::client_async(request, stream)
+        .await
+        .expect("the console connects");
+
+    // The budget holds about 85 pairs of replies and the socket buffers a few thousand
+    // more; the server stops reading once it is over.
+    let mut sent = 0;
+    for n in 0..20_000 {
+        let pair = [
+            json!({"type": "subscribe", "id": format!("s{n}"), "channel": "order"}),
+            json!({"type": "unsubscribe", "id": format!("s{n}")}),
+        ];
+        let mut stalled = false;
+        for command in pair {
+            let frame = Message::Text(command.to_string().into());
+            match tokio::time::timeout(Duration::from_millis(500), socket.send(frame)).await {
+                Ok(Ok(())) => {}
+                // The server stopped reading (or closed): time to look.
+                Ok(Err(_)) | Err(_) => stalled = true,
+            }
+        }
+        if stalled {
+            break;
+        }
+        sent = n;
+    }
+    let (code, reason) = close_of(&mut socket).await;
+    assert_eq!(code, 1008, "policy: {reason}");
+    assert!(
+        reason.contains("64 KB budget"),
+        "after {sent} pairs: {reason}"
+    );
+}
+
+#[tokio::test]
+async fn one_socket_more_than_a_user_may_have_is_refused_with_the_reason() {
+    let server = start_with(&["--console-sockets-per-user", "2"]);
+    let cookie = session_cookie(&server, "tess").await;
+    let first = open_console(&server, CONSOLE, ("cookie", cookie.clone())).await;
+    let _second = open_console(&server, CONSOLE, ("cookie", cookie.clone())).await;
+    let mut third = connect(&server, CONSOLE, &[("cookie", cookie.clone())])
+        .await
+        .expect("the upgrade happens, to say why");
+    let (code, reason) = close_of(&mut third).await;
+    assert_eq!(code, 1013, "try again later: {reason}");
+    assert_eq!(
+        reason,
+        "You have 2 console connections open, the limit; close a console tab first."
+    );
+
+    // Another user is not affected; closing one frees a place.
+    console(&server, "uma").await;
+    drop(first);
+    tokio::time::sleep(Duration::from_millis(1500)).await;
+    open_console(&server, CONSOLE, ("cookie", cookie)).await;
 }

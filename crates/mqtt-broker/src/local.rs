@@ -15,9 +15,12 @@ pub(crate) struct LocalSubscribers {
 }
 
 impl LocalSubscribers {
-    /// Adds a subscription's feed; it is forgotten once the subscription is dropped.
+    /// Adds a subscription's feed; it is forgotten once the subscription is dropped (here
+    /// too, so subscribing and dropping in a loop with no traffic does not pile up feeds).
     pub(crate) fn add(&self, feed: SubscriptionFeed) {
-        lock(&self.feeds).push(feed);
+        let mut feeds = lock(&self.feeds);
+        feeds.retain(|feed| !feed.is_closed());
+        feeds.push(feed);
     }
 
     /// Offers a routed message to every subscription that selects it. Never waits: a
@@ -82,5 +85,15 @@ mod tests {
         drop(subscription);
         local.see(&routed("t"));
         assert!(lock(&local.feeds).is_empty());
+        for _ in 0..3 {
+            let (feed, subscription) = Subscription::bounded("#", 10);
+            local.add(feed);
+            drop(subscription);
+        }
+        assert_eq!(
+            lock(&local.feeds).len(),
+            1,
+            "closed feeds go when one is added"
+        );
     }
 }

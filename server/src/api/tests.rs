@@ -156,6 +156,7 @@ async fn state() -> AppState {
             login_throttle: Arc::new(LoginThrottle::standard()),
         },
         broker: None,
+        console: crate::console::ConsoleSettings::standard(),
         pages: Arc::default(),
     })
 }

@@ -119,31 +119,28 @@ impl ConsoleModel {
 }
 
 impl ConsoleChannel {
-    /// The MQTT filter for a subscription: parameters filled, and `+` for a parameter
-    /// left empty or given as `+` (`#` when it is the whole last level and given as `#`).
+    /// The MQTT filter for a subscription, as the document writes it: parameters filled,
+    /// and `+` for a parameter left empty or given as `+` ("any"). Nothing else becomes a
+    /// wildcard: `#` is refused, and so is an address whose own text holds one.
     pub fn filter(&self, parameters: &BTreeMap<String, String>) -> Result<String, String> {
-        let last = self.levels.len().saturating_sub(1);
         let mut levels = Vec::with_capacity(self.levels.len());
-        for (index, level) in self.levels.iter().enumerate() {
+        for level in &self.levels {
             let mut text = String::new();
-            let mut wildcard = None;
+            let mut any = false;
             for piece in level {
                 match piece {
-                    Piece::Text(literal) => text.push_str(literal),
+                    Piece::Text(literal) => text.push_str(self.checked_literal(literal)?),
                     Piece::Parameter(name) => {
-                        let value = parameters.get(name).map(String::as_str).unwrap_or("");
-                        match value {
-                            "" | "+" => wildcard = Some("+"),
-                            "#" if index == last && level.len() == 1 => wildcard = Some("#"),
-                            "#" => wildcard = wildcard.or(Some("+")),
+                        match parameters.get(name).map(String::as_str).unwrap_or("") {
+                            "" | "+" => any = true,
                             value => text.push_str(checked_value(name, value)?),
                         }
                     }
                 }
             }
-            levels.push(wildcard.map(str::to_owned).unwrap_or(text));
+            levels.push(if any { "+".to_owned() } else { text });
         }
-        Ok(levels.join("/"))
+        self.not_system(levels.join("/"))
     }
 
     /// The topic to publish on: every parameter must have a concrete value.
@@ -153,10 +150,10 @@ impl ConsoleChannel {
             let mut text = String::new();
             for piece in level {
                 match piece {
-                    Piece::Text(literal) => text.push_str(literal),
+                    Piece::Text(literal) => text.push_str(self.checked_literal(literal)?),
                     Piece::Parameter(name) => {
                         let value = parameters.get(name).map(String::as_str).unwrap_or("");
-                        if value.is_empty() || value == "+" || value == "#" {
+                        if value.is_empty() || value == "+" {
                             return Err(format!(
                                 "Publishing on {:?} needs a value for the parameter {{{name}}}.",
                                 self.id
@@ -168,7 +165,33 @@ impl ConsoleChannel {
             }
             levels.push(text);
         }
-        Ok(levels.join("/"))
+        self.not_system(levels.join("/"))
+    }
+
+    /// Refuses an address that starts with `$`: MQTT keeps those for the broker's own
+    /// topics, whatever a document or a parameter value says.
+    fn not_system(&self, address: String) -> Result<String, String> {
+        if address.starts_with('$') {
+            Err(format!(
+                "The address {address:?} of the channel {:?} starts with '$', which MQTT keeps for system topics.",
+                self.id
+            ))
+        } else {
+            Ok(address)
+        }
+    }
+
+    /// The address's own text, refused when it holds a wildcard or NUL: a document cannot
+    /// widen a subscription by writing `#` into its address.
+    fn checked_literal<'a>(&self, literal: &'a str) -> Result<&'a str, String> {
+        if literal.contains(['+', '#', '\0']) {
+            Err(format!(
+                "The address of the channel {:?} contains '+', '#' or NUL; the console uses only addresses without MQTT wildcards.",
+                self.id
+            ))
+        } else {
+            Ok(literal)
+        }
     }
 
     /// Whether `topic` is an address of this channel (each parameter one or more
@@ -206,7 +229,7 @@ impl ConsoleChannel {
 fn checked_value<'a>(name: &str, value: &'a str) -> Result<&'a str, String> {
     if value.contains(['/', '+', '#', '\0']) {
         Err(format!(
-            "The parameter {{{name}}} may not contain '/', '+', '#' or NUL (got {value:?}); use + or # alone for a wildcard."
+            "The parameter {{{name}}} may not contain '/', '+', '#' or NUL (got {value:?}); leave it empty or + for any value."
         ))
     } else {
         Ok(value)
@@ -301,14 +324,24 @@ mod tests {
             Ok("shop/eu/order.7/x".into())
         );
         assert_eq!(
-            c.filter(&params(&[("orderId", "7"), ("rest", "#")])),
-            Ok("shop/+/order.7/#".into())
-        );
-        assert_eq!(
-            c.filter(&params(&[("region", "#")])),
-            Ok("shop/+/+/+".into())
+            c.filter(&params(&[("orderId", "7"), ("rest", "+")])),
+            Ok("shop/+/order.7/+".into())
         );
         assert!(c.filter(&params(&[("region", "a/b")])).is_err());
+    }
+
+    #[test]
+    fn wildcards_come_only_from_parameters_left_as_any() {
+        let c = channel("{t}");
+        let error = c.filter(&params(&[("t", "#")])).unwrap_err();
+        assert!(error.contains("{t}"), "{error}");
+        assert!(c.filter(&params(&[("t", "a+")])).is_err());
+        assert!(c.topic(&params(&[("t", "#")])).is_err());
+        assert!(c.filter(&params(&[("t", "$SYS")])).is_err());
+        for address in ["orders/#", "orders/+/x", "a\0b", "$SYS/x"] {
+            assert!(channel(address).filter(&params(&[])).is_err(), "{address}");
+            assert!(channel(address).topic(&params(&[])).is_err(), "{address}");
+        }
     }
 
     #[test]

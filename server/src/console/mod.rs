@@ -6,19 +6,26 @@
 //!
 //! Who may connect is decided exactly like the asset page (or the editor): the session's
 //! user (or a bearer token) must be able to view the asset (the project); others get
-//! 401/404 before any upgrade.
+//! 401/404 before any upgrade. On the bundled broker a console reaches only the
+//! namespace of the asset's (project's) organisation. Sockets are bounded per user and
+//! per server; past a bound the socket opens only to close with the reason, since a
+//! browser cannot read the body of a refused upgrade.
 //! A browser's upgrade must come from our own origin (a WebSocket is not covered by
 //! SameSite cookies or CORS).
 
 mod bundled;
 mod channels;
 mod external;
+mod namespace;
 mod outbox;
 mod recent;
 mod session;
+mod sockets;
 mod target;
 
-use axum::extract::ws::WebSocketUpgrade;
+use std::sync::Arc;
+
+use axum::extract::ws::{CloseFrame, Message, WebSocketUpgrade, close_code};
 use axum::extract::{Path, State};
 use axum::http::HeaderMap;
 use axum::response::{IntoResponse, Response};
@@ -28,6 +35,7 @@ use portico_core::design::project_for;
 use portico_core::exchange::access::asset_for;
 use portico_core::repo::assets::version_content;
 use portico_core::repo::design::project_files;
+use portico_core::repo::tokens::TokenScope;
 use portico_types::Role;
 
 use crate::api::caller::Caller;
@@ -37,9 +45,32 @@ use crate::state::AppState;
 pub use bundled::BundledBroker;
 pub use channels::ConsoleModel;
 pub use recent::RecentConfig;
+pub use sockets::ConsoleSockets;
+
+use namespace::Namespace;
+use sockets::SocketSlot;
 
 /// Messages sent on a new subscription from the recent traffic.
 const MAX_RECENT: usize = 100;
+
+/// The console's server-wide settings, from the configuration.
+#[derive(Debug, Clone)]
+pub struct ConsoleSettings {
+    /// The open sockets, bounded per user and per server.
+    pub sockets: Arc<ConsoleSockets>,
+    /// Each socket's outbound budget in bytes (`Limits::outbound_bytes`).
+    pub socket_bytes: usize,
+}
+
+impl ConsoleSettings {
+    /// 8 sockets per user, 1,000 per server, 8 MiB per socket: the documented defaults.
+    pub fn standard() -> ConsoleSettings {
+        ConsoleSettings {
+            sockets: ConsoleSockets::new(8, 1000),
+            socket_bytes: Limits::DEFAULT.outbound_bytes,
+        }
+    }
+}
 
 /// The explicit limits of one console connection.
 #[derive(Debug, Clone, Copy)]
@@ -81,13 +112,22 @@ pub async fn open(
     let db = &state.server.db;
     let row = asset_for(db, &caller.user, &group, &asset, Role::Viewer).await?;
     refuse_cross_origin(&headers)?;
+    let slot = match state.console.sockets.open(caller.user.id) {
+        Ok(slot) => slot,
+        Err(reason) => return Ok(refuse(upgrade, reason)),
+    };
     let (content, _) = version_content(db, row.id, &version)
         .await?
         .ok_or_else(|| Error::NotFound(format!("No version {version} of {group}/{asset}.")))?;
     let text = String::from_utf8_lossy(&content).into_owned();
     let input = spec_engine::Input::single("document", &text);
     let model = console_model(input, format!("{group}/{asset}/{version}")).await?;
-    Ok(upgrade_to_console(&state, model, upgrade))
+    let owner = Owner {
+        namespace: Namespace::of_org(&row.group_slug),
+        caller: &caller,
+        slot,
+    };
+    Ok(upgrade_to_console(&state, model, owner, upgrade))
 }
 
 /// `GET /api/v1/console/design/{project}/ws`: the console beside the editor, over the
@@ -102,6 +142,10 @@ pub async fn open_design(
     let db = &state.server.db;
     let (row, _) = project_for(db, &caller.user, &project, Role::Viewer).await?;
     refuse_cross_origin(&headers)?;
+    let slot = match state.console.sockets.open(caller.user.id) {
+        Ok(slot) => slot,
+        Err(reason) => return Ok(refuse(upgrade, reason)),
+    };
     let files = project_files(db, row.id)
         .await?
         .into_iter()
@@ -109,7 +153,12 @@ pub async fn open_design(
         .collect();
     let input = spec_engine::Input::project(files, &row.main_file);
     let model = console_model(input, format!("design project {:?}", row.name)).await?;
-    Ok(upgrade_to_console(&state, model, upgrade))
+    let owner = Owner {
+        namespace: Namespace::of_org(&row.org_slug),
+        caller: &caller,
+        slot,
+    };
+    Ok(upgrade_to_console(&state, model, owner, upgrade))
 }
 
 /// A browser's upgrade must come from our own pages: the same origin rule as every
@@ -140,9 +189,17 @@ async fn console_model(input: spec_engine::Input, what: String) -> Result<Consol
     })
 }
 
+/// Whose console a socket is: the namespace it reaches, who opened it and its place.
+struct Owner<'a> {
+    namespace: Namespace,
+    caller: &'a Caller,
+    slot: SocketSlot,
+}
+
 fn upgrade_to_console(
     state: &AppState,
     model: ConsoleModel,
+    owner: Owner<'_>,
     upgrade: WebSocketUpgrade,
 ) -> Response {
     let limits = Limits {
@@ -152,14 +209,36 @@ fn upgrade_to_console(
             .map_or(Limits::DEFAULT.max_message_bytes, |b| {
                 b.handle.max_message_bytes()
             }),
+        outbound_bytes: state.console.socket_bytes,
         ..Limits::DEFAULT
     };
-    let broker = state.broker.clone();
+    let setup = session::Setup {
+        model,
+        bundled: state.broker.clone(),
+        namespace: owner.namespace,
+        limits,
+        may_publish: owner.caller.scope == TokenScope::Publish,
+        slot: owner.slot,
+    };
     upgrade
         // A frame carries one command; a publish of the largest payload, JSON-escaped
         // (up to 6 bytes per byte for control characters), still fits.
         .max_message_size(limits.max_message_bytes * 6 + 64 * 1024)
-        .on_upgrade(move |socket| session::run(socket, model, broker, limits))
+        .on_upgrade(move |socket| session::run(socket, setup))
+        .into_response()
+}
+
+/// Opens the socket only to close it with `reason` (code 1013, try again later): the
+/// page shows a close reason, not the body of a refused upgrade.
+fn refuse(upgrade: WebSocketUpgrade, reason: String) -> Response {
+    upgrade
+        .on_upgrade(move |mut socket| async move {
+            let frame = CloseFrame {
+                code: close_code::AGAIN,
+                reason: reason.into(),
+            };
+            let _ = socket.send(Message::Close(Some(frame))).await;
+        })
         .into_response()
 }
 

@@ -1,13 +1,14 @@
 //! One console connection: reads commands, runs subscriptions and mock publishers as
 //! tasks that feed the bounded outbox, and writes the outbox to the socket. Everything
-//! the connection started ends when the socket closes.
+//! the connection started ends when the socket closes; a page that stops reading while
+//! it keeps sending commands is closed with the reason once the outbox's budget is spent.
 
 use std::collections::{BTreeMap, HashMap};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, UNIX_EPOCH};
 
-use axum::extract::ws::{Message, WebSocket};
+use axum::extract::ws::{CloseFrame, Message, WebSocket, close_code};
 use bytes::Bytes;
 use tokio::task::JoinHandle;
 
@@ -16,7 +17,9 @@ use mqtt_broker::BrokerMessage;
 use super::bundled::BundledBroker;
 use super::channels::ConsoleModel;
 use super::external::ExternalBroker;
-use super::outbox::{Outbox, RateLimiter};
+use super::namespace::Namespace;
+use super::outbox::{Outbox, Outgoing, RateLimiter};
+use super::sockets::SocketSlot;
 use super::target::Target;
 use super::{Limits, MAX_RECENT};
 use portico_types::console::{ClientCommand, ConsoleMessage, LimitsInfo, ServerEvent};
@@ -28,11 +31,26 @@ struct Mock {
     rate: u32,
 }
 
+/// What one socket serves, decided before the upgrade.
+pub struct Setup {
+    pub model: ConsoleModel,
+    /// The bundled broker, `None` when it is off.
+    pub bundled: Option<BundledBroker>,
+    /// The namespace of the document's organisation on the bundled broker.
+    pub namespace: Namespace,
+    pub limits: Limits,
+    /// Whether publishes and mock publishers are allowed (not for read-scope tokens).
+    pub may_publish: bool,
+    /// The socket's place among the open ones, freed when the session ends.
+    pub slot: SocketSlot,
+}
+
 /// The state of one socket.
 struct Connection {
     model: Arc<ConsoleModel>,
     limits: Limits,
-    bundled: Option<BundledBroker>,
+    may_publish: bool,
+    bundled: Option<(BundledBroker, Namespace)>,
     target: Option<Arc<Target>>,
     server: Option<String>,
     outbox: Arc<Outbox>,
@@ -41,21 +59,34 @@ struct Connection {
     publish_limiter: RateLimiter,
 }
 
+/// How long a closing socket may take to flush what is already on its way: a page that
+/// does not read is cut off after this. A page over its budget gets longer (to take the
+/// close, then to answer it), so it can still read the reason once it reads again.
+const FLUSH: Duration = Duration::from_secs(1);
+const FLUSH_OVER_BUDGET: Duration = Duration::from_secs(5);
+
 /// Serves one upgraded socket until either side closes it.
-pub async fn run(
-    socket: WebSocket,
-    model: ConsoleModel,
-    bundled: Option<BundledBroker>,
-    limits: Limits,
-) {
+pub async fn run(socket: WebSocket, setup: Setup) {
     use futures_util::{SinkExt, StreamExt};
 
+    let Setup {
+        model,
+        bundled,
+        namespace,
+        limits,
+        may_publish,
+        slot,
+    } = setup;
     let (mut sink, mut stream) = socket.split();
     let outbox = Arc::new(Outbox::new(limits.outbound_queue, limits.outbound_bytes));
+    let bundled = bundled.map(|b| (b, namespace));
     let mut connection = Connection {
         model: Arc::new(model),
-        target: bundled.clone().map(|b| Arc::new(Target::Bundled(b))),
+        target: bundled
+            .clone()
+            .map(|(b, namespace)| Arc::new(Target::Bundled(b, namespace))),
         bundled,
+        may_publish,
         server: None,
         outbox: outbox.clone(),
         subscriptions: HashMap::new(),
@@ -73,7 +104,18 @@ pub async fn run(
     let writer = {
         let outbox = outbox.clone();
         tokio::spawn(async move {
-            while let Some(event) = outbox.next().await {
+            while let Some(next) = outbox.next().await {
+                let event = match next {
+                    Outgoing::Event(event) => event,
+                    Outgoing::Close(reason) => {
+                        let frame = CloseFrame {
+                            code: close_code::POLICY,
+                            reason: reason.into(),
+                        };
+                        let _ = sink.send(Message::Close(Some(frame))).await;
+                        break;
+                    }
+                };
                 let dropped = outbox.take_dropped();
                 if dropped > 0 {
                     let report = ServerEvent::Dropped { count: dropped };
@@ -98,34 +140,55 @@ pub async fn run(
             }
         };
         let Some(Ok(frame)) = frame else { break };
-        if writer.is_finished() {
+        if writer.is_finished() || outbox.overflowed() {
             break;
         }
         match frame {
             Message::Text(body) => match serde_json::from_str::<ClientCommand>(body.as_str()) {
                 Ok(command) => connection.handle(command).await,
-                Err(error) => outbox.push_reply(ServerEvent::error(format!(
-                    "Cannot read this command: {error}. See README.md, \"Channel console WebSocket\"."
-                ))),
+                Err(error) => {
+                    outbox.push_reply(ServerEvent::error(format!(
+                        "Cannot read this command: {error}. See README.md, \"Channel console WebSocket\"."
+                    )));
+                }
             },
-            Message::Binary(_) => outbox.push_reply(ServerEvent::error(
-                "Commands are JSON text frames, not binary.",
-            )),
+            Message::Binary(_) => {
+                outbox.push_reply(ServerEvent::error(
+                    "Commands are JSON text frames, not binary.",
+                ));
+            }
             Message::Close(_) => break,
             Message::Ping(_) | Message::Pong(_) => {}
         }
+        if outbox.overflowed() {
+            break;
+        }
     }
     connection.stop_everything();
-    // Let the writer flush what is queued and answer the close handshake; a browser that
-    // does not read gets one second.
+    // Let the writer flush what is queued and answer the close handshake, within a grace.
+    let over_budget = outbox.overflowed();
+    let grace = if over_budget {
+        FLUSH_OVER_BUDGET
+    } else {
+        FLUSH
+    };
     outbox.close();
     let abort = writer.abort_handle();
-    if tokio::time::timeout(Duration::from_secs(1), writer)
-        .await
-        .is_err()
-    {
+    if tokio::time::timeout(grace, writer).await.is_err() {
         abort.abort();
+    } else if over_budget {
+        // The close is sent. Closing with unread input resets the connection and the page
+        // would lose the reason: read (and drop) what it still sends until it answers.
+        let answered = async {
+            while let Some(Ok(frame)) = stream.next().await {
+                if matches!(frame, Message::Close(_)) {
+                    break;
+                }
+            }
+        };
+        let _ = tokio::time::timeout(FLUSH_OVER_BUDGET, answered).await;
     }
+    drop(slot);
 }
 
 fn text(event: &ServerEvent) -> Message {
@@ -168,7 +231,11 @@ impl Connection {
                 id,
                 channel,
                 parameters,
-            } => self.subscribe(id, &channel, &parameters).await,
+            } => match self.subscribe(id, &channel, &parameters).await {
+                // Its replies are queued already (the recent traffic as traffic).
+                Ok(()) => return,
+                Err(message) => Err(message),
+            },
             ClientCommand::Unsubscribe { id } => match self.subscriptions.remove(&id) {
                 Some(task) => {
                     task.abort();
@@ -208,12 +275,13 @@ impl Connection {
         })
     }
 
+    /// Starts a subscription and queues `subscribed` then the recent traffic.
     async fn subscribe(
         &mut self,
         id: String,
         channel_id: &str,
         parameters: &BTreeMap<String, String>,
-    ) -> Result<ServerEvent, String> {
+    ) -> Result<(), String> {
         if id.is_empty() || id.len() > 100 {
             return Err("A subscription id is 1 to 100 characters.".into());
         }
@@ -236,13 +304,8 @@ impl Connection {
         let recent: Vec<ConsoleMessage> = target
             .recent(&filter, MAX_RECENT)
             .iter()
-            .map(|m| console_message(&self.model, &id, channel_id, m))
+            .map(|m| console_message(&self.model, &id, channel_id, &m.topic, m))
             .collect();
-        self.outbox.push_reply(ServerEvent::Subscribed {
-            id: id.clone(),
-            channel: channel_id.to_owned(),
-            filter,
-        });
         let task = {
             let (model, outbox, id, channel_id) = (
                 self.model.clone(),
@@ -258,20 +321,39 @@ impl Connection {
                         outbox.add_dropped(dropped - reported);
                         reported = dropped;
                     }
+                    let Some(topic) = target.shown_topic(&message.topic) else {
+                        continue;
+                    };
                     outbox.push_traffic(ServerEvent::Message(console_message(
                         &model,
                         &id,
                         &channel_id,
+                        topic,
                         &message,
                     )));
                 }
             })
         };
         self.subscriptions.insert(id.clone(), task);
-        Ok(ServerEvent::Recent {
+        self.outbox.push_reply(ServerEvent::Subscribed {
+            id: id.clone(),
+            channel: channel_id.to_owned(),
+            filter,
+        });
+        self.outbox.push_traffic(ServerEvent::Recent {
             subscription: id,
             messages: recent,
-        })
+        });
+        Ok(())
+    }
+
+    /// Refuses changes on the broker to a read-scope token.
+    fn check_may_publish(&self) -> Result<(), String> {
+        if self.may_publish {
+            Ok(())
+        } else {
+            Err("This token has the read scope: it may watch channels, not publish. Use a publish-scope token or the page.".into())
+        }
     }
 
     async fn publish(
@@ -283,6 +365,7 @@ impl Connection {
         retain: bool,
         headers: Option<BTreeMap<String, String>>,
     ) -> Result<ServerEvent, String> {
+        self.check_may_publish()?;
         let limit = self.limits.max_message_bytes;
         if payload.len() > limit {
             return Err(format!(
@@ -332,6 +415,7 @@ impl Connection {
         parameters: &BTreeMap<String, String>,
         rate: u32,
     ) -> Result<ServerEvent, String> {
+        self.check_may_publish()?;
         let max = self.limits.mock_max_rate;
         if !(1..=max).contains(&rate) {
             return Err(format!(
@@ -416,11 +500,13 @@ impl Connection {
     /// user's explicit choice (the server never fetches what a document names otherwise).
     async fn use_server(&mut self, server: Option<String>) -> Result<ServerEvent, String> {
         let target = match &server {
-            None => Target::Bundled(
-                self.bundled
+            None => {
+                let (bundled, namespace) = self
+                    .bundled
                     .clone()
-                    .ok_or("The bundled broker is off on this server (PORTICO_MQTT_ADDR=off).")?,
-            ),
+                    .ok_or("The bundled broker is off on this server (PORTICO_MQTT_ADDR=off).")?;
+                Target::Bundled(bundled, namespace)
+            }
             Some(id) => {
                 let choice = self
                     .model
@@ -449,18 +535,20 @@ impl Connection {
     }
 }
 
-/// A broker message as the console shows it, checked against the channel's schemas.
+/// A broker message as the console shows it, on `topic` as the document writes it,
+/// checked against the channel's schemas.
 fn console_message(
     model: &ConsoleModel,
     subscription: &str,
     channel: &str,
+    topic: &str,
     message: &BrokerMessage,
 ) -> ConsoleMessage {
-    let verdict = model.check(Some(channel), &message.topic, &message.payload);
+    let verdict = model.check(Some(channel), topic, &message.payload);
     ConsoleMessage {
         subscription: subscription.to_owned(),
         channel: verdict.channel,
-        topic: message.topic.clone(),
+        topic: topic.to_owned(),
         time: message
             .received_at
             .duration_since(UNIX_EPOCH)
