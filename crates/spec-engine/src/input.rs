@@ -12,6 +12,27 @@ pub struct Limits {
     pub max_depth: usize,
     /// Most nodes one YAML file may produce, counting what aliases expand to.
     pub max_nodes: usize,
+    /// How many times its own size a YAML file may grow to when its aliases are
+    /// expanded, counting the bytes of scalars and keys (see [`Limits::max_expanded_bytes`]):
+    /// what bounds the memory of a large scalar aliased many times.
+    pub max_expansion_ratio: usize,
+    /// Most schema nodes the model and the rules may inline from `$ref`s over a whole
+    /// analysis, shared by every message and parameter: many messages referencing one
+    /// large schema must not each copy it for free.
+    pub max_inlined_nodes: usize,
+}
+
+/// Bytes any file may expand to, however small: a short document may repeat a schema
+/// through aliases more than ten times.
+pub const EXPANSION_ALLOWANCE_BYTES: usize = 1024 * 1024;
+
+impl Limits {
+    /// The most bytes of scalars and keys a file of `file_bytes` may expand to.
+    pub fn max_expanded_bytes(&self, file_bytes: usize) -> usize {
+        file_bytes
+            .saturating_mul(self.max_expansion_ratio)
+            .max(EXPANSION_ALLOWANCE_BYTES)
+    }
 }
 
 impl Default for Limits {
@@ -20,6 +41,8 @@ impl Default for Limits {
             max_file_bytes: 32 * 1024 * 1024,
             max_depth: 200,
             max_nodes: 4_000_000,
+            max_expansion_ratio: 10,
+            max_inlined_nodes: 250_000,
         }
     }
 }
