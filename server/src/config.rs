@@ -68,6 +68,13 @@ pub struct ServeConfig {
     /// Largest document accepted by the publishing API, in bytes.
     #[arg(long, env = "PORTICO_MAX_DOCUMENT_BYTES", default_value_t = 32 * 1024 * 1024)]
     pub max_document_bytes: usize,
+
+    /// How many times its own size a document may grow to while it is analysed: YAML
+    /// aliases expanded, and schemas' `$ref`s inlined for the docs and example checks
+    /// (at least 1 MB for any document). Past it, an alias is refused with a diagnostic
+    /// at its line, and inlining keeps the remaining references.
+    #[arg(long, env = "PORTICO_MAX_EXPANSION_RATIO", default_value_t = 10)]
+    pub max_expansion_ratio: usize,
 }
 
 /// The database location shared by `serve` and the admin commands.

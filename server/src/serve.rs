@@ -23,6 +23,10 @@ use crate::state::{AppState, Services};
 
 /// Runs the server with this configuration.
 pub async fn serve(config: ServeConfig) -> anyhow::Result<()> {
+    portico_core::analysis::configure(spec_engine::Limits {
+        max_expansion_ratio: config.max_expansion_ratio,
+        ..spec_engine::Limits::default()
+    });
     let url = config.database_url()?;
     let db = Db::open(&url)
         .await

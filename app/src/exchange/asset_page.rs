@@ -48,7 +48,7 @@ pub async fn version_model(
     let document =
         portico_core::exchange::access::version_text(&ctx.db, &user, &group, &asset, &version)
             .await?;
-    let model = portico_core::exchange::model_cache::model_of(document.text).await?;
+    let model = portico_core::exchange::model_cache::model_of(Some(user.id), document.text).await?;
     Ok(model.as_ref().clone().ok_or_else(|| {
         Error::Invalid("This version could not be read as AsyncAPI or OpenAPI.".into())
     })?)

@@ -10,10 +10,12 @@ use tokio::sync::Semaphore;
 use crate::Error;
 
 /// Jobs allowed to run at once: one per core the process may use.
-static PERMITS: LazyLock<Semaphore> = LazyLock::new(|| {
-    let cores = std::thread::available_parallelism().map_or(2, |n| n.get());
-    Semaphore::new(cores)
-});
+static PERMITS: LazyLock<Semaphore> = LazyLock::new(|| Semaphore::new(permits()));
+
+/// How many jobs the pool runs at once.
+pub fn permits() -> usize {
+    std::thread::available_parallelism().map_or(2, |n| n.get())
+}
 
 /// Runs `work` on a blocking thread once a permit is free, and answers its result.
 /// A job that panicked answers `Internal` (the panic is logged).

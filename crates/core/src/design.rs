@@ -12,8 +12,8 @@ use portico_types::{
 };
 
 use crate::Result;
+use crate::analysis;
 use crate::auth::{SignedInUser, authorize};
-use crate::cpu;
 use crate::exchange::access::version_text;
 use crate::exchange::gate::{self, Override};
 use crate::exchange::publish::{Inspected, PublishRequest, Published, publish_inspected};
@@ -208,8 +208,9 @@ pub async fn load_share(db: &Db, share: &str) -> Result<SharedSnapshot<spec_engi
         .into_iter()
         .map(|(path, text)| (path, text.as_str().unwrap_or_default().to_owned()))
         .collect();
-    let input = spec_engine::Input::project(files.iter().cloned().collect(), &row.main_file);
-    let analysis = cpu::run(move || spec_engine::analyze(&input)).await?;
+    let input = analysis::project(files.iter().cloned().collect(), &row.main_file);
+    // Visitors of shared links share one allowance of the CPU pool.
+    let analysis = analysis::run(None, move || spec_engine::analyze(&input)).await?;
     Ok(SharedSnapshot {
         id: row.id,
         name: row.name,
@@ -252,15 +253,15 @@ struct Analysed {
     several: bool,
 }
 
-async fn analysed(db: &Db, project: &ProjectRow) -> Result<Analysed> {
+async fn analysed(db: &Db, user: &SignedInUser, project: &ProjectRow) -> Result<Analysed> {
     let files = design::project_files(db, project.id).await?;
     let main_json = is_json(&project.main_file);
     let several = files.len() > 1;
-    let input = spec_engine::Input::project(
+    let input = analysis::project(
         files.into_iter().map(|f| (f.path, f.content)).collect(),
         &project.main_file,
     );
-    let (text, inspected) = cpu::run(move || {
+    let (text, inspected) = analysis::run(Some(user.id), move || {
         let analysis = spec_engine::analyze(&input);
         let text = if several {
             match analysis.documents.as_ref().and_then(|d| d.bundled()) {
@@ -296,8 +297,8 @@ pub async fn publish_preview(
         return Ok(None);
     };
     authorize(db, user, group, Role::Viewer).await?;
-    let analysed = analysed(db, &project).await?;
-    let Some(against) = gate::against_release(db, &gav, analysed.inspected).await? else {
+    let analysed = analysed(db, user, &project).await?;
+    let Some(against) = gate::against_release(db, user, &gav, analysed.inspected).await? else {
         return Ok(None);
     };
     let refused = against.report.breaking && !gate::may_break(&against.base_semver, &gav.semver);
@@ -329,7 +330,7 @@ pub async fn publish(
         inspected,
         main_json,
         several,
-    } = analysed(db, &project).await?;
+    } = analysed(db, user, &project).await?;
     let (group, asset, version) = coordinate;
     let request = PublishRequest {
         group,

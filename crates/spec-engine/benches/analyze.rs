@@ -4,13 +4,23 @@
 //! `analyze`. The corpus is read from ../shared/corpus
 //! relative to the repository root; without it the bench says so and measures nothing.
 //!
-//! cargo bench -p spec --bench analyze
+//! Then `analyze` on YAML (where aliases are expanded within their byte budget) and on
+//! the largest AsyncAPI document (whose messages inline schemas within one budget).
+//!
+//! cargo bench -p spec-engine --bench analyze
 
 use std::path::Path;
 
 use criterion::{Criterion, criterion_group, criterion_main};
 
 const STRIPE: &str = "openapi/valid/large/stripe-spec3-2022-04-12.json";
+
+/// YAML and AsyncAPI documents: the parser's budgets and the model's inlining.
+const BUDGETED: [&str; 3] = [
+    "openapi/valid/large/stripe-spec3-2022-04-12.yaml",
+    "openapi/valid/large/adyen-CheckoutService-v71.yaml",
+    "asyncapi/invalid/real-world/zbos-mqtt-all-asyncapi.json",
+];
 
 fn analyze(c: &mut Criterion) {
     let path = Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -38,5 +48,21 @@ fn analyze(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, analyze);
+fn budgeted(c: &mut Criterion) {
+    let corpus = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/corpus");
+    let mut group = c.benchmark_group("analyze");
+    group.sample_size(20);
+    for file in BUDGETED {
+        let Ok(text) = std::fs::read_to_string(corpus.join(file)) else {
+            eprintln!("skipped: corpus file {file} is missing");
+            continue;
+        };
+        let name = file.rsplit('/').next().unwrap_or(file);
+        let input = spec_engine::Input::single(name, &text);
+        group.bench_function(name, |b| b.iter(|| spec_engine::analyze(&input)));
+    }
+    group.finish();
+}
+
+criterion_group!(benches, analyze, budgeted);
 criterion_main!(benches);

@@ -5,7 +5,7 @@ use std::collections::{HashMap, HashSet};
 use crate::detect::{self, Kind};
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::input::Input;
-use crate::model::{self, Model};
+use crate::model::{self, InlineBudget, Model};
 use crate::parse::{self, Format};
 use crate::refs::{self, Documents};
 use crate::reparse::ParseCache;
@@ -153,11 +153,29 @@ fn run(input: &Input, with_model: bool, cache: Option<&mut ParseCache>) -> Analy
     }
     analysis.diagnostics.extend(ref_diagnostics);
     analysis.diagnostics.extend(main_file_rules);
+    // One budget for every schema the rules and the model inline, however many
+    // messages reference it: the project may grow to its expansion ratio.
+    let project_bytes = input.files.values().map(String::len).sum();
+    let budget = InlineBudget::new(input.limits.max_expanded_bytes(project_bytes));
     analysis
         .diagnostics
-        .extend(rules::check(&detected, &documents));
+        .extend(rules::check(&detected, &documents, &budget));
     if with_model {
-        analysis.model = Some(model::build(&detected, &documents));
+        analysis.model = Some(model::build(&detected, &documents, &budget));
+    }
+    if budget.ran_out() {
+        analysis.diagnostics.push(Diagnostic::new(
+            Severity::Warning,
+            &input.main,
+            "",
+            format!(
+                "Inlining the schemas' references would copy more than {} bytes ({}x the \
+                 document); past that, schemas in the documentation and example checks keep \
+                 their references. Reference large schemas from fewer messages.",
+                budget.limit(),
+                input.limits.max_expansion_ratio
+            ),
+        ));
     }
     analysis.documents = Some(documents);
     locate_all(input, &mut analysis.diagnostics);

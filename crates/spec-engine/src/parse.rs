@@ -130,15 +130,34 @@ pub(crate) fn check_flow_depth(text: &str, max_depth: usize) -> Result<(), Parse
     Ok(())
 }
 
+/// What a subtree costs once its aliases are expanded: nodes, and bytes of scalars and
+/// keys (what a large aliased scalar costs that a node count misses).
+#[derive(Debug, Clone, Copy, Default)]
+struct Size {
+    nodes: usize,
+    bytes: usize,
+}
+
+impl Size {
+    fn add(&mut self, other: Size) {
+        self.nodes += other.nodes;
+        self.bytes += other.bytes;
+    }
+}
+
 enum Frame {
     Sequence {
         items: Vec<Value>,
         anchor: usize,
+        /// The items so far.
+        size: Size,
     },
     Mapping {
         map: Map<String, Value>,
         key: Option<String>,
         anchor: usize,
+        /// The keys and values so far.
+        size: Size,
         /// Its entries go into the [`Layout`] being recorded: a block mapping whose
         /// ancestors are all block mappings.
         laid_out: bool,
@@ -244,18 +263,20 @@ fn error_at(mark: Marker, message: impl Into<String>) -> ParseError {
 }
 
 /// Builds a tree from YAML events without recursion, so depth costs heap, not stack;
-/// records the file's [`Layout`] when given one.
+/// records the file's [`Layout`] when given one. Aliases are expanded within the node
+/// and byte budgets of `limits`; a refusal names the alias and its line.
 pub(crate) fn parse_yaml(
     text: &str,
     limits: &Limits,
     mut layout: Option<&mut Layout>,
 ) -> Result<Value, ParseError> {
+    let max_bytes = limits.max_expanded_bytes(text.len());
     let mut offsets = ByteOffsets::new(text);
     let mut parser = Parser::new_from_str(text);
     let mut stack: Vec<Frame> = Vec::new();
-    let mut anchors: std::collections::HashMap<usize, (Value, usize)> = Default::default();
-    let mut nodes = 0usize;
-    let mut anchored = 0usize;
+    let mut anchors: std::collections::HashMap<usize, (Value, Size)> = Default::default();
+    let mut total = Size::default();
+    let mut anchored = Size::default();
     let mut root: Option<Value> = None;
     loop {
         let (event, mark) = parser.next_token().map_err(|error| ParseError {
@@ -263,7 +284,9 @@ pub(crate) fn parse_yaml(
             line: error.marker().line() as u32,
             column: error.marker().col() as u32 + 1,
         })?;
-        let (value, anchor, weight) = match event {
+        // `added` is what the event adds to the tree (a container's children were added
+        // before it ends); `subtree` is the whole node, what an anchor copies.
+        let (value, anchor, added, subtree) = match event {
             Event::StreamEnd => break,
             Event::DocumentStart => {
                 if root.is_some() {
@@ -285,6 +308,7 @@ pub(crate) fn parse_yaml(
                 stack.push(Frame::Sequence {
                     items: Vec::new(),
                     anchor,
+                    size: Size::default(),
                 });
                 continue;
             }
@@ -306,34 +330,76 @@ pub(crate) fn parse_yaml(
                     map: Map::new(),
                     key: None,
                     anchor,
+                    size: Size::default(),
                     laid_out,
                 });
                 continue;
             }
             Event::SequenceEnd => match stack.pop() {
-                Some(Frame::Sequence { items, anchor }) => (Value::Array(items), anchor, 1),
+                Some(Frame::Sequence {
+                    items,
+                    anchor,
+                    mut size,
+                }) => {
+                    size.nodes += 1;
+                    (Value::Array(items), anchor, NODE, size)
+                }
                 _ => return Err(error_at(mark, "Unbalanced sequence.")),
             },
             Event::MappingEnd => match stack.pop() {
-                Some(Frame::Mapping { map, anchor, .. }) => (Value::Object(map), anchor, 1),
+                Some(Frame::Mapping {
+                    map,
+                    anchor,
+                    mut size,
+                    ..
+                }) => {
+                    size.nodes += 1;
+                    (Value::Object(map), anchor, NODE, size)
+                }
                 _ => return Err(error_at(mark, "Unbalanced mapping.")),
             },
             Event::Scalar(text, style, anchor, tag) => {
+                let size = Size {
+                    nodes: 1,
+                    bytes: text.len(),
+                };
                 let forced_string = tag.as_ref().is_some_and(|t| t.suffix == "str");
                 let value = if style != TScalarStyle::Plain || forced_string {
                     Value::String(text)
                 } else {
                     resolve_plain_scalar(text)
                 };
-                (value, anchor, 1)
+                (value, anchor, size, size)
             }
-            Event::Alias(id) => match anchors.get(&id) {
-                Some((value, size)) => (value.clone(), 0, *size),
-                None => return Err(error_at(mark, "Alias to an unknown anchor.")),
-            },
+            Event::Alias(id) => {
+                let Some((value, size)) = anchors.get(&id) else {
+                    return Err(error_at(mark, "Alias to an unknown anchor."));
+                };
+                let (nodes, bytes) = (total.nodes + size.nodes, total.bytes + size.bytes);
+                if nodes > limits.max_nodes || bytes > max_bytes {
+                    let alias = alias_at(text, offsets.at(&mark));
+                    let what = if nodes > limits.max_nodes {
+                        format!("{} nodes", limits.max_nodes)
+                    } else {
+                        format!(
+                            "{max_bytes} bytes of values and keys ({}x the file's {} bytes)",
+                            limits.max_expansion_ratio,
+                            text.len()
+                        )
+                    };
+                    return Err(error_at(
+                        mark,
+                        format!(
+                            "The alias {alias} expands the document to more than {what}; \
+                             repeat large parts fewer times."
+                        ),
+                    ));
+                }
+                (value.clone(), 0, *size, *size)
+            }
         };
-        nodes += weight;
-        if nodes > limits.max_nodes {
+        total.add(added);
+        if total.nodes > limits.max_nodes {
             return Err(error_at(
                 mark,
                 format!(
@@ -347,89 +413,99 @@ pub(crate) fn parse_yaml(
                 layout.aliased = true;
             }
             // Each anchor keeps a copy of its node; nested anchors would copy the same
-            // nodes again and again, so the copies share the node budget.
-            let size = weight.max(count_nodes(&value));
-            anchored += size;
-            if anchored > limits.max_nodes {
+            // nodes again and again, so the copies share the node and byte budgets.
+            anchored.add(subtree);
+            if anchored.nodes > limits.max_nodes || anchored.bytes > max_bytes {
                 return Err(error_at(
                     mark,
                     format!(
-                        "Anchors in the document copy more than {} nodes; use fewer nested anchors.",
+                        "Anchors in the document copy more than {} nodes or {max_bytes} bytes; \
+                         use fewer nested anchors.",
                         limits.max_nodes
                     ),
                 ));
             }
-            anchors.insert(anchor, (value.clone(), size));
+            anchors.insert(anchor, (value.clone(), subtree));
         }
         let stack_depth = stack.len().saturating_sub(1);
         match stack.last_mut() {
             None => root = Some(value),
-            Some(Frame::Sequence { items, .. }) => items.push(value),
+            Some(Frame::Sequence { items, size, .. }) => {
+                size.add(subtree);
+                items.push(value);
+            }
             Some(Frame::Mapping {
-                map, key, laid_out, ..
-            }) => match key.take() {
-                None => {
-                    let name = match value {
-                        Value::String(s) => s,
-                        Value::Number(n) => n.to_string(),
-                        Value::Bool(b) => b.to_string(),
-                        Value::Null => "null".to_owned(),
-                        _ => {
+                map,
+                key,
+                laid_out,
+                size,
+                ..
+            }) => {
+                size.add(subtree);
+                match key.take() {
+                    None => {
+                        let name = match value {
+                            Value::String(s) => s,
+                            Value::Number(n) => n.to_string(),
+                            Value::Bool(b) => b.to_string(),
+                            Value::Null => "null".to_owned(),
+                            _ => {
+                                return Err(error_at(
+                                    mark,
+                                    "Mapping keys must be plain values, not mappings or sequences.",
+                                ));
+                            }
+                        };
+                        if map.contains_key(&name) {
                             return Err(error_at(
                                 mark,
-                                "Mapping keys must be plain values, not mappings or sequences.",
+                                format!("Duplicate key {name:?} in a mapping."),
                             ));
                         }
-                    };
-                    if map.contains_key(&name) {
-                        return Err(error_at(
-                            mark,
-                            format!("Duplicate key {name:?} in a mapping."),
-                        ));
+                        if *laid_out && let Some(layout) = layout.as_deref_mut() {
+                            let start = offsets.line_start(&mark);
+                            let line = &text.as_bytes()[start..];
+                            layout.entries.push(Entry {
+                                key: name.clone(),
+                                depth: stack_depth,
+                                start,
+                                body: line
+                                    .iter()
+                                    .position(|byte| *byte == b'\n')
+                                    .map_or(text.len(), |i| start + i + 1),
+                                end: text.len(),
+                                alone: line.len() >= mark.col()
+                                    && line[..mark.col()].iter().all(|byte| *byte == b' '),
+                            });
+                        }
+                        *key = Some(name);
                     }
-                    if *laid_out && let Some(layout) = layout.as_deref_mut() {
-                        let start = offsets.line_start(&mark);
-                        let line = &text.as_bytes()[start..];
-                        layout.entries.push(Entry {
-                            key: name.clone(),
-                            depth: stack_depth,
-                            start,
-                            body: line
-                                .iter()
-                                .position(|byte| *byte == b'\n')
-                                .map_or(text.len(), |i| start + i + 1),
-                            end: text.len(),
-                            alone: line.len() >= mark.col()
-                                && line[..mark.col()].iter().all(|byte| *byte == b' '),
-                        });
+                    Some(name) => {
+                        map.insert(name, value);
                     }
-                    *key = Some(name);
                 }
-                Some(name) => {
-                    map.insert(name, value);
-                }
-            },
+            }
         }
     }
     if let Some(layout) = layout {
         layout.finish(text.len());
-        layout.nodes = nodes;
+        layout.nodes = total.nodes;
     }
     Ok(root.unwrap_or(Value::Null))
 }
 
-fn count_nodes(value: &Value) -> usize {
-    let mut count = 0;
-    let mut pending = vec![value];
-    while let Some(v) = pending.pop() {
-        count += 1;
-        match v {
-            Value::Array(items) => pending.extend(items),
-            Value::Object(map) => pending.extend(map.values()),
-            _ => {}
-        }
-    }
-    count
+/// What a container's end adds: itself (its children were added as they came).
+const NODE: Size = Size { nodes: 1, bytes: 0 };
+
+/// The alias written at `offset` (`*name`), for a message about it.
+fn alias_at(text: &str, offset: usize) -> &str {
+    let rest = text.get(offset..).unwrap_or_default();
+    let end = rest
+        .char_indices()
+        .skip(1)
+        .find(|(_, c)| c.is_whitespace() || matches!(c, ',' | '[' | ']' | '{' | '}'))
+        .map_or(rest.len(), |(index, _)| index);
+    &rest[..end]
 }
 
 /// YAML 1.2 core schema resolution of an unquoted scalar.
@@ -556,6 +632,59 @@ mod tests {
         assert!(error.message.contains("deeper than 10"), "{error:?}");
     }
 
+    /// A document whose `big` scalar of `scalar_bytes` is aliased `aliases` times, one
+    /// alias a line from line 3 on.
+    fn aliased_scalar(scalar_bytes: usize, aliases: usize) -> String {
+        let mut text = format!("big: &big {}\ncopies:\n", "x".repeat(scalar_bytes));
+        text.push_str(&"  - *big\n".repeat(aliases));
+        text
+    }
+
+    #[test]
+    fn alias_expansion_is_bounded_in_bytes_at_the_alias_line() {
+        // 200 KB aliased 60 times is 12 MB of values, past 10x the file and the 1 MB
+        // every file may have: refused at the alias that crosses the budget.
+        let text = aliased_scalar(200_000, 60);
+        let limits = Limits::default();
+        let budget = limits.max_expanded_bytes(text.len());
+        let error = parse_text(&text, &limits).unwrap_err();
+        assert!(error.message.contains("The alias *big"), "{error:?}");
+        assert!(
+            error.message.contains(&format!("{budget} bytes")),
+            "{error:?}"
+        );
+        // The original and the first aliases fit; the one that would cross does not.
+        let fitting = budget / 200_000 - 1;
+        assert_eq!(error.line as usize, 3 + fitting, "{error:?}");
+        assert_eq!(error.column, 5, "{error:?}");
+
+        // A few aliases are fine, and the ratio is a setting.
+        assert!(parse_text(&aliased_scalar(200_000, 5), &limits).is_ok());
+        let generous = Limits {
+            max_expansion_ratio: 100,
+            ..limits
+        };
+        let value = parse_text(&text, &generous).unwrap().0;
+        assert_eq!(value["copies"].as_array().map(Vec::len), Some(60));
+    }
+
+    #[test]
+    fn nested_anchors_share_the_byte_budget() {
+        // Each anchor keeps a copy of what is under it: 40 nested anchors over one
+        // 100 KB scalar would hold 4 MB of copies of a 100 KB file.
+        let mut text = String::new();
+        for level in 0..40 {
+            text.push_str(&format!("{}k{level}: &a{level}\n", "  ".repeat(level)));
+        }
+        text.push_str(&format!(
+            "{}leaf: {}\n",
+            "  ".repeat(40),
+            "y".repeat(100_000)
+        ));
+        let error = parse_text(&text, &Limits::default()).unwrap_err();
+        assert!(error.message.contains("Anchors"), "{error:?}");
+    }
+
     #[test]
     fn bounds_nesting_and_alias_bombs_cheaply() {
         let deep = "[".repeat(2_000_000);
@@ -571,7 +700,7 @@ mod tests {
             bomb.push_str(&format!("{name}: &{name} [*{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}]\n"));
         }
         let error = parse_text(&bomb, &Limits::default()).unwrap_err();
-        assert!(error.message.contains("expands to more than"), "{error:?}");
+        assert!(error.message.contains("expands"), "{error:?}");
 
         // An anchor at every level copies the levels below it again and again.
         let mut nested = String::new();

@@ -66,10 +66,15 @@ impl PayloadSchema {
 
 #[cfg(feature = "engine")]
 /// Recursion markers left by inlining become "anything goes" (the referenced part was
-/// checked where it was first inlined).
+/// checked where it was first inlined), and so do the markers where its budget ran out.
 fn strip_markers(schema: &Value) -> Value {
     match schema {
-        Value::Object(map) if map.get("x-portico-recursive").is_some() => Value::Bool(true),
+        Value::Object(map)
+            if map.get("x-portico-recursive").is_some()
+                || map.get(crate::model::TRUNCATED_MARKER).is_some() =>
+        {
+            Value::Bool(true)
+        }
         Value::Object(map)
             if map
                 .get("$ref")

@@ -9,7 +9,7 @@ use serde_json::Value;
 
 use crate::detect::{Detected, Kind};
 use crate::diagnostic::{Diagnostic, escape_token};
-use crate::model::inline_schema;
+use crate::model::{InlineBudget, inline_schema};
 use crate::path::{Path, Token};
 use crate::refs::{Documents, Target, is_scalar, resolve_target};
 
@@ -22,7 +22,8 @@ pub fn check_file(file: &str, value: &Value) -> Vec<Diagnostic> {
 
 /// Runs every rule that applies to the document's kind and version, and the file rules
 /// of every file but the main one (the caller checks that with [`check_file`]).
-pub fn check(detected: &Detected, documents: &Documents) -> Vec<Diagnostic> {
+/// Schemas inlined to check examples spend the analysis' `budget`.
+pub fn check(detected: &Detected, documents: &Documents, budget: &InlineBudget) -> Vec<Diagnostic> {
     let mut out = Vec::new();
     for (file, loaded) in &documents.files {
         if *file != documents.main {
@@ -42,12 +43,12 @@ pub fn check(detected: &Detected, documents: &Documents) -> Vec<Diagnostic> {
         Kind::AsyncApi if detected.major == 3 => {
             asyncapi3_operations(documents, file, root, &mut out);
             channel_address_parameters(documents, file, root, true, &mut out);
-            message_examples(documents, file, root, &mut out);
+            message_examples(documents, budget, file, root, &mut out);
         }
         Kind::AsyncApi => {
             asyncapi2_operation_ids(documents, file, root, &mut out);
             channel_address_parameters(documents, file, root, false, &mut out);
-            message_examples(documents, file, root, &mut out);
+            message_examples(documents, budget, file, root, &mut out);
         }
     }
     out
@@ -407,7 +408,13 @@ fn channel_address_parameters(
 }
 
 /// Message examples must match the message's payload (and headers) schema.
-fn message_examples(documents: &Documents, file: &str, root: &Value, out: &mut Vec<Diagnostic>) {
+fn message_examples(
+    documents: &Documents,
+    budget: &InlineBudget,
+    file: &str,
+    root: &Value,
+    out: &mut Vec<Diagnostic>,
+) {
     let mut messages: Vec<(String, String, &Value)> = Vec::new();
     for (name, raw) in objects(root.pointer("/components/messages")) {
         messages.push((
@@ -478,7 +485,7 @@ fn message_examples(documents: &Documents, file: &str, root: &Value, out: &mut V
         }
         for (part, schema) in [("payload", payload_schema), ("headers", raw.get("headers"))] {
             let Some(schema) = schema else { continue };
-            let schema = inline_schema(documents, &message_file, schema);
+            let schema = inline_schema(documents, &message_file, schema, budget);
             let Ok(checker) = crate::payload::PayloadSchema::compile(&schema) else {
                 continue;
             };

@@ -81,24 +81,21 @@ pub async fn get_spec(
             (as_published(document), content_type, format)
         }
         Some(format @ ("yaml" | "json")) => {
-            let text = std::str::from_utf8(&document.0).map_err(|_| Problem(Error::Internal))?;
-            let (value, _) = spec_engine::parse_text(text, &spec_engine::Limits::default()).map_err(|error| {
-                tracing::error!(%group, %asset, %version, message = %error.message, "a published document no longer parses");
+            let to_json = format == "json";
+            let converted = portico_core::analysis::run(Some(caller.user.id), move || {
+                convert(&document, to_json)
+            })
+            .await?
+            .map_err(|message| {
+                tracing::error!(%group, %asset, %version, %message, "a published document no longer converts");
                 Problem(Error::Internal)
             })?;
-            if format == "json" {
-                (
-                    Bytes::from(spec_engine::to_json(&value)),
-                    "application/json".to_owned(),
-                    "json",
-                )
+            let content_type = if to_json {
+                "application/json"
             } else {
-                (
-                    Bytes::from(spec_engine::to_yaml(&value)),
-                    "application/yaml".to_owned(),
-                    "yaml",
-                )
-            }
+                "application/yaml"
+            };
+            (Bytes::from(converted), content_type.to_owned(), format)
         }
         Some(other) => {
             return Err(Problem(Error::Invalid(format!(
@@ -123,6 +120,19 @@ pub async fn get_spec(
 }
 
 /// The cached document's bytes as a response body, without copying them.
+/// The document converted to JSON or YAML (run on the CPU pool: it parses the document,
+/// within the configured limits).
+fn convert(document: &Document, to_json: bool) -> Result<String, String> {
+    let text = std::str::from_utf8(&document.0).map_err(|error| error.to_string())?;
+    let (value, _) = spec_engine::parse_text(text, &portico_core::analysis::limits())
+        .map_err(|error| format!("line {}: {}", error.line, error.message))?;
+    Ok(if to_json {
+        spec_engine::to_json(&value)
+    } else {
+        spec_engine::to_yaml(&value)
+    })
+}
+
 fn as_published(document: Document) -> Bytes {
     struct Content(Document);
     impl AsRef<[u8]> for Content {

@@ -120,8 +120,8 @@ pub async fn open(
         .await?
         .ok_or_else(|| Error::NotFound(format!("No version {version} of {group}/{asset}.")))?;
     let text = String::from_utf8_lossy(&content).into_owned();
-    let input = spec_engine::Input::single("document", &text);
-    let model = console_model(input, format!("{group}/{asset}/{version}")).await?;
+    let input = portico_core::analysis::single("document", &text);
+    let model = console_model(&caller, input, format!("{group}/{asset}/{version}")).await?;
     let owner = Owner {
         namespace: Namespace::of_org(&row.group_slug),
         caller: &caller,
@@ -151,8 +151,8 @@ pub async fn open_design(
         .into_iter()
         .map(|file| (file.path, file.content))
         .collect();
-    let input = spec_engine::Input::project(files, &row.main_file);
-    let model = console_model(input, format!("design project {:?}", row.name)).await?;
+    let input = portico_core::analysis::project(files, &row.main_file);
+    let model = console_model(&caller, input, format!("design project {:?}", row.name)).await?;
     let owner = Owner {
         namespace: Namespace::of_org(&row.org_slug),
         caller: &caller,
@@ -174,9 +174,14 @@ fn refuse_cross_origin(headers: &HeaderMap) -> Result<(), Problem> {
     }
 }
 
-/// Analyses the document on the CPU pool; `what` names it in the error.
-async fn console_model(input: spec_engine::Input, what: String) -> Result<ConsoleModel, Error> {
-    portico_core::cpu::run(move || {
+/// Analyses the document on the CPU pool, in the caller's share; `what` names it in the
+/// error.
+async fn console_model(
+    caller: &Caller,
+    input: spec_engine::Input,
+    what: String,
+) -> Result<ConsoleModel, Error> {
+    portico_core::analysis::run(Some(caller.user.id), move || {
         spec_engine::analyze(&input)
             .model
             .map(|model| ConsoleModel::build(&model))

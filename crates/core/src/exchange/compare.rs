@@ -9,8 +9,8 @@ use super::access::{asset_for, version_text};
 use super::diff_rules;
 use super::publish::Inspected;
 use crate::Result;
+use crate::analysis;
 use crate::auth::SignedInUser;
-use crate::cpu;
 use crate::repo::Db;
 use crate::repo::version_changes;
 
@@ -41,7 +41,7 @@ pub async fn versions(
     let old_name = name(&old.version, &old.content_type);
     let new_name = name(&new.version, &new.content_type);
     let options = diff_rules::options_for(db, group).await?;
-    let report = cpu::run(move || {
+    let report = analysis::run(Some(user.id), move || {
         let old = Inspected::document(&old_name, &old.text);
         let new = Inspected::document(&new_name, &new.text);
         spec_engine::diff_analyzed(

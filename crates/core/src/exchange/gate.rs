@@ -10,8 +10,8 @@ use spec_engine::diff::{Bump, DiffReport};
 use super::diff_rules;
 use super::publish::{Inspected, PublishRequest, file_name};
 use crate::Result;
+use crate::analysis;
 use crate::auth::{SignedInUser, authorize};
-use crate::cpu;
 use crate::repo::Db;
 use crate::repo::assets::{find_asset, release_below};
 
@@ -65,6 +65,7 @@ pub struct AgainstRelease {
 /// kind of document: publishing then says why).
 pub async fn against_release(
     db: &Db,
+    user: &SignedInUser,
     gav: &Gav,
     inspected: Inspected,
 ) -> Result<Option<AgainstRelease>> {
@@ -95,7 +96,7 @@ pub async fn against_release(
         },
     );
     let options = diff_rules::options_for(db, &gav.group).await?;
-    let report = cpu::run(move || {
+    let report = analysis::run(Some(user.id), move || {
         let old = Inspected::document(&base_name, &base_text);
         spec_engine::diff_analyzed(
             &old.input,
@@ -128,7 +129,7 @@ pub async fn compare(
         base,
         base_semver,
         report,
-    }) = against_release(db, gav, inspected).await?
+    }) = against_release(db, user, gav, inspected).await?
     else {
         return Ok(None);
     };

@@ -21,8 +21,11 @@ struct Cache {
 
 static CACHE: LazyLock<Mutex<Cache>> = LazyLock::new(Mutex::default);
 
-/// The model of `text` (analysed on the CPU pool when not cached).
-pub async fn model_of(text: String) -> Result<Arc<Model>, crate::Error> {
+/// The model of `text` (analysed on the CPU pool, in `owner`'s share, when not cached).
+pub async fn model_of(
+    owner: crate::analysis::Owner,
+    text: String,
+) -> Result<Arc<Model>, crate::Error> {
     let key: [u8; 32] = Sha256::digest(text.as_bytes()).into();
     if let Ok(mut cache) = CACHE.lock() {
         cache.clock += 1;
@@ -33,8 +36,8 @@ pub async fn model_of(text: String) -> Result<Arc<Model>, crate::Error> {
         }
     }
     let cacheable = text.len() <= MAX_CACHED_BYTES;
-    let model = crate::cpu::run(move || {
-        Arc::new(spec_engine::analyze(&spec_engine::Input::single("document", &text)).model)
+    let model = crate::analysis::run(owner, move || {
+        Arc::new(spec_engine::analyze(&crate::analysis::single("document", &text)).model)
     })
     .await?;
     if cacheable && let Ok(mut cache) = CACHE.lock() {

@@ -7,8 +7,8 @@ use sha2::{Digest, Sha256};
 use super::document::{DocumentFacts, facts_of_analysis};
 use super::gate::{self, Compared, Override};
 use crate::Error;
+use crate::analysis;
 use crate::auth::{SignedInUser, authorize};
-use crate::cpu;
 use crate::repo::assets::{self, NewVersion, PublishOutcome, PublishRefusal, publish_version};
 use crate::repo::version_changes::ChangeRecord;
 use crate::repo::{Db, organizations};
@@ -53,7 +53,7 @@ pub struct Inspected {
 impl Inspected {
     /// Analyses one document named `name` (call it on the CPU pool).
     pub fn document(name: &str, text: &str) -> Inspected {
-        let input = spec_engine::Input::single(name, text);
+        let input = crate::analysis::single(name, text);
         let analysis = spec_engine::analyze(&input);
         Inspected { input, analysis }
     }
@@ -88,7 +88,7 @@ pub async fn publish(
     let gav = check_request(db, user, request).await?;
     let text = document_text(request)?.to_owned();
     let name = file_name(&gav, request.content_type);
-    let inspected = cpu::run(move || Inspected::document(&name, &text)).await?;
+    let inspected = analysis::run(Some(user.id), move || Inspected::document(&name, &text)).await?;
     publish_inspected(db, user, request, inspected, false).await
 }
 

@@ -7,9 +7,9 @@ use std::borrow::Cow;
 use serde_json::{Map, Value};
 
 use super::{
-    Action, Channel, Message, MessageExample, Model, NamedSchema, Operation, Parameter, Reply,
-    SecurityScheme, Server, Source, info_of, inline_schema, security_names, source_at, strings,
-    tags_of, text,
+    Action, Channel, InlineBudget, Message, MessageExample, Model, NamedSchema, Operation,
+    Parameter, Reply, SecurityScheme, Server, Source, info_of, inline_schema, security_names,
+    source_at, strings, tags_of, text,
 };
 use crate::detect::Detected;
 use crate::diagnostic::child_pointer;
@@ -31,7 +31,13 @@ fn ref_name(value: &Value) -> Option<String> {
     Some(token.replace("~1", "/").replace("~0", "~"))
 }
 
-fn servers(documents: &Documents, file: &str, root: &Value, v3: bool) -> Vec<Server> {
+fn servers(
+    documents: &Documents,
+    budget: &InlineBudget,
+    file: &str,
+    root: &Value,
+    v3: bool,
+) -> Vec<Server> {
     entries(root.get("servers"))
         .filter_map(|(id, raw)| {
             let (_, server) = documents.deref(file, raw)?;
@@ -55,7 +61,7 @@ fn servers(documents: &Documents, file: &str, root: &Value, v3: bool) -> Vec<Ser
                 bindings: server.get("bindings").cloned(),
                 variables: entries(server.get("variables"))
                     .map(|(name, variable)| {
-                        parameter(documents, file, name, variable, "server", None)
+                        parameter(documents, budget, file, name, variable, "server", None)
                     })
                     .collect(),
             })
@@ -65,6 +71,7 @@ fn servers(documents: &Documents, file: &str, root: &Value, v3: bool) -> Vec<Ser
 
 fn parameter(
     documents: &Documents,
+    budget: &InlineBudget,
     file: &str,
     name: &str,
     raw: &Value,
@@ -74,7 +81,7 @@ fn parameter(
     let (file, value) = documents.deref(file, raw).unwrap_or((file.to_owned(), raw));
     let schema = value
         .get("schema")
-        .map(|s| inline_schema(documents, &file, s));
+        .map(|s| inline_schema(documents, &file, s, budget));
     let enum_values = value
         .get("enum")
         .or_else(|| schema.as_ref().and_then(|s| s.get("enum")))
@@ -120,6 +127,7 @@ fn with_traits<'a>(documents: &Documents, file: &str, message: &'a Value) -> Cow
 
 fn message(
     documents: &Documents,
+    budget: &InlineBudget,
     file: &str,
     id: &str,
     raw: &Value,
@@ -137,9 +145,9 @@ fn message(
         ) {
             (Some(format), Some(schema)) => {
                 schema_format = Some(format.to_owned());
-                inline_schema(documents, &file, schema)
+                inline_schema(documents, &file, schema, budget)
             }
-            _ => inline_schema(documents, &file, payload),
+            _ => inline_schema(documents, &file, payload, budget),
         }
     });
     let examples = value
@@ -167,7 +175,7 @@ fn message(
         schema_format,
         headers: value
             .get("headers")
-            .map(|h| inline_schema(documents, &file, h)),
+            .map(|h| inline_schema(documents, &file, h, budget)),
         payload,
         examples,
         correlation_id: value
@@ -179,9 +187,11 @@ fn message(
     })
 }
 
-fn add_message(messages: &mut Vec<Message>, message: Option<Message>) {
-    if let Some(message) = message
-        && !messages.iter().any(|m| m.id == message.id)
+/// Adds the message `id` unless the model has it already: a message referenced from
+/// many places is built (and its schemas inlined) once.
+fn add_message(messages: &mut Vec<Message>, id: &str, build: impl FnOnce() -> Option<Message>) {
+    if !messages.iter().any(|m| m.id == id)
+        && let Some(message) = build()
     {
         messages.push(message);
     }
@@ -241,7 +251,7 @@ fn empty_operation(id: String, action: Action) -> Operation {
 }
 
 /// AsyncAPI 3.x.
-pub fn build_v3(detected: &Detected, documents: &Documents) -> Model {
+pub fn build_v3(detected: &Detected, documents: &Documents, budget: &InlineBudget) -> Model {
     let file = documents.main.as_str();
     let root = documents.get(file, "").unwrap_or(&Value::Null);
     let default_content_type = root.get("defaultContentType").and_then(Value::as_str);
@@ -266,17 +276,17 @@ pub fn build_v3(detected: &Detected, documents: &Documents) -> Model {
                 &child_pointer(&child_pointer(&channel_pointer, "messages"), message_id),
             );
             message_sources.extend(source.clone());
-            add_message(
-                &mut messages,
+            add_message(&mut messages, message_id, || {
                 message(
                     documents,
+                    budget,
                     &channel_file,
                     message_id,
                     raw_message,
                     default_content_type,
                     source,
-                ),
-            );
+                )
+            });
         }
         if message_sources.len() != ids.len() {
             message_sources.clear();
@@ -295,7 +305,7 @@ pub fn build_v3(detected: &Detected, documents: &Documents) -> Model {
                         &channel_file,
                         &child_pointer(&child_pointer(&channel_pointer, "parameters"), name),
                     );
-                    parameter(documents, &channel_file, name, p, "channel", source)
+                    parameter(documents, budget, &channel_file, name, p, "channel", source)
                 })
                 .collect(),
             messages: ids,
@@ -309,10 +319,17 @@ pub fn build_v3(detected: &Detected, documents: &Documents) -> Model {
     }
     for (id, raw) in entries(root.pointer("/components/messages")) {
         let source = source_at(documents, file, &child_pointer("/components/messages", id));
-        add_message(
-            &mut messages,
-            message(documents, file, id, raw, default_content_type, source),
-        );
+        add_message(&mut messages, id, || {
+            message(
+                documents,
+                budget,
+                file,
+                id,
+                raw,
+                default_content_type,
+                source,
+            )
+        });
     }
     let operations = entries(root.get("operations"))
         .filter_map(|(id, raw)| {
@@ -392,7 +409,7 @@ pub fn build_v3(detected: &Detected, documents: &Documents) -> Model {
         spec_version: detected.version.clone(),
         info: info_of(root),
         tags: tags_of(root.pointer("/info/tags")),
-        servers: servers(documents, file, root, true),
+        servers: servers(documents, budget, file, root, true),
         channels,
         operations,
         messages,
@@ -403,7 +420,7 @@ pub fn build_v3(detected: &Detected, documents: &Documents) -> Model {
 }
 
 /// AsyncAPI 2.x.
-pub fn build_v2(detected: &Detected, documents: &Documents) -> Model {
+pub fn build_v2(detected: &Detected, documents: &Documents, budget: &InlineBudget) -> Model {
     let file = documents.main.as_str();
     let root = documents.get(file, "").unwrap_or(&Value::Null);
     let default_content_type = root.get("defaultContentType").and_then(Value::as_str);
@@ -487,17 +504,17 @@ pub fn build_v2(detected: &Detected, documents: &Documents) -> Model {
                             format!("{id}Message{index}")
                         }
                     });
-                add_message(
-                    &mut messages,
+                add_message(&mut messages, &message_id, || {
                     message(
                         documents,
+                        budget,
                         &op_file,
                         &message_id,
                         raw_message,
                         default_content_type,
                         source.clone(),
-                    ),
-                );
+                    )
+                });
                 operation.messages.push(message_id.clone());
                 operation.message_sources.extend(source.clone());
                 if !channel_messages.contains(&message_id) {
@@ -527,7 +544,7 @@ pub fn build_v2(detected: &Detected, documents: &Documents) -> Model {
                         &channel_file,
                         &child_pointer(&child_pointer(&channel_pointer, "parameters"), name),
                     );
-                    parameter(documents, &channel_file, name, p, "channel", source)
+                    parameter(documents, budget, &channel_file, name, p, "channel", source)
                 })
                 .collect(),
             messages: channel_messages,
@@ -537,17 +554,24 @@ pub fn build_v2(detected: &Detected, documents: &Documents) -> Model {
     }
     for (id, raw) in entries(root.pointer("/components/messages")) {
         let source = source_at(documents, file, &child_pointer("/components/messages", id));
-        add_message(
-            &mut messages,
-            message(documents, file, id, raw, default_content_type, source),
-        );
+        add_message(&mut messages, id, || {
+            message(
+                documents,
+                budget,
+                file,
+                id,
+                raw,
+                default_content_type,
+                source,
+            )
+        });
     }
     Model {
         kind: detected.kind,
         spec_version: detected.version.clone(),
         info: info_of(root),
         tags: tags_of(root.get("tags")),
-        servers: servers(documents, file, root, false),
+        servers: servers(documents, budget, file, root, false),
         channels,
         operations,
         messages,

@@ -19,7 +19,9 @@ use crate::detect::Kind;
 use crate::refs::Documents;
 
 #[cfg(feature = "engine")]
-pub use inline::inline_schema;
+pub(crate) use inline::TRUNCATED_MARKER;
+#[cfg(feature = "engine")]
+pub use inline::{InlineBudget, inline_schema};
 
 /// The model of a document.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -333,10 +335,10 @@ impl Model {
 /// Builds the model with the adapter for the document's version. Never fails: missing
 /// or malformed parts are left out (the diagnostics say why).
 #[cfg(feature = "engine")]
-pub fn build(detected: &Detected, documents: &Documents) -> Model {
+pub fn build(detected: &Detected, documents: &Documents, budget: &InlineBudget) -> Model {
     match (detected.kind, detected.major) {
-        (Kind::AsyncApi, 3) => asyncapi::build_v3(detected, documents),
-        (Kind::AsyncApi, _) => asyncapi::build_v2(detected, documents),
+        (Kind::AsyncApi, 3) => asyncapi::build_v3(detected, documents, budget),
+        (Kind::AsyncApi, _) => asyncapi::build_v2(detected, documents, budget),
         (Kind::OpenApi, _) => openapi::build(detected, documents),
     }
 }
