@@ -17,6 +17,8 @@ pub mod home;
 pub mod layout;
 
 #[cfg(feature = "ssr")]
+pub mod content_policy;
+#[cfg(feature = "ssr")]
 pub mod context;
 #[cfg(feature = "ssr")]
 pub mod session;
@@ -40,6 +42,8 @@ use layout::{Footer, Header, THEME_BOOT_SCRIPT};
 
 /// The HTML document around the app, rendered on the server only.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
+    #[cfg(feature = "ssr")]
+    content_policy::send_page_policy();
     view! {
         <!DOCTYPE html>
         <html lang="en">
@@ -49,7 +53,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <meta name="color-scheme" content="light dark"/>
                 <link rel="icon" type="image/svg+xml" href="/favicon.svg"/>
                 <link rel="stylesheet" id="portico" href="/pkg/portico.css"/>
-                <script inner_html=THEME_BOOT_SCRIPT></script>
+                <script nonce=leptos::nonce::use_nonce() inner_html=THEME_BOOT_SCRIPT></script>
                 <HydrationScripts options/>
                 <MetaTags/>
             </head>

@@ -57,6 +57,12 @@ pub struct ServeConfig {
     #[arg(long, env = "PORTICO_SECURE_COOKIES", default_value_t = false)]
     pub secure_cookies: bool,
 
+    /// Reverse proxies in front of Portico (IP addresses and CIDR blocks, comma-separated)
+    /// whose `X-Forwarded-For` (the client's address, for throttling and logs) and
+    /// `X-Forwarded-Proto` (https: cookies become Secure) are believed; nobody's by default.
+    #[arg(long, env = "PORTICO_TRUSTED_PROXIES", default_value = "", value_parser = crate::proxy::TrustedProxies::parse)]
+    pub trusted_proxies: crate::proxy::TrustedProxies,
+
     /// Seed the demo catalog on first start (`false` for an empty exchange).
     #[arg(long, env = "PORTICO_DEMO", default_value_t = true, action = clap::ArgAction::Set)]
     pub demo: bool,

@@ -1,5 +1,6 @@
 //! The HTTP surface: pages and server functions (Leptos), `/healthz`, static files, and
-//! the layers every request passes (tracing, body limit, sessions, CSRF).
+//! the layers every request passes (the client's address, security headers, tracing,
+//! body limit, sessions, CSRF).
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -20,8 +21,9 @@ use tower_sessions::{Expiry, SessionManagerLayer};
 use tower_sessions_sqlx_store::SqliteStore;
 
 use crate::body_limit::{BodyLimits, limit_body};
+use crate::proxy::{self, TrustedProxies};
 use crate::state::AppState;
-use crate::{api, csrf, health, page_cache, server_fn_status};
+use crate::{api, csrf, health, page_cache, security_headers, server_fn_status};
 
 /// How long a session lives without use.
 const SESSION_IDLE_DAYS: i64 = 14;
@@ -32,6 +34,8 @@ pub const SESSION_COOKIE: &str = "portico_session";
 /// Settings of the HTTP layers.
 pub struct HttpSettings {
     pub secure_cookies: bool,
+    /// Proxies whose `X-Forwarded-For` and `X-Forwarded-Proto` are believed.
+    pub trusted_proxies: TrustedProxies,
     pub max_body_bytes: usize,
     pub max_document_bytes: usize,
 }
@@ -103,6 +107,11 @@ pub fn router(state: AppState, sessions: SqliteStore, settings: &HttpSettings) -
         )
         .layer(SetRequestIdLayer::x_request_id(
             SequentialRequestId::default(),
+        ))
+        .layer(middleware::from_fn(security_headers::add_security_headers))
+        .layer(middleware::map_request_with_state(
+            Arc::new(settings.trusted_proxies.clone()),
+            proxy::attach_client_info,
         ))
         .with_state(state)
 }

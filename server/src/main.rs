@@ -12,6 +12,8 @@ mod demo;
 mod health;
 mod http;
 mod page_cache;
+mod proxy;
+mod security_headers;
 mod serve;
 mod server_fn_status;
 mod state;

@@ -74,6 +74,7 @@ pub async fn serve(config: ServeConfig) -> anyhow::Result<()> {
     });
     let settings = HttpSettings {
         secure_cookies: config.secure_cookies,
+        trusted_proxies: config.trusted_proxies.clone(),
         max_body_bytes: config.max_body_bytes,
         max_document_bytes: config.max_document_bytes,
     };
