@@ -49,6 +49,13 @@ pub struct ServeConfig {
     #[arg(long, env = "PORTICO_CONSOLE_RECENT_BYTES", default_value_t = 64 * 1024 * 1024)]
     pub console_recent_bytes: usize,
 
+    /// Hosts Portico may connect to on a user's behalf (a document's own broker in the
+    /// console), comma-separated: names, `*.example.com`, addresses and CIDR blocks, each
+    /// with an optional `:port`. Nothing by default; loopback, private and link-local
+    /// addresses only when an entry names them.
+    #[arg(long, env = "PORTICO_ALLOW_HOSTS", default_value = "", value_parser = portico_core::outbound::AllowList::parse)]
+    pub allow_hosts: portico_core::outbound::AllowList,
+
     /// Folder with the built site (WASM, JS, CSS, static files).
     #[arg(long, env = "LEPTOS_SITE_ROOT", default_value = "target/site")]
     pub site_root: PathBuf,

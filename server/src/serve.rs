@@ -55,6 +55,7 @@ pub async fn serve(config: ServeConfig) -> anyhow::Result<()> {
     let console = ConsoleSettings {
         sockets: ConsoleSockets::new(config.console_sockets_per_user, config.console_sockets),
         socket_bytes: config.console_socket_bytes,
+        outbound: Arc::new(config.allow_hosts.clone()),
     };
     let leptos_options = LeptosOptions::builder()
         .output_name("portico")

@@ -460,7 +460,7 @@ async fn strangers_and_other_origins_are_refused() {
 
 #[tokio::test]
 async fn document_servers_connect_only_when_chosen_and_only_over_mqtt() {
-    let server = start();
+    let server = start_with(&["--allow-hosts", "127.0.0.1"]);
     let token = support_token(&server, "olga").await;
     let document = support::ORDER_SERVICE
         .replace(
@@ -1075,4 +1075,103 @@ async fn one_socket_more_than_a_user_may_have_is_refused_with_the_reason() {
     drop(first);
     tokio::time::sleep(Duration::from_millis(1500)).await;
     open_console(&server, CONSOLE, ("cookie", cookie)).await;
+}
+
+/// Publishes a document whose servers are `servers` (YAML under `servers:`) as
+/// `olga/probe/1.0.0` and opens its console with `token`.
+async fn console_of_servers(server: &Server, token: &str, servers: &str) -> Socket {
+    let document = format!(
+        "asyncapi: 3.0.0\ninfo:\n  title: Probe\n  version: 1.0.0\nservers:\n{servers}channels:\n  things:\n    address: things\n"
+    );
+    let response = reqwest::Client::new()
+        .put(format!(
+            "{}/api/v1/assets/olga/probe/1.0.0",
+            server.base_url
+        ))
+        .bearer_auth(token)
+        .header("content-type", "application/yaml")
+        .body(document)
+        .send()
+        .await
+        .expect("publish");
+    assert_eq!(response.status(), 201, "{}", response.text().await.unwrap());
+    let bearer = [("authorization", format!("Bearer {token}"))];
+    let mut socket = connect(server, "/api/v1/console/olga/probe/1.0.0/ws", &bearer)
+        .await
+        .expect("connects");
+    next_of(&mut socket, "ready").await;
+    socket
+}
+
+async fn use_server_error(socket: &mut Socket, id: &str) -> String {
+    send(socket, json!({"type": "use_server", "server": id})).await;
+    next_of(socket, "error").await["message"]
+        .as_str()
+        .expect("a message")
+        .to_owned()
+}
+
+#[tokio::test]
+async fn a_document_cannot_point_the_server_at_internal_addresses() {
+    let http_port = |server: &Server| server.base_url.rsplit(':').next().unwrap().to_owned();
+    // Nothing is allowed by default: not loopback, not the metadata service.
+    let closed = start();
+    let token = support_token(&closed, "olga").await;
+    let servers = format!(
+        "  own:\n    host: 127.0.0.1:{}\n    protocol: mqtt\n  metadata:\n    host: 169.254.169.254:80\n    protocol: mqtt\n  named:\n    host: localhost:{}\n    protocol: mqtt\n",
+        http_port(&closed),
+        closed.mqtt_port
+    );
+    let mut socket = console_of_servers(&closed, &token, &servers).await;
+    for id in ["own", "metadata", "named"] {
+        let message = use_server_error(&mut socket, id).await;
+        assert!(message.contains("is not allowed"), "{id}: {message}");
+    }
+
+    // Allowed loopback: what did not answer as MQTT is not told apart (no port scan).
+    let open = start_with(&["--allow-hosts", "127.0.0.1"]);
+    let token = support_token(&open, "olga").await;
+    let servers = format!(
+        "  closed:\n    host: 127.0.0.1:1\n    protocol: mqtt\n  http:\n    host: 127.0.0.1:{}\n    protocol: mqtt\n  elsewhere:\n    host: 127.0.0.2:{}\n    protocol: mqtt\n",
+        http_port(&open),
+        open.mqtt_port
+    );
+    let mut socket = console_of_servers(&open, &token, &servers).await;
+    let closed_port = use_server_error(&mut socket, "closed").await;
+    assert_eq!(closed_port, "Could not connect to 127.0.0.1:1.");
+    let not_mqtt = use_server_error(&mut socket, "http").await;
+    assert_eq!(
+        not_mqtt,
+        format!("Could not connect to 127.0.0.1:{}.", http_port(&open))
+    );
+    let other = use_server_error(&mut socket, "elsewhere").await;
+    assert!(other.contains("is not allowed"), "{other}");
+
+    // A read-scope token watches; it does not make the server connect anywhere.
+    let client = support::browser_like_client();
+    client
+        .post(format!("{}/rpc/log_in", open.base_url))
+        .form(&[("username", "olga"), ("password", "long password")])
+        .send()
+        .await
+        .expect("log in");
+    let read: Value = client
+        .post(format!("{}/api/v1/tokens", open.base_url))
+        .json(&json!({"name": "read", "scope": "read"}))
+        .send()
+        .await
+        .expect("token")
+        .json()
+        .await
+        .expect("JSON");
+    let bearer = [(
+        "authorization",
+        format!("Bearer {}", read["token"].as_str().unwrap()),
+    )];
+    let mut reader = connect(&open, "/api/v1/console/olga/probe/1.0.0/ws", &bearer)
+        .await
+        .expect("connects");
+    next_of(&mut reader, "ready").await;
+    let refused = use_server_error(&mut reader, "closed").await;
+    assert!(refused.contains("read scope"), "{refused}");
 }

@@ -13,6 +13,7 @@ pub mod context;
 pub mod cpu;
 pub mod design;
 pub mod exchange;
+pub mod outbound;
 pub mod repo;
 
 pub use context::ServerContext;

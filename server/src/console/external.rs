@@ -12,6 +12,7 @@ use tokio::task::JoinHandle;
 
 use mqtt_broker::{BrokerMessage, Subscription, SubscriptionFeed};
 
+use portico_core::outbound::{AllowList, OutboundError};
 use portico_types::console::ServerChoice;
 
 /// How long connecting may take before the console says it failed.
@@ -41,6 +42,7 @@ impl ExternalBroker {
     pub async fn connect(
         server: &ServerChoice,
         max_message_bytes: usize,
+        outbound: &AllowList,
     ) -> Result<ExternalBroker, String> {
         let protocol = server.protocol.as_deref().unwrap_or("unknown");
         let tls = match protocol {
@@ -53,8 +55,18 @@ impl ExternalBroker {
             }
         };
         let (host, port) = host_and_port(&server.url, if tls { 8883 } else { 1883 })?;
+        let checked = outbound
+            .check(&host, port)
+            .await
+            .map_err(|error| error.to_string())?;
+        // Plain MQTT goes to the address that was checked; TLS needs the name for the
+        // certificate, and a name that now resolves elsewhere fails its verification.
+        let connect_to = match (tls, checked.addresses.first()) {
+            (false, Some(address)) => address.ip().to_string(),
+            _ => checked.host.clone(),
+        };
         let client_id = format!("portico-console-{}", std::process::id() ^ nanos());
-        let mut options = MqttOptions::new(client_id, host.clone(), port);
+        let mut options = MqttOptions::new(client_id, connect_to, port);
         options
             .set_keep_alive(Duration::from_secs(30))
             .set_max_packet_size(max_message_bytes + 64 * 1024, max_message_bytes + 64 * 1024);
@@ -73,19 +85,16 @@ impl ExternalBroker {
             }
         })
         .await;
+        // Why it failed stays in the log: telling "refused" from "not MQTT" from "no
+        // answer" would let a page scan ports through the server.
+        let failed = |why: String| {
+            tracing::info!(%host, port, %protocol, %why, "a document's broker could not be reached");
+            OutboundError::CouldNotConnect(format!("{host}:{port}")).to_string()
+        };
         match connected {
             Ok(Ok(())) => {}
-            Ok(Err(error)) => {
-                return Err(format!(
-                    "Cannot connect to {host}:{port} ({protocol}): {error}"
-                ));
-            }
-            Err(_) => {
-                return Err(format!(
-                    "Cannot connect to {host}:{port} ({protocol}): no answer within {} s",
-                    CONNECT_TIMEOUT.as_secs()
-                ));
-            }
+            Ok(Err(error)) => return Err(failed(error)),
+            Err(_) => return Err(failed(format!("no answer within {CONNECT_TIMEOUT:?}"))),
         }
         let subscribers: Subscribers = Arc::default();
         let event_loop = {

@@ -22,6 +22,7 @@ use super::outbox::{Outbox, Outgoing, RateLimiter};
 use super::sockets::SocketSlot;
 use super::target::Target;
 use super::{Limits, MAX_RECENT};
+use portico_core::outbound::AllowList;
 use portico_types::console::{ClientCommand, ConsoleMessage, LimitsInfo, ServerEvent};
 
 /// A running mock publisher and how many messages it sent.
@@ -41,6 +42,8 @@ pub struct Setup {
     pub limits: Limits,
     /// Whether publishes and mock publishers are allowed (not for read-scope tokens).
     pub may_publish: bool,
+    /// Where a document's own server may be (`--allow-hosts`).
+    pub outbound: Arc<AllowList>,
     /// The socket's place among the open ones, freed when the session ends.
     pub slot: SocketSlot,
 }
@@ -50,6 +53,7 @@ struct Connection {
     model: Arc<ConsoleModel>,
     limits: Limits,
     may_publish: bool,
+    outbound: Arc<AllowList>,
     bundled: Option<(BundledBroker, Namespace)>,
     target: Option<Arc<Target>>,
     server: Option<String>,
@@ -75,6 +79,7 @@ pub async fn run(socket: WebSocket, setup: Setup) {
         namespace,
         limits,
         may_publish,
+        outbound,
         slot,
     } = setup;
     let (mut sink, mut stream) = socket.split();
@@ -87,6 +92,7 @@ pub async fn run(socket: WebSocket, setup: Setup) {
             .map(|(b, namespace)| Arc::new(Target::Bundled(b, namespace))),
         bundled,
         may_publish,
+        outbound,
         server: None,
         outbox: outbox.clone(),
         subscriptions: HashMap::new(),
@@ -352,7 +358,7 @@ impl Connection {
         if self.may_publish {
             Ok(())
         } else {
-            Err("This token has the read scope: it may watch channels, not publish. Use a publish-scope token or the page.".into())
+            Err("This token has the read scope: it may watch channels, not publish or connect to other servers. Use a publish-scope token or the page.".into())
         }
     }
 
@@ -508,6 +514,8 @@ impl Connection {
                 Target::Bundled(bundled, namespace)
             }
             Some(id) => {
+                // Connecting outward takes a session or a publish-scope token.
+                self.check_may_publish()?;
                 let choice = self
                     .model
                     .servers
@@ -515,7 +523,8 @@ impl Connection {
                     .find(|s| &s.id == id)
                     .ok_or_else(|| format!("This document has no server {id:?}."))?;
                 Target::External(
-                    ExternalBroker::connect(choice, self.limits.max_message_bytes).await?,
+                    ExternalBroker::connect(choice, self.limits.max_message_bytes, &self.outbound)
+                        .await?,
                 )
             }
         };
