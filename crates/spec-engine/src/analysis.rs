@@ -56,10 +56,10 @@ pub fn check(input: &Input) -> Analysis {
 
 /// From this size on, schema validation and the other walks over the main file run on
 /// two threads (where there are threads): on Stripe's 4 MB spec each takes ~7 ms.
-const PARALLEL_FROM_BYTES: usize = 256 * 1024;
+pub(crate) const PARALLEL_FROM_BYTES: usize = 256 * 1024;
 
 /// Runs `a` and `b`, side by side when `parallel` and the target has threads.
-fn both<A: Send, B: Send>(
+pub(crate) fn both<A: Send, B: Send>(
     parallel: bool,
     a: impl FnOnce() -> A + Send,
     b: impl FnOnce() -> B + Send,

@@ -38,6 +38,8 @@ mod example;
 mod index;
 #[cfg(feature = "engine")]
 mod input;
+#[cfg(feature = "engine")]
+mod json;
 mod model;
 #[cfg(feature = "engine")]
 mod parse;

@@ -57,7 +57,7 @@ impl Documents {
 
     /// The value at `pointer` in `file`.
     pub fn get(&self, file: &str, pointer: &str) -> Option<&Value> {
-        self.files.get(file)?.value.pointer(pointer)
+        crate::json::lookup(&self.files.get(file)?.value, pointer)
     }
 
     /// Follows `$ref` chains from `value` (found in `file`) to a value that is not a

@@ -12,8 +12,26 @@ use super::overrides::RuleOverrides;
 use super::report::{Direction, Group, Severity};
 use super::rules;
 use crate::input::Input;
+use crate::json::{lookup, member};
 use crate::model::{Model, Source};
 use crate::refs::{Documents, Target, resolve_target};
+
+/// The maps of a comparison hash short keys (addresses, rule ids, reference texts) many
+/// thousand times: foldhash rather than SipHash, which no one can flood here.
+pub(crate) type FastMap<K, V> = HashMap<K, V, foldhash::fast::FixedState>;
+pub(crate) type FastSet<K> = HashSet<K, foldhash::fast::FixedState>;
+
+/// Which value of a document a node is: its address. Every loaded file stays in memory
+/// for the whole comparison, so one address is one `file#pointer`, and comparing or
+/// hashing it costs nothing next to the pointer text.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub(crate) struct Id(usize);
+
+impl Id {
+    pub fn of(value: &Value) -> Id {
+        Id(std::ptr::from_ref(value) as usize)
+    }
+}
 
 /// One of the two documents.
 pub(crate) struct Side<'a> {
@@ -22,7 +40,11 @@ pub(crate) struct Side<'a> {
     pub input: &'a Input,
     /// Where each `$ref` written in a file leads (file, pointer, value), or `None` when
     /// it cannot be followed: a large document names the same schemas thousands of times.
-    steps: RefCell<HashMap<(&'a str, &'a str), Option<Step<'a>>>>,
+    steps: RefCell<FastMap<(&'a str, &'a str), Option<Step<'a>>>>,
+    /// The values the model's parts are written at, by file and pointer: a media type's
+    /// pointer continues its operation's, so a lookup starts from the nearest one known
+    /// rather than from the root (whose `paths` are hundreds of long keys).
+    nodes: RefCell<FastMap<&'a str, FastMap<Rc<str>, &'a Value>>>,
 }
 
 /// One `$ref` followed.
@@ -37,27 +59,44 @@ struct Step<'a> {
 #[derive(Debug, Clone)]
 pub(crate) struct Node<'a> {
     pub file: &'a str,
-    pub pointer: String,
+    /// Shared: a node is cloned far more often than it is reported.
+    pub pointer: Rc<str>,
     pub value: &'a Value,
+    /// The value written at `file#pointer`: `value` itself, except for a stand-in (an
+    /// empty schema where one is missing), which is the place it stands at.
+    pub id: Id,
 }
 
 impl<'a> Node<'a> {
+    /// The value at `pointer` in `file`.
+    pub fn new(file: &'a str, pointer: Rc<str>, value: &'a Value) -> Node<'a> {
+        Node {
+            file,
+            pointer,
+            value,
+            id: Id::of(value),
+        }
+    }
+
+    /// `value` standing at the place of this node.
+    pub fn stand_in(&self, value: &'a Value) -> Node<'a> {
+        Node {
+            value,
+            ..self.clone()
+        }
+    }
+
     /// The member `key` of this object.
     pub fn get(&self, key: &str) -> Option<Node<'a>> {
-        self.value.get(key).map(|value| Node {
-            file: self.file,
-            pointer: child_pointer(&self.pointer, key),
-            value,
-        })
+        member(self.value, key)
+            .map(|value| Node::new(self.file, child_pointer(&self.pointer, key).into(), value))
     }
 
     /// The item `index` of this array.
     pub fn item(&self, index: usize) -> Option<Node<'a>> {
-        self.value.get(index).map(|value| Node {
-            file: self.file,
-            pointer: format!("{}/{index}", self.pointer),
-            value,
-        })
+        self.value
+            .get(index)
+            .map(|value| Node::new(self.file, format!("{}/{index}", self.pointer).into(), value))
     }
 
     /// The members of this object, each as a node.
@@ -67,11 +106,7 @@ impl<'a> Node<'a> {
             for (key, value) in map {
                 out.push((
                     key.as_str(),
-                    Node {
-                        file: self.file,
-                        pointer: child_pointer(&self.pointer, key),
-                        value,
-                    },
+                    Node::new(self.file, child_pointer(&self.pointer, key).into(), value),
                 ));
             }
         }
@@ -88,21 +123,26 @@ impl<'a> Node<'a> {
 
     /// A string member.
     pub fn text(&self, key: &str) -> Option<&'a str> {
-        self.value.get(key).and_then(Value::as_str)
+        member(self.value, key).and_then(Value::as_str)
     }
 
     /// Where it is written.
     pub fn spot(&self) -> Spot {
         Spot {
             file: self.file.to_owned(),
-            pointer: self.pointer.clone(),
+            pointer: self.pointer.to_string(),
         }
     }
+}
 
-    /// The `file#pointer` key of this node.
-    pub fn key(&self) -> String {
-        format!("{}#{}", self.file, self.pointer)
-    }
+/// The proper ancestors of a JSON pointer, nearest first (the root, `""`, last).
+fn ancestors(pointer: &str) -> impl Iterator<Item = &str> {
+    let mut rest = pointer;
+    std::iter::from_fn(move || {
+        let at = rest.rfind('/')?;
+        rest = &rest[..at];
+        Some(rest)
+    })
 }
 
 /// `pointer` extended by the member `key`, escaped as JSON pointers want.
@@ -118,9 +158,8 @@ fn child_pointer(pointer: &str, key: &str) -> String {
     out
 }
 
-/// Where a chain of `$ref`s ends: the `file#pointer` key of the value, and the value.
+/// Where a chain of `$ref`s ends: the file and the value.
 pub(crate) struct Followed<'a> {
-    pub key: String,
     pub file: &'a str,
     pub value: &'a Value,
 }
@@ -148,7 +187,8 @@ impl<'a> Side<'a> {
             documents,
             model,
             input,
-            steps: RefCell::new(HashMap::new()),
+            steps: RefCell::new(FastMap::default()),
+            nodes: RefCell::new(FastMap::default()),
         }
     }
 
@@ -165,7 +205,7 @@ impl<'a> Side<'a> {
                 .and_then(|(file, loaded)| {
                     Some(Step {
                         file: file.as_str(),
-                        value: loaded.value.pointer(&pointer)?,
+                        value: lookup(&loaded.value, &pointer)?,
                         pointer: pointer.into(),
                     })
                 }),
@@ -180,11 +220,19 @@ impl<'a> Side<'a> {
     /// The node at `file#pointer`.
     pub fn node(&self, file: &str, pointer: &str) -> Option<Node<'a>> {
         let (file, loaded) = self.documents.files.get_key_value(file)?;
-        Some(Node {
-            file: file.as_str(),
-            pointer: pointer.to_owned(),
-            value: loaded.value.pointer(pointer)?,
-        })
+        let mut nodes = self.nodes.borrow_mut();
+        let known = nodes.entry(file.as_str()).or_default();
+        if let Some((pointer, value)) = known.get_key_value(pointer) {
+            return Some(Node::new(file, pointer.clone(), value));
+        }
+        let nearest = ancestors(pointer).find_map(|above| Some((above.len(), *known.get(above)?)));
+        let value = match nearest {
+            Some((length, above)) => lookup(above, &pointer[length..])?,
+            None => lookup(&loaded.value, pointer)?,
+        };
+        let pointer: Rc<str> = pointer.into();
+        known.insert(pointer.clone(), value);
+        Some(Node::new(file, pointer, value))
     }
 
     /// The node a model part was built from.
@@ -204,18 +252,14 @@ impl<'a> Side<'a> {
         let mut reached = None;
         let (mut file, mut value) = (file, value);
         for _ in 0..64 {
-            let Some(reference) = value.get("$ref").and_then(Value::as_str) else {
+            let Some(reference) = member(value, "$ref").and_then(Value::as_str) else {
                 break;
             };
             let Some(step) = self.step(file, reference) else {
                 break;
             };
             (file, value) = (step.file, step.value);
-            reached = Some(Followed {
-                key: format!("{file}#{}", step.pointer),
-                file,
-                value,
-            });
+            reached = Some(Followed { file, value });
         }
         reached
     }
@@ -225,17 +269,11 @@ impl<'a> Side<'a> {
     pub fn resolve(&self, node: Node<'a>) -> Node<'a> {
         let mut current = node;
         for _ in 0..64 {
-            let Some(reference) = current.value.get("$ref").and_then(Value::as_str) else {
+            let Some(reference) = member(current.value, "$ref").and_then(Value::as_str) else {
                 return current;
             };
             match self.step(current.file, reference) {
-                Some(step) => {
-                    current = Node {
-                        file: step.file,
-                        pointer: step.pointer.to_string(),
-                        value: step.value,
-                    }
-                }
+                Some(step) => current = Node::new(step.file, step.pointer, step.value),
                 None => return current,
             }
         }
@@ -260,8 +298,11 @@ pub(crate) struct Found {
     place: u64,
 }
 
+/// A change as reported: rule, direction and places (the same change found again).
+type ReportKey = (&'static str, Direction, Option<Spot>, Option<Spot>);
+
 /// A walk of two resolved schemas, in one direction, that was done already.
-type WalkKey = (String, String, Direction, bool);
+pub(crate) type WalkKey = (Id, Id, Direction, bool);
 
 /// What a finished walk found: the changes reachable below the pair, and how deep in
 /// its schema use the pair was (a walk from deeper down may have stopped short).
@@ -276,16 +317,16 @@ pub(crate) struct Differ<'a> {
     pub new: Side<'a>,
     overrides: &'a RuleOverrides,
     pub found: Vec<Found>,
-    seen: HashMap<(String, Direction, Option<Spot>, Option<Spot>), usize>,
-    /// Pairs of referenced schemas (`old key`, `new key`) known to be equal or not.
-    pub equal: HashMap<(String, String), bool>,
+    seen: FastMap<ReportKey, usize>,
+    /// Pairs of referenced schemas (old, new) known to be equal or not.
+    pub equal: FastMap<(Id, Id), bool>,
     /// Pairs of referenced schemas being compared right now (cycles stop here).
-    pub walking: HashSet<(String, String)>,
+    pub walking: FastSet<(Id, Id)>,
     /// Walks done, by pair, direction and capping: a pair met again (through another
     /// reference, or in another schema use) is not walked again, its changes are counted
     /// as found in one more place. Without it, Stripe's web of references is walked along
     /// every path.
-    walked: HashMap<WalkKey, Walked>,
+    walked: FastMap<WalkKey, Walked>,
     /// The changes reached by each walk under way, innermost last.
     collecting: Vec<Vec<usize>>,
     /// The place being compared: one per schema use, one per report outside a schema.
@@ -309,10 +350,10 @@ impl<'a> Differ<'a> {
             new,
             overrides,
             found: Vec::new(),
-            seen: HashMap::new(),
-            equal: HashMap::new(),
-            walking: HashSet::new(),
-            walked: HashMap::new(),
+            seen: FastMap::default(),
+            equal: FastMap::default(),
+            walking: FastSet::default(),
+            walked: FastMap::default(),
             collecting: Vec::new(),
             place: 0,
             in_schema: false,
@@ -398,7 +439,7 @@ impl<'a> Differ<'a> {
             severity = Severity::Info;
         }
         let key = (
-            rule.to_owned(),
+            rule,
             report.direction,
             report.old.clone(),
             report.new.clone(),

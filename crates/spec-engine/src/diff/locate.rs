@@ -4,19 +4,26 @@
 
 use std::collections::{HashMap, HashSet};
 
-use super::differ::{Differ, Found, Side, Spot};
+use super::differ::{Differ, Found, Spot};
 use super::report::{Change, Location};
+use crate::analysis::{PARALLEL_FROM_BYTES, both};
+use crate::input::Input;
 use crate::position;
 
 /// The changes of `differ`, located and ordered.
 pub(crate) fn finish(differ: &Differ<'_>) -> Vec<Change> {
-    let old = positions(
-        &differ.old,
-        differ.found.iter().filter_map(|f| f.old.as_ref()),
-    );
-    let new = positions(
-        &differ.new,
-        differ.found.iter().filter_map(|f| f.new.as_ref()),
+    let old_wanted = wanted(differ.found.iter().filter_map(|f| f.old.as_ref()));
+    let new_wanted = wanted(differ.found.iter().filter_map(|f| f.new.as_ref()));
+    let (old_input, new_input) = (differ.old.input, differ.new.input);
+    // Each side's scan reads its whole text (~4 ms per MB): side by side when large.
+    let large = [old_input, new_input]
+        .iter()
+        .flat_map(|input| input.files.values())
+        .any(|text| text.len() >= PARALLEL_FROM_BYTES);
+    let (old, new) = both(
+        large,
+        || positions(old_input, old_wanted),
+        || positions(new_input, new_wanted),
     );
     let mut changes: Vec<(usize, Change)> = differ
         .found
@@ -39,7 +46,8 @@ fn ancestors(pointer: &str) -> impl Iterator<Item = &str> {
     })
 }
 
-fn positions<'s>(side: &Side<'_>, spots: impl Iterator<Item = &'s Spot>) -> Positions {
+/// The pointers to locate in each file: those of `spots` and their ancestors.
+fn wanted<'s>(spots: impl Iterator<Item = &'s Spot>) -> HashMap<&'s str, HashSet<String>> {
     let mut wanted: HashMap<&str, HashSet<String>> = HashMap::new();
     for spot in spots {
         let set = wanted.entry(spot.file.as_str()).or_default();
@@ -48,9 +56,13 @@ fn positions<'s>(side: &Side<'_>, spots: impl Iterator<Item = &'s Spot>) -> Posi
         }
     }
     wanted
+}
+
+fn positions(input: &Input, wanted: HashMap<&str, HashSet<String>>) -> Positions {
+    wanted
         .into_iter()
         .filter_map(|(file, pointers)| {
-            let text = side.input.files.get(file)?;
+            let text = input.files.get(file)?;
             Some((file.to_owned(), position::locate(text, &pointers)))
         })
         .collect()

@@ -10,13 +10,13 @@ mod types;
 mod values;
 mod view;
 
-use std::collections::{HashMap, HashSet};
 use std::sync::LazyLock;
 
 use serde_json::{Map, Value};
 
-use super::differ::{Differ, Node, Report};
+use super::differ::{Differ, FastMap, FastSet, Id, Node, Report};
 use super::report::{Direction, Group};
+use crate::json::member;
 pub(crate) use keywords::capitalize;
 use view::View;
 
@@ -61,11 +61,7 @@ static EMPTY: LazyLock<Value> = LazyLock::new(|| Value::Object(Map::new()));
 
 /// An empty schema (anything) standing where a schema is missing.
 fn empty_at<'a>(at: &Node<'a>) -> Node<'a> {
-    Node {
-        file: at.file,
-        pointer: at.pointer.clone(),
-        value: &EMPTY,
-    }
+    at.stand_in(&EMPTY)
 }
 
 /// Whether a schema accepts anything (`{}` or `true`).
@@ -156,7 +152,7 @@ impl<'a> Differ<'a> {
 
     /// [`Differ::same`] of two values and the files they are written in.
     fn same_at(&mut self, old: (&'a str, &'a Value), new: (&'a str, &'a Value)) -> bool {
-        let referenced = old.1.get("$ref").is_some() || new.1.get("$ref").is_some();
+        let referenced = member(old.1, "$ref").is_some() || member(new.1, "$ref").is_some();
         if !referenced {
             return self.same_value(old, new);
         }
@@ -170,11 +166,11 @@ impl<'a> Differ<'a> {
                     return self.same_value(old, new);
                 }
             };
-        let key = (followed_old.key, followed_new.key);
+        let key = (Id::of(followed_old.value), Id::of(followed_new.value));
         if let Some(&known) = self.equal.get(&key) {
             return known;
         }
-        self.equal.insert(key.clone(), true);
+        self.equal.insert(key, true);
         let result = self.same_value(
             (followed_old.file, followed_old.value),
             (followed_new.file, followed_new.value),
@@ -186,11 +182,21 @@ impl<'a> Differ<'a> {
     fn same_value(&mut self, old: (&'a str, &'a Value), new: (&'a str, &'a Value)) -> bool {
         match (old.1, new.1) {
             (Value::Object(a), Value::Object(b)) => {
-                if a.len() != b.len() || a.keys().any(|k| !b.contains_key(k)) {
+                // Members mostly come in the same order on both sides: matched by
+                // position, looked up by name only where the order differs.
+                let counterpart = |(key, other): (&String, &'a Value), wanted: &String| {
+                    if key == wanted {
+                        Some(other)
+                    } else {
+                        b.get(wanted)
+                    }
+                };
+                if a.len() != b.len() || a.keys().zip(b).any(|(k, at)| counterpart(at, k).is_none())
+                {
                     return false;
                 }
-                for (key, value) in a {
-                    let Some(other) = b.get(key) else {
+                for ((key, value), at) in a.iter().zip(b) {
+                    let Some(other) = counterpart(at, key) else {
                         return false;
                     };
                     let literal = matches!(
@@ -224,11 +230,11 @@ impl<'a> Differ<'a> {
             return;
         }
         let (old, new) = (self.old.resolve(old), self.new.resolve(new));
-        let pair = (old.key(), new.key());
+        let pair = (old.id, new.id);
         if self.walking.contains(&pair) {
             return;
         }
-        let done = (pair.0.clone(), pair.1.clone(), usage.flow, walk.capped);
+        let done = (old.id, new.id, usage.flow, walk.capped);
         if self.walked_before(&done, walk.depth) {
             return;
         }
@@ -237,16 +243,16 @@ impl<'a> Differ<'a> {
         let same = match self.equal.get(&pair) {
             Some(&known) => known,
             None => {
-                self.equal.insert(pair.clone(), true);
+                self.equal.insert(pair, true);
                 let same = self.same_value((old.file, old.value), (new.file, new.value));
-                self.equal.insert(pair.clone(), same);
+                self.equal.insert(pair, same);
                 same
             }
         };
         if same {
             return;
         }
-        self.walking.insert(pair.clone());
+        self.walking.insert(pair);
         self.open_walk();
         self.walk_resolved(old, new, usage, walk);
         self.close_walk(done, walk.depth);
@@ -300,16 +306,16 @@ impl<'a> Differ<'a> {
         let (old_required, new_required) = (old.required(), new.required());
         let rejects_unknown = new.closed();
         // Objects may have hundreds of properties: look names up, not along the list.
-        let new_index: HashMap<&str, usize> = new_props
+        let new_index: FastMap<&str, usize> = new_props
             .iter()
             .enumerate()
-            .map(|(at, (name, _))| (name.as_str(), at))
+            .map(|(at, (name, _))| (*name, at))
             .collect();
-        let old_names: HashSet<&str> = old_props.iter().map(|(name, _)| name.as_str()).collect();
+        let old_names: FastSet<&str> = old_props.iter().map(|(name, _)| *name).collect();
         for (name, old_prop) in &old_props {
             let path = join(&walk.path, name);
             let old_resolved = self.old.resolve(old_prop.clone());
-            match new_index.get(name.as_str()).map(|&at| &new_props[at]) {
+            match new_index.get(name).map(|&at| &new_props[at]) {
                 Some((_, new_prop)) => {
                     let new_resolved = self.new.resolve(new_prop.clone());
                     let capped = walk.capped
@@ -385,7 +391,7 @@ impl<'a> Differ<'a> {
             }
         }
         for (name, new_prop) in &new_props {
-            if old_names.contains(name.as_str()) {
+            if old_names.contains(name) {
                 continue;
             }
             let path = join(&walk.path, name);

@@ -6,7 +6,7 @@ use std::collections::BTreeSet;
 
 use serde_json::Value;
 
-use crate::diff::differ::{Node, Side};
+use crate::diff::differ::{FastSet, Id, Node, Side};
 
 /// Most levels of `allOf` flattened.
 const MAX_FLATTEN: usize = 8;
@@ -27,7 +27,7 @@ impl<'a> View<'a> {
             };
         }
         let mut parts = Vec::new();
-        let mut seen = BTreeSet::new();
+        let mut seen = FastSet::default();
         flatten(side, node.clone(), &mut parts, &mut seen, 0);
         View { node, parts }
     }
@@ -48,15 +48,16 @@ impl<'a> View<'a> {
     }
 
     /// Every property, where it is declared (the first declaration wins).
-    pub fn properties(&self) -> Vec<(String, Node<'a>)> {
-        let mut out: Vec<(String, Node<'a>)> = Vec::new();
+    pub fn properties(&self) -> Vec<(&'a str, Node<'a>)> {
+        let mut out: Vec<(&'a str, Node<'a>)> = Vec::new();
+        let mut names = FastSet::default();
         for part in &self.parts {
             let Some(properties) = part.get("properties") else {
                 continue;
             };
             for (name, node) in properties.entries() {
-                if !out.iter().any(|(n, _)| n == name) {
-                    out.push((name.to_owned(), node));
+                if names.insert(name) {
+                    out.push((name, node));
                 }
             }
         }
@@ -64,12 +65,12 @@ impl<'a> View<'a> {
     }
 
     /// The names listed as required anywhere in the schema.
-    pub fn required(&self) -> BTreeSet<String> {
+    pub fn required(&self) -> BTreeSet<&'a str> {
         self.parts
             .iter()
             .filter_map(|part| part.value.get("required").and_then(Value::as_array))
             .flatten()
-            .filter_map(|name| name.as_str().map(str::to_owned))
+            .filter_map(Value::as_str)
             .collect()
     }
 
@@ -151,10 +152,10 @@ fn flatten<'a>(
     side: &Side<'a>,
     node: Node<'a>,
     parts: &mut Vec<Node<'a>>,
-    seen: &mut BTreeSet<String>,
+    seen: &mut FastSet<Id>,
     depth: usize,
 ) {
-    if depth > MAX_FLATTEN || !seen.insert(node.key()) {
+    if depth > MAX_FLATTEN || !seen.insert(node.id) {
         return;
     }
     let subschemas = node.get("allOf").map(|n| n.items()).unwrap_or_default();
