@@ -6,10 +6,14 @@
 
 mod messages;
 mod operations;
+mod pairing;
+
+use std::collections::HashMap;
 
 use super::differ::{Differ, Report, Spot};
 use super::report::{Direction, Group, GroupKind};
 use crate::model::{Action, Channel, Model, Source};
+use pairing::Pairing;
 
 /// What consumers do with the messages of an operation.
 pub(crate) fn consumer_flow(action: &Action) -> Direction {
@@ -28,15 +32,31 @@ fn spot(source: Option<&Source>) -> Option<Spot> {
     source.map(Spot::from)
 }
 
-/// The flow of a channel's data: the union of its operations'.
-fn channel_flow(model: &Model, id: &str) -> Direction {
-    model
-        .operations
-        .iter()
-        .filter(|op| op.channel.as_deref() == Some(id))
-        .map(|op| consumer_flow(&op.action))
-        .reduce(Direction::union)
-        .unwrap_or(Direction::Both)
+/// The flow of each channel's data: the union of its operations' (a channel without
+/// operations is not in the map; its data may go either way).
+fn channel_flows(model: &Model) -> HashMap<&str, Direction> {
+    let mut flows: HashMap<&str, Direction> = HashMap::new();
+    for op in &model.operations {
+        if let Some(channel) = op.channel.as_deref() {
+            let flow = consumer_flow(&op.action);
+            flows
+                .entry(channel)
+                .and_modify(|f| *f = f.union(flow))
+                .or_insert(flow);
+        }
+    }
+    flows
+}
+
+/// The ids of the operations on each channel, in document order.
+fn operations_by_channel(model: &Model) -> HashMap<&str, Vec<&str>> {
+    let mut ops: HashMap<&str, Vec<&str>> = HashMap::new();
+    for op in &model.operations {
+        if let Some(channel) = op.channel.as_deref() {
+            ops.entry(channel).or_default().push(op.id.as_str());
+        }
+    }
+    ops
 }
 
 impl<'a> Differ<'a> {
@@ -50,56 +70,63 @@ impl<'a> Differ<'a> {
         self.info();
     }
 
-    /// Matches and compares channels; returns the matched (old id, new id) pairs.
+    /// Matches and compares channels; returns the matched (old id, new id) pairs. A
+    /// channel is matched by id, else by address, else (renamed or moved) by the
+    /// operations on it.
     fn channels(&mut self, old: &'a Model, new: &'a Model) -> Vec<(String, String)> {
-        let mut pairs: Vec<(String, String)> = Vec::new();
-        for oc in &old.channels {
-            if new.channels.iter().any(|nc| nc.id == oc.id) {
-                pairs.push((oc.id.clone(), oc.id.clone()));
-            }
-        }
-        let unmatched_new = |pairs: &Vec<(String, String)>| {
-            new.channels
-                .iter()
-                .filter(|nc| !pairs.iter().any(|(_, n)| *n == nc.id))
-                .collect::<Vec<_>>()
-        };
-        let unmatched_old: Vec<&Channel> = old
+        let mut pairing = Pairing::new(old.channels.len(), new.channels.len());
+        pairing.by_key(
+            old.channels.iter().map(|c| Some(c.id.as_str())),
+            new.channels.iter().map(|c| Some(c.id.as_str())),
+        );
+        let mut by_address = pairing.queues(new.channels.iter().map(|c| c.address.as_deref()));
+        let old_ops = operations_by_channel(old);
+        let new_index: HashMap<&str, usize> = new
             .channels
             .iter()
-            .filter(|oc| !pairs.iter().any(|(o, _)| *o == oc.id))
+            .enumerate()
+            .map(|(j, c)| (c.id.as_str(), j))
             .collect();
-        for oc in unmatched_old {
-            let found = unmatched_new(&pairs)
+        // Which new channel each new operation is on.
+        let new_channel_of_op: HashMap<&str, usize> = new
+            .operations
+            .iter()
+            .filter_map(|op| {
+                let j = *new_index.get(op.channel.as_deref()?)?;
+                Some((op.id.as_str(), j))
+            })
+            .collect();
+        for (i, oc) in old.channels.iter().enumerate() {
+            if pairing.is_old_paired(i) {
+                continue;
+            }
+            if let Some(address) = oc.address.as_deref()
+                && pairing.take(i, &mut by_address, &address)
+            {
+                continue;
+            }
+            let renamed = old_ops
+                .get(oc.id.as_str())
                 .into_iter()
-                .find(|nc| nc.address.is_some() && nc.address == oc.address)
-                .or_else(|| {
-                    // The same operations on it: the channel was renamed or moved.
-                    let ops: Vec<&str> = old
-                        .operations
-                        .iter()
-                        .filter(|op| op.channel.as_deref() == Some(&oc.id))
-                        .map(|op| op.id.as_str())
-                        .collect();
-                    unmatched_new(&pairs).into_iter().find(|nc| {
-                        !ops.is_empty()
-                            && new.operations.iter().any(|op| {
-                                op.channel.as_deref() == Some(&nc.id)
-                                    && ops.contains(&op.id.as_str())
-                            })
-                    })
-                });
-            if let Some(nc) = found {
-                pairs.push((oc.id.clone(), nc.id.clone()));
+                .flatten()
+                .filter_map(|op| new_channel_of_op.get(op).copied())
+                .filter(|&j| !pairing.is_new_taken(j))
+                .min();
+            if let Some(j) = renamed {
+                pairing.pair(i, j);
             }
         }
-        for oc in &old.channels {
+        let (old_flows, new_flows) = (channel_flows(old), channel_flows(new));
+        let flow_of = |flows: &HashMap<&str, Direction>, id: &str| {
+            flows.get(id).copied().unwrap_or(Direction::Both)
+        };
+        for (i, oc) in old.channels.iter().enumerate() {
             let group = Group {
                 kind: GroupKind::Channel,
                 name: oc.id.clone(),
             };
-            let flow = channel_flow(old, &oc.id);
-            let Some((_, new_id)) = pairs.iter().find(|(o, _)| *o == oc.id) else {
+            let flow = flow_of(&old_flows, &oc.id);
+            let Some(j) = pairing.new_of(i) else {
                 let node = self.old.at(oc.source.as_ref());
                 let (rule, message) = self.removal(
                     &node,
@@ -123,16 +150,13 @@ impl<'a> Differ<'a> {
                 );
                 continue;
             };
-            let Some(nc) = new.channel(new_id) else {
-                continue;
-            };
-            self.channel(oc, nc, flow.union(channel_flow(new, &nc.id)), &group);
+            let nc = &new.channels[j];
+            self.channel(oc, nc, flow.union(flow_of(&new_flows, &nc.id)), &group);
         }
-        for nc in new
-            .channels
-            .iter()
-            .filter(|nc| !pairs.iter().any(|(_, n)| *n == nc.id))
-        {
+        for (j, nc) in new.channels.iter().enumerate() {
+            if pairing.is_new_taken(j) {
+                continue;
+            }
             let group = Group {
                 kind: GroupKind::Channel,
                 name: nc.id.clone(),
@@ -140,7 +164,7 @@ impl<'a> Differ<'a> {
             self.report(
                 "channel-added",
                 Report {
-                    direction: channel_flow(new, &nc.id),
+                    direction: flow_of(&new_flows, &nc.id),
                     message: format!(
                         "Channel `{}` ({}) was added.",
                         nc.id,
@@ -152,7 +176,10 @@ impl<'a> Differ<'a> {
                 },
             );
         }
-        pairs
+        pairing
+            .pairs()
+            .map(|(i, j)| (old.channels[i].id.clone(), new.channels[j].id.clone()))
+            .collect()
     }
 
     fn channel(&mut self, oc: &'a Channel, nc: &'a Channel, flow: Direction, group: &Group) {

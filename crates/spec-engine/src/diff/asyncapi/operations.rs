@@ -1,6 +1,9 @@
 //! AsyncAPI operations: matched by id, then by channel and action; their action,
 //! channel, bindings, replies and message lists.
 
+use std::collections::HashMap;
+
+use super::pairing::Pairing;
 use super::{address, consumer_flow, spot};
 use crate::diff::differ::{Differ, Node, Report};
 use crate::diff::report::{Direction, Group, GroupKind};
@@ -13,37 +16,35 @@ impl<'a> Differ<'a> {
         new: &'a Model,
         channels: &[(String, String)],
     ) {
+        let channel_of: HashMap<&str, &str> = channels
+            .iter()
+            .map(|(o, n)| (o.as_str(), n.as_str()))
+            .collect();
         let channel_pair = |o: &Operation, n: &Operation| match (&o.channel, &n.channel) {
-            (Some(a), Some(b)) => channels.iter().any(|(x, y)| x == a && y == b),
+            (Some(a), Some(b)) => channel_of.get(a.as_str()) == Some(&b.as_str()),
             _ => false,
         };
-        let mut pairs: Vec<(&Operation, &Operation)> = Vec::new();
-        for oo in &old.operations {
-            if let Some(no) = new.operations.iter().find(|no| no.id == oo.id) {
-                pairs.push((oo, no));
-            }
-        }
-        let unmatched_old: Vec<&Operation> = old
-            .operations
-            .iter()
-            .filter(|oo| !pairs.iter().any(|(o, _)| o.id == oo.id))
-            .collect();
-        for oo in unmatched_old {
-            if let Some(no) = new.operations.iter().find(|no| {
-                !pairs.iter().any(|(_, n)| n.id == no.id)
-                    && no.action == oo.action
-                    && channel_pair(oo, no)
-            }) {
-                pairs.push((oo, no));
-            }
-        }
-        for oo in &old.operations {
+        // By id, else the same action on the matched channel.
+        let mut pairing = Pairing::new(old.operations.len(), new.operations.len());
+        pairing.by_key(
+            old.operations.iter().map(|o| Some(o.id.as_str())),
+            new.operations.iter().map(|n| Some(n.id.as_str())),
+        );
+        pairing.by_key(
+            old.operations
+                .iter()
+                .map(|o| Some((&o.action, *channel_of.get(o.channel.as_deref()?)?))),
+            new.operations
+                .iter()
+                .map(|n| Some((&n.action, n.channel.as_deref()?))),
+        );
+        for (i, oo) in old.operations.iter().enumerate() {
             let flow = consumer_flow(&oo.action);
             let group = Group {
                 kind: GroupKind::Operation,
                 name: oo.id.clone(),
             };
-            let Some((_, no)) = pairs.iter().find(|(o, _)| o.id == oo.id) else {
+            let Some(j) = pairing.new_of(i) else {
                 let node = self.old.at(oo.source.as_ref());
                 let (rule, message) = self.removal(
                     &node,
@@ -68,12 +69,14 @@ impl<'a> Differ<'a> {
                 );
                 continue;
             };
+            let no = &new.operations[j];
             self.async_operation(oo, no, channel_pair(oo, no), &group);
         }
-        for no in new
+        for (_, no) in new
             .operations
             .iter()
-            .filter(|no| !pairs.iter().any(|(_, n)| n.id == no.id))
+            .enumerate()
+            .filter(|(j, _)| !pairing.is_new_taken(*j))
         {
             let group = Group {
                 kind: GroupKind::Operation,
