@@ -471,3 +471,39 @@ fn renderers_summarise_and_point_at_lines() {
         Some("### API changes: No breaking changes")
     );
 }
+
+#[test]
+fn renamed_and_moved_channels_are_matched_not_removed_and_added() {
+    let old = asyncapi(
+        "channels:\n  orders: {address: orders}\n  refunds: {address: refunds}\n  audit: {address: audit}\n\
+         operations:\n  onRefund: {action: receive, channel: {$ref: '#/channels/refunds'}}\n",
+    );
+    // `orders` renamed (same address); `refunds` moved (new id and address, same
+    // operation on it); `audit` gone; `billing` new.
+    let new = asyncapi(
+        "channels:\n  orderEvents: {address: orders}\n  money-back: {address: refunds/v2}\n  billing: {address: billing}\n\
+         operations:\n  onRefund: {action: receive, channel: {$ref: '#/channels/money-back'}}\n",
+    );
+    let report = compare(&old, &new);
+    let rules = rules_of(&report);
+    assert!(
+        find(&report, "channel-address-changed").is_some(),
+        "the moved channel is matched by its operation: {rules:?}"
+    );
+    let removed: Vec<&str> = report
+        .changes
+        .iter()
+        .filter(|c| c.rule == "channel-removed")
+        .map(|c| c.message.as_str())
+        .collect();
+    assert_eq!(removed.len(), 1, "{rules:?}");
+    assert!(removed[0].contains("`audit`"), "{removed:?}");
+    let added: Vec<&str> = report
+        .changes
+        .iter()
+        .filter(|c| c.rule == "channel-added")
+        .map(|c| c.message.as_str())
+        .collect();
+    assert_eq!(added.len(), 1, "{rules:?}");
+    assert!(added[0].contains("`billing`"), "{added:?}");
+}
