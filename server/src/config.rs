@@ -5,6 +5,8 @@ use std::path::PathBuf;
 
 use clap::{Args, Parser};
 
+use portico_core::accounts::SignupMode;
+
 /// Where and how the server runs.
 #[derive(Debug, Clone, Parser)]
 pub struct ServeConfig {
@@ -57,6 +59,11 @@ pub struct ServeConfig {
     #[arg(long, env = "PORTICO_SECURE_COOKIES", default_value_t = false)]
     pub secure_cookies: bool,
 
+    /// Who may sign up: `open` (anyone), `invite` (whoever holds an invitation link a
+    /// site administrator made) or `closed` (accounts come from `portico user create`).
+    #[arg(long, env = "PORTICO_SIGNUP", default_value = "open", value_parser = parse_signup)]
+    pub signup: SignupMode,
+
     /// Seed the demo catalog on first start (`false` for an empty exchange).
     #[arg(long, env = "PORTICO_DEMO", default_value_t = true, action = clap::ArgAction::Set)]
     pub demo: bool,
@@ -68,6 +75,10 @@ pub struct ServeConfig {
     /// Largest document accepted by the publishing API, in bytes.
     #[arg(long, env = "PORTICO_MAX_DOCUMENT_BYTES", default_value_t = 32 * 1024 * 1024)]
     pub max_document_bytes: usize,
+}
+
+fn parse_signup(value: &str) -> Result<SignupMode, String> {
+    SignupMode::parse(value).ok_or_else(|| format!("{value:?} is not open, invite or closed"))
 }
 
 /// The database location shared by `serve` and the admin commands.

@@ -11,7 +11,6 @@ use serde_json::Value;
 use tower::ServiceExt;
 
 use portico_core::ServerContext;
-use portico_core::auth::throttle::LoginThrottle;
 use portico_core::repo::Db;
 
 use super::{OPENAPI_JSON, WEBSOCKET_PATHS, v1_routes};
@@ -151,10 +150,7 @@ async fn state() -> AppState {
         .expect("an in-memory database");
     AppState::new(Services {
         leptos_options: LeptosOptions::builder().output_name("portico").build(),
-        server: ServerContext {
-            db,
-            login_throttle: Arc::new(LoginThrottle::standard()),
-        },
+        server: ServerContext::new(db, Default::default()),
         broker: None,
         console: crate::console::ConsoleSettings::standard(),
         pages: Arc::default(),
