@@ -17,7 +17,7 @@ use super::{OPENAPI_JSON, WEBSOCKET_PATHS, v1_routes};
 use crate::state::{AppState, Services};
 
 /// The operation ids clients generate code from: renaming one breaks them.
-const OPERATION_IDS: [&str; 19] = [
+const OPERATION_IDS: [&str; 20] = [
     "searchAssets",
     "getAsset",
     "compareVersions",
@@ -32,6 +32,7 @@ const OPERATION_IDS: [&str; 19] = [
     "revokeToken",
     "listMembers",
     "setMemberRole",
+    "removeMember",
     "getOpenApi",
     "getAssetFeed",
     "listDiffRules",
