@@ -17,6 +17,8 @@ pub mod home;
 pub mod layout;
 
 #[cfg(feature = "ssr")]
+pub mod client;
+#[cfg(feature = "ssr")]
 pub mod content_policy;
 #[cfg(feature = "ssr")]
 pub mod context;

@@ -93,6 +93,7 @@ test('a shared link shows a read-only snapshot', async ({ page, server, consoleE
   await signUp(page, server.baseUrl, 'lee', 'lee password');
   await newProjectFromTemplate(page, server.baseUrl, 'Shared');
   await page.getByRole('button', { name: 'Share' }).click();
+  await page.getByRole('button', { name: 'Create link' }).click();
   const link = page.getByTestId('share-link');
   await expect(link).toHaveText(new RegExp(`^${server.baseUrl}/share/[a-z0-9]{10}$`));
   await link.click();

@@ -5,6 +5,8 @@ use std::path::PathBuf;
 
 use clap::{Args, Parser};
 
+use portico_core::accounts::SignupMode;
+
 /// Where and how the server runs.
 #[derive(Debug, Clone, Parser)]
 pub struct ServeConfig {
@@ -70,6 +72,11 @@ pub struct ServeConfig {
     #[arg(long, env = "PORTICO_TRUSTED_PROXIES", default_value = "", value_parser = crate::proxy::TrustedProxies::parse)]
     pub trusted_proxies: crate::proxy::TrustedProxies,
 
+    /// Who may sign up: `open` (anyone), `invite` (whoever holds an invitation link a
+    /// site administrator made) or `closed` (accounts come from `portico user create`).
+    #[arg(long, env = "PORTICO_SIGNUP", default_value = "open", value_parser = parse_signup)]
+    pub signup: SignupMode,
+
     /// Seed the demo catalog on first start (`false` for an empty exchange).
     #[arg(long, env = "PORTICO_DEMO", default_value_t = true, action = clap::ArgAction::Set)]
     pub demo: bool,
@@ -88,6 +95,10 @@ pub struct ServeConfig {
     /// at its line, and inlining keeps the remaining references.
     #[arg(long, env = "PORTICO_MAX_EXPANSION_RATIO", default_value_t = 10)]
     pub max_expansion_ratio: usize,
+}
+
+fn parse_signup(value: &str) -> Result<SignupMode, String> {
+    SignupMode::parse(value).ok_or_else(|| format!("{value:?} is not open, invite or closed"))
 }
 
 /// The database location shared by `serve` and the admin commands.

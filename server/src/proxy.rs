@@ -94,8 +94,11 @@ fn canonical(address: IpAddr) -> IpAddr {
     }
 }
 
-/// Middleware: puts the request's [`ClientInfo`] into its extensions. A request without a
-/// peer address (tests calling the router directly) counts as from loopback.
+/// Middleware: puts the request's [`ClientInfo`] into its extensions, and, behind a
+/// trusted proxy, makes its `ConnectInfo` the client's address, so everything that asks
+/// for the peer (log-in throttling among them) counts the client, not the proxy. A
+/// request without a peer address (tests calling the router directly) counts as from
+/// loopback.
 pub async fn attach_client_info(
     State(trusted): State<std::sync::Arc<TrustedProxies>>,
     mut request: Request,
@@ -103,8 +106,16 @@ pub async fn attach_client_info(
     let peer = request
         .extensions()
         .get::<ConnectInfo<SocketAddr>>()
-        .map_or(IpAddr::from([127, 0, 0, 1]), |info| info.0.ip());
-    let info = ClientInfo::of(peer, request.headers(), &trusted);
+        .map(|info| info.0);
+    let peer_ip = peer.map_or(IpAddr::from([127, 0, 0, 1]), |peer| peer.ip());
+    let info = ClientInfo::of(peer_ip, request.headers(), &trusted);
+    if let Some(peer) = peer
+        && info.address != canonical(peer.ip())
+    {
+        request
+            .extensions_mut()
+            .insert(ConnectInfo(SocketAddr::new(info.address, peer.port())));
+    }
     request.extensions_mut().insert(info);
     request
 }

@@ -11,7 +11,6 @@ use tower_sessions::ExpiredDeletion;
 use tower_sessions_sqlx_store::SqliteStore;
 
 use portico_core::ServerContext;
-use portico_core::auth::throttle::LoginThrottle;
 use portico_core::repo::Db;
 
 use mqtt_broker::BrokerConfig;
@@ -65,10 +64,7 @@ pub async fn serve(config: ServeConfig) -> anyhow::Result<()> {
         .build();
     let state = AppState::new(Services {
         leptos_options,
-        server: ServerContext {
-            db,
-            login_throttle: Arc::new(LoginThrottle::standard()),
-        },
+        server: ServerContext::new(db, config.signup),
         broker,
         console,
         pages: Arc::default(),

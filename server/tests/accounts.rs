@@ -156,7 +156,7 @@ async fn repeated_failures_are_throttled_with_retry_after() {
     sign_up(&client, &server, "grace", "right password").await;
 
     let attacker = browser_like_client();
-    for attempt in 1..=10 {
+    for attempt in 1..=5 {
         let response = call(
             &attacker,
             &server,
@@ -180,7 +180,10 @@ async fn repeated_failures_are_throttled_with_retry_after() {
         .unwrap()
         .parse()
         .unwrap();
-    assert!((1..=60).contains(&retry_after), "{retry_after}");
+    assert!(
+        (1..=2).contains(&retry_after),
+        "backoff starts short: {retry_after}"
+    );
     assert!(response.text().await.unwrap().contains("TooManyAttempts"));
 }
 

@@ -1,6 +1,7 @@
 //! The authorization matrix: every REST endpoint and console WebSocket against every kind
 //! of caller (anonymous, a user of another organisation, viewer, contributor, admin, and a
-//! contributor whose token may only read), and every server function of the pages against
+//! contributor whose token may only read; everyone's tokens but the admin's have the publish
+//! scope, the admin's the admin scope), and every server function of the pages against
 //! every kind of browser session, all in tables so a gap shows at once. The tables are
 //! checked against `portico routes` (read from the router and the server functions'
 //! registry): an endpoint without a row fails the test.
@@ -100,7 +101,7 @@ async fn every_endpoint_answers_every_caller_as_its_role_allows() {
     let server = TestServer::start_with(data.path(), &["--demo", "false"]);
     let admin_client = browser_like_client();
     sign_up(&admin_client, &server, "acme", "long password").await;
-    let admin = create_token(&admin_client, &server, "publish").await;
+    let admin = create_token(&admin_client, &server, "admin").await;
     let (outsider_client, outsider) =
         member_token(&server, &admin, "stranger", "", "publish").await;
     let (viewer_client, viewer) = member_token(&server, &admin, "vera", "viewer", "publish").await;
@@ -116,6 +117,9 @@ async fn every_endpoint_answers_every_caller_as_its_role_allows() {
         admin,
     };
     member_token(&server, &tokens.admin, "extra", "", "read").await;
+    // Members for the admin to remove, once by token and once in the browser.
+    member_token(&server, &tokens.admin, "leaver", "viewer", "read").await;
+    member_token(&server, &tokens.admin, "leaver2", "viewer", "read").await;
     let sessions = Sessions([
         browser_like_client(),
         outsider_client,
@@ -164,6 +168,8 @@ async fn every_endpoint_answers_every_caller_as_its_role_allows() {
     .await;
     assert_eq!(share.status(), 200, "sharing the project");
     let share: String = share.json().await.unwrap();
+    // A second project, for the contributor to delete.
+    let doomed = create_project(&sessions.0[4], &server).await;
 
     // Search never shows a private asset to someone outside its organisation.
     let hits = |token: &str| {
@@ -275,10 +281,18 @@ async fn every_endpoint_answers_every_caller_as_its_role_allows() {
             expected: [401, 404, 200, 200, 200, 200],
         },
         Row {
+            // Managing members takes an admin-scope token: a publish token is refused
+            // before the organisation is looked at.
             method: Method::PUT,
             path: "/api/v1/orgs/acme/members/extra",
             body: json(serde_json::json!({"role": "viewer"})),
-            expected: [401, 404, 403, 403, 403, 200],
+            expected: [401, 403, 403, 403, 403, 200],
+        },
+        Row {
+            method: Method::DELETE,
+            path: "/api/v1/orgs/acme/members/leaver",
+            body: None,
+            expected: [401, 403, 403, 403, 403, 204],
         },
         Row {
             method: Method::GET,
@@ -308,14 +322,14 @@ async fn every_endpoint_answers_every_caller_as_its_role_allows() {
             method: Method::POST,
             path: "/api/v1/tokens",
             body: json(serde_json::json!({"name": "matrix", "scope": "read"})),
-            expected: [401, 201, 201, 201, 403, 201],
+            expected: [401, 403, 403, 403, 403, 201],
         },
         Row {
             // Someone else's token, or none: not found either way.
             method: Method::DELETE,
             path: "/api/v1/tokens/999999",
             body: None,
-            expected: [401, 404, 404, 404, 403, 404],
+            expected: [401, 403, 403, 403, 403, 404],
         },
         Row {
             method: Method::GET,
@@ -360,7 +374,7 @@ async fn every_endpoint_answers_every_caller_as_its_role_allows() {
             }
         }
     }
-    let rpc_rows = rpc_rows(&project, &share);
+    let rpc_rows = rpc_rows(&project, &share, &doomed);
     for row in &rpc_rows {
         for (n, caller) in SESSION_CALLERS.iter().enumerate() {
             let response = rpc(&sessions.0[n], &server, row.endpoint, (row.body)(n)).await;
@@ -530,8 +544,9 @@ fn form(fields: &[(&'static str, &str)]) -> Body {
 
 /// Every server function, state-changing calls last among those of a kind; logging in,
 /// signing up and out change the session and come at the very end.
-fn rpc_rows(project: &str, share: &str) -> Vec<RpcRow> {
+fn rpc_rows(project: &str, share: &str, doomed: &str) -> Vec<RpcRow> {
     let p = project.to_owned();
+    let doomed = doomed.to_owned();
     let row = |endpoint, expected, body: Box<dyn Fn(usize) -> Body>| RpcRow {
         endpoint,
         body,
@@ -657,6 +672,49 @@ fn rpc_rows(project: &str, share: &str) -> Vec<RpcRow> {
             Box::new(|_| form(&[("org", "acme"), ("username", "extra"), ("role", "viewer")])),
         ),
         row(
+            "org_remove_member",
+            [401, 404, 403, 403, 200],
+            Box::new(|_| form(&[("org", "acme"), ("username", "leaver2")])),
+        ),
+        row(
+            "list_sessions",
+            [401, 200, 200, 200, 200],
+            Box::new(|_| form(&[])),
+        ),
+        row(
+            "sign_out_other_sessions",
+            [401, 200, 200, 200, 200],
+            Box::new(|_| form(&[])),
+        ),
+        row(
+            // The same password again: the row checks who may, not what changes.
+            "change_password",
+            [401, 200, 200, 200, 200],
+            Box::new(|_| {
+                form(&[
+                    ("current", "long password"),
+                    ("password", "long password"),
+                    ("password_confirm", "long password"),
+                ])
+            }),
+        ),
+        row(
+            // Site administrators only; none of these sessions is one.
+            "create_invitation",
+            [401, 403, 403, 403, 403],
+            Box::new(|_| form(&[])),
+        ),
+        row(
+            "list_invitations",
+            [401, 403, 403, 403, 403],
+            Box::new(|_| form(&[])),
+        ),
+        row(
+            "revoke_invitation",
+            [401, 403, 403, 403, 403],
+            Box::new(|_| form(&[("id", "999999")])),
+        ),
+        row(
             "list_api_tokens",
             [401, 200, 200, 200, 200],
             Box::new(|_| form(&[])),
@@ -749,9 +807,22 @@ fn rpc_rows(project: &str, share: &str) -> Vec<RpcRow> {
                 ])
             })
         }),
-        row("design_share", [401, 404, 200, 200, 200], {
+        // Sharing makes a private design public to anyone with the link: contributors.
+        row("design_share", [401, 404, 403, 200, 200], {
+            let p = p.clone();
+            Box::new(move |_| form(&[("id", p.as_str()), ("days", "7")]))
+        }),
+        row("design_shares", [401, 404, 200, 200, 200], {
             let p = p.clone();
             Box::new(move |_| form(&[("id", p.as_str())]))
+        }),
+        row("design_share_revoke", [401, 404, 403, 404, 404], {
+            let p = p.clone();
+            Box::new(move |_| form(&[("id", p.as_str()), ("share", "no-such-share")]))
+        }),
+        // The contributor deletes it; the admin then finds nothing.
+        row("design_delete_project", [401, 404, 403, 200, 404], {
+            Box::new(move |_| form(&[("id", doomed.as_str())]))
         }),
         row(
             "design_shared",

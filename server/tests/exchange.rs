@@ -395,7 +395,7 @@ async fn a_first_start_seeds_a_living_catalog_once() {
 async fn revocations_role_changes_and_lifecycle_changes_take_effect_at_once() {
     let dir = tempfile::tempdir().unwrap();
     let server = TestServer::start(dir.path());
-    let owner = user_with_token(&server, "olive", "publish").await;
+    let owner = user_with_token(&server, "olive", "admin").await;
     let path = "olive/orders/1.0.0";
     let published = put_document(&server, &owner, path, "application/yaml", ORDER_SERVICE).await;
     assert_eq!(published.status(), 201);

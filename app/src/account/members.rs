@@ -1,5 +1,6 @@
 //! Members of an organisation on the account page: everyone sees who belongs to their
-//! organisations; admins add people and change roles (the REST API offers the same).
+//! organisations; admins add people, change roles and remove members (the REST API
+//! offers the same).
 
 use leptos::prelude::*;
 
@@ -22,6 +23,16 @@ pub async fn set_member(org: String, username: String, role: Role) -> Result<(),
     let ctx = crate::context::server_context()?;
     portico_core::accounts::members::set_role(&ctx.db, &user, &org, &username, role).await?;
     Ok(())
+}
+
+/// Removes a member from an organisation (organisation admins; never the last admin).
+#[server(prefix = "/rpc", endpoint = "org_remove_member")]
+pub async fn remove_member(org: String, username: String) -> Result<(), AppError> {
+    let user = crate::session::require_user().await?;
+    let ctx = crate::context::server_context()?;
+    portico_core::accounts::members::remove(&ctx.db, &user, &org, &username)
+        .await
+        .map_err(crate::error::respond_with)
 }
 
 /// The members of one organisation, with a form for admins.
@@ -50,6 +61,18 @@ pub fn MembersPanel(org: String, my_role: Role) -> impl IntoView {
             }
         });
     };
+    let is_admin = my_role == Role::Admin;
+    let remove = move |name: String| {
+        leptos::task::spawn_local(async move {
+            match remove_member(org.get_value(), name).await {
+                Ok(()) => {
+                    message.set(None);
+                    version.update(|v| *v += 1);
+                }
+                Err(e) => message.set(Some(e.to_string())),
+            }
+        });
+    };
     view! {
         <div class="members" data-testid=move || format!("members-{}", org.get_value())>
             <ClientOnly fallback=|| view! { <p class="muted">"Loading members…"</p> }>
@@ -58,8 +81,17 @@ pub fn MembersPanel(org: String, my_role: Role) -> impl IntoView {
                     match members.await {
                         Ok(list) => view! {
                             <ul class="member-list">
-                                {list.into_iter().map(|m| view! {
-                                    <li><code>{m.username}</code>" "<span class="muted">{m.role.as_str()}</span></li>
+                                {list.into_iter().map(|m| {
+                                    let name = m.username.clone();
+                                    view! {
+                                        <li>
+                                            <code>{m.username}</code>" "<span class="muted">{m.role.as_str()}</span>
+                                            {is_admin.then(|| view! {
+                                                " "<button type="button" class="link-button"
+                                                    on:click=move |_| remove(name.clone())>"Remove"</button>
+                                            })}
+                                        </li>
+                                    }
                                 }).collect_view()}
                             </ul>
                         }.into_any(),

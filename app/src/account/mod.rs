@@ -1,8 +1,11 @@
-//! Accounts: sign up, log in, log out and the account page. Types, server functions and
+//! Accounts: sign up, log in, log out and the account page (organisations and members,
+//! password and sessions, tokens, invitations). Types, server functions and
 //! components live together here, as in the Leptos examples.
 
+pub mod invitations;
 pub mod members;
 mod pages;
+pub mod security;
 mod server;
 pub mod state;
 pub mod tokens;

@@ -19,6 +19,8 @@ fn form_error(error: impl Fn() -> Option<AppError> + Send + Sync + 'static) -> i
 #[component]
 pub fn SignUpPage() -> impl IntoView {
     let auth = expect_context::<AuthState>();
+    let query = use_query_map();
+    let invite = move || query.read().get("invite").unwrap_or_default();
     let (password, set_password) = signal(String::new());
     let (confirm, set_confirm) = signal(String::new());
     // Said while typing, before any round trip; the server checks again.
@@ -29,6 +31,7 @@ pub fn SignUpPage() -> impl IntoView {
             <h1>"Create your account"</h1>
             <p class="muted">"You get a personal organisation named after you, where your APIs live."</p>
             <ActionForm action=auth.sign_up>
+                <input type="hidden" name="invite" prop:value=invite/>
                 <label>
                     "User name"
                     <input name="username" autocomplete="username" required maxlength="39"
@@ -135,7 +138,9 @@ pub fn AccountPage() -> impl IntoView {
                                 </tbody>
                             </table>
                         </section>
+                        <super::security::SecurityPanel/>
                         <super::tokens::TokensPanel/>
+                        {user.is_admin.then(|| view! { <super::invitations::InvitationsPanel/> })}
                     }.into_any(),
                     Ok(None) => view! { <Redirect path="/login?next=/account"/> }.into_any(),
                     Err(error) => view! {

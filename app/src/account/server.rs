@@ -6,12 +6,14 @@ use leptos::prelude::*;
 use crate::error::AppError;
 use portico_types::UserSummary;
 
-/// Creates an account (and its personal organisation) and signs it in.
+/// Creates an account (and its personal organisation) and signs it in. `invite` is the
+/// code of an invitation link, needed when the server's sign-up is by invitation.
 #[server(prefix = "/rpc", endpoint = "sign_up")]
 pub async fn sign_up(
     username: String,
     password: String,
     password_confirm: String,
+    #[server(default)] invite: Option<String>,
 ) -> Result<(), AppError> {
     use crate::error::respond_with;
     use portico_core::Error;
@@ -22,10 +24,12 @@ pub async fn sign_up(
         )));
     }
     let ctx = crate::context::server_context()?;
-    let user = portico_core::accounts::create_account(&ctx.db, &username, &password, false)
-        .await
-        .map_err(respond_with)?;
-    start_session(user.id).await?;
+    let client = crate::client::client_address().await;
+    let user =
+        portico_core::accounts::sign_up(&ctx, &username, &password, &client, invite.as_deref())
+            .await
+            .map_err(respond_with)?;
+    start_session(user.id, &client).await?;
     leptos_axum::redirect("/account");
     Ok(())
 }
@@ -41,11 +45,11 @@ pub async fn log_in(
     use crate::error::respond_with;
 
     let ctx = crate::context::server_context()?;
-    let client = client_address().await;
+    let client = crate::client::client_address().await;
     let user = portico_core::accounts::log_in(&ctx, &username, &password, &client)
         .await
         .map_err(respond_with)?;
-    start_session(user.id).await?;
+    start_session(user.id, &client).await?;
     leptos_axum::redirect(super::safe_next_path(next.as_deref()));
     Ok(())
 }
@@ -54,10 +58,8 @@ pub async fn log_in(
 #[server(prefix = "/rpc", endpoint = "log_out")]
 pub async fn log_out() -> Result<(), AppError> {
     let session = crate::session::current_session().await?;
-    session.flush().await.map_err(|error| {
-        tracing::error!(%error, "could not delete session");
-        portico_core::Error::Internal
-    })?;
+    let ctx = crate::context::server_context()?;
+    portico_core::accounts::sessions::end(&ctx.db, &session).await?;
     leptos_axum::redirect("/");
     Ok(())
 }
@@ -72,32 +74,18 @@ pub async fn current_user() -> Result<Option<UserSummary>, AppError> {
     Ok(Some(portico_core::accounts::summary(&ctx.db, user).await?))
 }
 
-/// Replaces the session id (no fixation) and stores the account in it.
+/// Starts a sign-in of `user_id` on this browser's session.
 #[cfg(feature = "ssr")]
-async fn start_session(user_id: i64) -> Result<(), AppError> {
-    use crate::session::current_session;
-    use portico_core::auth::USER_ID_KEY;
-    let session = current_session().await?;
-    let store_failed = |error: tower_sessions::session::Error| {
-        tracing::error!(%error, "session store failed");
-        portico_core::Error::Internal
-    };
-    session.cycle_id().await.map_err(store_failed)?;
-    session
-        .insert(USER_ID_KEY, user_id)
+async fn start_session(user_id: i64, client: &str) -> Result<(), AppError> {
+    let session = crate::session::current_session().await?;
+    let ctx = crate::context::server_context()?;
+    let headers = leptos_axum::extract::<http::HeaderMap>()
         .await
-        .map_err(store_failed)?;
+        .unwrap_or_default();
+    let user_agent = headers
+        .get(http::header::USER_AGENT)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("");
+    portico_core::accounts::sessions::start(&ctx.db, &session, user_id, client, user_agent).await?;
     Ok(())
-}
-
-/// The client's IP address, for throttling; "unknown" when the server runs without
-/// connection info (in-process tests).
-#[cfg(feature = "ssr")]
-async fn client_address() -> String {
-    use axum::extract::ConnectInfo;
-    use std::net::SocketAddr;
-    leptos_axum::extract::<ConnectInfo<SocketAddr>>()
-        .await
-        .map(|ConnectInfo(addr)| addr.ip().to_string())
-        .unwrap_or_else(|_| "unknown".into())
 }

@@ -1,5 +1,5 @@
-//! Personal access tokens on the account page: create (shown once), list with last
-//! use, revoke.
+//! Personal access tokens on the account page: create with a scope and an expiry date
+//! (shown once), list with last use and expiry, revoke.
 
 use leptos::prelude::*;
 use portico_types::TokenInfo;
@@ -8,14 +8,25 @@ use crate::client_only::ClientOnly;
 use crate::error::AppError;
 
 /// Creates a token for the signed-in user and returns its secret, the only time.
+/// `expires_at` is the day it stops working (`YYYY-MM-DD`; empty: in 90 days).
 #[server(prefix = "/rpc", endpoint = "create_api_token")]
-pub async fn create_api_token(name: String, scope: String) -> Result<String, AppError> {
+pub async fn create_api_token(
+    name: String,
+    scope: String,
+    #[server(default)] expires_at: Option<String>,
+) -> Result<String, AppError> {
     let user = crate::session::require_user().await?;
     let ctx = crate::context::server_context()?;
-    let (token, _) = portico_core::accounts::tokens::create(&ctx.db, &user, &name, &scope)
-        .await
-        .map_err(crate::error::respond_with)?;
-    Ok(token)
+    let created = portico_core::accounts::tokens::create(
+        &ctx.db,
+        &user,
+        &name,
+        &scope,
+        expires_at.as_deref(),
+    )
+    .await
+    .map_err(crate::error::respond_with)?;
+    Ok(created.token)
 }
 
 /// The signed-in user's live tokens.
@@ -59,7 +70,12 @@ pub fn TokensPanel() -> impl IntoView {
                     <select name="scope">
                         <option value="publish">"publish"</option>
                         <option value="read">"read"</option>
+                        <option value="admin">"admin (tokens, members)"</option>
                     </select>
+                </label>
+                <label>
+                    "Expires on"
+                    <input type="date" name="expires_at" title="Empty: in 90 days"/>
                 </label>
                 <button type="submit" disabled=move || create.pending().get()>"Create token"</button>
             </ActionForm>
@@ -79,7 +95,7 @@ pub fn TokensPanel() -> impl IntoView {
                         Ok(list) if list.is_empty() => view! { <p class="muted">"No tokens yet."</p> }.into_any(),
                         Ok(list) => view! {
                             <table class="table" data-testid="tokens">
-                                <thead><tr><th>"Name"</th><th>"Scope"</th><th>"Token"</th><th>"Created"</th><th>"Last used"</th><th></th></tr></thead>
+                                <thead><tr><th>"Name"</th><th>"Scope"</th><th>"Token"</th><th>"Created"</th><th>"Last used"</th><th>"Expires"</th><th></th></tr></thead>
                                 <tbody>
                                     {list.into_iter().map(|t| view! {
                                         <tr>
@@ -88,6 +104,7 @@ pub fn TokensPanel() -> impl IntoView {
                                             <td><code>{t.display}</code></td>
                                             <td>{t.created_at}</td>
                                             <td>{t.last_used_at.unwrap_or_else(|| "never".into())}</td>
+                                            <td>{t.expires_at}</td>
                                             <td>
                                                 <ActionForm action=revoke attr:class="inline-form">
                                                     <input type="hidden" name="id" value=t.id/>

@@ -12,7 +12,8 @@ use wasm_bindgen::JsValue;
 
 use super::bridge::{Editor, EditorCallbacks, editor_available, zip_files};
 use super::publish::{PublishDialog, asset_id_from};
-use super::server::{delete_file, open_project, set_main_file, share_project};
+use super::server::{delete_file, open_project, set_main_file};
+use super::shares::SharesPanel;
 use super::try_it::TryItPanel;
 use super::workspace::{SaveState, Workspace};
 use crate::docs::Documentation;
@@ -181,7 +182,7 @@ fn ProjectEditor(project: Project) -> impl IntoView {
 #[component]
 fn Toolbar(name: String, group: String) -> impl IntoView {
     let ws = expect_context::<Workspace>();
-    let share_link = RwSignal::new(None::<String>);
+    let sharing = RwSignal::new(false);
     let publishing = RwSignal::new(false);
     let project_name = name.clone();
     let default_group = group.clone();
@@ -250,18 +251,6 @@ fn Toolbar(name: String, group: String) -> impl IntoView {
             None => message.set(Some("The editor could not build the archive.".into())),
         }
     };
-    let share = move |_| {
-        spawn_local(async move {
-            ws.save_now(false);
-            match share_project(ws.project_id.get_value()).await {
-                Ok(id) => {
-                    let origin = window().location().origin().unwrap_or_default();
-                    share_link.set(Some(format!("{origin}/share/{id}")));
-                }
-                Err(error) => message.set(Some(error.to_string())),
-            }
-        });
-    };
     let state_class = move || match ws.save_state.get() {
         SaveState::Saved => "save-state saved",
         SaveState::Failed(_) | SaveState::Conflict(_) => "save-state problem",
@@ -286,7 +275,8 @@ fn Toolbar(name: String, group: String) -> impl IntoView {
                 })}
                 <button type="button" on:click=download title="The file in the editor">"Download"</button>
                 <button type="button" on:click=download_project title="Every file of the project, as a ZIP archive">"Download project"</button>
-                <button type="button" on:click=share>"Share"</button>
+                <button type="button" aria-expanded=move || sharing.get().to_string()
+                    on:click=move |_| sharing.update(|open| *open = !*open)>"Share"</button>
                 <button type="button" class="primary-inline" on:click=move |_| publishing.set(true)>"Publish"</button>
             </div>
         </div>
@@ -294,9 +284,7 @@ fn Toolbar(name: String, group: String) -> impl IntoView {
             <PublishDialog project_name=project_name.clone() default_group=default_group.clone()
                 on_close=Callback::new(move |()| publishing.set(false))/>
         })}
-        {move || share_link.get().map(|link| view! {
-            <p class="share-link">"Read-only link to a snapshot: "<a href=link.clone() data-testid="share-link">{link.clone()}</a></p>
-        })}
+        {move || sharing.get().then(|| view! { <SharesPanel/> })}
         {move || message.get().map(|m| view! { <p class="form-error" role="alert">{m}</p> })}
     }
     .into_any()

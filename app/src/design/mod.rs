@@ -9,6 +9,7 @@ pub mod projects_page;
 pub mod publish;
 pub mod server;
 pub mod share_page;
+pub mod shares;
 pub mod templates;
 pub mod try_it;
 pub mod upload;

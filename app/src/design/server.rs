@@ -1,9 +1,9 @@
 //! Server functions of the design center. Every one checks the caller's role in the
-//! project's organisation: viewers open, contributors create and save.
+//! project's organisation: viewers open, contributors create, save, share and delete.
 
 use leptos::prelude::*;
 
-use portico_types::{Project, ProjectSummary, SaveResult};
+use portico_types::{Project, ProjectSummary, SaveResult, ShareInfo};
 
 use super::SharedSnapshot;
 use crate::error::AppError;
@@ -92,15 +92,43 @@ pub async fn set_main_file(id: String, path: String) -> Result<(), AppError> {
     Ok(portico_core::design::set_main_file(&ctx.db, &user, &id, &path).await?)
 }
 
-/// Stores a read-only snapshot of the project as saved and returns its short id.
+/// Stores a read-only snapshot of the project as saved, live for `days` days (default
+/// 30), and returns its short id (contributors).
 #[server(prefix = "/rpc", endpoint = "design_share")]
-pub async fn share_project(id: String) -> Result<String, AppError> {
+pub async fn share_project(
+    id: String,
+    #[server(default)] days: Option<u32>,
+) -> Result<String, AppError> {
     let user = crate::session::require_user().await?;
     let ctx = crate::context::server_context()?;
-    Ok(portico_core::design::share(&ctx.db, &user, &id).await?)
+    Ok(portico_core::design::share(&ctx.db, &user, &id, days).await?)
 }
 
-/// A shared snapshot; anyone with the link may read it.
+/// The project's live share links.
+#[server(prefix = "/rpc", endpoint = "design_shares")]
+pub async fn list_shares(id: String) -> Result<Vec<ShareInfo>, AppError> {
+    let user = crate::session::require_user().await?;
+    let ctx = crate::context::server_context()?;
+    Ok(portico_core::design::shares(&ctx.db, &user, &id).await?)
+}
+
+/// Ends a share link of the project at once (contributors).
+#[server(prefix = "/rpc", endpoint = "design_share_revoke")]
+pub async fn revoke_share(id: String, share: String) -> Result<(), AppError> {
+    let user = crate::session::require_user().await?;
+    let ctx = crate::context::server_context()?;
+    Ok(portico_core::design::revoke_share(&ctx.db, &user, &id, &share).await?)
+}
+
+/// Deletes the project and its files (contributors); its share links end with it.
+#[server(prefix = "/rpc", endpoint = "design_delete_project")]
+pub async fn delete_project(id: String) -> Result<(), AppError> {
+    let user = crate::session::require_user().await?;
+    let ctx = crate::context::server_context()?;
+    Ok(portico_core::design::delete_project(&ctx.db, &user, &id).await?)
+}
+
+/// A shared snapshot; anyone with the link may read it while it lives.
 #[server(prefix = "/rpc", endpoint = "design_shared")]
 pub async fn load_share(share: String) -> Result<SharedSnapshot, AppError> {
     let ctx = crate::context::server_context()?;

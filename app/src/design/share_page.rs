@@ -25,7 +25,11 @@ pub fn SharePage() -> impl IntoView {
                         <article class="asset shared" data-testid="shared-snapshot">
                             <header class="asset-head">
                                 <h1>{snapshot.name.clone()}</h1>
-                                <p class="muted">{format!("A read-only snapshot taken {}.", snapshot.created_at.get(..16).unwrap_or(&snapshot.created_at).replace('T', " "))}</p>
+                                <p class="muted">{format!(
+                                    "A read-only snapshot taken {}; the link works until {} (UTC).",
+                                    snapshot.created_at.get(..16).unwrap_or(&snapshot.created_at).replace('T', " "),
+                                    snapshot.expires_at.get(..16).unwrap_or(&snapshot.expires_at).replace('T', " "),
+                                )}</p>
                             </header>
                             {snapshot.model.clone().map(|model| view! { <section class="card"><Documentation model/></section> })}
                             {snapshot.files.iter().map(|(path, text)| view! {

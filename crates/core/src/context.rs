@@ -3,7 +3,8 @@
 
 use std::sync::Arc;
 
-use crate::auth::throttle::LoginThrottle;
+use crate::accounts::signup::SignupMode;
+use crate::auth::throttle::Throttle;
 use crate::repo::Db;
 
 /// Shared server state.
@@ -11,6 +12,19 @@ use crate::repo::Db;
 pub struct ServerContext {
     /// The database, reached only through `repo`.
     pub db: Db,
-    /// Failed-login counters per account and per client address.
-    pub login_throttle: Arc<LoginThrottle>,
+    /// Attempt counters of log-ins, password changes and sign-ups.
+    pub throttle: Arc<Throttle>,
+    /// Who may sign up.
+    pub signup: SignupMode,
+}
+
+impl ServerContext {
+    /// A context over `db` with fresh counters.
+    pub fn new(db: Db, signup: SignupMode) -> ServerContext {
+        ServerContext {
+            db,
+            throttle: Throttle::new(),
+            signup,
+        }
+    }
 }

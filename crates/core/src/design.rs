@@ -1,14 +1,17 @@
 //! The design center's use-cases: projects of several files in an organisation, saved
 //! with revisions, shared as read-only snapshots, and published to the exchange. Every
 //! one checks the caller's role in the project's organisation: viewers open,
-//! contributors create and save.
+//! contributors create, save, share and delete.
+
+pub mod share_cache;
 
 use portico_types::design::{
-    MAX_FILES, SharedSnapshot, check_name, check_path, check_size, is_json,
+    DEFAULT_SHARE_DAYS, MAX_FILES, MAX_SHARE_DAYS, SharedSnapshot, check_name, check_path,
+    check_size, is_json,
 };
 use portico_types::diff::PublishPreview;
 use portico_types::{
-    Error, Gav, Lifecycle, Project, ProjectFile, ProjectSummary, Role, SaveResult,
+    Error, Gav, Lifecycle, Project, ProjectFile, ProjectSummary, Role, SaveResult, ShareInfo,
 };
 
 use crate::Result;
@@ -18,7 +21,7 @@ use crate::exchange::access::version_text;
 use crate::exchange::gate::{self, Override};
 use crate::exchange::publish::{Inspected, PublishRequest, Published, publish_inspected};
 use crate::repo::design::{self, ProjectRow, SaveOutcome};
-use crate::repo::{Db, assets, organizations};
+use crate::repo::{Db, assets, organizations, users};
 
 /// The project if `user` has at least `needed` in its organisation, with the user's
 /// role; a project the user may not see is "not found", so its existence is not
@@ -185,39 +188,89 @@ fn no_file(path: &str) -> Error {
     Error::NotFound(format!("No file {path} in this project."))
 }
 
-/// Stores a read-only snapshot of the project as saved and answers its short id.
-pub async fn share(db: &Db, user: &SignedInUser, id: &str) -> Result<String> {
-    let (row, _) = project_for(db, user, id, Role::Viewer).await?;
+/// Stores a read-only snapshot of the project as saved, live for `days` days (default
+/// [`DEFAULT_SHARE_DAYS`]), and answers its short id. Sharing makes a private design
+/// readable by anyone with the link, so it takes a contributor.
+pub async fn share(db: &Db, user: &SignedInUser, id: &str, days: Option<u32>) -> Result<String> {
+    let days = days.unwrap_or(DEFAULT_SHARE_DAYS);
+    if !(1..=MAX_SHARE_DAYS).contains(&days) {
+        return Err(Error::Invalid(format!(
+            "A share lasts 1 to {MAX_SHARE_DAYS} days."
+        )));
+    }
+    let (row, _) = project_for(db, user, id, Role::Contributor).await?;
     let files = design::project_files(db, row.id).await?;
     let snapshot: serde_json::Map<String, serde_json::Value> = files
         .into_iter()
         .map(|f| (f.path, serde_json::Value::String(f.content)))
         .collect();
     let json = serde_json::to_string(&snapshot).map_err(|_| Error::Internal)?;
-    Ok(design::create_share(db, row.id, &row.name, &row.main_file, &json, user.id).await?)
+    let snapshot = (row.name.as_str(), row.main_file.as_str(), json.as_str());
+    Ok(design::create_share(db, row.id, snapshot, user.id, days).await?)
 }
 
-/// A shared snapshot; anyone with the link may read it.
+/// The project's live shares (any member who may open it).
+pub async fn shares(db: &Db, user: &SignedInUser, id: &str) -> Result<Vec<ShareInfo>> {
+    let (row, _) = project_for(db, user, id, Role::Viewer).await?;
+    Ok(design::live_shares(db, row.id).await?)
+}
+
+/// Ends a share of the project at once (contributors).
+pub async fn revoke_share(db: &Db, user: &SignedInUser, id: &str, share: &str) -> Result<()> {
+    let (row, _) = project_for(db, user, id, Role::Contributor).await?;
+    if design::revoke_share(db, row.id, share).await? {
+        Ok(())
+    } else {
+        Err(Error::NotFound(format!(
+            "This project has no live share {share:?}."
+        )))
+    }
+}
+
+/// Deletes a project and its files (contributors); its shares end with it.
+pub async fn delete_project(db: &Db, user: &SignedInUser, id: &str) -> Result<()> {
+    let (row, _) = project_for(db, user, id, Role::Contributor).await?;
+    design::delete_project(db, row.id).await?;
+    tracing::info!(project = %id, by = %user.username, "design project deleted");
+    Ok(())
+}
+
+/// A shared snapshot; anyone with the link may read it while it lives: not revoked, not
+/// expired, its project not deleted, and its sharer still a contributor there. Each of
+/// those ends it with the same answer, so a dead link tells nothing.
 pub async fn load_share(db: &Db, share: &str) -> Result<SharedSnapshot<spec_engine::Model>> {
-    let row = design::find_share(db, share)
-        .await?
-        .ok_or_else(|| Error::NotFound("This shared link does not exist.".into()))?;
+    let gone = || Error::NotFound("This shared link does not exist or has ended.".into());
+    let row = design::find_live_share(db, share).await?.ok_or_else(gone)?;
+    let sharer = match row.created_by {
+        Some(id) => users::find_by_id(db, id).await?.ok_or_else(gone)?,
+        None => return Err(gone()),
+    };
+    let sharer = SignedInUser {
+        id: sharer.id,
+        username: sharer.username,
+        is_admin: sharer.is_admin,
+    };
+    if authorize(db, &sharer, &row.org_slug, Role::Contributor)
+        .await
+        .is_err()
+    {
+        return Err(gone());
+    }
     let files: serde_json::Map<String, serde_json::Value> =
         serde_json::from_str(&row.files).map_err(|_| Error::Internal)?;
     let files: Vec<(String, String)> = files
         .into_iter()
         .map(|(path, text)| (path, text.as_str().unwrap_or_default().to_owned()))
         .collect();
-    let input = analysis::project(files.iter().cloned().collect(), &row.main_file);
-    // Visitors of shared links share one allowance of the CPU pool.
-    let analysis = analysis::run(None, move || spec_engine::analyze(&input)).await?;
+    let model = share_cache::model_of(&row.id, &files, &row.main_file).await?;
     Ok(SharedSnapshot {
         id: row.id,
         name: row.name,
         main_file: row.main_file,
         files,
         created_at: row.created_at,
-        model: analysis.model,
+        expires_at: row.expires_at,
+        model: Option::clone(&model),
     })
 }
 

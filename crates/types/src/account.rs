@@ -39,4 +39,30 @@ pub struct TokenInfo {
     pub display: String,
     pub created_at: String,
     pub last_used_at: Option<String>,
+    /// From this instant on the token answers 401.
+    pub expires_at: String,
+}
+
+/// A browser sign-in as the account page lists it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "sqlx", derive(sqlx::FromRow))]
+pub struct SessionInfo {
+    pub id: i64,
+    pub client_address: String,
+    pub user_agent: String,
+    pub created_at: String,
+    pub last_seen_at: String,
+    /// The sign-in of the browser asking.
+    pub current: bool,
+}
+
+/// An invitation link as a site administrator lists it (never its code).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "sqlx", derive(sqlx::FromRow))]
+pub struct InvitationInfo {
+    pub id: i64,
+    pub created_at: String,
+    pub expires_at: String,
+    /// The account it made, once used.
+    pub used_by: Option<String>,
 }

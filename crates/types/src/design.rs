@@ -123,8 +123,26 @@ pub struct SharedSnapshot<M> {
     pub main_file: String,
     pub files: Vec<(String, String)>,
     pub created_at: String,
+    /// When the link stops working.
+    pub expires_at: String,
     /// The documentation model of the snapshot, built on the server.
     pub model: Option<M>,
+}
+
+/// Longest a share link may live, in days; the default is [`DEFAULT_SHARE_DAYS`].
+pub const MAX_SHARE_DAYS: u32 = 365;
+/// How long a share link lives unless the sharer chooses.
+pub const DEFAULT_SHARE_DAYS: u32 = 30;
+
+/// A live share link of a project, as the editor lists it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "sqlx", derive(sqlx::FromRow))]
+pub struct ShareInfo {
+    pub id: String,
+    pub created_at: String,
+    pub expires_at: String,
+    /// Who shared it (null once that account is gone).
+    pub created_by: Option<String>,
 }
 
 #[cfg(test)]

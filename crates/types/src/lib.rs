@@ -17,12 +17,14 @@ pub mod names;
 pub mod rendering_memo;
 pub mod role;
 
-pub use account::{Member, OrganizationSummary, TokenInfo, UserSummary};
+pub use account::{
+    InvitationInfo, Member, OrganizationSummary, SessionInfo, TokenInfo, UserSummary,
+};
 pub use asset::{
     AssetDetail, AssetKind, AssetPageText, AssetPages, Lifecycle, SearchHit, VersionSummary,
 };
 pub use coordinates::{Gav, Semver};
-pub use design::{Project, ProjectFile, ProjectSummary, SaveResult};
+pub use design::{Project, ProjectFile, ProjectSummary, SaveResult, ShareInfo};
 pub use diagnostic::DocumentDiagnostic;
 pub use error::Error;
 pub use role::Role;

@@ -17,20 +17,31 @@ use crate::state::AppState;
 #[derive(Debug, Clone)]
 pub struct Caller {
     pub user: SignedInUser,
-    /// The token's scope; a browser session may do everything its user may.
+    /// The token's scope; a browser session may do everything its user may (`Admin`).
     pub scope: TokenScope,
 }
 
 impl Caller {
+    /// Refuses a token whose scope is below `needed` (scopes include the ones below).
+    pub fn require_scope(&self, needed: TokenScope) -> Result<(), Problem> {
+        if self.scope >= needed {
+            return Ok(());
+        }
+        Err(Problem(Error::Forbidden(format!(
+            "This token has the {} scope; this needs a token with the {} scope.",
+            self.scope.as_str(),
+            needed.as_str()
+        ))))
+    }
+
     /// Refuses read-only tokens for changes.
     pub fn require_publish_scope(&self) -> Result<(), Problem> {
-        match self.scope {
-            TokenScope::Publish => Ok(()),
-            TokenScope::Read => Err(Problem(Error::Forbidden(
-                "This token has the read scope; changes need a token with the publish scope."
-                    .into(),
-            ))),
-        }
+        self.require_scope(TokenScope::Publish)
+    }
+
+    /// Refuses all but admin tokens (and browser sessions) for tokens and members.
+    pub fn require_admin_scope(&self) -> Result<(), Problem> {
+        self.require_scope(TokenScope::Admin)
     }
 }
 
@@ -61,7 +72,7 @@ impl FromRequestParts<AppState> for Caller {
             .ok_or(Problem(Error::Unauthenticated))?;
         Ok(Caller {
             user,
-            scope: TokenScope::Publish,
+            scope: TokenScope::Admin,
         })
     }
 }

@@ -3,6 +3,7 @@
 
 use axum::Json;
 use axum::extract::{Path, State};
+use axum::http::StatusCode;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
@@ -13,8 +14,8 @@ use portico_types::Role;
 use super::caller::Caller;
 use super::coordinates::OrgPath;
 use super::problem::{
-    BadRequest, Forbidden, NotFound, PayloadTooLarge, Problem, Unauthorized, Unprocessable,
-    UnsupportedMediaType,
+    BadRequest, Conflict, Forbidden, NotFound, PayloadTooLarge, Problem, Unauthorized,
+    Unprocessable, UnsupportedMediaType,
 };
 use crate::state::AppState;
 
@@ -88,7 +89,7 @@ pub struct Membership {
     pub role: Role,
 }
 
-/// Add a member or change their role (admin role)
+/// Add a member or change their role (admin role, admin scope)
 #[utoipa::path(
     put,
     path = "/orgs/{org}/members/{user}",
@@ -113,7 +114,7 @@ pub async fn put(
     Path(MemberPath { org, user }): Path<MemberPath>,
     Json(body): Json<MemberRole>,
 ) -> Result<Json<Membership>, Problem> {
-    caller.require_publish_scope()?;
+    caller.require_admin_scope()?;
     let role = Role::parse(&body.role).ok_or_else(|| {
         Problem(Error::Invalid(format!(
             "role {:?} is unknown; use viewer, contributor or admin.",
@@ -126,4 +127,32 @@ pub async fn put(
         user: member.username,
         role: member.role,
     }))
+}
+
+/// Remove a member (admin role, admin scope); never the last admin, nor the owner of a
+/// personal organisation
+#[utoipa::path(
+    delete,
+    path = "/orgs/{org}/members/{user}",
+    operation_id = "removeMember",
+    tag = "organisations",
+    params(MemberPath),
+    responses(
+        (status = 204, description = "Removed"),
+        (status = 400, response = BadRequest),
+        (status = 401, response = Unauthorized),
+        (status = 403, response = Forbidden),
+        (status = 404, response = NotFound),
+        (status = 409, response = Conflict),
+        (status = 422, response = Unprocessable),
+    ),
+)]
+pub async fn delete(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(MemberPath { org, user }): Path<MemberPath>,
+) -> Result<StatusCode, Problem> {
+    caller.require_admin_scope()?;
+    members::remove(&state.server.db, &caller.user, &org, &user).await?;
+    Ok(StatusCode::NO_CONTENT)
 }

@@ -82,7 +82,7 @@ fn documented_routes() -> OpenApiRouter<AppState> {
         .routes(routes!(tokens::list, tokens::create))
         .routes(routes!(tokens::revoke))
         .routes(routes!(members::list))
-        .routes(routes!(members::put))
+        .routes(routes!(members::put, members::delete))
         .routes(routes!(diff_rules::catalog))
         .routes(routes!(diff_rules::get_levels, diff_rules::put_levels))
         .routes(routes!(feed::feed))

@@ -11,14 +11,13 @@ use serde_json::Value;
 use tower::ServiceExt;
 
 use portico_core::ServerContext;
-use portico_core::auth::throttle::LoginThrottle;
 use portico_core::repo::Db;
 
 use super::{OPENAPI_JSON, WEBSOCKET_PATHS, v1_routes};
 use crate::state::{AppState, Services};
 
 /// The operation ids clients generate code from: renaming one breaks them.
-const OPERATION_IDS: [&str; 19] = [
+const OPERATION_IDS: [&str; 20] = [
     "searchAssets",
     "getAsset",
     "compareVersions",
@@ -33,6 +32,7 @@ const OPERATION_IDS: [&str; 19] = [
     "revokeToken",
     "listMembers",
     "setMemberRole",
+    "removeMember",
     "getOpenApi",
     "getAssetFeed",
     "listDiffRules",
@@ -151,10 +151,7 @@ async fn state() -> AppState {
         .expect("an in-memory database");
     AppState::new(Services {
         leptos_options: LeptosOptions::builder().output_name("portico").build(),
-        server: ServerContext {
-            db,
-            login_throttle: Arc::new(LoginThrottle::standard()),
-        },
+        server: ServerContext::new(db, Default::default()),
         broker: None,
         console: crate::console::ConsoleSettings::standard(),
         pages: Arc::default(),

@@ -26,6 +26,11 @@ pub struct NewToken {
     name: String,
     #[schema(value_type = TokenScope)]
     scope: String,
+    /// The day the token stops working (`YYYY-MM-DD`, UTC; after today, at most 366 days
+    /// away); 90 days from today when absent.
+    #[serde(default, rename = "expiresAt")]
+    #[schema(format = Date, required = false)]
+    expires_at: Option<String>,
 }
 
 /// The names core accepts (after trimming).
@@ -44,6 +49,9 @@ pub struct CreatedToken {
     pub scope: TokenScope,
     /// The secret (`ptc_…`); send it as `Authorization: Bearer <token>`.
     pub token: String,
+    /// From this instant on the token answers 401.
+    #[serde(rename = "expiresAt")]
+    pub expires_at: String,
 }
 
 /// The caller's live tokens.
@@ -66,6 +74,8 @@ pub struct Token {
     /// Null until the token is first used.
     #[schema(required = true)]
     pub last_used_at: Option<String>,
+    /// From this instant on the token answers 401.
+    pub expires_at: String,
 }
 
 impl From<TokenInfo> for Token {
@@ -77,6 +87,7 @@ impl From<TokenInfo> for Token {
             display: token.display,
             created_at: token.created_at,
             last_used_at: token.last_used_at,
+            expires_at: token.expires_at,
         }
     }
 }
@@ -89,7 +100,7 @@ pub struct TokenPath {
     id: i64,
 }
 
-/// Create a token; the secret is shown only in this response
+/// Create a token (admin scope); the secret is shown only in this response
 #[utoipa::path(
     post,
     path = "/tokens",
@@ -111,15 +122,22 @@ pub async fn create(
     caller: Caller,
     Json(new): Json<NewToken>,
 ) -> Result<(StatusCode, Json<CreatedToken>), Problem> {
-    caller.require_publish_scope()?;
-    let (token, scope) =
-        tokens::create(&state.server.db, &caller.user, &new.name, &new.scope).await?;
+    caller.require_admin_scope()?;
+    let created = tokens::create(
+        &state.server.db,
+        &caller.user,
+        &new.name,
+        &new.scope,
+        new.expires_at.as_deref(),
+    )
+    .await?;
     Ok((
         StatusCode::CREATED,
         Json(CreatedToken {
             name: new.name.trim().to_owned(),
-            scope,
-            token,
+            scope: created.scope,
+            token: created.token,
+            expires_at: created.expires_at,
         }),
     ))
 }
@@ -144,7 +162,7 @@ pub async fn list(State(state): State<AppState>, caller: Caller) -> Result<Json<
     }))
 }
 
-/// Revoke a token
+/// Revoke a token (admin scope)
 #[utoipa::path(
     delete,
     path = "/tokens/{id}",
@@ -165,7 +183,7 @@ pub async fn revoke(
     caller: Caller,
     Path(TokenPath { id }): Path<TokenPath>,
 ) -> Result<StatusCode, Problem> {
-    caller.require_publish_scope()?;
+    caller.require_admin_scope()?;
     tokens::revoke(&state.server.db, &caller.user, id).await?;
     Ok(StatusCode::NO_CONTENT)
 }

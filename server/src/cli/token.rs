@@ -1,4 +1,4 @@
-//! `portico token create --user NAME --scope read|publish [--name LABEL]`.
+//! `portico token create --user NAME --scope read|publish|admin [--name LABEL] [--expires DATE]`.
 
 use anyhow::{Context, bail};
 use clap::{Args, Subcommand, ValueEnum};
@@ -22,6 +22,7 @@ pub enum TokenCommand {
 pub enum ScopeArg {
     Read,
     Publish,
+    Admin,
 }
 
 /// Arguments of `token create`.
@@ -36,6 +37,9 @@ pub struct CreateToken {
     /// A label to recognise the token by.
     #[arg(long, default_value = "created from the shell")]
     pub name: String,
+    /// The day the token stops working (YYYY-MM-DD, UTC); 90 days from today by default.
+    #[arg(long)]
+    pub expires: Option<String>,
     #[command(flatten)]
     pub database: DatabaseConfig,
 }
@@ -64,13 +68,15 @@ async fn create(args: CreateToken) -> anyhow::Result<()> {
     let scope = match args.scope {
         ScopeArg::Read => "read",
         ScopeArg::Publish => "publish",
+        ScopeArg::Admin => "admin",
     };
-    let (token, scope) = tokens::create(&db, &user, &args.name, scope).await?;
+    let created = tokens::create(&db, &user, &args.name, scope, args.expires.as_deref()).await?;
     // The token alone on stdout, so scripts can capture it; it is never shown again.
-    println!("{token}");
+    println!("{}", created.token);
     eprintln!(
-        "Created a {} token for {name:?}. Store it now: it cannot be shown again.",
-        scope.as_str()
+        "Created a {} token for {name:?}, expiring at {}. Store it now: it cannot be shown again.",
+        created.scope.as_str(),
+        created.expires_at
     );
     Ok(())
 }

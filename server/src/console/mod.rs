@@ -226,7 +226,7 @@ fn upgrade_to_console(
         bundled: state.broker.clone(),
         namespace: owner.namespace,
         limits,
-        may_publish: owner.caller.scope == TokenScope::Publish,
+        may_publish: owner.caller.scope >= TokenScope::Publish,
         outbound: state.console.outbound.clone(),
         slot: owner.slot,
     };

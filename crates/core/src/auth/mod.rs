@@ -2,6 +2,7 @@
 //! token, login throttling, and the one authorization check every feature uses.
 
 pub mod authorize;
+pub mod client;
 pub mod password;
 pub mod throttle;
 
@@ -11,11 +12,13 @@ use tower_sessions::Session;
 
 use crate::repo::Db;
 use crate::repo::tokens::{TokenScope, authenticate};
-use crate::repo::users;
+use crate::repo::{logins, users};
 use crate::{Error, Result};
 
 /// Session key holding the signed-in account's id.
 pub const USER_ID_KEY: &str = "user_id";
+/// Session key holding the id of the sign-in (`login_sessions`) the session belongs to.
+pub const LOGIN_ID_KEY: &str = "login_id";
 
 /// The account behind a request.
 #[derive(Debug, Clone)]
@@ -26,15 +29,20 @@ pub struct SignedInUser {
 }
 
 /// The signed-in user of a browser session, or `None` for a visitor (or a session whose
-/// account is gone).
+/// account is gone, or whose sign-in was ended: signed out elsewhere, password changed).
 pub async fn user_of_session(db: &Db, session: &Session) -> Result<Option<SignedInUser>> {
-    let user_id: Option<i64> = session.get(USER_ID_KEY).await.map_err(|error| {
+    let store_failed = |error: tower_sessions::session::Error| {
         tracing::error!(%error, "session store failed");
         Error::Internal
-    })?;
-    let Some(user_id) = user_id else {
+    };
+    let user_id: Option<i64> = session.get(USER_ID_KEY).await.map_err(store_failed)?;
+    let login_id: Option<i64> = session.get(LOGIN_ID_KEY).await.map_err(store_failed)?;
+    let (Some(user_id), Some(login_id)) = (user_id, login_id) else {
         return Ok(None);
     };
+    if !logins::is_live(db, login_id, user_id).await? {
+        return Ok(None);
+    }
     Ok(users::find_by_id(db, user_id)
         .await?
         .map(|row| SignedInUser {

@@ -1,5 +1,6 @@
 //! Design projects, their files and shared snapshots.
 
+use portico_types::ShareInfo;
 use rand::Rng;
 use sqlx::FromRow;
 
@@ -205,7 +206,7 @@ pub async fn set_main_file(db: &Db, project_id: i64, path: &str) -> Result<(), s
     tx.commit().await
 }
 
-/// A shared snapshot.
+/// A live shared snapshot, with what decides whether it may still be opened.
 #[derive(Debug, Clone, FromRow)]
 pub struct ShareRow {
     pub id: String,
@@ -214,22 +215,26 @@ pub struct ShareRow {
     /// JSON object: path -> text.
     pub files: String,
     pub created_at: String,
+    pub expires_at: String,
+    /// The sharer (null once their account is gone).
+    pub created_by: Option<i64>,
+    /// The project's organisation now.
+    pub org_slug: String,
 }
 
-/// Stores a snapshot of a project and returns its short id.
+/// Stores a snapshot of a project, live for `days` days, and returns its short id.
 pub async fn create_share(
     db: &Db,
     project_id: i64,
-    name: &str,
-    main_file: &str,
-    files_json: &str,
+    (name, main_file, files_json): (&str, &str, &str),
     created_by: i64,
+    days: u32,
 ) -> Result<String, sqlx::Error> {
     let id = random_public_id();
     let mut tx = db.write().await?;
     sqlx::query(
-        "INSERT INTO design_shares (id, project_id, name, main_file, files, created_by)
-         VALUES (?, ?, ?, ?, ?, ?)",
+        "INSERT INTO design_shares (id, project_id, name, main_file, files, created_by, expires_at)
+         VALUES (?, ?, ?, ?, ?, ?, strftime('%Y-%m-%dT%H:%M:%fZ', 'now', ?))",
     )
     .bind(&id)
     .bind(project_id)
@@ -237,18 +242,65 @@ pub async fn create_share(
     .bind(main_file)
     .bind(files_json)
     .bind(created_by)
+    .bind(format!("+{days} days"))
     .execute(&mut *tx)
     .await?;
     tx.commit().await?;
     Ok(id)
 }
 
-/// A snapshot by id.
-pub async fn find_share(db: &Db, id: &str) -> Result<Option<ShareRow>, sqlx::Error> {
-    sqlx::query_as("SELECT id, name, main_file, files, created_at FROM design_shares WHERE id = ?")
-        .bind(id)
-        .fetch_optional(db.reader())
-        .await
+/// A snapshot by id, if it is neither revoked nor expired and its project still exists.
+pub async fn find_live_share(db: &Db, id: &str) -> Result<Option<ShareRow>, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT s.id, s.name, s.main_file, s.files, s.created_at, s.expires_at, s.created_by,
+                o.slug AS org_slug
+         FROM design_shares s JOIN design_projects p ON p.id = s.project_id
+         JOIN organizations o ON o.id = p.organization_id
+         WHERE s.id = ? AND s.revoked_at IS NULL
+         AND s.expires_at > strftime('%Y-%m-%dT%H:%M:%fZ', 'now')",
+    )
+    .bind(id)
+    .fetch_optional(db.reader())
+    .await
+}
+
+/// The project's shares that are neither revoked nor expired, newest first.
+pub async fn live_shares(db: &Db, project_id: i64) -> Result<Vec<ShareInfo>, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT s.id, s.created_at, s.expires_at, u.username AS created_by
+         FROM design_shares s LEFT JOIN users u ON u.id = s.created_by
+         WHERE s.project_id = ? AND s.revoked_at IS NULL
+         AND s.expires_at > strftime('%Y-%m-%dT%H:%M:%fZ', 'now')
+         ORDER BY s.created_at DESC",
+    )
+    .bind(project_id)
+    .fetch_all(db.reader())
+    .await
+}
+
+/// Revokes a share of the project; `false` when it has no such live share.
+pub async fn revoke_share(db: &Db, project_id: i64, id: &str) -> Result<bool, sqlx::Error> {
+    let mut tx = db.write().await?;
+    let done = sqlx::query(
+        "UPDATE design_shares SET revoked_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now')
+         WHERE id = ? AND project_id = ? AND revoked_at IS NULL",
+    )
+    .bind(id)
+    .bind(project_id)
+    .execute(&mut *tx)
+    .await?;
+    tx.commit().await?;
+    Ok(done.rows_affected() == 1)
+}
+
+/// Deletes a project with its files; its shares end with it.
+pub async fn delete_project(db: &Db, project_id: i64) -> Result<(), sqlx::Error> {
+    let mut tx = db.write().await?;
+    sqlx::query("DELETE FROM design_projects WHERE id = ?")
+        .bind(project_id)
+        .execute(&mut *tx)
+        .await?;
+    tx.commit().await
 }
 
 #[cfg(test)]

@@ -5,6 +5,8 @@ pub mod asset_pages;
 pub mod assets;
 pub mod design;
 pub mod diff_rules;
+pub mod invitations;
+pub mod logins;
 pub mod organizations;
 pub mod read_cache;
 pub mod search;

@@ -128,3 +128,61 @@ pub async fn members_of(db: &Db, slug: &str) -> Result<Vec<(String, String)>, sq
     .fetch_all(db.reader())
     .await
 }
+
+/// An organisation's id and, for a personal one, its owner.
+pub async fn find_with_owner(
+    db: &Db,
+    slug: &str,
+) -> Result<Option<(i64, Option<i64>)>, sqlx::Error> {
+    sqlx::query_as("SELECT id, personal_owner_id FROM organizations WHERE slug = ?")
+        .bind(slug)
+        .fetch_optional(db.reader())
+        .await
+}
+
+/// Removes a member unless they are its last admin; answers whether a row went.
+/// The check and the removal are one transaction, so two admins removing each other
+/// at once cannot leave the organisation without one.
+pub async fn remove_member(
+    db: &Db,
+    organization_id: i64,
+    user_id: i64,
+) -> Result<RemoveOutcome, sqlx::Error> {
+    let mut tx = db.write().await?;
+    let role: Option<String> = sqlx::query_scalar(
+        "SELECT role FROM memberships WHERE organization_id = ? AND user_id = ?",
+    )
+    .bind(organization_id)
+    .bind(user_id)
+    .fetch_optional(&mut *tx)
+    .await?;
+    let Some(role) = role else {
+        return Ok(RemoveOutcome::NotAMember);
+    };
+    if role == Role::Admin.as_str() {
+        let admins: i64 = sqlx::query_scalar(
+            "SELECT count(*) FROM memberships WHERE organization_id = ? AND role = 'admin'",
+        )
+        .bind(organization_id)
+        .fetch_one(&mut *tx)
+        .await?;
+        if admins <= 1 {
+            return Ok(RemoveOutcome::LastAdmin);
+        }
+    }
+    sqlx::query("DELETE FROM memberships WHERE organization_id = ? AND user_id = ?")
+        .bind(organization_id)
+        .bind(user_id)
+        .execute(&mut *tx)
+        .await?;
+    tx.commit().await?;
+    Ok(RemoveOutcome::Removed)
+}
+
+/// What [`remove_member`] did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RemoveOutcome {
+    Removed,
+    NotAMember,
+    LastAdmin,
+}

@@ -9,8 +9,10 @@ use portico_types::TokenInfo;
 
 use super::Db;
 
-/// What a token may do.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+/// What a token may do; each scope includes the ones before it (`read < publish < admin`).
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, serde::Serialize, serde::Deserialize,
+)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "lowercase")]
 pub enum TokenScope {
@@ -18,6 +20,8 @@ pub enum TokenScope {
     Read,
     /// Also publish where the user may publish.
     Publish,
+    /// Also create tokens and manage members where the user is an admin.
+    Admin,
 }
 
 impl TokenScope {
@@ -26,6 +30,7 @@ impl TokenScope {
         match self {
             TokenScope::Read => "read",
             TokenScope::Publish => "publish",
+            TokenScope::Admin => "admin",
         }
     }
 
@@ -34,6 +39,7 @@ impl TokenScope {
         match name {
             "read" => Some(TokenScope::Read),
             "publish" => Some(TokenScope::Publish),
+            "admin" => Some(TokenScope::Admin),
             _ => None,
         }
     }
@@ -62,12 +68,14 @@ fn hash_token(token: &str) -> String {
     hex::encode(digest_token(token))
 }
 
-/// Creates a token and returns it in clear: the only time it is ever available.
+/// Creates a token that expires at `expires_at` (an instant, stored as written) and
+/// returns it in clear: the only time it is ever available.
 pub async fn create_token(
     db: &Db,
     user_id: i64,
     name: &str,
     scope: TokenScope,
+    expires_at: &str,
 ) -> Result<String, sqlx::Error> {
     let mut secret = [0u8; 32];
     rand::rngs::OsRng.fill_bytes(&mut secret);
@@ -75,13 +83,15 @@ pub async fn create_token(
     let display = format!("{}…", &token[..TOKEN_PREFIX.len() + 6]);
     let mut tx = db.write().await?;
     sqlx::query(
-        "INSERT INTO api_tokens (user_id, name, scope, token_sha256, display) VALUES (?, ?, ?, ?, ?)",
+        "INSERT INTO api_tokens (user_id, name, scope, token_sha256, display, expires_at)
+         VALUES (?, ?, ?, ?, ?, ?)",
     )
     .bind(user_id)
     .bind(name)
     .bind(scope.as_str())
     .bind(hash_token(&token))
     .bind(display)
+    .bind(expires_at)
     .execute(&mut *tx)
     .await?;
     tx.commit().await?;
@@ -112,7 +122,8 @@ async fn authenticate_uncached(db: &Db, hash: &str) -> Result<Option<TokenOwner>
         "SELECT t.id AS token_id, u.id AS user_id, u.username, u.is_admin, t.scope,
                 (t.last_used_at IS NULL OR t.last_used_at < strftime('%Y-%m-%dT%H:%M:%fZ', 'now', ?)) AS stale
          FROM api_tokens t JOIN users u ON u.id = t.user_id
-         WHERE t.token_sha256 = ? AND t.revoked_at IS NULL",
+         WHERE t.token_sha256 = ? AND t.revoked_at IS NULL
+         AND t.expires_at > strftime('%Y-%m-%dT%H:%M:%fZ', 'now')",
     )
     .bind(format!("-{LAST_USE_RESOLUTION_SECS} seconds"))
     .bind(hash)
@@ -145,7 +156,7 @@ struct TokenOwnerWithAge {
 /// The user's live tokens, newest first.
 pub async fn list_tokens(db: &Db, user_id: i64) -> Result<Vec<TokenInfo>, sqlx::Error> {
     sqlx::query_as(
-        "SELECT id, name, scope, display, created_at, last_used_at FROM api_tokens
+        "SELECT id, name, scope, display, created_at, last_used_at, expires_at FROM api_tokens
          WHERE user_id = ? AND revoked_at IS NULL ORDER BY id DESC",
     )
     .bind(user_id)
@@ -178,9 +189,15 @@ mod tests {
     async fn a_token_authenticates_until_revoked_and_is_stored_hashed() {
         let db = Db::open("sqlite::memory:").await.unwrap();
         let user = create_user(&db, "ci", "x", false).await.unwrap();
-        let token = create_token(&db, user.id, "ci", TokenScope::Publish)
-            .await
-            .unwrap();
+        let token = create_token(
+            &db,
+            user.id,
+            "ci",
+            TokenScope::Publish,
+            "2999-01-01T00:00:00.000Z",
+        )
+        .await
+        .unwrap();
         assert!(token.starts_with(TOKEN_PREFIX) && token.len() == TOKEN_PREFIX.len() + 64);
 
         let stored: String = sqlx::query_scalar("SELECT token_sha256 FROM api_tokens")
@@ -202,5 +219,26 @@ mod tests {
 
         assert!(revoke_token(&db, user.id, listed[0].id).await.unwrap());
         assert!(authenticate(&db, &token).await.unwrap().is_none());
+    }
+
+    #[tokio::test]
+    async fn an_expired_token_does_not_authenticate() {
+        let db = Db::open("sqlite::memory:").await.unwrap();
+        let user = create_user(&db, "ci", "x", false).await.unwrap();
+        let past = create_token(
+            &db,
+            user.id,
+            "old",
+            TokenScope::Read,
+            "2000-01-01T00:00:00.000Z",
+        )
+        .await
+        .unwrap();
+        assert!(authenticate(&db, &past).await.unwrap().is_none());
+    }
+
+    #[test]
+    fn scopes_include_the_ones_below() {
+        assert!(TokenScope::Read < TokenScope::Publish && TokenScope::Publish < TokenScope::Admin);
     }
 }

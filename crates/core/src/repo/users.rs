@@ -99,3 +99,25 @@ pub async fn find_by_id(db: &Db, id: i64) -> Result<Option<UserRow>, sqlx::Error
     db.cache().put_user(id, generation, found.clone());
     Ok(found)
 }
+
+/// Whether an account or organisation already uses this (normalised) name.
+pub async fn name_taken(db: &Db, name: &str) -> Result<bool, sqlx::Error> {
+    let taken: Option<i64> = sqlx::query_scalar(
+        "SELECT 1 FROM users WHERE username = ?1 UNION ALL SELECT 1 FROM organizations WHERE slug = ?1 LIMIT 1",
+    )
+    .bind(name)
+    .fetch_optional(db.reader())
+    .await?;
+    Ok(taken.is_some())
+}
+
+/// Replaces an account's password hash.
+pub async fn set_password_hash(db: &Db, id: i64, password_hash: &str) -> Result<(), sqlx::Error> {
+    let mut tx = db.write().await?;
+    sqlx::query("UPDATE users SET password_hash = ? WHERE id = ?")
+        .bind(password_hash)
+        .bind(id)
+        .execute(&mut *tx)
+        .await?;
+    tx.commit().await
+}
