@@ -46,7 +46,9 @@ pub struct Model {
 
 /// Where a part of the model is written: the file of the project and the JSON pointer of
 /// the object itself (after following `$ref`s). Tools that compare or annotate documents
-/// (diff) use it to read details the model leaves out and to point at lines.
+/// (diff) use it to read details the model leaves out and to point at lines. Never
+/// serialised: those tools run where the model is built, and the pages, which receive
+/// the model from the engine worker on every keystroke, never read it.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
 pub struct Source {
     pub file: String,
@@ -107,7 +109,7 @@ pub struct Server {
     pub bindings: Option<Value>,
     pub variables: Vec<Parameter>,
     /// Where it is written (after following `$ref`s); absent in models from elsewhere.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip)]
     pub source: Option<Source>,
 }
 
@@ -123,7 +125,7 @@ pub struct Parameter {
     pub enum_values: Vec<String>,
     pub default: Option<String>,
     /// Where it is written (after following `$ref`s); absent in models from elsewhere.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip)]
     pub source: Option<Source>,
 }
 
@@ -142,7 +144,7 @@ pub struct Channel {
     pub servers: Vec<String>,
     pub bindings: Option<Value>,
     /// Where it is written (after following `$ref`s); absent in models from elsewhere.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip)]
     pub source: Option<Source>,
     /// Where each of `messages` is written, in the same order (when known).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
@@ -182,7 +184,7 @@ pub struct Operation {
     pub responses: Vec<Response>,
     pub security: Vec<String>,
     /// Where it is written (after following `$ref`s); absent in models from elsewhere.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip)]
     pub source: Option<Source>,
     /// Where each of `messages` is written, in the same order (when known).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
@@ -196,7 +198,7 @@ pub struct Reply {
     pub address: Option<String>,
     pub messages: Vec<String>,
     /// Where it is written (after following `$ref`s); absent in models from elsewhere.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip)]
     pub source: Option<Source>,
     /// Where each of `messages` is written, in the same order (when known).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
@@ -210,7 +212,7 @@ pub struct Body {
     pub required: bool,
     pub content: Vec<MediaType>,
     /// Where it is written (after following `$ref`s); absent in models from elsewhere.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip)]
     pub source: Option<Source>,
 }
 
@@ -221,7 +223,7 @@ pub struct MediaType {
     pub schema: Option<Value>,
     pub example: Option<Value>,
     /// Where it is written (after following `$ref`s); absent in models from elsewhere.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip)]
     pub source: Option<Source>,
 }
 
@@ -233,7 +235,7 @@ pub struct Response {
     pub content: Vec<MediaType>,
     pub headers: Vec<Parameter>,
     /// Where it is written (after following `$ref`s); absent in models from elsewhere.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip)]
     pub source: Option<Source>,
 }
 
@@ -257,7 +259,7 @@ pub struct Message {
     pub correlation_id: Option<String>,
     pub bindings: Option<Value>,
     /// Where it is written (after following `$ref`s); absent in models from elsewhere.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip)]
     pub source: Option<Source>,
 }
 
@@ -287,7 +289,7 @@ pub struct SecurityScheme {
     pub description: Option<String>,
     pub details: Value,
     /// Where it is written (after following `$ref`s); absent in models from elsewhere.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip)]
     pub source: Option<Source>,
 }
 
