@@ -21,15 +21,21 @@ enum Caller {
     Contributor,
     ReadOnlyContributor,
     Admin,
+    /// An organisation admin whose token has the publish scope, not admin.
+    PublishScopeAdmin,
+    /// A contributor whose token has expired.
+    Expired,
 }
 
-const CALLERS: [Caller; 6] = [
+const CALLERS: [Caller; 8] = [
     Caller::Anonymous,
     Caller::Outsider,
     Caller::Viewer,
     Caller::Contributor,
     Caller::ReadOnlyContributor,
     Caller::Admin,
+    Caller::PublishScopeAdmin,
+    Caller::Expired,
 ];
 
 struct Tokens {
@@ -38,6 +44,8 @@ struct Tokens {
     contributor: String,
     read_only_contributor: String,
     admin: String,
+    publish_scope_admin: String,
+    expired: String,
 }
 
 impl Tokens {
@@ -49,6 +57,8 @@ impl Tokens {
             Caller::Contributor => Some(&self.contributor),
             Caller::ReadOnlyContributor => Some(&self.read_only_contributor),
             Caller::Admin => Some(&self.admin),
+            Caller::PublishScopeAdmin => Some(&self.publish_scope_admin),
+            Caller::Expired => Some(&self.expired),
         }
     }
 }
@@ -69,7 +79,7 @@ struct Row {
     /// `{n}` is replaced by the caller's index, so state-changing calls do not collide.
     path: &'static str,
     body: Option<(&'static str, String)>,
-    expected: [u16; 6],
+    expected: [u16; 8],
 }
 
 async fn member_token(
@@ -109,12 +119,17 @@ async fn every_endpoint_answers_every_caller_as_its_role_allows() {
         member_token(&server, &admin, "carl", "contributor", "publish").await;
     let (_, read_only_contributor) =
         member_token(&server, &admin, "rita", "contributor", "read").await;
+    let (_, publish_scope_admin) = member_token(&server, &admin, "pam", "admin", "publish").await;
+    let (_, expired) = member_token(&server, &admin, "ezra", "contributor", "publish").await;
+    expire_tokens_of(&server, "ezra").await;
     let tokens = Tokens {
         outsider,
         viewer,
         contributor,
         read_only_contributor,
         admin,
+        publish_scope_admin,
+        expired,
     };
     member_token(&server, &tokens.admin, "extra", "", "read").await;
     // Members for the admin to remove, once by token and once in the browser.
@@ -193,92 +208,92 @@ async fn every_endpoint_answers_every_caller_as_its_role_allows() {
             method: Method::GET,
             path: "/api/v1/assets/acme/orders",
             body: None,
-            expected: [401, 404, 200, 200, 200, 200],
+            expected: [401, 404, 200, 200, 200, 200, 200, 401],
         },
         Row {
             method: Method::GET,
             path: "/api/v1/assets/acme/orders/1.0.0",
             body: None,
-            expected: [401, 404, 200, 200, 200, 200],
+            expected: [401, 404, 200, 200, 200, 200, 200, 401],
         },
         Row {
             method: Method::GET,
             path: "/api/v1/assets/acme/orders/1.0.0/spec",
             body: None,
-            expected: [401, 404, 200, 200, 200, 200],
+            expected: [401, 404, 200, 200, 200, 200, 200, 401],
         },
         Row {
             method: Method::GET,
             path: "/api/v1/assets/acme/orders/1.0.0/spec?format=json",
             body: None,
-            expected: [401, 404, 200, 200, 200, 200],
+            expected: [401, 404, 200, 200, 200, 200, 200, 401],
         },
         Row {
             method: Method::PUT,
             path: "/api/v1/assets/acme/orders/4.0.{n}",
             body: Some((yaml, ORDER_SERVICE.to_owned())),
-            expected: [401, 404, 403, 201, 403, 201],
+            expected: [401, 404, 403, 201, 403, 201, 201, 401],
         },
         Row {
             method: Method::GET,
             path: "/api/v1/assets/acme/orders/compare?from=1.0.0&to=1.0.0",
             body: None,
-            expected: [401, 404, 200, 200, 200, 200],
+            expected: [401, 404, 200, 200, 200, 200, 200, 401],
         },
         Row {
             // A break 1.1.x may not carry: only an admin may publish it anyway.
             method: Method::PUT,
             path: "/api/v1/assets/acme/orders/1.1.{n}?override=breaking&reason=agreed",
             body: Some((yaml, breaking_change())),
-            expected: [401, 404, 403, 403, 403, 201],
+            expected: [401, 404, 403, 403, 403, 201, 201, 401],
         },
         Row {
             method: Method::PATCH,
             path: "/api/v1/assets/acme/orders/2.0.{n}",
             body: json(serde_json::json!({"lifecycle": "stable"})),
-            expected: [401, 404, 403, 403, 403, 200],
+            expected: [401, 404, 403, 403, 403, 200, 200, 401],
         },
         Row {
             method: Method::PATCH,
             path: "/api/v1/assets/acme/orders",
             body: json(serde_json::json!({"public": false})),
-            expected: [401, 404, 403, 403, 403, 200],
+            expected: [401, 404, 403, 403, 403, 200, 200, 401],
         },
         Row {
             method: Method::DELETE,
             path: "/api/v1/assets/acme/orders/3.0.{n}",
             body: None,
-            expected: [401, 404, 403, 403, 403, 204],
+            expected: [401, 404, 403, 403, 403, 204, 204, 401],
         },
         Row {
             method: Method::GET,
             path: "/api/v1/assets/acme/orders/feed",
             body: None,
-            expected: [401, 404, 200, 200, 200, 200],
+            expected: [401, 404, 200, 200, 200, 200, 200, 401],
         },
         Row {
             method: Method::GET,
             path: "/api/v1/diff-rules",
             body: None,
-            expected: [401, 200, 200, 200, 200, 200],
+            expected: [401, 200, 200, 200, 200, 200, 200, 401],
         },
         Row {
             method: Method::GET,
             path: "/api/v1/orgs/acme/diff-rules",
             body: None,
-            expected: [401, 404, 200, 200, 200, 200],
+            expected: [401, 404, 200, 200, 200, 200, 200, 401],
         },
         Row {
             method: Method::PUT,
             path: "/api/v1/orgs/acme/diff-rules",
             body: json(serde_json::json!({"rules": {"operation-removed": "breaking"}})),
-            expected: [401, 404, 403, 403, 403, 200],
+            expected: [401, 404, 403, 403, 403, 200, 200, 401],
         },
         Row {
             method: Method::GET,
             path: "/api/v1/orgs/acme/members",
             body: None,
-            expected: [401, 404, 200, 200, 200, 200],
+            expected: [401, 404, 200, 200, 200, 200, 200, 401],
         },
         Row {
             // Managing members takes an admin-scope token: a publish token is refused
@@ -286,56 +301,56 @@ async fn every_endpoint_answers_every_caller_as_its_role_allows() {
             method: Method::PUT,
             path: "/api/v1/orgs/acme/members/extra",
             body: json(serde_json::json!({"role": "viewer"})),
-            expected: [401, 403, 403, 403, 403, 200],
+            expected: [401, 403, 403, 403, 403, 200, 403, 401],
         },
         Row {
             method: Method::DELETE,
             path: "/api/v1/orgs/acme/members/leaver",
             body: None,
-            expected: [401, 403, 403, 403, 403, 204],
+            expected: [401, 403, 403, 403, 403, 204, 403, 401],
         },
         Row {
             method: Method::GET,
             path: "/api/v1/console/acme/orders/1.0.0/ws",
             body: None,
-            expected: [401, 404, 101, 101, 101, 101],
+            expected: [401, 404, 101, 101, 101, 101, 101, 401],
         },
         Row {
             method: Method::GET,
             path: "/api/v1/console/design/{project}/ws",
             body: None,
-            expected: [401, 404, 101, 101, 101, 101],
+            expected: [401, 404, 101, 101, 101, 101, 101, 401],
         },
         Row {
             method: Method::GET,
             path: "/api/v1/assets?q=order",
             body: None,
-            expected: [401, 200, 200, 200, 200, 200],
+            expected: [401, 200, 200, 200, 200, 200, 200, 401],
         },
         Row {
             method: Method::GET,
             path: "/api/v1/tokens",
             body: None,
-            expected: [401, 200, 200, 200, 200, 200],
+            expected: [401, 200, 200, 200, 200, 200, 200, 401],
         },
         Row {
             method: Method::POST,
             path: "/api/v1/tokens",
             body: json(serde_json::json!({"name": "matrix", "scope": "read"})),
-            expected: [401, 403, 403, 403, 403, 201],
+            expected: [401, 403, 403, 403, 403, 201, 403, 401],
         },
         Row {
             // Someone else's token, or none: not found either way.
             method: Method::DELETE,
             path: "/api/v1/tokens/999999",
             body: None,
-            expected: [401, 403, 403, 403, 403, 404],
+            expected: [401, 403, 403, 403, 403, 404, 403, 401],
         },
         Row {
             method: Method::GET,
             path: "/api/v1/openapi.json",
             body: None,
-            expected: [200, 200, 200, 200, 200, 200],
+            expected: [200, 200, 200, 200, 200, 200, 200, 200],
         },
     ];
     let client = reqwest::Client::new();
@@ -415,6 +430,22 @@ async fn every_endpoint_answers_every_caller_as_its_role_allows() {
         missing.is_empty(),
         "entry points without a row in the authorization matrix: {missing:#?}"
     );
+}
+
+/// Makes every token of `user` expired, as time would (the server keeps running: WAL).
+async fn expire_tokens_of(server: &TestServer, user: &str) {
+    let url = format!("sqlite://{}", server.data_dir.join("portico.db").display());
+    let mut connection = <sqlx::SqliteConnection as sqlx::Connection>::connect(&url)
+        .await
+        .unwrap();
+    sqlx::query(
+        "UPDATE api_tokens SET expires_at = '2000-01-01T00:00:00.000Z'
+         WHERE user_id = (SELECT id FROM users WHERE username = ?)",
+    )
+    .bind(user)
+    .execute(&mut connection)
+    .await
+    .unwrap();
 }
 
 /// What the server says it answers (`portico routes --format json`).
