@@ -400,6 +400,7 @@ impl Workspace {
                         spec_engine::Severity::Error => "error",
                         spec_engine::Severity::Warning => "warning",
                         spec_engine::Severity::Info => "info",
+                        spec_engine::Severity::Hint => "hint",
                     },
                     message: d.message.clone(),
                 })

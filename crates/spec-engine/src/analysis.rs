@@ -29,12 +29,40 @@ pub struct Analysis {
 }
 
 impl Analysis {
-    /// Whether any diagnostic is an error.
+    /// Whether the document itself has an error (a ruleset's findings, which carry a
+    /// rule id, say nothing about its validity).
     pub fn has_errors(&self) -> bool {
         self.diagnostics
             .iter()
-            .any(|d| d.severity == Severity::Error)
+            .any(|d| d.severity == Severity::Error && d.rule.is_none())
     }
+}
+
+/// Adds the findings of a governance ruleset to an analysis of `input`: located at
+/// their lines and sorted in with the rest. Nothing happens for a document that could
+/// not be read.
+pub fn apply_ruleset(input: &Input, analysis: &mut Analysis, ruleset: &crate::ruleset::Ruleset) {
+    let Some(documents) = &analysis.documents else {
+        return;
+    };
+    let mut found = crate::ruleset::lint(documents, ruleset);
+    locate_all(input, &mut found);
+    analysis.diagnostics.extend(found);
+    sort_diagnostics(&input.main, &mut analysis.diagnostics);
+}
+
+/// Main file first, then by file, line, column and message; exact repeats dropped.
+fn sort_diagnostics(main: &str, diagnostics: &mut Vec<Diagnostic>) {
+    diagnostics.sort_by(|a, b| {
+        (a.file != main, &a.file, a.line, a.column, &a.message).cmp(&(
+            b.file != main,
+            &b.file,
+            b.line,
+            b.column,
+            &b.message,
+        ))
+    });
+    diagnostics.dedup();
 }
 
 /// Analyses a document or design project: diagnostics and the model.
@@ -179,16 +207,7 @@ fn run(input: &Input, with_model: bool, cache: Option<&mut ParseCache>) -> Analy
     }
     analysis.documents = Some(documents);
     locate_all(input, &mut analysis.diagnostics);
-    analysis.diagnostics.sort_by(|a, b| {
-        (a.file != input.main, &a.file, a.line, a.column, &a.message).cmp(&(
-            b.file != input.main,
-            &b.file,
-            b.line,
-            b.column,
-            &b.message,
-        ))
-    });
-    analysis.diagnostics.dedup();
+    sort_diagnostics(&input.main, &mut analysis.diagnostics);
     analysis
 }
 

@@ -2,13 +2,15 @@
 
 use serde::{Deserialize, Serialize};
 
-/// How serious a diagnostic is; only errors make a document invalid.
+/// How serious a diagnostic is, most serious first; only errors make a document
+/// invalid. `Hint` comes from rulesets only.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Severity {
     Error,
     Warning,
     Info,
+    Hint,
 }
 
 impl std::fmt::Display for Severity {
@@ -17,6 +19,7 @@ impl std::fmt::Display for Severity {
             Severity::Error => "error",
             Severity::Warning => "warning",
             Severity::Info => "info",
+            Severity::Hint => "hint",
         })
     }
 }
@@ -35,6 +38,9 @@ pub struct Diagnostic {
     pub line: Option<u32>,
     /// 1-based column, when the pointer could be located in the source.
     pub column: Option<u32>,
+    /// The id of the ruleset rule that found it; none for the document's own checks.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rule: Option<String>,
 }
 
 impl Diagnostic {
@@ -62,6 +68,7 @@ impl Diagnostic {
             file: file.to_owned(),
             line: None,
             column: None,
+            rule: None,
         }
     }
 

@@ -32,6 +32,8 @@ mod convert;
 mod detect;
 mod diagnostic;
 #[cfg(feature = "engine")]
+mod dialect;
+#[cfg(feature = "engine")]
 pub mod diff;
 mod example;
 #[cfg(feature = "engine")]
@@ -55,6 +57,8 @@ mod reparse;
 #[cfg(feature = "engine")]
 mod rules;
 #[cfg(feature = "engine")]
+pub mod ruleset;
+#[cfg(feature = "engine")]
 mod schemas;
 #[cfg(feature = "engine")]
 mod upgrade;
@@ -62,7 +66,7 @@ mod upgrade;
 mod validate;
 
 #[cfg(feature = "engine")]
-pub use analysis::{Analysis, analyze, analyze_cached, check};
+pub use analysis::{Analysis, analyze, analyze_cached, apply_ruleset, check};
 pub use answer::{Converted, ProjectAnalysis};
 #[cfg(feature = "engine")]
 pub use convert::{to_json, to_yaml};

@@ -263,6 +263,7 @@ pub fn load(
     );
     let mut queue = VecDeque::from([input.main.clone()]);
     let mut main_references = Some(main_references);
+    let mut loops: HashSet<Vec<String>> = HashSet::new();
     while let Some(file) = queue.pop_front() {
         let references = match main_references.take() {
             Some(references) => references,
@@ -274,6 +275,12 @@ pub fn load(
         };
         for (pointer, reference, opaque) in references {
             let reference = match reference {
+                RefValue::Chained(text) => {
+                    if let Some(diagnostic) = reference_loop(&documents, &file, &text, &mut loops) {
+                        diagnostics.push(diagnostic);
+                    }
+                    continue;
+                }
                 RefValue::NotString(kind) => {
                     diagnostics.push(Diagnostic::error(
                         &file,
@@ -369,24 +376,90 @@ pub fn load(
     (documents, diagnostics)
 }
 
+/// The error for a chain of references in `file` that starts at `reference` and comes
+/// back to itself (`A: {$ref: '#/B'}`, `B: {$ref: '#/A'}`), reported once per loop at
+/// the first reference of the loop; `None` when the chain ends at a value.
+fn reference_loop(
+    documents: &Documents,
+    file: &str,
+    reference: &str,
+    reported: &mut HashSet<Vec<String>>,
+) -> Option<Diagnostic> {
+    let mut chain: Vec<String> = Vec::new();
+    let mut next = reference.to_owned();
+    for _ in 0..MAX_HOPS {
+        let Ok(Target::Local { pointer, .. }) = resolve_target(file, &next) else {
+            return None;
+        };
+        if let Some(start) = chain.iter().position(|p| *p == pointer) {
+            let mut members = chain[start..].to_vec();
+            members.sort();
+            if !reported.insert(members) {
+                return None;
+            }
+            let shown: Vec<String> = chain[start..]
+                .iter()
+                .chain(std::iter::once(&pointer))
+                .map(|p| format!("#{p}"))
+                .collect();
+            return Some(Diagnostic::error(
+                file,
+                format!("{pointer}/$ref"),
+                format!(
+                    "The references {} form a loop: none of them leads to a value.",
+                    shown.join(" -> ")
+                ),
+            ));
+        }
+        let target = documents.get(file, &pointer)?;
+        next = target.get("$ref")?.as_str()?.to_owned();
+        if !next.starts_with('#') {
+            return None;
+        }
+        chain.push(pointer);
+    }
+    None
+}
+
+/// How a reference relates to the tree it is written in.
+enum Within {
+    /// A pointer into the tree that exists, seen before or pointing at a value.
+    Resolves,
+    /// A pointer into the tree, seen for the first time, whose target is itself a
+    /// reference: its chain has to be followed once to find loops.
+    Chained,
+    /// Anything else (another file, a URL, a pointer to nothing).
+    Outside,
+}
+
 /// Whether `reference` is a pointer into `root` itself that exists (remembered in `resolved`).
-fn resolves_within<'a>(root: &Value, reference: &'a str, resolved: &mut HashSet<&'a str>) -> bool {
+fn resolves_within<'a>(root: &Value, reference: &'a str, resolved: &mut HashSet<&'a str>) -> Within {
     if resolved.contains(reference) {
-        return true;
+        return Within::Resolves;
     }
     // Only `#…`: resolved from no file, it stays in the tree it was found in.
-    let exists = reference.starts_with('#')
-        && matches!(resolve_target("", reference),
-            Ok(Target::Local { pointer, .. }) if root.pointer(&pointer).is_some());
-    if exists {
-        resolved.insert(reference);
+    let target = match reference.starts_with('#').then(|| resolve_target("", reference)) {
+        Some(Ok(Target::Local { pointer, .. })) => root.pointer(&pointer),
+        _ => None,
+    };
+    match target {
+        None => Within::Outside,
+        Some(target) => {
+            resolved.insert(reference);
+            if target.get("$ref").is_some_and(Value::is_string) {
+                Within::Chained
+            } else {
+                Within::Resolves
+            }
+        }
     }
-    exists
 }
 
 pub enum RefValue {
     Text(String),
     NotString(&'static str),
+    /// A pointer into the same file whose target is another reference (checked for loops).
+    Chained(String),
 }
 
 fn type_name(value: &Value) -> &'static str {
@@ -410,8 +483,11 @@ pub fn collect<'a>(root: &'a Value) -> References {
     let mut out = Vec::new();
     let mut resolved = HashSet::new();
     let mut found = |reference: &'a Value| match reference {
-        Value::String(text) if resolves_within(root, text, &mut resolved) => None,
-        Value::String(text) => Some(RefValue::Text(text.clone())),
+        Value::String(text) => match resolves_within(root, text, &mut resolved) {
+            Within::Resolves => None,
+            Within::Chained => Some(RefValue::Chained(text.clone())),
+            Within::Outside => Some(RefValue::Text(text.clone())),
+        },
         other => Some(RefValue::NotString(type_name(other))),
     };
     let mut path = Path::default();

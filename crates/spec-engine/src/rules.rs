@@ -7,7 +7,7 @@ use std::collections::{BTreeSet, HashMap};
 
 use serde_json::Value;
 
-use crate::detect::{Detected, Kind};
+use crate::detect::{Detected, Kind, SchemaId};
 use crate::diagnostic::{Diagnostic, escape_token};
 use crate::model::{InlineBudget, inline_schema};
 use crate::path::{Path, Token};
@@ -36,6 +36,9 @@ pub fn check(detected: &Detected, documents: &Documents, budget: &InlineBudget) 
     };
     match detected.kind {
         Kind::OpenApi => {
+            if matches!(detected.schema, SchemaId::OpenApi3_1 | SchemaId::OpenApi3_2) {
+                crate::dialect::check_schema_objects(file, root, &mut out);
+            }
             openapi_operation_ids(documents, file, root, &mut out);
             openapi_path_parameters(documents, file, root, &mut out);
             openapi_security(root, file, &mut out);

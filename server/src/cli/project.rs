@@ -1,6 +1,7 @@
 //! Reading a root document from disk together with the project files its relative
-//! references name, as `lint`, `convert` and `diff` all need. References are read from
-//! the root file's folder and nowhere else; the network is never reached.
+//! references name, as `lint` and `diff` need. References are read inside a base folder
+//! (the root file's own, or one the caller names) and nowhere else; the network is never
+//! reached.
 
 use std::collections::BTreeMap;
 use std::path::{Component, Path, PathBuf};
@@ -26,23 +27,43 @@ pub struct Project {
 }
 
 /// Reads the root file at `path` and analyses it with `analyse`, reading the project
-/// files the analysis finds missing (inside the root's folder only) and analysing again
-/// until nothing more can be added. A single file is analysed once. A root file larger
-/// than `max_bytes` is not read: the analysis holds one error saying so.
+/// files the analysis finds missing (inside `base`, or the root file's folder without
+/// one) and analysing again until nothing more can be added. A single file is analysed
+/// once. A root file larger than `max_bytes` is not read: the analysis holds one error
+/// saying so.
 pub fn read_project(
     path: &Path,
     max_bytes: usize,
     analyse: fn(&Input) -> Analysis,
+    base: Option<&Path>,
 ) -> Result<Project, String> {
     let limits = spec_engine::Limits {
         max_file_bytes: max_bytes,
         ..spec_engine::Limits::default()
     };
-    let folder = path.parent().map(Path::to_path_buf).unwrap_or_default();
-    let main = path
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .ok_or_else(|| "not a file".to_owned())?;
+    let (folder, main) = match base {
+        None => (
+            path.parent().map(Path::to_path_buf).unwrap_or_default(),
+            path.file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+                .ok_or_else(|| "not a file".to_owned())?,
+        ),
+        Some(base) => {
+            let file = path.canonicalize().map_err(|e| format!("cannot read: {e}"))?;
+            let base = base
+                .canonicalize()
+                .map_err(|e| format!("cannot read the folder {}: {e}", base.display()))?;
+            let inside = file.strip_prefix(&base).map_err(|_| {
+                format!("the file is not inside {}", base.display())
+            })?;
+            let main = inside
+                .components()
+                .map(|c| c.as_os_str().to_string_lossy().into_owned())
+                .collect::<Vec<_>>()
+                .join("/");
+            (base, main)
+        }
+    };
     let size = std::fs::metadata(path)
         .map_err(|e| format!("cannot read: {e}"))?
         .len();

@@ -114,7 +114,7 @@ pub fn load(text: Text, max_bytes: usize) -> Result<Loaded, String> {
                 input,
                 analysis,
                 size,
-            } = read_project(&path, max_bytes, spec_engine::analyze)?;
+            } = read_project(&path, max_bytes, spec_engine::analyze, None)?;
             Ok(Loaded {
                 input,
                 analysis,

@@ -1,0 +1,200 @@
+//! The bits of JavaScript semantics Spectral's functions rely on: truthiness, `Number()`,
+//! strict equality, string length in UTF-16 units, `localeCompare`, and regular
+//! expressions written as `/source/flags` or as a bare source.
+
+use std::cmp::Ordering;
+
+use serde_json::Value;
+
+/// JavaScript truthiness (`undefined` is `None`).
+pub fn truthy(value: Option<&Value>) -> bool {
+    match value {
+        None | Some(Value::Null) => false,
+        Some(Value::Bool(flag)) => *flag,
+        Some(Value::Number(number)) => number.as_f64().is_some_and(|n| n != 0.0 && !n.is_nan()),
+        Some(Value::String(text)) => !text.is_empty(),
+        Some(Value::Array(_) | Value::Object(_)) => true,
+    }
+}
+
+/// `Number(value)` for the values JSON has (`NaN` for what does not convert).
+pub fn number(value: &Value) -> f64 {
+    match value {
+        Value::Number(number) => number.as_f64().unwrap_or(f64::NAN),
+        Value::Bool(flag) => f64::from(u8::from(*flag)),
+        Value::Null => 0.0,
+        Value::String(text) => {
+            let trimmed = text.trim();
+            if trimmed.is_empty() {
+                0.0
+            } else if let Some(hex) = trimmed
+                .strip_prefix("0x")
+                .or_else(|| trimmed.strip_prefix("0X"))
+            {
+                u64::from_str_radix(hex, 16).map_or(f64::NAN, |n| n as f64)
+            } else if trimmed == "Infinity" || trimmed == "+Infinity" {
+                f64::INFINITY
+            } else if trimmed == "-Infinity" {
+                f64::NEG_INFINITY
+            } else if trimmed
+                .bytes()
+                .all(|b| b.is_ascii_digit() || matches!(b, b'.' | b'e' | b'E' | b'+' | b'-'))
+            {
+                trimmed.parse::<f64>().unwrap_or(f64::NAN)
+            } else {
+                f64::NAN
+            }
+        }
+        Value::Array(_) | Value::Object(_) => f64::NAN,
+    }
+}
+
+/// `===` between two JSON values (numbers by value, containers never equal).
+pub fn strict_equals(left: &Value, right: &Value) -> bool {
+    match (left, right) {
+        (Value::Number(a), Value::Number(b)) => a.as_f64() == b.as_f64(),
+        (Value::String(a), Value::String(b)) => a == b,
+        (Value::Bool(a), Value::Bool(b)) => a == b,
+        (Value::Null, Value::Null) => true,
+        _ => false,
+    }
+}
+
+/// `string.length`: UTF-16 code units.
+pub fn length(text: &str) -> usize {
+    text.encode_utf16().count()
+}
+
+/// `a.localeCompare(b)` as an ordering: letters compare without case first, then
+/// lower case before upper case, as the default collation does.
+pub fn locale_compare(a: &str, b: &str) -> Ordering {
+    let folded = |text: &str| -> Vec<char> { text.chars().flat_map(char::to_lowercase).collect() };
+    folded(a)
+        .cmp(&folded(b))
+        .then_with(|| {
+            a.chars()
+                .zip(b.chars())
+                .map(|(x, y)| match (x.is_lowercase(), y.is_lowercase()) {
+                    (true, false) if x.to_lowercase().eq(y.to_lowercase()) => Ordering::Less,
+                    (false, true) if x.to_lowercase().eq(y.to_lowercase()) => Ordering::Greater,
+                    _ => Ordering::Equal,
+                })
+                .find(|ordering| ordering.is_ne())
+                .unwrap_or(Ordering::Equal)
+        })
+        .then_with(|| a.cmp(b))
+}
+
+/// A JavaScript regular expression: `/source/flags` or a bare source, as Spectral's
+/// `pattern` function reads its options.
+pub fn regex(pattern: &str) -> Result<fancy_regex::Regex, String> {
+    let (source, flags) = match pattern
+        .strip_prefix('/')
+        .and_then(|rest| rest.rfind('/').map(|end| (&rest[..end], &rest[end + 1..])))
+    {
+        Some((source, flags))
+            if !source.is_empty() && flags.bytes().all(|b| b.is_ascii_lowercase()) =>
+        {
+            (source, flags)
+        }
+        _ => (pattern, ""),
+    };
+    compile(source, flags)
+}
+
+/// Compiles a JavaScript regex source with its flags (`g` and `y` change nothing for a test).
+pub fn compile(source: &str, flags: &str) -> Result<fancy_regex::Regex, String> {
+    let mut inline = String::new();
+    for flag in flags.chars() {
+        match flag {
+            'i' => inline.push('i'),
+            'm' => inline.push('m'),
+            's' => inline.push('s'),
+            'g' | 'y' | 'u' | 'd' | 'v' => {}
+            other => return Err(format!("unknown regular expression flag \"{other}\"")),
+        }
+    }
+    let translated = translate(source);
+    let full = if inline.is_empty() {
+        translated
+    } else {
+        format!("(?{inline}){translated}")
+    };
+    fancy_regex::Regex::new(&full).map_err(|error| format!("invalid regular expression /{source}/: {error}"))
+}
+
+/// Rewrites the JavaScript-only parts of a regex source: `\/` is `/`, `\d` and `\w` are
+/// ASCII-only, and `[^]` matches anything.
+fn translate(source: &str) -> String {
+    let mut out = String::with_capacity(source.len() + 8);
+    let mut chars = source.chars().peekable();
+    while let Some(c) = chars.next() {
+        match c {
+            '\\' => match chars.next() {
+                Some('/') => out.push('/'),
+                Some('d') => out.push_str("[0-9]"),
+                Some('D') => out.push_str("[^0-9]"),
+                Some('w') => out.push_str("[A-Za-z0-9_]"),
+                Some('W') => out.push_str("[^A-Za-z0-9_]"),
+                Some(other) => {
+                    out.push('\\');
+                    out.push(other);
+                }
+                None => out.push_str("\\\\"),
+            },
+            '[' if chars.peek() == Some(&'^') => {
+                chars.next();
+                if chars.peek() == Some(&']') {
+                    chars.next();
+                    out.push_str("(?s:.)");
+                } else {
+                    out.push_str("[^");
+                }
+            }
+            other => out.push(other),
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn truthiness_is_javascripts() {
+        for falsy in [json!(null), json!(false), json!(0), json!(""), json!(0.0)] {
+            assert!(!truthy(Some(&falsy)), "{falsy}");
+        }
+        for truthy_value in [json!([]), json!({}), json!("0"), json!(-1), json!(true)] {
+            assert!(truthy(Some(&truthy_value)), "{truthy_value}");
+        }
+        assert!(!truthy(None));
+    }
+
+    #[test]
+    fn numbers_convert_as_number_does() {
+        assert_eq!(number(&json!(" 12 ")), 12.0);
+        assert_eq!(number(&json!("")), 0.0);
+        assert!(number(&json!("12px")).is_nan());
+        assert_eq!(number(&json!("0x10")), 16.0);
+    }
+
+    #[test]
+    fn regexes_take_both_spellings_and_flags() {
+        assert!(regex("/^abc$/i").unwrap().is_match("ABC").unwrap());
+        assert!(regex("^a/b$").unwrap().is_match("a/b").unwrap());
+        assert!(regex("/^a\\/b$/").unwrap().is_match("a/b").unwrap());
+        assert!(!regex("\\d").unwrap().is_match("٣").unwrap());
+        assert!(regex("/x/q").is_err());
+        assert!(regex("(").is_err());
+    }
+
+    #[test]
+    fn locale_compare_ignores_case_first() {
+        assert_eq!(locale_compare("apple", "Banana"), Ordering::Less);
+        assert_eq!(locale_compare("a", "A"), Ordering::Less);
+        assert_eq!(locale_compare("b", "a"), Ordering::Greater);
+    }
+}

@@ -1,0 +1,145 @@
+//! The functions a rule's `then` calls: Spectral's core functions, with the options and
+//! the behaviour Spectral documents, and the functions the built-in rulesets need
+//! (written natively, since Spectral's are JavaScript).
+//!
+//! A function's options are checked when the ruleset is read ([`Function::prepare`]);
+//! like Spectral, a function whose input has the wrong type (a `pattern` on an object)
+//! reports nothing.
+
+mod core;
+mod js;
+mod schema;
+
+use std::borrow::Cow;
+
+use portico_jsonpath::Segment;
+use serde_json::Value;
+
+use super::format::Format;
+
+/// What a function is called on: the value at a target (`None` when it does not exist,
+/// JavaScript's `undefined`) and its path in the document as linted.
+#[derive(Clone, Copy)]
+pub struct Target<'a> {
+    pub value: Option<&'a Value>,
+    pub path: &'a [Segment],
+}
+
+/// What a function may ask about the document beyond its target.
+pub trait Lookup {
+    /// The formats of the document (`oas3`, `oas3.0`…).
+    fn formats(&self) -> &[Format];
+    /// `value` with its `$ref`s replaced by what they point at, as the rule sees the
+    /// document (a rule with `resolved: false` sees references as written). Circular
+    /// references stay references.
+    fn resolved<'v>(&self, value: &'v Value) -> Cow<'v, Value>;
+    /// Whether some `$ref` of the project points exactly at this location of the main
+    /// document (a JSON pointer such as `/components/schemas/Pet`).
+    fn is_referenced(&self, pointer: &str) -> bool;
+}
+
+/// One thing a function found; the path is the target's unless it names another.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Failure {
+    pub message: String,
+    pub path: Option<Vec<Segment>>,
+}
+
+impl Failure {
+    fn at_target(message: impl Into<String>) -> Failure {
+        Failure {
+            message: message.into(),
+            path: None,
+        }
+    }
+
+    fn at(path: Vec<Segment>, message: impl Into<String>) -> Failure {
+        Failure {
+            message: message.into(),
+            path: Some(path),
+        }
+    }
+}
+
+/// A function with its options checked and compiled.
+pub struct Function {
+    name: String,
+    body: Body,
+}
+
+enum Body {
+    Core(core::Core),
+    Schema(Box<schema::SchemaCheck>),
+}
+
+impl std::fmt::Debug for Function {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Function").field("name", &self.name).finish()
+    }
+}
+
+/// Why a function cannot be used as a ruleset wrote it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum PrepareError {
+    /// Not a function Portico has: a custom JavaScript function of the ruleset.
+    Unknown,
+    /// The options do not fit the function; the message says how, as Spectral would.
+    Options(String),
+}
+
+impl Function {
+    /// Looks up a function by the name a ruleset uses and checks its options.
+    pub fn prepare(name: &str, options: Option<&Value>) -> Result<Function, PrepareError> {
+        let options = options.filter(|options| !options.is_null());
+        let body = if name == "schema" {
+            Body::Schema(Box::new(
+                schema::SchemaCheck::prepare(options).map_err(PrepareError::Options)?,
+            ))
+        } else {
+            Body::Core(core::Core::prepare(name, options)?)
+        };
+        Ok(Function {
+            name: name.to_owned(),
+            body,
+        })
+    }
+
+    /// The name the ruleset used.
+    pub fn name(&self) -> &str {
+        &self.name
+    }
+
+    /// Runs the function on one target.
+    pub fn call(&self, target: Target<'_>, lookup: &dyn Lookup) -> Vec<Failure> {
+        match &self.body {
+            Body::Core(core) => core.call(target, lookup),
+            Body::Schema(check) => check.call(target, lookup),
+        }
+    }
+}
+
+/// The options object of a function, or an error saying it must be one.
+fn options_object<'a>(
+    function: &str,
+    options: Option<&'a Value>,
+    example: &str,
+) -> Result<&'a serde_json::Map<String, Value>, String> {
+    match options {
+        Some(Value::Object(map)) => Ok(map),
+        _ => Err(format!(
+            "\"{function}\" function has invalid options specified. Example valid options: {example}"
+        )),
+    }
+}
+
+/// Refuses options a function does not know.
+fn only_known(
+    function: &str,
+    map: &serde_json::Map<String, Value>,
+    known: &[&str],
+) -> Result<(), String> {
+    match map.keys().find(|key| !known.contains(&key.as_str())) {
+        Some(key) => Err(format!("\"{function}\" function does not support \"{key}\" option")),
+        None => Ok(()),
+    }
+}

@@ -1,0 +1,347 @@
+//! The document as a ruleset sees it: `$ref`s replaced by what they point at, except the
+//! ones Spectral leaves in place because resolving them would make the document
+//! circular. Spectral's resolver decides that globally, not per path: a reference is
+//! left as written when its target (or what the target's enclosing objects reference,
+//! transitively) contains the reference itself. Following the same rule keeps the
+//! findings the same and the resolved tree finite (Stripe's 4 MB spec resolves to ~1.8
+//! million nodes).
+//!
+//! Nothing is copied: a resolved node is the target's node, found by the address of the
+//! reference object, and a result's location is where its value is written.
+
+use std::collections::{HashMap, HashSet};
+
+use portico_jsonpath::Segment;
+use serde_json::Value;
+
+use crate::refs::{Documents, Target, resolve_target};
+
+/// Where a value is written: a project file and the path to it.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct Location {
+    pub file: String,
+    pub path: Vec<Segment>,
+}
+
+/// One reference that resolves.
+struct Resolution<'d> {
+    target: &'d Value,
+    location: Location,
+}
+
+/// The references of a project that resolve, keyed by the address of the reference object.
+pub struct ResolvedView<'d> {
+    documents: &'d Documents,
+    resolutions: HashMap<*const Value, Resolution<'d>>,
+    /// Every location some reference points at exactly (resolved or not).
+    referenced: HashSet<(String, String)>,
+}
+
+impl<'d> ResolvedView<'d> {
+    pub fn new(documents: &'d Documents) -> ResolvedView<'d> {
+        let mut view = ResolvedView {
+            documents,
+            resolutions: HashMap::new(),
+            referenced: HashSet::new(),
+        };
+        for (file, loaded) in &documents.files {
+            let mut found = Vec::new();
+            crawl(&loaded.value, &mut Vec::new(), &mut found);
+            let mut local = Vec::new();
+            for (path, object, reference) in found {
+                let Ok(Target::Local {
+                    file: target_file,
+                    pointer,
+                }) = resolve_target(file, reference)
+                else {
+                    continue;
+                };
+                view.referenced.insert((target_file.clone(), pointer.clone()));
+                let target_path = pointer_path(&pointer);
+                if target_file == *file {
+                    local.push((path, object, target_path));
+                } else if let (Some(target), Some(target_root)) = (
+                    documents.get(&target_file, &pointer),
+                    documents.files.get(&target_file),
+                ) {
+                    // Another file: resolved unless it comes back (its file's own
+                    // references are judged there).
+                    view.resolutions.insert(
+                        object as *const Value,
+                        Resolution {
+                            target,
+                            location: Location {
+                                path: typed_path(&target_root.value, &target_path),
+                                file: target_file,
+                            },
+                        },
+                    );
+                }
+            }
+            let circular = circular_references(&local);
+            for (index, (_, object, target_path)) in local.iter().enumerate() {
+                if circular.contains(&index) {
+                    continue;
+                }
+                let Some(target) = crate::json::lookup(&loaded.value, &tokens_pointer(target_path)) else {
+                    continue;
+                };
+                view.resolutions.insert(
+                    *object as *const Value,
+                    Resolution {
+                        target,
+                        location: Location {
+                            file: file.clone(),
+                            path: typed_path(&loaded.value, target_path),
+                        },
+                    },
+                );
+            }
+        }
+        view
+    }
+
+    /// The node a ruleset sees in place of `value`: its target when it is a reference
+    /// that resolves (chains followed), else itself.
+    pub fn resolve<'a>(&'a self, mut value: &'a Value) -> &'a Value {
+        for _ in 0..64 {
+            match self.resolutions.get(&(value as *const Value)) {
+                Some(resolution) => value = resolution.target,
+                None => return value,
+            }
+        }
+        value
+    }
+
+    /// Where the node at `path` of the resolved main document is written, and how much
+    /// of `path` exists (the rest names something missing): Spectral reports results
+    /// at the closest existing location.
+    pub fn locate(&self, path: &[Segment], resolved: bool) -> (Location, usize) {
+        let main = &self.documents.main;
+        let Some(mut node) = self.documents.files.get(main).map(|f| &f.value) else {
+            return (
+                Location {
+                    file: main.clone(),
+                    path: Vec::new(),
+                },
+                0,
+            );
+        };
+        let mut location = Location {
+            file: main.clone(),
+            path: Vec::new(),
+        };
+        for (depth, segment) in path.iter().enumerate() {
+            if resolved {
+                for _ in 0..64 {
+                    match self.resolutions.get(&(node as *const Value)) {
+                        Some(resolution) => {
+                            node = resolution.target;
+                            location = resolution.location.clone();
+                        }
+                        None => break,
+                    }
+                }
+            }
+            let child = match (node, segment) {
+                (Value::Object(map), Segment::Key(key)) => map.get(key),
+                (Value::Object(map), Segment::Index(index)) => map.get(&index.to_string()),
+                (Value::Array(items), Segment::Index(index)) => items.get(*index),
+                (Value::Array(items), Segment::Key(key)) => {
+                    key.parse::<usize>().ok().and_then(|i| items.get(i))
+                }
+                _ => None,
+            };
+            match child {
+                Some(child) => {
+                    node = child;
+                    location.path.push(segment.clone());
+                }
+                None => return (location, depth),
+            }
+        }
+        (location, path.len())
+    }
+
+    /// The value written at `path` of `file`.
+    pub fn value_at(&self, file: &str, path: &[Segment]) -> Option<&'d Value> {
+        let mut node = &self.documents.files.get(file)?.value;
+        for segment in path {
+            node = match (node, segment) {
+                (Value::Object(map), Segment::Key(key)) => map.get(key)?,
+                (Value::Array(items), Segment::Index(index)) => items.get(*index)?,
+                _ => return None,
+            };
+        }
+        Some(node)
+    }
+
+    /// Whether some reference points exactly at `pointer` of the main document.
+    pub fn is_referenced(&self, pointer: &str) -> bool {
+        self.referenced
+            .contains(&(self.documents.main.clone(), pointer.to_owned()))
+    }
+
+    /// A copy of `value` with its references resolved, for functions that read a whole
+    /// subtree (`schema`). At most `budget` nodes are copied; past that, references stay.
+    pub fn materialize(&self, value: &Value, budget: &mut usize) -> Value {
+        let value = self.resolve(value);
+        if *budget == 0 {
+            return value.clone();
+        }
+        *budget -= 1;
+        match value {
+            Value::Object(map) => Value::Object(
+                map.iter()
+                    .map(|(key, child)| (key.clone(), self.materialize(child, budget)))
+                    .collect(),
+            ),
+            Value::Array(items) => {
+                Value::Array(items.iter().map(|item| self.materialize(item, budget)).collect())
+            }
+            other => other.clone(),
+        }
+    }
+
+    /// Whether any reference resolves at all (else the resolved view is the document).
+    pub fn has_resolutions(&self) -> bool {
+        !self.resolutions.is_empty()
+    }
+}
+
+/// The `$ref` objects of a tree, as Spectral's resolver finds them: it does not look
+/// inside a reference object.
+fn crawl<'d>(
+    value: &'d Value,
+    path: &mut Vec<String>,
+    found: &mut Vec<(Vec<String>, &'d Value, &'d str)>,
+) {
+    match value {
+        Value::Object(map) => {
+            if let Some(Value::String(reference)) = map.get("$ref") {
+                found.push((path.clone(), value, reference));
+                return;
+            }
+            for (key, child) in map {
+                path.push(key.clone());
+                crawl(child, path, found);
+                path.pop();
+            }
+        }
+        Value::Array(items) => {
+            for (index, item) in items.iter().enumerate() {
+                path.push(index.to_string());
+                crawl(item, path, found);
+                path.pop();
+            }
+        }
+        _ => {}
+    }
+}
+
+/// Which local references (indexes into `references`) Spectral leaves unresolved.
+///
+/// Every enclosing location of a reference (from where it leaves the path of its
+/// target) depends on the target; a reference is circular when it lies inside a
+/// location its own target depends on, directly or transitively, or inside its target.
+fn circular_references(references: &[(Vec<String>, &Value, Vec<String>)]) -> HashSet<usize> {
+    let mut ids: HashMap<Vec<String>, usize> = HashMap::new();
+    let mut id_of = |path: &[String], ids: &mut HashMap<Vec<String>, usize>| -> usize {
+        let next = ids.len();
+        *ids.entry(path.to_vec()).or_insert(next)
+    };
+    let mut edges: HashMap<usize, Vec<usize>> = HashMap::new();
+    let mut circular = HashSet::new();
+    for (index, (location, _, target)) in references.iter().enumerate() {
+        if !target.is_empty() && location.starts_with(target) {
+            circular.insert(index);
+            continue;
+        }
+        let target_id = id_of(target, &mut ids);
+        let mut stem: Vec<String> = Vec::new();
+        let mut tail: Vec<String> = Vec::new();
+        for (position, part) in location.iter().enumerate() {
+            if target.get(position) == Some(part) {
+                stem.push(part.clone());
+            } else {
+                tail.push(part.clone());
+                let dependant: Vec<String> = stem.iter().chain(&tail).cloned().collect();
+                if dependant != *location && dependant != *target {
+                    let dependant_id = id_of(&dependant, &mut ids);
+                    edges.entry(dependant_id).or_default().push(target_id);
+                }
+            }
+        }
+    }
+    let paths: HashMap<usize, Vec<String>> = ids.iter().map(|(p, &id)| (id, p.clone())).collect();
+    let mut closure_cache: HashMap<usize, Vec<usize>> = HashMap::new();
+    for (index, (location, _, target)) in references.iter().enumerate() {
+        if circular.contains(&index) {
+            continue;
+        }
+        let Some(&target_id) = ids.get(target) else {
+            continue;
+        };
+        let dependencies = closure_cache.entry(target_id).or_insert_with(|| {
+            let mut seen = HashSet::new();
+            let mut stack = vec![target_id];
+            while let Some(node) = stack.pop() {
+                for &next in edges.get(&node).into_iter().flatten() {
+                    if seen.insert(next) {
+                        stack.push(next);
+                    }
+                }
+            }
+            seen.into_iter().collect()
+        });
+        if dependencies
+            .iter()
+            .any(|stem| location.starts_with(&paths[stem]))
+        {
+            circular.insert(index);
+        }
+    }
+    circular
+}
+
+fn pointer_path(pointer: &str) -> Vec<String> {
+    if pointer.is_empty() {
+        return Vec::new();
+    }
+    pointer
+        .split('/')
+        .skip(1)
+        .map(|token| token.replace("~1", "/").replace("~0", "~"))
+        .collect()
+}
+
+fn tokens_pointer(tokens: &[String]) -> String {
+    tokens
+        .iter()
+        .map(|token| format!("/{}", crate::diagnostic::escape_token(token)))
+        .collect()
+}
+
+/// A path of keys as segments, with array positions as indexes.
+fn typed_path(root: &Value, tokens: &[String]) -> Vec<Segment> {
+    let mut node = Some(root);
+    tokens
+        .iter()
+        .map(|token| match node {
+            Some(Value::Array(items)) => match token.parse::<usize>() {
+                Ok(index) => {
+                    node = items.get(index);
+                    Segment::Index(index)
+                }
+                Err(_) => {
+                    node = None;
+                    Segment::Key(token.clone())
+                }
+            },
+            _ => {
+                node = node.and_then(|n| n.get(token));
+                Segment::Key(token.clone())
+            }
+        })
+        .collect()
+}

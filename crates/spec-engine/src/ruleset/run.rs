@@ -1,0 +1,332 @@
+//! Running a ruleset over a project: every rule's `given` paths are matched in one walk
+//! of the document as the rules see it (resolved, or as written for `resolved: false`
+//! rules), each match's `then` targets are handed to the functions, and each failure
+//! becomes a diagnostic at the place its value is written, carrying the rule's id.
+//! Results are deduplicated as Spectral does (rule, location, message).
+
+use std::borrow::Cow;
+use std::collections::{HashMap, HashSet};
+
+use portico_jsonpath::{Path, PathSet, Segment};
+use serde_json::Value;
+
+use super::format::Format;
+use super::functions::{Failure, Lookup, Target};
+use super::load::{Rule, Ruleset};
+use super::message::{self, Vars};
+use super::resolve::{Location, ResolvedView};
+use super::severity::RuleSeverity;
+use crate::diagnostic::{Diagnostic, escape_token};
+use crate::refs::Documents;
+
+/// Most nodes a `schema` function copies to see its target resolved.
+const MATERIALIZE_BUDGET: usize = 200_000;
+
+/// The findings of `ruleset` on a project (positions not filled in yet).
+pub fn lint(documents: &Documents, ruleset: &Ruleset) -> Vec<Diagnostic> {
+    let Some(main) = documents.files.get(&documents.main) else {
+        return Vec::new();
+    };
+    let formats = Format::of(&main.value);
+    let view = ResolvedView::new(documents);
+    let runnable: Vec<&Rule> = ruleset
+        .rules
+        .iter()
+        .filter(|rule| {
+            rule.enabled
+                && rule.applies_to(&formats)
+                && rule.then.iter().all(|then| then.function.is_ok())
+                && (rule.severity != RuleSeverity::Off || !rule.pointer_severities.is_empty())
+        })
+        .collect();
+    let mut run = Run {
+        view: &view,
+        formats: &formats,
+        out: Vec::new(),
+        seen: HashSet::new(),
+    };
+    for resolved in [true, false] {
+        let mut paths = Vec::new();
+        let mut owners: Vec<usize> = Vec::new();
+        for (index, rule) in runnable.iter().enumerate() {
+            if rule.resolved != resolved {
+                continue;
+            }
+            for given in rule.given_for(&formats).unwrap_or_default() {
+                if let Ok(path) = Path::parse(&given) {
+                    paths.push(path);
+                    owners.push(index);
+                }
+            }
+        }
+        if paths.is_empty() {
+            continue;
+        }
+        let set = PathSet::new(paths);
+        let resolve = |value: &Value| -> &Value {
+            if resolved { view.resolve(value) } else { value }
+        };
+        let mut matches: Vec<(usize, Vec<Segment>, &Value)> = Vec::new();
+        set.visit_resolved(&main.value, &resolve, &mut |path_index, segments, value| {
+            matches.push((path_index, segments.to_vec(), value));
+        });
+        for (path_index, segments, value) in matches {
+            run.lint_node(runnable[owners[path_index]], &segments, value, resolved);
+        }
+    }
+    run.out
+}
+
+struct Run<'v, 'd> {
+    view: &'v ResolvedView<'d>,
+    formats: &'v [Format],
+    out: Vec<Diagnostic>,
+    seen: HashSet<(String, String, String, String)>,
+}
+
+/// What a function may ask, for one rule.
+struct RuleLookup<'v, 'd> {
+    view: &'v ResolvedView<'d>,
+    formats: &'v [Format],
+    resolved: bool,
+}
+
+impl Lookup for RuleLookup<'_, '_> {
+    fn formats(&self) -> &[Format] {
+        self.formats
+    }
+
+    fn resolved<'x>(&self, value: &'x Value) -> Cow<'x, Value> {
+        if !self.resolved || !self.view.has_resolutions() {
+            return Cow::Borrowed(value);
+        }
+        let mut budget = MATERIALIZE_BUDGET;
+        Cow::Owned(self.view.materialize(value, &mut budget))
+    }
+
+    fn is_referenced(&self, pointer: &str) -> bool {
+        self.view.is_referenced(pointer)
+    }
+}
+
+impl Run<'_, '_> {
+    fn lint_node(&mut self, rule: &Rule, given_path: &[Segment], value: &Value, resolved: bool) {
+        let lookup = RuleLookup {
+            view: self.view,
+            formats: self.formats,
+            resolved,
+        };
+        for then in &rule.then {
+            let Ok(function) = &then.function else {
+                continue;
+            };
+            for (relative, target) in targets(value, then.field.as_deref(), self.view, resolved) {
+                let mut path = given_path.to_vec();
+                path.extend(relative);
+                let target: Option<&Value> = match &target {
+                    Some(Cow::Borrowed(t)) if resolved => Some(self.view.resolve(t)),
+                    Some(t) => Some(t.as_ref()),
+                    None => None,
+                };
+                let failures = function.call(
+                    Target {
+                        value: target,
+                        path: &path,
+                    },
+                    &lookup,
+                );
+                for failure in failures {
+                    self.report(rule, &path, failure, resolved);
+                }
+            }
+        }
+    }
+
+    fn report(&mut self, rule: &Rule, target_path: &[Segment], failure: Failure, resolved: bool) {
+        let full = failure.path.unwrap_or_else(|| target_path.to_vec());
+        let (location, found) = self.view.locate(&full, resolved);
+        let Location { file, path } = location;
+        let pointer: String = path
+            .iter()
+            .map(|segment| match segment {
+                Segment::Key(key) => format!("/{}", escape_token(key)),
+                Segment::Index(index) => format!("/{index}"),
+            })
+            .collect();
+        let severity = match rule.severity_at(&pointer) {
+            RuleSeverity::Off => return,
+            RuleSeverity::Report(severity) => severity,
+        };
+        let property = if full.len() > found {
+            // The missing part, from the last existing key on, dotted (`info.contact`).
+            let from = found.saturating_sub(1);
+            full[from..]
+                .iter()
+                .map(segment_text)
+                .collect::<Vec<_>>()
+                .join(".")
+        } else {
+            path.last().map(segment_text).unwrap_or_default()
+        };
+        let value = self.view.value_at(&file, &path);
+        let printed_path = print_pointer(&path);
+        let mut vars = Vars {
+            error: &failure.message,
+            path: &printed_path,
+            property: &property,
+            value,
+            description: rule.description.as_deref(),
+        };
+        let result_message = message::render(&failure.message, &vars);
+        vars.error = &result_message;
+        let text = match &rule.message {
+            Some(template) => message::render(template, &vars),
+            None => rule
+                .description
+                .clone()
+                .unwrap_or_else(|| result_message.clone()),
+        }
+        .trim()
+        .to_owned();
+        let key = (rule.name.clone(), file.clone(), pointer.clone(), text.clone());
+        if !self.seen.insert(key) {
+            return;
+        }
+        let mut diagnostic = Diagnostic::new(severity, &file, pointer, text);
+        diagnostic.rule = Some(rule.name.clone());
+        self.out.push(diagnostic);
+    }
+}
+
+/// The targets of `then.field` inside a matched value (Spectral's `getLintTargets`).
+fn targets<'d>(
+    value: &'d Value,
+    field: Option<&str>,
+    view: &ResolvedView<'d>,
+    resolved: bool,
+) -> Vec<(Vec<Segment>, Option<Cow<'d, Value>>)> {
+    let value: &'d Value = if resolved { view.resolve(value) } else { value };
+    let Some(field) = field.filter(|_| value.is_object() || value.is_array()) else {
+        return vec![(Vec::new(), Some(Cow::Borrowed(value)))];
+    };
+    let mut found: Vec<(Vec<Segment>, Option<Cow<'d, Value>>)> = Vec::new();
+    if field == "@key" {
+        match value {
+            Value::Object(map) => {
+                for key in map.keys() {
+                    found.push((
+                        vec![Segment::Key(key.clone())],
+                        Some(Cow::Owned(Value::String(key.clone()))),
+                    ));
+                }
+            }
+            Value::Array(items) => {
+                for index in 0..items.len() {
+                    found.push((
+                        vec![Segment::Index(index)],
+                        Some(Cow::Owned(Value::String(index.to_string()))),
+                    ));
+                }
+            }
+            _ => {}
+        }
+    } else if field.starts_with('$') {
+        if let Ok(path) = Path::parse(field) {
+            let set = PathSet::new(vec![path]);
+            let resolve = |v: &'d Value| -> &'d Value { if resolved { view.resolve(v) } else { v } };
+            set.visit_resolved(value, &resolve, &mut |_, segments, matched| {
+                found.push((segments.to_vec(), Some(matched)));
+            });
+        }
+    } else {
+        let segments = field_path(field);
+        let mut node = Some(value);
+        let mut path = Vec::with_capacity(segments.len());
+        for segment in segments {
+            let current = node.map(|n| if resolved { view.resolve(n) } else { n });
+            node = match current {
+                Some(Value::Object(map)) => map.get(&segment),
+                Some(Value::Array(items)) => segment.parse::<usize>().ok().and_then(|i| items.get(i)),
+                _ => None,
+            };
+            path.push(match (current, segment.parse::<usize>()) {
+                (Some(Value::Array(_)), Ok(index)) => Segment::Index(index),
+                _ => Segment::Key(segment),
+            });
+        }
+        found.push((path, node.map(Cow::Borrowed)));
+    }
+    if found.is_empty() {
+        found.push((Vec::new(), None));
+    }
+    found
+}
+
+/// lodash's `toPath`: `a.b[0]['c.d']` as keys.
+fn field_path(field: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut current = String::new();
+    let mut chars = field.chars().peekable();
+    while let Some(c) = chars.next() {
+        match c {
+            '.' => out.push(std::mem::take(&mut current)),
+            '[' => {
+                if !current.is_empty() {
+                    out.push(std::mem::take(&mut current));
+                }
+                let quote = chars.peek().copied().filter(|q| *q == '\'' || *q == '"');
+                if let Some(q) = quote {
+                    chars.next();
+                    for c in chars.by_ref() {
+                        if c == q {
+                            break;
+                        }
+                        current.push(c);
+                    }
+                    chars.next_if_eq(&']');
+                } else {
+                    for c in chars.by_ref() {
+                        if c == ']' {
+                            break;
+                        }
+                        current.push(c);
+                    }
+                }
+                out.push(std::mem::take(&mut current));
+                chars.next_if_eq(&'.');
+            }
+            other => current.push(other),
+        }
+    }
+    if !current.is_empty() || field.ends_with('.') {
+        out.push(current);
+    }
+    out
+}
+
+fn segment_text(segment: &Segment) -> String {
+    match segment {
+        Segment::Key(key) => key.clone(),
+        Segment::Index(index) => index.to_string(),
+    }
+}
+
+/// A location as Spectral prints `{{path}}`: a URI fragment.
+fn print_pointer(path: &[Segment]) -> String {
+    let mut out = String::from("#");
+    for segment in path {
+        out.push('/');
+        let token = escape_token(&segment_text(segment));
+        for c in token.chars() {
+            if c.is_ascii_alphanumeric() || "-._~!$&'()*+,;=:@/".contains(c) {
+                out.push(c);
+            } else {
+                let mut buffer = [0u8; 4];
+                for byte in c.encode_utf8(&mut buffer).bytes() {
+                    out.push_str(&format!("%{byte:02X}"));
+                }
+            }
+        }
+    }
+    out
+}
