@@ -1470,3 +1470,81 @@ fn binary<'v>(op: BinOp, l: JsVal<'v>, r: JsVal<'v>) -> JsVal<'v> {
         BinOp::Rem => JsVal::Num(to_number(&l) % to_number(&r)),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn need_of(src: &str) -> Need {
+        let (e, end) = ExprParser::parse(src, 0).expect("parses");
+        assert_eq!(end, src.len());
+        need(&e)
+    }
+
+    fn key(k: &str) -> Need {
+        Need::Key(k.into())
+    }
+
+    #[test]
+    fn prechecks_are_necessary_conditions() {
+        assert_eq!(
+            need_of("@ && @.type == 'array'"),
+            Need::KeyStr("type".into(), "array".into())
+        );
+        assert_eq!(
+            need_of("@.enum && @.enum.length > 0"),
+            Need::And(Box::new(key("enum")), Box::new(key("enum")))
+        );
+        assert_eq!(
+            need_of("@.a || @['b']"),
+            Need::Or(Box::new(key("a")), Box::new(key("b")))
+        );
+        assert_eq!(
+            need_of("@.type.constructor.name === 'Array'"),
+            Need::KeyContainer("type".into())
+        );
+        assert_eq!(
+            need_of("@property === '$ref'"),
+            Need::Property("$ref".into())
+        );
+        assert_eq!(need_of("@.x !== void 0"), key("x"));
+        assert_eq!(need_of("@.x.y === undefined"), key("x"), "throws without x");
+        // Nothing known: true without the key, or not about `@`'s members.
+        assert_eq!(need_of("@.x === undefined"), Need::Any);
+        assert_eq!(need_of("!@.x"), Need::Any);
+        assert_eq!(need_of("@.length > 2"), Need::Any);
+        assert_eq!(need_of("@.constructor"), Need::Any);
+        assert_eq!(need_of("@.a || @ === 1"), Need::Any);
+        assert_eq!(need_of("@.x == null"), Need::Any, "undefined == null");
+        assert_eq!(need_of("@.x != 'a'"), Need::Any);
+    }
+
+    #[test]
+    fn javascript_numbers_and_strings() {
+        assert_eq!(number_to_string(5.0), "5");
+        assert_eq!(number_to_string(0.1), "0.1");
+        assert_eq!(number_to_string(1e21), "1e+21");
+        assert_eq!(number_to_string(1.5e-7), "1.5e-7");
+        assert_eq!(number_to_string(-0.0), "0");
+        assert!(string_to_number("inf").is_nan());
+        assert_eq!(string_to_number(" 12 "), 12.0);
+        assert_eq!(string_to_number(""), 0.0);
+        assert_eq!(string_to_number("0x10"), 16.0);
+        assert_eq!(string_to_number("-Infinity"), f64::NEG_INFINITY);
+    }
+
+    #[test]
+    fn javascript_regexes() {
+        let re = |s: &str, f: &str| JsRegex::new(s, f).expect("translates");
+        assert!(re(r"^\d+$", "").regex.is_match("123"));
+        assert!(
+            !re(r"^\d+$", "").regex.is_match("١٢٣"),
+            "\\d is ASCII in JavaScript"
+        );
+        assert!(re("^h", "i").regex.is_match("Hello"));
+        assert!(re(r"a\/b", "").regex.is_match("a/b"));
+        assert!(re("[^]", "").regex.is_match("\n"));
+        assert!(JsRegex::new("a", "y").is_err());
+        assert!(JsRegex::new("(?=a)", "").is_err());
+    }
+}

@@ -6,7 +6,19 @@
 //!
 //! Two evaluators: [`Path::select`] (one path, step by step, the reference) and
 //! [`PathSet::visit`] (many paths, one depth-first walk of the document, compiled to
-//! automata over the walk's path like nimma does — the fast one). They give the same matches.
+//! automata over the walk's path like nimma does — the fast one: every `given` of
+//! spectral:oas, spectral:asyncapi and OWASP on Stripe's 6 MB spec in one walk of ~20 ms,
+//! where nimma takes ~700 ms). They give the same matches. [`Field`] resolves a rule's
+//! `then.field` (`@key`, `$...`, `a.b`) against a match as Spectral does.
+//!
+//! ```
+//! use portico_jsonpath::{Path, PathSet};
+//! let doc = serde_json::json!({"paths": {"/a": {"get": {}, "x-foo": 1}}});
+//! let ops = Path::parse("$.paths[*][?(@property === 'get' || @property === 'put')]").unwrap();
+//! assert_eq!(ops.select(&doc).len(), 1);
+//! let set = PathSet::new(vec![ops, Path::parse("$.paths.*~").unwrap()]);
+//! set.visit(&doc, |i, path, value| println!("{i} {path:?} {value}"));
+//! ```
 //!
 //! # Grammar
 //!

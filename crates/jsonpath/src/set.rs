@@ -590,6 +590,8 @@ where
     }
 
     fn child(&mut self, frame: usize, key: KeyRef<'v>, value: &'v Value) {
+        #[cfg(test)]
+        tests::VISITED.with(|v| v.set(v.get() + 1));
         let set = self.set;
         let end = self.states.len();
         self.generation += 1;
@@ -644,5 +646,66 @@ where
         self.keys.pop();
         self.parents.pop();
         self.synced = self.synced.min(self.keys.len());
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::cell::Cell;
+
+    use serde_json::json;
+
+    use super::*;
+
+    thread_local! {
+        /// Children looked at by the walks of this thread.
+        pub(super) static VISITED: Cell<usize> = const { Cell::new(0) };
+    }
+
+    fn visited(paths: &[&str], doc: &Value) -> (usize, usize) {
+        let set = PathSet::new(
+            paths
+                .iter()
+                .map(|p| Path::parse(p).expect("parses"))
+                .collect(),
+        );
+        VISITED.with(|v| v.set(0));
+        let mut matches = 0;
+        set.visit(doc, |_, _, _| matches += 1);
+        (VISITED.with(Cell::get), matches)
+    }
+
+    #[test]
+    fn fixed_paths_do_not_walk_the_document() {
+        let big: Vec<Value> = (0..1000)
+            .map(|i| json!({ "n": i, "tags": ["a", "b"] }))
+            .collect();
+        let doc = json!({
+            "openapi": "3.1.0",
+            "info": { "title": "t", "contact": { "name": "n", "email": "e" } },
+            "paths": big,
+        });
+        // The root's three children and info's two; not contact's, not paths'.
+        assert_eq!(visited(&["$.info.contact"], &doc), (5, 1));
+        assert_eq!(visited(&["$.info.contact", "$.info"], &doc), (5, 2));
+        assert_eq!(visited(&["$.paths[0].n"], &doc), (3 + 1000 + 2, 1));
+        // `..` stays active below: everything.
+        assert_eq!(visited(&["$.info..name"], &doc), (3 + 2 + 2, 1));
+        assert_eq!(visited(&["$..email"], &doc).1, 1);
+        assert!(visited(&["$..email"], &doc).0 > 4000);
+    }
+
+    #[test]
+    fn identical_paths_are_walked_once_and_reported_for_each() {
+        let doc = json!({ "a": { "b": 1 } });
+        let paths = vec![
+            Path::parse("$..b").expect("parses"),
+            Path::parse("$..b").expect("parses"),
+        ];
+        let set = PathSet::new(paths);
+        assert_eq!(set.paths.len(), 1);
+        let mut seen = Vec::new();
+        set.visit(&doc, |i, _, _| seen.push(i));
+        assert_eq!(seen, [0, 1]);
     }
 }
