@@ -249,7 +249,8 @@ impl Path {
             .collect()
     }
 
-    /// The locations the path selects in `root`, in document order, each once.
+    /// The locations the path selects in `root`, in document order, each once. The
+    /// reference evaluator: simple, not fast; for many paths or big documents use [`PathSet`].
     pub fn select<'v>(&self, root: &'v Value) -> Vec<Match<'v>> {
         select::select(self, root)
     }
