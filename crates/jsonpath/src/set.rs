@@ -12,6 +12,8 @@
 use std::collections::HashMap;
 use std::hash::{BuildHasherDefault, Hasher};
 
+use std::borrow::Cow;
+
 use serde_json::Value;
 
 use crate::expr::{Ctx, Need};
@@ -363,10 +365,38 @@ impl PathSet {
     /// Walks `root` once, depth-first in document order, and calls
     /// `f(path_index, location, value)` for every location and every path matching it
     /// (in ascending path index for one location). For a `~` path the value is the key.
-    pub fn visit<F>(&self, root: &Value, f: F)
+    pub fn visit<F>(&self, root: &Value, mut f: F)
     where
         F: FnMut(usize, &[Segment], &Value),
     {
+        self.walk(root, None, &mut |index, path, value: Cow<'_, Value>| {
+            f(index, path, &value)
+        });
+    }
+
+    /// [`PathSet::visit`] over the document as `resolve` presents it: every node (the
+    /// root included) is replaced by what `resolve` returns for it before it is matched,
+    /// filtered or entered, so that references can be followed without copying the
+    /// document. Values are handed over with the document's lifetime (keys of `~` paths
+    /// as owned strings). A filter sees its node resolved, but reads the node's members
+    /// as written (`@.schema.type` does not follow a `$ref` in `schema`).
+    pub fn visit_resolved<'v, F>(&self, root: &'v Value, resolve: &dyn Fn(&'v Value) -> &'v Value, mut f: F)
+    where
+        F: FnMut(usize, &[Segment], Cow<'v, Value>),
+    {
+        self.walk(root, Some(resolve), &mut f);
+    }
+
+    fn walk<'v>(
+        &self,
+        root: &'v Value,
+        resolve: Option<&dyn Fn(&'v Value) -> &'v Value>,
+        f: &mut dyn FnMut(usize, &[Segment], Cow<'v, Value>),
+    ) {
+        let root = match resolve {
+            Some(resolve) => resolve(root),
+            None => root,
+        };
         let slots = self.slots.last().map_or(0, |s| {
             s + self.paths.last().map_or(0, |p| p.steps.len() + 1)
         });
@@ -384,6 +414,7 @@ impl PathSet {
             keys_mask: None,
             stamps: vec![0; slots],
             terminal: false,
+            resolve,
             f,
         };
         for p in 0..self.paths.len() {
@@ -402,7 +433,7 @@ impl PathSet {
     }
 }
 
-struct Walker<'p, 'v, F> {
+struct Walker<'p, 'r, 'v> {
     set: &'p PathSet,
     root: &'v Value,
     /// Keys from the root to the current node.
@@ -427,13 +458,12 @@ struct Walker<'p, 'v, F> {
     stamps: Vec<u64>,
     /// The frame being built has a state that ends its path.
     terminal: bool,
-    f: F,
+    /// What each child is replaced by before it is looked at (resolved references).
+    resolve: Option<&'r dyn Fn(&'v Value) -> &'v Value>,
+    f: &'r mut dyn FnMut(usize, &[Segment], Cow<'v, Value>),
 }
 
-impl<'v, F> Walker<'_, 'v, F>
-where
-    F: FnMut(usize, &[Segment], &Value),
-{
+impl<'v> Walker<'_, '_, 'v> {
     /// Adds `state` to the frame being built unless it is there.
     fn add(&mut self, state: State) {
         let slot = self.set.slots[state.path as usize] + state.step as usize;
@@ -501,9 +531,9 @@ where
         for &(owner, path) in &self.matched {
             if self.set.paths[path as usize].keys {
                 let Some(k) = self.keys.last() else { continue };
-                (self.f)(owner, &self.segs[..depth], &k.to_value());
+                (self.f)(owner, &self.segs[..depth], Cow::Owned(k.to_value()));
             } else {
-                (self.f)(owner, &self.segs[..depth], value);
+                (self.f)(owner, &self.segs[..depth], Cow::Borrowed(value));
             }
         }
     }
@@ -525,11 +555,13 @@ where
         match *self.parents.last().expect("the root is always there") {
             Value::Object(m) => {
                 for (k, v) in m {
+                    let v = self.resolve.map_or(v, |resolve| resolve(v));
                     self.child(frame, KeyRef::Key(k), v);
                 }
             }
             Value::Array(a) => {
                 for (i, v) in a.iter().enumerate() {
+                    let v = self.resolve.map_or(v, |resolve| resolve(v));
                     self.child(frame, KeyRef::Index(i), v);
                 }
             }
@@ -583,7 +615,7 @@ where
                     parents: &self.parents[..n],
                     keys: &self.keys,
                     value,
-                };
+                    };
                 sel.accepts(&ctx)
             }
         }

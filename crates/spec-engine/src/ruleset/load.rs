@@ -406,11 +406,13 @@ impl Builder<'_> {
         };
         let mut rules: Vec<Rule> = Vec::new();
         let mut index: HashMap<String, usize> = HashMap::new();
-        let mut put = |rules: &mut Vec<Rule>, rule: Rule| match index.get(&rule.name) {
-            Some(&at) => rules[at] = rule,
-            None => {
-                index.insert(rule.name.clone(), rules.len());
-                rules.push(rule);
+        let put = |rules: &mut Vec<Rule>, index: &mut HashMap<String, usize>, rule: Rule| {
+            match index.get(&rule.name) {
+                Some(&at) => rules[at] = rule,
+                None => {
+                    index.insert(rule.name.clone(), rules.len());
+                    rules.push(rule);
+                }
             }
         };
         if let Some(extends) = object.get("extends") {
@@ -468,7 +470,7 @@ impl Builder<'_> {
                     if explicit {
                         rule.enabled = extent.enables(&rule);
                     }
-                    put(&mut rules, rule);
+                    put(&mut rules, &mut index, rule);
                 }
             }
         }
@@ -493,7 +495,7 @@ impl Builder<'_> {
                     rule.documentation_url = Some(format!("{url}#{name}"));
                 }
                 check_given(&rule).map_err(|message| error(&format!("{pointer}/given"), message))?;
-                put(&mut rules, rule);
+                put(&mut rules, &mut index, rule);
             }
         }
         Ok(Built { rules })

@@ -246,7 +246,7 @@ fn crawl<'d>(
 /// location its own target depends on, directly or transitively, or inside its target.
 fn circular_references(references: &[(Vec<String>, &Value, Vec<String>)]) -> HashSet<usize> {
     let mut ids: HashMap<Vec<String>, usize> = HashMap::new();
-    let mut id_of = |path: &[String], ids: &mut HashMap<Vec<String>, usize>| -> usize {
+    let id_of = |path: &[String], ids: &mut HashMap<Vec<String>, usize>| -> usize {
         let next = ids.len();
         *ids.entry(path.to_vec()).or_insert(next)
     };

@@ -5,7 +5,7 @@
 //! Results are deduplicated as Spectral does (rule, location, message).
 
 use std::borrow::Cow;
-use std::collections::{HashMap, HashSet};
+use std::collections::HashSet;
 
 use portico_jsonpath::{Path, PathSet, Segment};
 use serde_json::Value;
@@ -63,15 +63,17 @@ pub fn lint(documents: &Documents, ruleset: &Ruleset) -> Vec<Diagnostic> {
             continue;
         }
         let set = PathSet::new(paths);
-        let resolve = |value: &Value| -> &Value {
-            if resolved { view.resolve(value) } else { value }
-        };
-        let mut matches: Vec<(usize, Vec<Segment>, &Value)> = Vec::new();
-        set.visit_resolved(&main.value, &resolve, &mut |path_index, segments, value| {
-            matches.push((path_index, segments.to_vec(), value));
-        });
-        for (path_index, segments, value) in matches {
-            run.lint_node(runnable[owners[path_index]], &segments, value, resolved);
+        let resolve = resolver(&view, resolved);
+        let mut matches: Vec<(usize, Vec<Segment>, Cow<'_, Value>)> = Vec::new();
+        set.visit_resolved(
+            &main.value,
+            &resolve,
+            |path_index, segments: &[Segment], value| {
+                matches.push((path_index, segments.to_vec(), value));
+            },
+        );
+        for (path_index, segments, value) in &matches {
+            run.lint_node(runnable[owners[*path_index]], segments, value, resolved);
         }
     }
     run.out
@@ -199,17 +201,17 @@ impl Run<'_, '_> {
 }
 
 /// The targets of `then.field` inside a matched value (Spectral's `getLintTargets`).
-fn targets<'d>(
-    value: &'d Value,
+fn targets<'x>(
+    value: &'x Value,
     field: Option<&str>,
-    view: &ResolvedView<'d>,
+    view: &'x ResolvedView<'_>,
     resolved: bool,
-) -> Vec<(Vec<Segment>, Option<Cow<'d, Value>>)> {
-    let value: &'d Value = if resolved { view.resolve(value) } else { value };
+) -> Vec<(Vec<Segment>, Option<Cow<'x, Value>>)> {
+    let value: &'x Value = if resolved { view.resolve(value) } else { value };
     let Some(field) = field.filter(|_| value.is_object() || value.is_array()) else {
         return vec![(Vec::new(), Some(Cow::Borrowed(value)))];
     };
-    let mut found: Vec<(Vec<Segment>, Option<Cow<'d, Value>>)> = Vec::new();
+    let mut found: Vec<(Vec<Segment>, Option<Cow<'x, Value>>)> = Vec::new();
     if field == "@key" {
         match value {
             Value::Object(map) => {
@@ -233,8 +235,8 @@ fn targets<'d>(
     } else if field.starts_with('$') {
         if let Ok(path) = Path::parse(field) {
             let set = PathSet::new(vec![path]);
-            let resolve = |v: &'d Value| -> &'d Value { if resolved { view.resolve(v) } else { v } };
-            set.visit_resolved(value, &resolve, &mut |_, segments, matched| {
+            let resolve = resolver(view, resolved);
+            set.visit_resolved(value, &resolve, |_, segments: &[Segment], matched| {
                 found.push((segments.to_vec(), Some(matched)));
             });
         }
@@ -260,6 +262,11 @@ fn targets<'d>(
         found.push((Vec::new(), None));
     }
     found
+}
+
+/// What the walk sees in place of each node: its resolution, or the node as written.
+fn resolver<'x>(view: &'x ResolvedView<'_>, resolved: bool) -> impl Fn(&'x Value) -> &'x Value {
+    move |value| if resolved { view.resolve(value) } else { value }
 }
 
 /// lodash's `toPath`: `a.b[0]['c.d']` as keys.

@@ -263,7 +263,7 @@ rules:
 #[test]
 fn aliases_expand_simply_and_per_format() {
     let rules = ruleset(
-        r#"
+        r##"
 aliases:
   PathItem: ["$.paths[*]"]
   Operation: ["#PathItem[get,post]"]
@@ -280,7 +280,7 @@ rules:
   described:
     given: "#Described"
     then: { field: description, function: truthy }
-"#,
+"##,
     );
     assert_eq!(
         found(PETSTORE, &rules),

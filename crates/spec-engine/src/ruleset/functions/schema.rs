@@ -153,7 +153,7 @@ fn describe(error: &ValidationError<'_>, value: &Value, base: &[Segment], out: &
         ),
         ValidationErrorKind::Constant { expected_value } => format!(
             "{subject} must be equal to one of the allowed values: {}",
-            allowed(&Value::Array(vec![expected_value.clone()]))
+            allowed(&Value::Array(vec![Value::clone(expected_value)]))
         ),
         ValidationErrorKind::Pattern { pattern } => {
             format!("{subject} must match pattern \"{pattern}\"")
