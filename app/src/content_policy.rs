@@ -3,8 +3,9 @@
 //! the theme) run; WASM may compile; workers, connections (WebSockets included) and
 //! forms stay on this origin; no page may be framed. Styles may be inline: the editor
 //! and the `style:` attributes of components set them.
-
-use leptos::prelude::*;
+//!
+//! The server sends it (`server::security_headers`): it makes the nonce before the page
+//! renders and hands it to the render, so the header and the page always agree.
 
 /// The policy for a page rendered with `nonce`.
 pub fn page_policy(nonce: &str) -> String {
@@ -14,19 +15,6 @@ pub fn page_policy(nonce: &str) -> String {
          connect-src 'self'; worker-src 'self'; object-src 'none'; base-uri 'none'; \
          form-action 'self'; frame-ancestors 'none'"
     )
-}
-
-/// Sends the policy with the page being rendered (the shell calls this on the server).
-pub fn send_page_policy() {
-    let Some(nonce) = leptos::nonce::use_nonce() else {
-        return;
-    };
-    let Some(response) = use_context::<leptos_axum::ResponseOptions>() else {
-        return;
-    };
-    if let Ok(value) = http::HeaderValue::from_str(&page_policy(&nonce)) {
-        response.insert_header(http::header::CONTENT_SECURITY_POLICY, value);
-    }
 }
 
 #[cfg(test)]

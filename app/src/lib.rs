@@ -44,8 +44,6 @@ use layout::{Footer, Header, THEME_BOOT_SCRIPT};
 
 /// The HTML document around the app, rendered on the server only.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
-    #[cfg(feature = "ssr")]
-    content_policy::send_page_policy();
     view! {
         <!DOCTYPE html>
         <html lang="en">

@@ -9,7 +9,7 @@ use axum::Router;
 use axum::http::{HeaderValue, Request};
 use axum::middleware;
 use axum::routing::get;
-use leptos::prelude::{LeptosOptions, provide_context};
+use leptos::prelude::{LeptosOptions, provide_context, use_context};
 use leptos_axum::{LeptosRoutes, generate_route_list};
 use tower_http::compression::CompressionLayer;
 use tower_http::request_id::{
@@ -45,7 +45,15 @@ pub fn router(state: AppState, sessions: SqliteStore, settings: &HttpSettings) -
     let routes = generate_route_list(app::App);
     let page_context = {
         let server = state.server.clone();
-        move || provide_context(server.clone())
+        move || {
+            provide_context(server.clone());
+            // The nonce the page's policy names (see `security_headers`).
+            if let Some(nonce) = use_context::<axum::http::request::Parts>()
+                .and_then(|parts| parts.extensions.get::<leptos::nonce::Nonce>().cloned())
+            {
+                provide_context(nonce);
+            }
+        }
     };
     let render_shell = {
         let options = state.leptos_options.clone();

@@ -15,6 +15,7 @@ use axum::extract::{Request, State};
 use axum::http::{HeaderMap, Method, StatusCode, header};
 use axum::middleware::Next;
 use axum::response::Response;
+use leptos::nonce::Nonce;
 use portico_core::auth::USER_ID_KEY;
 use portico_core::repo::read_cache::Memo;
 use tower_sessions::Session;
@@ -36,11 +37,13 @@ struct Key {
     accept_encoding: String,
 }
 
-/// A kept response: its headers and complete body.
+/// A kept response: its headers, complete body, and the nonce its inline scripts carry
+/// (a repeat view is sent with the policy naming that nonce).
 #[derive(Debug, Clone)]
 struct Page {
     headers: HeaderMap,
     body: Bytes,
+    nonce: Option<Nonce>,
 }
 
 /// The kept pages of one server, stamped and expired like the repository's read cache.
@@ -76,8 +79,12 @@ pub async fn serve_kept_pages(
     if let Some(kept) = state.pages.0.get(&key, generation) {
         let mut response = Response::new(Body::from(kept.body));
         *response.headers_mut() = kept.headers;
+        if let Some(nonce) = kept.nonce {
+            response.extensions_mut().insert(nonce);
+        }
         return response;
     }
+    let nonce = request.extensions().get::<Nonce>().cloned();
     let response = next.run(request).await;
     if !keepable(&response) {
         return response;
@@ -96,6 +103,7 @@ pub async fn serve_kept_pages(
         let page = Page {
             headers: parts.headers.clone(),
             body: body.clone(),
+            nonce,
         };
         state.pages.0.put(key, generation, page);
     }

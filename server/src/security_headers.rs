@@ -1,9 +1,14 @@
 //! The headers every answer carries so a browser keeps Portico's pages to themselves.
-//! Pages send their own Content-Security-Policy with the nonce of their render
-//! (`app::content_policy`); every other answer of the server's own (the API, server
-//! functions, errors) gets one that allows nothing. Nothing may be framed or sniffed,
-//! no Referer leaves for other sites, what a signed-in user sees is not cached, and
-//! cookies are `Secure` when the request came over https.
+//! Each request gets a fresh nonce before it is handled; a page renders its inline
+//! scripts with it (the page context hands it to Leptos) and its answer gets the page
+//! policy of `app::content_policy` with that nonce. Every other answer of the server's
+//! own (the API, server functions, errors) gets a policy that allows nothing. Nothing may
+//! be framed or sniffed, no Referer leaves for other sites, what a signed-in user sees is
+//! not cached, and cookies are `Secure` when the request came over https.
+//!
+//! The header is set here rather than from inside the render: a render's response
+//! options were seen to lose it now and then (a page then arrived with the policy that
+//! allows nothing, and never hydrated).
 //!
 //! The built site's files (`/pkg`, `/editor`, the engine and its worker) keep only
 //! `nosniff`: a worker's script answer is its policy, and they hold nothing private.
@@ -16,6 +21,7 @@ use axum::http::header::{
 use axum::http::{HeaderMap, HeaderValue};
 use axum::middleware::Next;
 use axum::response::Response;
+use leptos::nonce::Nonce;
 
 use crate::proxy::ClientInfo;
 
@@ -32,7 +38,7 @@ const STATIC_PREFIXES: [&str; 5] = [
 const NOTHING: &str = "default-src 'none'; frame-ancestors 'none'; base-uri 'none'";
 
 /// Middleware adding the headers (see the module documentation).
-pub async fn add_security_headers(request: Request, next: Next) -> Response {
+pub async fn add_security_headers(mut request: Request, next: Next) -> Response {
     let is_static = STATIC_PREFIXES
         .iter()
         .any(|prefix| request.uri().path().starts_with(prefix));
@@ -40,17 +46,29 @@ pub async fn add_security_headers(request: Request, next: Next) -> Response {
         .extensions()
         .get::<ClientInfo>()
         .is_some_and(|info| info.https);
+    let nonce = (!is_static).then(Nonce::new);
+    if let Some(nonce) = &nonce {
+        request.extensions_mut().insert(nonce.clone());
+    }
     let mut response = next.run(request).await;
+    // A page kept from an earlier render carries the nonce it was rendered with.
+    let nonce = response.extensions_mut().remove::<Nonce>().or(nonce);
+    let is_page = is_html(response.headers());
     let headers = response.headers_mut();
     headers.insert(X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
-    if is_static {
+    let Some(nonce) = nonce else {
         return response;
-    }
+    };
     headers.insert(X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
     headers.insert(REFERRER_POLICY, HeaderValue::from_static("same-origin"));
-    if !headers.contains_key(CONTENT_SECURITY_POLICY) {
-        headers.insert(CONTENT_SECURITY_POLICY, HeaderValue::from_static(NOTHING));
-    }
+    let policy = match is_page {
+        true => HeaderValue::from_str(&app::content_policy::page_policy(&nonce)).ok(),
+        false => None,
+    };
+    headers.insert(
+        CONTENT_SECURITY_POLICY,
+        policy.unwrap_or(HeaderValue::from_static(NOTHING)),
+    );
     if !headers.contains_key(CACHE_CONTROL) {
         headers.insert(CACHE_CONTROL, HeaderValue::from_static("private, no-store"));
     }
@@ -59,6 +77,14 @@ pub async fn add_security_headers(request: Request, next: Next) -> Response {
         mark_cookies_secure(headers);
     }
     response
+}
+
+/// Whether an answer is an HTML page (Leptos renders every one of them).
+fn is_html(headers: &HeaderMap) -> bool {
+    headers
+        .get(axum::http::header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("text/html"))
 }
 
 /// Adds `Secure` to every cookie set without it.
