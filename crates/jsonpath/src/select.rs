@@ -83,7 +83,7 @@ pub(crate) fn select<'v>(path: &Path, root: &'v Value) -> Vec<Match<'v>> {
                             parents: &parents,
                             keys: &keys,
                             value: child,
-                                };
+                        };
                         if sel.accepts(&ctx) {
                             next.push(keys);
                         }

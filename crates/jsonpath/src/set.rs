@@ -380,8 +380,12 @@ impl PathSet {
     /// document. Values are handed over with the document's lifetime (keys of `~` paths
     /// as owned strings). A filter sees its node resolved, but reads the node's members
     /// as written (`@.schema.type` does not follow a `$ref` in `schema`).
-    pub fn visit_resolved<'v, F>(&self, root: &'v Value, resolve: &dyn Fn(&'v Value) -> &'v Value, mut f: F)
-    where
+    pub fn visit_resolved<'v, F>(
+        &self,
+        root: &'v Value,
+        resolve: &dyn Fn(&'v Value) -> &'v Value,
+        mut f: F,
+    ) where
         F: FnMut(usize, &[Segment], Cow<'v, Value>),
     {
         self.walk(root, Some(resolve), &mut f);
@@ -615,7 +619,7 @@ impl<'v> Walker<'_, '_, 'v> {
                     parents: &self.parents[..n],
                     keys: &self.keys,
                     value,
-                    };
+                };
                 sel.accepts(&ctx)
             }
         }

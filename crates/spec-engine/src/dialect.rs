@@ -30,7 +30,10 @@ pub fn check_schema_objects(file: &str, root: &Value, out: &mut Vec<Diagnostic>)
     let mut schemas: Vec<(String, &Value)> = Vec::new();
     if let Some(Value::Object(components)) = root.pointer("/components/schemas") {
         for (name, schema) in components {
-            schemas.push((format!("/components/schemas/{}", escape_token(name)), schema));
+            schemas.push((
+                format!("/components/schemas/{}", escape_token(name)),
+                schema,
+            ));
         }
     }
     find_schemas(root, String::new(), &mut schemas);
@@ -111,8 +114,14 @@ mod tests {
         });
         let found = check(&root);
         let pointers: Vec<&str> = found.iter().map(|d| d.pointer.as_str()).collect();
-        assert!(pointers.contains(&"/components/schemas/Pet/required"), "{found:?}");
-        assert!(pointers.contains(&"/paths/~1a/get/parameters/0/schema/minLength"), "{found:?}");
+        assert!(
+            pointers.contains(&"/components/schemas/Pet/required"),
+            "{found:?}"
+        );
+        assert!(
+            pointers.contains(&"/paths/~1a/get/parameters/0/schema/minLength"),
+            "{found:?}"
+        );
     }
 
     #[test]

@@ -433,12 +433,19 @@ enum Within {
 }
 
 /// Whether `reference` is a pointer into `root` itself that exists (remembered in `resolved`).
-fn resolves_within<'a>(root: &Value, reference: &'a str, resolved: &mut HashSet<&'a str>) -> Within {
+fn resolves_within<'a>(
+    root: &Value,
+    reference: &'a str,
+    resolved: &mut HashSet<&'a str>,
+) -> Within {
     if resolved.contains(reference) {
         return Within::Resolves;
     }
     // Only `#…`: resolved from no file, it stays in the tree it was found in.
-    let target = match reference.starts_with('#').then(|| resolve_target("", reference)) {
+    let target = match reference
+        .starts_with('#')
+        .then(|| resolve_target("", reference))
+    {
         Some(Ok(Target::Local { pointer, .. })) => root.pointer(&pointer),
         _ => None,
     };

@@ -9,7 +9,8 @@ use std::process::ExitCode;
 
 use clap::{Args, ValueEnum};
 
-use super::lint::{DEFAULT_MAX_DOCUMENT_BYTES, lint_file};
+use super::lint::DEFAULT_MAX_DOCUMENT_BYTES;
+use super::project::read_project;
 
 /// Output syntaxes.
 #[derive(Debug, Clone, Copy, ValueEnum, PartialEq, Eq)]
@@ -37,8 +38,15 @@ pub struct ConvertArgs {
 /// Converts the file and returns the process exit code.
 pub fn run(args: &ConvertArgs) -> ExitCode {
     let shown = args.file.display();
-    let analysis = match lint_file(&args.file, args.max_document_bytes) {
-        Ok((analysis, _)) => analysis,
+    // Relative references are read wherever they lead, as `lint` reads them.
+    let root = std::path::Path::new("/");
+    let analysis = match read_project(
+        &args.file,
+        args.max_document_bytes,
+        spec_engine::check,
+        Some(root),
+    ) {
+        Ok(project) => project.analysis,
         Err(message) => {
             eprintln!("portico convert: {shown}: {message}");
             return ExitCode::from(2);

@@ -171,7 +171,12 @@ pub fn run(args: &LintArgs) -> ExitCode {
 
 fn lint_file(path: &Path, args: &LintArgs, ruleset: Option<&Ruleset>) -> Result<Linted, String> {
     let base = args.root.clone().unwrap_or_else(|| PathBuf::from("/"));
-    let project = read_project(path, args.max_document_bytes, spec_engine::check, Some(&base))?;
+    let project = read_project(
+        path,
+        args.max_document_bytes,
+        spec_engine::check,
+        Some(&base),
+    )?;
     let mut analysis = project.analysis;
     if let Some(ruleset) = ruleset {
         let applied = ruleset
@@ -227,8 +232,15 @@ fn text_report(linted: &Linted) -> String {
             d.column.unwrap_or(1),
             d.severity,
             d.message,
-            if d.pointer.is_empty() { "/" } else { &d.pointer },
-            d.rule.as_ref().map(|r| format!(" [{r}]")).unwrap_or_default()
+            if d.pointer.is_empty() {
+                "/"
+            } else {
+                &d.pointer
+            },
+            d.rule
+                .as_ref()
+                .map(|r| format!(" [{r}]"))
+                .unwrap_or_default()
         ));
     }
     let count = |severity: Severity| {
@@ -242,7 +254,11 @@ fn text_report(linted: &Linted) -> String {
         (Some(kind), Some(version)) => format!("{} {version}", kind.as_str()),
         _ => "unknown document".to_owned(),
     };
-    let verdict = if analysis.has_errors() { "invalid" } else { "valid" };
+    let verdict = if analysis.has_errors() {
+        "invalid"
+    } else {
+        "valid"
+    };
     let mut counts = format!(
         "{} error(s), {} warning(s)",
         count(Severity::Error),
@@ -270,15 +286,13 @@ fn sarif(files: &[Linted], ruleset: Option<&Ruleset>) -> Value {
         .map(|id| {
             let rule = ruleset.and_then(|r| r.rules.iter().find(|rule| &rule.name == id));
             let mut entry = json!({ "id": id });
-            let description = rule
-                .and_then(|r| r.description.clone())
-                .unwrap_or_else(|| {
-                    if id == SCHEMA_RULE {
-                        "The document follows its specification's JSON Schema and rules.".to_owned()
-                    } else {
-                        id.clone()
-                    }
-                });
+            let description = rule.and_then(|r| r.description.clone()).unwrap_or_else(|| {
+                if id == SCHEMA_RULE {
+                    "The document follows its specification's JSON Schema and rules.".to_owned()
+                } else {
+                    id.clone()
+                }
+            });
             entry["shortDescription"] = json!({ "text": description });
             if let Some(url) = rule.and_then(|r| r.documentation_url.clone()) {
                 entry["helpUri"] = json!(url);
@@ -330,5 +344,8 @@ fn sarif(files: &[Linted], ruleset: Option<&Ruleset>) -> Value {
 const SCHEMA_RULE: &str = "portico-schema";
 
 fn sarif_rule(diagnostic: &Diagnostic) -> String {
-    diagnostic.rule.clone().unwrap_or_else(|| SCHEMA_RULE.to_owned())
+    diagnostic
+        .rule
+        .clone()
+        .unwrap_or_else(|| SCHEMA_RULE.to_owned())
 }

@@ -49,13 +49,15 @@ pub fn read_project(
                 .ok_or_else(|| "not a file".to_owned())?,
         ),
         Some(base) => {
-            let file = path.canonicalize().map_err(|e| format!("cannot read: {e}"))?;
+            let file = path
+                .canonicalize()
+                .map_err(|e| format!("cannot read: {e}"))?;
             let base = base
                 .canonicalize()
                 .map_err(|e| format!("cannot read the folder {}: {e}", base.display()))?;
-            let inside = file.strip_prefix(&base).map_err(|_| {
-                format!("the file is not inside {}", base.display())
-            })?;
+            let inside = file
+                .strip_prefix(&base)
+                .map_err(|_| format!("the file is not inside {}", base.display()))?;
             let main = inside
                 .components()
                 .map(|c| c.as_os_str().to_string_lossy().into_owned())

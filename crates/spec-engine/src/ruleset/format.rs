@@ -74,7 +74,11 @@ impl Format {
         {
             formats.push(Format::Oas3);
             let text = as_text(openapi);
-            for (minor, format) in [("0", Format::Oas3_0), ("1", Format::Oas3_1), ("2", Format::Oas3_2)] {
+            for (minor, format) in [
+                ("0", Format::Oas3_0),
+                ("1", Format::Oas3_1),
+                ("2", Format::Oas3_2),
+            ] {
                 if minor_matches(&text, "3", minor) {
                     formats.push(format);
                 }
@@ -163,14 +167,20 @@ mod tests {
             [Format::AsyncApi3, Format::AsyncApi3Minor(0)]
         );
         assert!(Format::of(&json!({"asyncapi": "2.6"})).is_empty());
-        assert_eq!(Format::of(&json!({"openapi": "3.0"})), [Format::Oas3, Format::Oas3_0]);
+        assert_eq!(
+            Format::of(&json!({"openapi": "3.0"})),
+            [Format::Oas3, Format::Oas3_0]
+        );
     }
 
     #[test]
     fn ruleset_names_read() {
         assert_eq!(Format::parse("oas3.1"), Some(Format::Oas3_1));
         assert_eq!(Format::parse("aas2_4"), Some(Format::AsyncApi2Minor(4)));
-        assert_eq!(Format::parse("json-schema-draft7"), Some(Format::JsonSchema));
+        assert_eq!(
+            Format::parse("json-schema-draft7"),
+            Some(Format::JsonSchema)
+        );
         assert_eq!(Format::parse("raml"), None);
     }
 }

@@ -33,7 +33,9 @@ pub struct NoFiles;
 
 impl RulesetReader for NoFiles {
     fn read(&self, reference: &str, _from: Option<&str>) -> Result<(String, String), String> {
-        Err(format!("{reference:?} is not a built-in ruleset, and no files can be read here"))
+        Err(format!(
+            "{reference:?} is not a built-in ruleset, and no files can be read here"
+        ))
     }
 }
 
@@ -275,7 +277,8 @@ impl Ruleset {
                             let Some(severity) = RuleSeverity::parse(severity) else {
                                 return Err(error(
                                     format!("/overrides/{index}/rules/{name}"),
-                                    "an override of a part of a file can only set a severity".into(),
+                                    "an override of a part of a file can only set a severity"
+                                        .into(),
                                 ));
                             };
                             pointer_severities.push((
@@ -305,9 +308,9 @@ impl Ruleset {
         let merged = match whole_file.split_first() {
             None => base,
             Some((first, rest)) => {
-                let combined = rest
-                    .iter()
-                    .fold(first.clone(), |left, right| merge_definitions(left, right.clone(), true));
+                let combined = rest.iter().fold(first.clone(), |left, right| {
+                    merge_definitions(left, right.clone(), true)
+                });
                 merge_definitions(base, combined, false)
             }
         };
@@ -316,7 +319,8 @@ impl Ruleset {
             stack: Vec::new(),
             next_owner: 0,
         };
-        let mut built = builder.build(&merged, &overrides.source, Extent::Recommended, false, true)?;
+        let mut built =
+            builder.build(&merged, &overrides.source, Extent::Recommended, false, true)?;
         for (name, pointer, severity) in pointer_severities {
             if let Some(rule) = built.rules.iter_mut().find(|rule| rule.name == name) {
                 rule.pointer_severities.push((pointer, severity));
@@ -383,7 +387,10 @@ impl Builder<'_> {
             message,
         };
         let Some(object) = definition.as_object() else {
-            return Err(error("", "a ruleset must be a mapping (with rules, extends…)".into()));
+            return Err(error(
+                "",
+                "a ruleset must be a mapping (with rules, extends…)".into(),
+            ));
         };
         if let Some(key) = object.keys().find(|k| !KNOWN_KEYS.contains(&k.as_str())) {
             return Err(error(
@@ -406,15 +413,16 @@ impl Builder<'_> {
         };
         let mut rules: Vec<Rule> = Vec::new();
         let mut index: HashMap<String, usize> = HashMap::new();
-        let put = |rules: &mut Vec<Rule>, index: &mut HashMap<String, usize>, rule: Rule| {
-            match index.get(&rule.name) {
+        let put =
+            |rules: &mut Vec<Rule>, index: &mut HashMap<String, usize>, rule: Rule| match index
+                .get(&rule.name)
+            {
                 Some(&at) => rules[at] = rule,
                 None => {
                     index.insert(rule.name.clone(), rules.len());
                     rules.push(rule);
                 }
-            }
-        };
+            };
         if let Some(extends) = object.get("extends") {
             let entries: Vec<&Value> = match extends {
                 Value::Array(items) => items.iter().collect(),
@@ -442,14 +450,15 @@ impl Builder<'_> {
                 let extended = match target {
                     Value::String(reference) => {
                         let (id, definition) =
-                            read_definition(reference, Some(source), self.reader)
-                                .map_err(|mut e| {
+                            read_definition(reference, Some(source), self.reader).map_err(
+                                |mut e| {
                                     if e.source.is_empty() || e.source == *reference {
                                         e.source = source.to_owned();
                                         e.pointer = pointer.clone();
                                     }
                                     e
-                                })?;
+                                },
+                            )?;
                         if self.stack.contains(&id) || id == source {
                             continue;
                         }
@@ -463,7 +472,10 @@ impl Builder<'_> {
                         self.build(target, source, extension_extent, explicit_extent, false)?
                     }
                     _ => {
-                        return Err(error(&pointer, "an extension is a ruleset name, a file or a ruleset".into()));
+                        return Err(error(
+                            &pointer,
+                            "an extension is a ruleset name, a file or a ruleset".into(),
+                        ));
                     }
                 };
                 for mut rule in extended.rules {
@@ -476,7 +488,10 @@ impl Builder<'_> {
         }
         if let Some(own) = object.get("rules") {
             let Some(own) = own.as_object() else {
-                return Err(error("/rules", "rules must be a mapping of rule names to rules".into()));
+                return Err(error(
+                    "/rules",
+                    "rules must be a mapping of rule names to rules".into(),
+                ));
             };
             for (name, value) in own {
                 let pointer = format!("/rules/{}", crate::diagnostic::escape_token(name));
@@ -494,7 +509,8 @@ impl Builder<'_> {
                 {
                     rule.documentation_url = Some(format!("{url}#{name}"));
                 }
-                check_given(&rule).map_err(|message| error(&format!("{pointer}/given"), message))?;
+                check_given(&rule)
+                    .map_err(|message| error(&format!("{pointer}/given"), message))?;
                 put(&mut rules, &mut index, rule);
             }
         }
@@ -591,7 +607,10 @@ const RULE_KEYS: [&str; 11] = [
 /// Sets the fields a rule definition names.
 fn apply_fields(rule: &mut Rule, definition: &Map<String, Value>) -> Result<(), String> {
     if let Some(key) = definition.keys().find(|k| !RULE_KEYS.contains(&k.as_str())) {
-        return Err(format!("unknown rule field {key:?}; a rule has {}", RULE_KEYS.join(", ")));
+        return Err(format!(
+            "unknown rule field {key:?}; a rule has {}",
+            RULE_KEYS.join(", ")
+        ));
     }
     let text = |key: &str| -> Result<Option<String>, String> {
         match definition.get(key) {
@@ -620,7 +639,9 @@ fn apply_fields(rule: &mut Rule, definition: &Map<String, Value>) -> Result<(), 
             .ok_or("\"recommended\" must be true or false")?;
     }
     if let Some(resolved) = definition.get("resolved") {
-        rule.resolved = resolved.as_bool().ok_or("\"resolved\" must be true or false")?;
+        rule.resolved = resolved
+            .as_bool()
+            .ok_or("\"resolved\" must be true or false")?;
     }
     if let Some(formats) = definition.get("formats") {
         rule.formats = Some(parse_formats(formats)?);
@@ -643,7 +664,10 @@ fn apply_fields(rule: &mut Rule, definition: &Map<String, Value>) -> Result<(), 
         let entries: Vec<&Value> = match then {
             Value::Array(items) if !items.is_empty() => items.iter().collect(),
             Value::Object(_) => vec![then],
-            _ => return Err("\"then\" must be a mapping (field, function, functionOptions) or a list of them".into()),
+            _ => return Err(
+                "\"then\" must be a mapping (field, function, functionOptions) or a list of them"
+                    .into(),
+            ),
         };
         rule.then = entries
             .into_iter()
@@ -662,14 +686,17 @@ fn parse_then(entry: &Value) -> Result<Then, String> {
         .keys()
         .find(|k| !["field", "function", "functionOptions"].contains(&k.as_str()))
     {
-        return Err(format!("unknown field {key:?}; then has field, function, functionOptions"));
+        return Err(format!(
+            "unknown field {key:?}; then has field, function, functionOptions"
+        ));
     }
     let field = match object.get("field") {
         None => None,
         Some(Value::String(field)) => {
             if field.starts_with('$') {
-                portico_jsonpath::Path::parse(field)
-                    .map_err(|e| format!("\"field\" {field:?} is not a JSONPath Portico reads: {e}"))?;
+                portico_jsonpath::Path::parse(field).map_err(|e| {
+                    format!("\"field\" {field:?} is not a JSONPath Portico reads: {e}")
+                })?;
             }
             Some(field.clone())
         }
@@ -720,7 +747,9 @@ fn expand(
         .find(|c: char| !(c.is_ascii_alphanumeric() || c == '_' || c == '-'))
         .unwrap_or(rest.len());
     if name_length == 0 {
-        return Err(format!("{expression:?}: an alias is # followed by letters, digits, _ or -"));
+        return Err(format!(
+            "{expression:?}: an alias is # followed by letters, digits, _ or -"
+        ));
     }
     let (name, tail) = rest.split_at(name_length);
     if stack.iter().any(|n| n == name) {
@@ -763,7 +792,10 @@ fn parse_aliases(value: Option<&Value>, source: &str) -> Result<Aliases, Ruleset
         return Ok(Aliases::default());
     };
     let Some(object) = value.as_object() else {
-        return Err(error("/aliases".into(), "aliases must be a mapping of names to paths"));
+        return Err(error(
+            "/aliases".into(),
+            "aliases must be a mapping of names to paths",
+        ));
     };
     let strings = |value: &Value| -> Option<Vec<String>> {
         value
@@ -784,16 +816,26 @@ fn parse_aliases(value: Option<&Value>, source: &str) -> Result<Aliases, Ruleset
                     .get("formats")
                     .ok_or("")
                     .and_then(|f| parse_formats(f).map_err(|_| ""))
-                    .map_err(|_| error(pointer.clone(), "each target of an alias needs valid \"formats\""))?;
-                let given = target
-                    .get("given")
-                    .and_then(strings)
-                    .ok_or_else(|| error(pointer.clone(), "each target of an alias needs \"given\": a list of paths"))?;
+                    .map_err(|_| {
+                        error(
+                            pointer.clone(),
+                            "each target of an alias needs valid \"formats\"",
+                        )
+                    })?;
+                let given = target.get("given").and_then(strings).ok_or_else(|| {
+                    error(
+                        pointer.clone(),
+                        "each target of an alias needs \"given\": a list of paths",
+                    )
+                })?;
                 scoped.push((formats, given));
             }
             Alias::Scoped(scoped)
         } else {
-            return Err(error(pointer, "an alias is a list of paths or {targets: [{formats, given}]}"));
+            return Err(error(
+                pointer,
+                "an alias is a list of paths or {targets: [{formats, given}]}",
+            ));
         };
         aliases.insert(name.clone(), alias);
     }
@@ -843,11 +885,13 @@ fn read_definition(
             ),
         });
     }
-    let (id, text) = reader.read(reference, from).map_err(|message| RulesetError {
-        source: from.unwrap_or(reference).to_owned(),
-        pointer: String::new(),
-        message,
-    })?;
+    let (id, text) = reader
+        .read(reference, from)
+        .map_err(|message| RulesetError {
+            source: from.unwrap_or(reference).to_owned(),
+            pointer: String::new(),
+            message,
+        })?;
     if id.ends_with(".js") || id.ends_with(".mjs") || id.ends_with(".cjs") || id.ends_with(".ts") {
         return Err(RulesetError {
             source: id,
@@ -866,7 +910,10 @@ fn parse_definition(text: &str, source: &str) -> Result<Value, RulesetError> {
         .map_err(|error| RulesetError {
             source: source.to_owned(),
             pointer: String::new(),
-            message: format!("line {}, column {}: {}", error.line, error.column, error.message),
+            message: format!(
+                "line {}, column {}: {}",
+                error.line, error.column, error.message
+            ),
         })
 }
 
@@ -879,7 +926,9 @@ fn merge_definitions(left: Value, right: Value, is_override: bool) -> Value {
     for (key, value) in right.clone() {
         merged.insert(key, value);
     }
-    if let (Some(Value::Object(a)), Some(Value::Object(b))) = (left.get("aliases"), right.get("aliases")) {
+    if let (Some(Value::Object(a)), Some(Value::Object(b))) =
+        (left.get("aliases"), right.get("aliases"))
+    {
         let mut aliases = a.clone();
         aliases.extend(b.clone());
         merged.insert("aliases".into(), Value::Object(aliases));
@@ -888,7 +937,9 @@ fn merge_definitions(left: Value, right: Value, is_override: bool) -> Value {
         return Value::Object(merged);
     }
     if is_override {
-        if let (Some(Value::Object(a)), Some(Value::Object(b))) = (left.get("rules"), right.get("rules")) {
+        if let (Some(Value::Object(a)), Some(Value::Object(b))) =
+            (left.get("rules"), right.get("rules"))
+        {
             let mut rules = a.clone();
             rules.extend(b.clone());
             merged.insert("rules".into(), Value::Object(rules));
@@ -979,7 +1030,9 @@ pub fn glob_matches(glob: &str, path: &str) -> bool {
                 match close {
                     Some(length) => {
                         let class: String = chars[i + 1..i + 1 + length].iter().collect();
-                        let class = class.strip_prefix('!').map_or(class.clone(), |c| format!("^{c}"));
+                        let class = class
+                            .strip_prefix('!')
+                            .map_or(class.clone(), |c| format!("^{c}"));
                         regex.push('[');
                         regex.push_str(&class.replace('\\', "\\\\"));
                         regex.push(']');

@@ -82,7 +82,10 @@ fn evaluate_expression(expression: &str, vars: &Vars<'_>) -> String {
             } else if let Some(literal) = part
                 .strip_prefix('"')
                 .and_then(|rest| rest.strip_suffix('"'))
-                .or_else(|| part.strip_prefix('\'').and_then(|rest| rest.strip_suffix('\'')))
+                .or_else(|| {
+                    part.strip_prefix('\'')
+                        .and_then(|rest| rest.strip_suffix('\''))
+                })
             {
                 literal.to_owned()
             } else {
@@ -140,7 +143,10 @@ mod tests {
     fn placeholders_are_filled_in() {
         let value = json!("Pets");
         assert_eq!(
-            render("{{property}} at {{path}}: {{error}} ({{value}}). {{description}}", &vars(&value)),
+            render(
+                "{{property}} at {{path}}: {{error}} ({{value}}). {{description}}",
+                &vars(&value)
+            ),
             "title at #/info/title: is wrong (Pets). Titles matter."
         );
         assert_eq!(render("{{unknown}}!", &vars(&value)), "!");
@@ -151,7 +157,10 @@ mod tests {
     fn print_names_the_property_and_shortens_values() {
         let value = json!({"a": 1});
         assert_eq!(
-            render("#{{print(\"property\")}}must be set; got #{{print(\"value\")}}", &vars(&value)),
+            render(
+                "#{{print(\"property\")}}must be set; got #{{print(\"value\")}}",
+                &vars(&value)
+            ),
             "\"title\" property must be set; got Object{}"
         );
         let list = json!([1, null, "x"]);

@@ -23,6 +23,20 @@ pub struct Location {
     pub path: Vec<Segment>,
 }
 
+/// What Spectral finds walking the main document as written along the existing part of
+/// a result's path (`traverseObjUntilRef`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum UntilRef {
+    /// No reference on the way.
+    None,
+    /// A reference object stood where the path went on.
+    Early,
+    /// The path ends at a reference object (`{$ref}` alone).
+    AtEnd,
+    /// The path leaves the document as written (Spectral then reports where it is).
+    Broken,
+}
+
 /// One reference that resolves.
 struct Resolution<'d> {
     target: &'d Value,
@@ -56,7 +70,8 @@ impl<'d> ResolvedView<'d> {
                 else {
                     continue;
                 };
-                view.referenced.insert((target_file.clone(), pointer.clone()));
+                view.referenced
+                    .insert((target_file.clone(), pointer.clone()));
                 let target_path = pointer_path(&pointer);
                 if target_file == *file {
                     local.push((path, object, target_path));
@@ -83,7 +98,8 @@ impl<'d> ResolvedView<'d> {
                 if circular.contains(&index) {
                     continue;
                 }
-                let Some(target) = crate::json::lookup(&loaded.value, &tokens_pointer(target_path)) else {
+                let Some(target) = crate::json::lookup(&loaded.value, &tokens_pointer(target_path))
+                else {
                     continue;
                 };
                 view.resolutions.insert(
@@ -176,6 +192,41 @@ impl<'d> ResolvedView<'d> {
         Some(node)
     }
 
+    /// The main document's name.
+    pub fn main(&self) -> &str {
+        &self.documents.main
+    }
+
+    /// Walks the main document as written along `path` (see [`UntilRef`]).
+    pub fn until_ref(&self, path: &[Segment]) -> UntilRef {
+        let Some(mut node) = self
+            .documents
+            .files
+            .get(&self.documents.main)
+            .map(|f| &f.value)
+        else {
+            return UntilRef::Broken;
+        };
+        let is_ref = |value: &Value| value.get("$ref").is_some_and(Value::is_string);
+        for segment in path {
+            let child = match (node, segment) {
+                (Value::Object(map), Segment::Key(key)) => map.get(key),
+                (Value::Object(map), Segment::Index(index)) => map.get(&index.to_string()),
+                (Value::Array(items), Segment::Index(index)) => items.get(*index),
+                _ => None,
+            };
+            match child {
+                Some(child) => node = child,
+                None if node.is_object() && is_ref(node) => return UntilRef::Early,
+                None => return UntilRef::Broken,
+            }
+        }
+        match node {
+            Value::Object(map) if map.len() == 1 && is_ref(node) => UntilRef::AtEnd,
+            _ => UntilRef::None,
+        }
+    }
+
     /// Whether some reference points exactly at `pointer` of the main document.
     pub fn is_referenced(&self, pointer: &str) -> bool {
         self.referenced
@@ -196,9 +247,12 @@ impl<'d> ResolvedView<'d> {
                     .map(|(key, child)| (key.clone(), self.materialize(child, budget)))
                     .collect(),
             ),
-            Value::Array(items) => {
-                Value::Array(items.iter().map(|item| self.materialize(item, budget)).collect())
-            }
+            Value::Array(items) => Value::Array(
+                items
+                    .iter()
+                    .map(|item| self.materialize(item, budget))
+                    .collect(),
+            ),
             other => other.clone(),
         }
     }

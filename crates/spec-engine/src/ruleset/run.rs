@@ -14,7 +14,7 @@ use super::format::Format;
 use super::functions::{Failure, Lookup, Target};
 use super::load::{Rule, Ruleset};
 use super::message::{self, Vars};
-use super::resolve::{Location, ResolvedView};
+use super::resolve::{Location, ResolvedView, UntilRef};
 use super::severity::RuleSeverity;
 use crate::diagnostic::{Diagnostic, escape_token};
 use crate::refs::Documents;
@@ -146,7 +146,7 @@ impl Run<'_, '_> {
 
     fn report(&mut self, rule: &Rule, target_path: &[Segment], failure: Failure, resolved: bool) {
         let full = failure.path.unwrap_or_else(|| target_path.to_vec());
-        let (location, found) = self.view.locate(&full, resolved);
+        let (location, missing) = self.place(&full, resolved);
         let Location { file, path } = location;
         let pointer: String = path
             .iter()
@@ -159,14 +159,10 @@ impl Run<'_, '_> {
             RuleSeverity::Off => return,
             RuleSeverity::Report(severity) => severity,
         };
-        let property = if full.len() > found {
-            // The missing part, from the last existing key on, dotted (`info.contact`).
-            let from = found.saturating_sub(1);
-            full[from..]
-                .iter()
-                .map(segment_text)
-                .collect::<Vec<_>>()
-                .join(".")
+        // `{{property}}`: the missing part from the last existing key on (`info.contact`),
+        // else the last key of the location.
+        let property = if missing.len() > path.len() {
+            dot_path(&missing[path.len().saturating_sub(1)..])
         } else {
             path.last().map(segment_text).unwrap_or_default()
         };
@@ -190,7 +186,12 @@ impl Run<'_, '_> {
         }
         .trim()
         .to_owned();
-        let key = (rule.name.clone(), file.clone(), pointer.clone(), text.clone());
+        let key = (
+            rule.name.clone(),
+            file.clone(),
+            pointer.clone(),
+            text.clone(),
+        );
         if !self.seen.insert(key) {
             return;
         }
@@ -198,6 +199,71 @@ impl Run<'_, '_> {
         diagnostic.rule = Some(rule.name.clone());
         self.out.push(diagnostic);
     }
+}
+
+impl Run<'_, '_> {
+    /// Where a result at `full` (a path of the document as the rule saw it) is reported,
+    /// and the path its `{{property}}` is read from, as Spectral's document inventory
+    /// works them out: the closest existing location, followed through the references
+    /// that resolved; the missing part is kept only when a reference was crossed before
+    /// the end of what exists (Spectral's quirk, kept so messages and de-duplication
+    /// agree with it).
+    fn place(&self, full: &[Segment], resolved: bool) -> (Location, Vec<Segment>) {
+        let (plain, _) = self.view.locate(full, false);
+        if !resolved {
+            return (plain, full.to_vec());
+        }
+        let (_, existing) = self.view.locate(full, true);
+        match self.view.until_ref(&full[..existing]) {
+            UntilRef::None => (plain, full.to_vec()),
+            UntilRef::Broken => {
+                let location = Location {
+                    file: self.view.main().to_owned(),
+                    path: full[..existing].to_vec(),
+                };
+                let missing = location.path.clone();
+                (location, missing)
+            }
+            UntilRef::Early | UntilRef::AtEnd => {
+                let (location, _) = self.view.locate(full, true);
+                let tail: &[Segment] = match self.view.until_ref(&full[..existing]) {
+                    UntilRef::AtEnd => &[],
+                    _ => {
+                        let last = &full[existing - 1];
+                        let at = full.iter().rposition(|s| s == last).unwrap_or(existing - 1);
+                        &full[at + 1..]
+                    }
+                };
+                let mut missing = location.path.clone();
+                missing.extend_from_slice(tail);
+                (location, missing)
+            }
+        }
+    }
+}
+
+/// Spectral's dotted path (`a.b[0]['x y']`), as `{{property}}` prints a missing part.
+fn dot_path(path: &[Segment]) -> String {
+    let mut out = String::new();
+    for (index, segment) in path.iter().enumerate() {
+        match segment {
+            Segment::Index(i) => out.push_str(&format!("[{i}]")),
+            Segment::Key(key) if key.is_empty() => out.push_str("['']"),
+            Segment::Key(key) if key.chars().any(char::is_whitespace) => {
+                out.push_str(&format!("['{key}']"))
+            }
+            Segment::Key(key) if !key.trim().is_empty() && key.trim().parse::<f64>().is_ok() => {
+                out.push_str(&format!("[{key}]"))
+            }
+            Segment::Key(key) => {
+                if index > 0 {
+                    out.push('.');
+                }
+                out.push_str(key);
+            }
+        }
+    }
+    out
 }
 
 /// The targets of `then.field` inside a matched value (Spectral's `getLintTargets`).
@@ -248,7 +314,9 @@ fn targets<'x>(
             let current = node.map(|n| if resolved { view.resolve(n) } else { n });
             node = match current {
                 Some(Value::Object(map)) => map.get(&segment),
-                Some(Value::Array(items)) => segment.parse::<usize>().ok().and_then(|i| items.get(i)),
+                Some(Value::Array(items)) => {
+                    segment.parse::<usize>().ok().and_then(|i| items.get(i))
+                }
                 _ => None,
             };
             path.push(match (current, segment.parse::<usize>()) {

@@ -49,7 +49,10 @@ mod tests {
 
     #[test]
     fn words_and_numbers_read_as_spectral_reads_them() {
-        assert_eq!(RuleSeverity::parse(&json!("warn")), Some(RuleSeverity::DEFAULT));
+        assert_eq!(
+            RuleSeverity::parse(&json!("warn")),
+            Some(RuleSeverity::DEFAULT)
+        );
         assert_eq!(
             RuleSeverity::parse(&json!(3)),
             Some(RuleSeverity::Report(Severity::Hint))

@@ -100,7 +100,10 @@ rules:
     assert_eq!(finding.severity, Severity::Error);
     // Spectral reports a missing field at its parent, naming the field in the message.
     assert_eq!(finding.pointer, "/paths/~1pets/get");
-    assert_eq!(finding.message, "get.description is missing at #/paths/~1pets/get");
+    assert_eq!(
+        finding.message,
+        "get.description is missing at #/paths/~1pets/get"
+    );
     assert_eq!(finding.line, Some(7));
 }
 
@@ -117,7 +120,10 @@ rules:
     );
     assert_eq!(
         found(PETSTORE, &rules),
-        [("typed-enum".into(), "/components/schemas/Pet/properties/name/enum/0".into())]
+        [(
+            "typed-enum".into(),
+            "/components/schemas/Pet/properties/name/enum/0".into()
+        )]
     );
 }
 
@@ -231,11 +237,20 @@ rules:
 #[test]
 fn bad_rulesets_say_what_and_where() {
     let cases = [
-        ("rules:\n  r:\n    given: $\n    then: { function: pattern }\n", "/rules/r"),
-        ("rules:\n  r:\n    given: '$[?(@.a ==)]'\n    then: { function: truthy }\n", "/rules/r/given"),
+        (
+            "rules:\n  r:\n    given: $\n    then: { function: pattern }\n",
+            "/rules/r",
+        ),
+        (
+            "rules:\n  r:\n    given: '$[?(@.a ==)]'\n    then: { function: truthy }\n",
+            "/rules/r/given",
+        ),
         ("rules:\n  r: error\n", "/rules/r"),
         ("rulez: {}\n", "/rulez"),
-        ("rules:\n  r:\n    given: '#Nope'\n    then: { function: truthy }\n", "/rules/r/given"),
+        (
+            "rules:\n  r:\n    given: '#Nope'\n    then: { function: truthy }\n",
+            "/rules/r/given",
+        ),
     ];
     for (text, pointer) in cases {
         let error = Ruleset::from_text(text, "rules.yaml", &NoFiles).unwrap_err();
@@ -307,7 +322,9 @@ overrides:
       info-contact: error
 "#;
     let rules = Ruleset::from_text(text, "/work/rules.yaml", &NoFiles).unwrap();
-    let legacy = rules.for_document("/work/legacy/v1/api.yaml", &NoFiles).unwrap();
+    let legacy = rules
+        .for_document("/work/legacy/v1/api.yaml", &NoFiles)
+        .unwrap();
     assert!(lint_text(PETSTORE, &legacy).is_empty());
     let current = rules.for_document("/work/api.yaml", &NoFiles).unwrap();
     let findings = lint_text(PETSTORE, &current);
@@ -346,9 +363,18 @@ rules:
     assert_eq!(
         found,
         [
-            ("described".into(), "/components/schemas/A/properties/b".into()),
-            ("described".into(), "/components/schemas/B/properties/a".into()),
-            ("described".into(), "/components/schemas/B/properties/self".into()),
+            (
+                "described".into(),
+                "/components/schemas/A/properties/b".into()
+            ),
+            (
+                "described".into(),
+                "/components/schemas/B/properties/a".into()
+            ),
+            (
+                "described".into(),
+                "/components/schemas/B/properties/self".into()
+            ),
         ]
     );
 }
@@ -365,23 +391,58 @@ info:
 paths: {}
 "#;
     let cases: [(&str, usize); 14] = [
-        ("{ field: title, function: pattern, functionOptions: { match: '^[A-Z]' } }", 1),
-        ("{ field: title, function: pattern, functionOptions: { notMatch: '/API$/i' } }", 1),
-        ("{ field: title, function: casing, functionOptions: { type: flat } }", 1),
-        ("{ field: version, function: casing, functionOptions: { type: flat } }", 1),
-        ("{ field: title, function: length, functionOptions: { max: 4 } }", 1),
-        ("{ field: x-count, function: length, functionOptions: { min: 3 } }", 0),
-        ("{ field: version, function: enumeration, functionOptions: { values: ['1', '2'] } }", 0),
-        ("{ field: x-count, function: enumeration, functionOptions: { values: [1, 2] } }", 1),
+        (
+            "{ field: title, function: pattern, functionOptions: { match: '^[A-Z]' } }",
+            1,
+        ),
+        (
+            "{ field: title, function: pattern, functionOptions: { notMatch: '/API$/i' } }",
+            1,
+        ),
+        (
+            "{ field: title, function: casing, functionOptions: { type: flat } }",
+            1,
+        ),
+        (
+            "{ field: version, function: casing, functionOptions: { type: flat } }",
+            1,
+        ),
+        (
+            "{ field: title, function: length, functionOptions: { max: 4 } }",
+            1,
+        ),
+        (
+            "{ field: x-count, function: length, functionOptions: { min: 3 } }",
+            0,
+        ),
+        (
+            "{ field: version, function: enumeration, functionOptions: { values: ['1', '2'] } }",
+            0,
+        ),
+        (
+            "{ field: x-count, function: enumeration, functionOptions: { values: [1, 2] } }",
+            1,
+        ),
         ("{ field: x-list, function: alphabetical }", 1),
-        ("{ field: x-both, function: xor, functionOptions: { properties: [a, b] } }", 1),
-        ("{ field: x-both, function: or, functionOptions: { properties: [a, c] } }", 0),
+        (
+            "{ field: x-both, function: xor, functionOptions: { properties: [a, b] } }",
+            1,
+        ),
+        (
+            "{ field: x-both, function: or, functionOptions: { properties: [a, c] } }",
+            0,
+        ),
         ("{ field: x-missing, function: defined }", 1),
         ("{ field: title, function: undefined }", 1),
-        ("{ field: x-both, function: schema, functionOptions: { schema: { type: object, required: [c] } } }", 1),
+        (
+            "{ field: x-both, function: schema, functionOptions: { schema: { type: object, required: [c] } } }",
+            1,
+        ),
     ];
     for (then, expected) in cases {
-        let rules = ruleset(&format!("rules:\n  r:\n    given: $.info\n    then: {then}\n"));
+        let rules = ruleset(&format!(
+            "rules:\n  r:\n    given: $.info\n    then: {then}\n"
+        ));
         let findings = lint_text(document, &rules);
         assert_eq!(findings.len(), expected, "{then}: {findings:?}");
     }

@@ -44,7 +44,9 @@ pub enum Core {
     },
 }
 
-const CASINGS: [&str; 7] = ["flat", "camel", "pascal", "kebab", "cobol", "snake", "macro"];
+const CASINGS: [&str; 7] = [
+    "flat", "camel", "pascal", "kebab", "cobol", "snake", "macro",
+];
 
 impl Core {
     pub fn prepare(name: &str, options: Option<&Value>) -> Result<Core, PrepareError> {
@@ -66,8 +68,12 @@ impl Core {
             "length" => length(options).map_err(options_error),
             "enumeration" => enumeration(options).map_err(options_error),
             "alphabetical" => alphabetical(options).map_err(options_error),
-            "xor" => properties("xor", options).map(Core::Xor).map_err(options_error),
-            "or" => properties("or", options).map(Core::Or).map_err(options_error),
+            "xor" => properties("xor", options)
+                .map(Core::Xor)
+                .map_err(options_error),
+            "or" => properties("or", options)
+                .map(Core::Or)
+                .map_err(options_error),
             "unreferencedReusableObject" => unreferenced(options).map_err(options_error),
             _ => Err(PrepareError::Unknown),
         }
@@ -83,10 +89,14 @@ impl Core {
                 vec![Failure::at_target("#{{print(\"property\")}}must be falsy")]
             }
             Core::Defined if value.is_none() => {
-                vec![Failure::at_target("#{{print(\"property\")}}must be defined")]
+                vec![Failure::at_target(
+                    "#{{print(\"property\")}}must be defined",
+                )]
             }
             Core::Undefined if value.is_some() => {
-                vec![Failure::at_target("#{{print(\"property\")}}must be undefined")]
+                vec![Failure::at_target(
+                    "#{{print(\"property\")}}must be undefined",
+                )]
             }
             Core::Pattern {
                 matches,
@@ -168,7 +178,10 @@ impl Core {
                 let Some(value) = value.filter(|v| !v.is_array() && !v.is_object()) else {
                     return Vec::new();
                 };
-                if values.iter().any(|allowed| js::strict_equals(allowed, value)) {
+                if values
+                    .iter()
+                    .any(|allowed| js::strict_equals(allowed, value))
+                {
                     return Vec::new();
                 }
                 let allowed: Vec<String> = values.iter().map(|v| print_value(Some(v))).collect();
@@ -302,7 +315,11 @@ fn casing(options: Option<&Value>) -> Result<Core, String> {
         Some((char, leading)) => {
             let escaped = fancy_regex::escape(&char.to_string()).into_owned();
             let separator = format!("[{escaped}]");
-            let leading = if leading { format!("{separator}?") } else { String::new() };
+            let leading = if leading {
+                format!("{separator}?")
+            } else {
+                String::new()
+            };
             format!("^{leading}{base}(?:{separator}{base})*$")
         }
     };
@@ -388,7 +405,9 @@ fn properties(function: &str, options: Option<&Value>) -> Result<Vec<String>, St
             .map(|item| item.as_str().map(str::to_owned).ok_or_else(wrong))
             .collect(),
         Some(_) => Err(wrong()),
-        None => Err(format!("\"{function}\" function is missing \"properties\" option")),
+        None => Err(format!(
+            "\"{function}\" function is missing \"properties\" option"
+        )),
     }
 }
 
@@ -398,7 +417,11 @@ fn unreferenced(options: Option<&Value>) -> Result<Core, String> {
         options,
         r##"{ "reusableObjectsLocation": "#/components/schemas" }, { "reusableObjectsLocation": "#/$defs" }"##,
     )?;
-    only_known("unreferencedReusableObject", map, &["reusableObjectsLocation"])?;
+    only_known(
+        "unreferencedReusableObject",
+        map,
+        &["reusableObjectsLocation"],
+    )?;
     match map.get("reusableObjectsLocation").and_then(Value::as_str) {
         Some(location) if location == "#" || location.starts_with("#/") => Ok(Core::Unreferenced {
             location: crate::refs::percent_decode(&location[1..]),
@@ -431,7 +454,10 @@ fn none_defined(properties: &[String], present: &[String]) -> Vec<Failure> {
             properties.len() - 3
         )
     } else {
-        format!("At least one of \"{}\" must be defined", properties.join("\" or \""))
+        format!(
+            "At least one of \"{}\" must be defined",
+            properties.join("\" or \"")
+        )
     };
     vec![Failure::at_target(message)]
 }
@@ -465,9 +491,13 @@ fn alphabetical_check(
         for item in &sequence {
             match item {
                 Some(Value::Object(map)) => keyed.push(map.get(key)),
-                Some(Value::Array(items)) => keyed.push(key.parse::<usize>().ok().and_then(|i| items.get(i))),
+                Some(Value::Array(items)) => {
+                    keyed.push(key.parse::<usize>().ok().and_then(|i| items.get(i)))
+                }
                 _ => {
-                    return vec![Failure::at_target("#{{print(\"property\")}}must be an object")];
+                    return vec![Failure::at_target(
+                        "#{{print(\"property\")}}must be an object",
+                    )];
                 }
             }
         }
@@ -487,7 +517,9 @@ fn alphabetical_check(
         return Vec::new();
     };
     if keyed_by.is_some() {
-        return vec![Failure::at_target("properties must follow the alphabetical order")];
+        return vec![Failure::at_target(
+            "properties must follow the alphabetical order",
+        )];
     }
     let mut at = path.to_vec();
     at.push(match &keys {
@@ -558,7 +590,10 @@ fn typed_enum(value: Option<&Value>, path: &[Segment], formats: &[Format]) -> Ve
         at.push(Segment::Index(index));
         failures.push(Failure::at(
             at,
-            format!("Enum value {} must be \"{shown}\".", print_value(Some(item))),
+            format!(
+                "Enum value {} must be \"{shown}\".",
+                print_value(Some(item))
+            ),
         ));
     }
     failures
@@ -571,8 +606,14 @@ fn data_type(value: &Value, integers: bool) -> &'static str {
         Value::Number(number) => {
             let integral = number.is_i64()
                 || number.is_u64()
-                || number.as_f64().is_some_and(|n| n.fract() == 0.0 && n.is_finite());
-            if integers && integral { "integer" } else { "number" }
+                || number
+                    .as_f64()
+                    .is_some_and(|n| n.fract() == 0.0 && n.is_finite());
+            if integers && integral {
+                "integer"
+            } else {
+                "number"
+            }
         }
         Value::Null => "null",
         Value::Array(_) => "array",

@@ -120,7 +120,8 @@ pub fn compile(source: &str, flags: &str) -> Result<fancy_regex::Regex, String> 
     } else {
         format!("(?{inline}){translated}")
     };
-    fancy_regex::Regex::new(&full).map_err(|error| format!("invalid regular expression /{source}/: {error}"))
+    fancy_regex::Regex::new(&full)
+        .map_err(|error| format!("invalid regular expression /{source}/: {error}"))
 }
 
 /// Rewrites the JavaScript-only parts of a regex source: `\/` is `/`, `\d` and `\w` are

@@ -74,7 +74,9 @@ enum Body {
 
 impl std::fmt::Debug for Function {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Function").field("name", &self.name).finish()
+        f.debug_struct("Function")
+            .field("name", &self.name)
+            .finish()
     }
 }
 
@@ -139,7 +141,9 @@ fn only_known(
     known: &[&str],
 ) -> Result<(), String> {
     match map.keys().find(|key| !known.contains(&key.as_str())) {
-        Some(key) => Err(format!("\"{function}\" function does not support \"{key}\" option")),
+        Some(key) => Err(format!(
+            "\"{function}\" function does not support \"{key}\" option"
+        )),
         None => Ok(()),
     }
 }

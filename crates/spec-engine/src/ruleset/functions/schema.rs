@@ -16,7 +16,14 @@ pub struct SchemaCheck {
     all_errors: bool,
 }
 
-const DIALECTS: [&str; 6] = ["auto", "draft4", "draft6", "draft7", "draft2019-09", "draft2020-12"];
+const DIALECTS: [&str; 6] = [
+    "auto",
+    "draft4",
+    "draft6",
+    "draft7",
+    "draft2019-09",
+    "draft2020-12",
+];
 
 impl SchemaCheck {
     pub fn prepare(options: Option<&Value>) -> Result<SchemaCheck, String> {
@@ -25,7 +32,11 @@ impl SchemaCheck {
             options,
             r#"{ "schema": { /* any JSON Schema can be defined here */ } , { "schema": { "type": "object" }, "dialect": "auto" }"#,
         )?;
-        only_known("schema", map, &["schema", "dialect", "allErrors", "prepareResults"])?;
+        only_known(
+            "schema",
+            map,
+            &["schema", "dialect", "allErrors", "prepareResults"],
+        )?;
         let schema = match map.get("schema") {
             Some(schema @ (Value::Object(_) | Value::Bool(_))) => schema,
             Some(_) => {
@@ -142,11 +153,16 @@ fn describe(error: &ValidationError<'_>, value: &Value, base: &[Segment], out: &
             for name in unexpected {
                 let mut at = path.clone();
                 at.push(Segment::Key(name.clone()));
-                out.push(Failure::at(at, format!("Property \"{name}\" is not expected to be here")));
+                out.push(Failure::at(
+                    at,
+                    format!("Property \"{name}\" is not expected to be here"),
+                ));
             }
             return;
         }
-        ValidationErrorKind::Type { kind } => format!("{subject} type must be {}", type_names(kind)),
+        ValidationErrorKind::Type { kind } => {
+            format!("{subject} type must be {}", type_names(kind))
+        }
         ValidationErrorKind::Enum { options } => format!(
             "{subject} must be equal to one of the allowed values: {}",
             allowed(options)
@@ -158,7 +174,9 @@ fn describe(error: &ValidationError<'_>, value: &Value, base: &[Segment], out: &
         ValidationErrorKind::Pattern { pattern } => {
             format!("{subject} must match pattern \"{pattern}\"")
         }
-        ValidationErrorKind::OneOfNotValid { .. } => format!("{subject} must match exactly one schema in oneOf"),
+        ValidationErrorKind::OneOfNotValid { .. } => {
+            format!("{subject} must match exactly one schema in oneOf")
+        }
         ValidationErrorKind::AnyOf { .. } => format!("{subject} must match a schema in anyOf"),
         _ => format!("{subject} {}", error.to_string().trim_end_matches('.')),
     };
