@@ -871,7 +871,7 @@ fn read_definition(
             source: from.unwrap_or(reference).to_owned(),
             pointer: String::new(),
             message: format!(
-                "{reference:?} is not a built-in ruleset; the built-in ones are {}",
+                "{reference:?} is not built into this version of Portico; the built-in rulesets are {}",
                 builtin::NAMES.join(", ")
             ),
         });
