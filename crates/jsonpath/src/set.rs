@@ -395,7 +395,7 @@ impl PathSet {
         &self,
         root: &'v Value,
         resolve: Option<&dyn Fn(&'v Value) -> &'v Value>,
-        f: &mut dyn FnMut(usize, &[Segment], Cow<'v, Value>),
+        f: &mut Report<'_, 'v>,
     ) {
         let root = match resolve {
             Some(resolve) => resolve(root),
@@ -437,6 +437,9 @@ impl PathSet {
     }
 }
 
+/// What a walk calls for each match: the path's index, the location and its value.
+type Report<'f, 'v> = dyn FnMut(usize, &[Segment], Cow<'v, Value>) + 'f;
+
 struct Walker<'p, 'r, 'v> {
     set: &'p PathSet,
     root: &'v Value,
@@ -464,7 +467,7 @@ struct Walker<'p, 'r, 'v> {
     terminal: bool,
     /// What each child is replaced by before it is looked at (resolved references).
     resolve: Option<&'r dyn Fn(&'v Value) -> &'v Value>,
-    f: &'r mut dyn FnMut(usize, &[Segment], Cow<'v, Value>),
+    f: &'r mut Report<'r, 'v>,
 }
 
 impl<'v> Walker<'_, '_, 'v> {

@@ -68,7 +68,7 @@ pub struct Function {
 }
 
 enum Body {
-    Core(core::Core),
+    Core(Box<core::Core>),
     Schema(Box<schema::SchemaCheck>),
 }
 
@@ -98,7 +98,7 @@ impl Function {
                 schema::SchemaCheck::prepare(options).map_err(PrepareError::Options)?,
             ))
         } else {
-            Body::Core(core::Core::prepare(name, options)?)
+            Body::Core(Box::new(core::Core::prepare(name, options)?))
         };
         Ok(Function {
             name: name.to_owned(),
