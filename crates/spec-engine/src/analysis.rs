@@ -153,6 +153,8 @@ fn run(input: &Input, with_model: bool, cache: Option<&mut ParseCache>) -> Analy
                 .diagnostics
                 .push(Diagnostic::error(&input.main, pointer, message));
             locate_all(input, &mut analysis.diagnostics);
+            // Rulesets still read it (rules without `formats` apply to any document).
+            analysis.documents = Some(Documents::single(&input.main, root, format));
             return analysis;
         }
     };

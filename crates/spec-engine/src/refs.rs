@@ -48,6 +48,15 @@ pub enum Target {
 const MAX_HOPS: usize = 64;
 
 impl Documents {
+    /// One file on its own, references not followed.
+    pub fn single(main: &str, value: Value, format: Format) -> Documents {
+        Documents {
+            files: BTreeMap::from([(main.to_owned(), LoadedFile { value, format })]),
+            main: main.to_owned(),
+            missing: Vec::new(),
+        }
+    }
+
     /// The main document with the content of other project files inlined where they are
     /// referenced (references within one file stay), or the main document itself when
     /// it references no other file: one tree for tools that work on one (conversion).

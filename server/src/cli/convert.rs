@@ -52,7 +52,11 @@ pub fn run(args: &ConvertArgs) -> ExitCode {
             return ExitCode::from(2);
         }
     };
-    let Some(documents) = analysis.documents.as_ref() else {
+    let Some(documents) = analysis
+        .documents
+        .as_ref()
+        .filter(|_| analysis.kind.is_some())
+    else {
         // Not parseable, or not an API document: say why, as lint would.
         for d in &analysis.diagnostics {
             eprintln!(

@@ -70,9 +70,16 @@ impl<'d> ResolvedView<'d> {
                 else {
                     continue;
                 };
-                view.referenced
-                    .insert((target_file.clone(), pointer.clone()));
                 let target_path = pointer_path(&pointer);
+                // Spectral's resolver skips a reference into its own ancestors: it
+                // neither resolves it nor counts its target as used.
+                let into_ancestor = target_file == *file
+                    && !target_path.is_empty()
+                    && path.starts_with(&target_path);
+                if !into_ancestor {
+                    view.referenced
+                        .insert((target_file.clone(), pointer.clone()));
+                }
                 if target_file == *file {
                     local.push((path, object, target_path));
                 } else if let (Some(target), Some(target_root)) = (

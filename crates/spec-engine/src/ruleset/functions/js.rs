@@ -65,24 +65,42 @@ pub fn length(text: &str) -> usize {
     text.encode_utf16().count()
 }
 
-/// `a.localeCompare(b)` as an ordering: letters compare without case first, then
-/// lower case before upper case, as the default collation does.
+/// `a.localeCompare(b)` as an ordering, after the default (CLDR root) collation for the
+/// characters API documents use: white space, then punctuation and symbols in CLDR's
+/// order, then digits, then letters without regard to case; then lower case before
+/// upper case; then code points.
 pub fn locale_compare(a: &str, b: &str) -> Ordering {
-    let folded = |text: &str| -> Vec<char> { text.chars().flat_map(char::to_lowercase).collect() };
-    folded(a)
-        .cmp(&folded(b))
+    let primary = |text: &str| -> Vec<u32> { text.chars().map(primary_weight).collect() };
+    primary(a)
+        .cmp(&primary(b))
         .then_with(|| {
             a.chars()
                 .zip(b.chars())
                 .map(|(x, y)| match (x.is_lowercase(), y.is_lowercase()) {
-                    (true, false) if x.to_lowercase().eq(y.to_lowercase()) => Ordering::Less,
-                    (false, true) if x.to_lowercase().eq(y.to_lowercase()) => Ordering::Greater,
+                    (true, false) if y.is_uppercase() => Ordering::Less,
+                    (false, true) if x.is_uppercase() => Ordering::Greater,
                     _ => Ordering::Equal,
                 })
                 .find(|ordering| ordering.is_ne())
                 .unwrap_or(Ordering::Equal)
         })
         .then_with(|| a.cmp(b))
+}
+
+/// CLDR root's order of the ASCII characters that are not letters.
+const NON_LETTERS: &str = "\t\n\u{b}\u{c}\r _-,;:!?.'\"()[]{}@*/\\&#%`^+<=>|~$0123456789";
+
+fn primary_weight(c: char) -> u32 {
+    if let Some(position) = NON_LETTERS.chars().position(|n| n == c) {
+        return position as u32;
+    }
+    let base = NON_LETTERS.chars().count() as u32;
+    let lower = c.to_lowercase().next().unwrap_or(c);
+    if lower.is_ascii_lowercase() {
+        base + (lower as u32 - 'a' as u32)
+    } else {
+        base + 26 + lower as u32
+    }
 }
 
 /// A JavaScript regular expression: `/source/flags` or a bare source, as Spectral's
@@ -193,9 +211,16 @@ mod tests {
     }
 
     #[test]
-    fn locale_compare_ignores_case_first() {
+    fn locale_compare_ignores_case_first_and_puts_punctuation_before_letters() {
         assert_eq!(locale_compare("apple", "Banana"), Ordering::Less);
         assert_eq!(locale_compare("a", "A"), Ordering::Less);
         assert_eq!(locale_compare("b", "a"), Ordering::Greater);
+        assert_eq!(locale_compare("/v1", "https://x"), Ordering::Less);
+        assert_eq!(
+            locale_compare("https://{user}", "https://production"),
+            Ordering::Less
+        );
+        assert_eq!(locale_compare("item2", "item10"), Ordering::Greater);
+        assert_eq!(locale_compare("a_b", "ab"), Ordering::Less);
     }
 }
