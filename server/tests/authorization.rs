@@ -291,6 +291,27 @@ async fn every_endpoint_answers_every_caller_as_its_role_allows() {
         },
         Row {
             method: Method::GET,
+            path: "/api/v1/orgs/acme/governance",
+            body: None,
+            expected: [401, 404, 200, 200, 200, 200, 200, 401],
+        },
+        Row {
+            method: Method::PUT,
+            path: "/api/v1/orgs/acme/governance",
+            body: json(serde_json::json!({"rulesets": [
+                {"ruleset": "portico:recommended", "enforcement": "advisory"}
+            ]})),
+            expected: [401, 404, 403, 403, 403, 200, 200, 401],
+        },
+        Row {
+            // 1.0.0 was published before the profile: members learn it was not checked.
+            method: Method::GET,
+            path: "/api/v1/assets/acme/orders/1.0.0/conformance",
+            body: None,
+            expected: [401, 404, 404, 404, 404, 404, 404, 401],
+        },
+        Row {
+            method: Method::GET,
             path: "/api/v1/orgs/acme/members",
             body: None,
             expected: [401, 404, 200, 200, 200, 200, 200, 401],

@@ -42,13 +42,25 @@ impl Analysis {
 /// their lines and sorted in with the rest. Nothing happens for a document that could
 /// not be read.
 pub fn apply_ruleset(input: &Input, analysis: &mut Analysis, ruleset: &crate::ruleset::Ruleset) {
+    let found = ruleset_findings(input, analysis, ruleset);
+    analysis.diagnostics.extend(found);
+    sort_diagnostics(&input.main, &mut analysis.diagnostics);
+}
+
+/// The findings of a governance ruleset on an analysed input, located at their lines
+/// and sorted (none for a document that could not be read).
+pub fn ruleset_findings(
+    input: &Input,
+    analysis: &Analysis,
+    ruleset: &crate::ruleset::Ruleset,
+) -> Vec<Diagnostic> {
     let Some(documents) = &analysis.documents else {
-        return;
+        return Vec::new();
     };
     let mut found = crate::ruleset::lint(documents, ruleset);
     locate_all(input, &mut found);
-    analysis.diagnostics.extend(found);
-    sort_diagnostics(&input.main, &mut analysis.diagnostics);
+    sort_diagnostics(&input.main, &mut found);
+    found
 }
 
 /// Main file first, then by file, line, column and message; exact repeats dropped.

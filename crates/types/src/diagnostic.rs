@@ -13,4 +13,7 @@ pub struct DocumentDiagnostic {
     pub pointer: String,
     pub line: Option<u32>,
     pub column: Option<u32>,
+    /// The governance rule that found it; none for the document's own checks.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rule: Option<String>,
 }

@@ -13,6 +13,7 @@ pub mod design;
 pub mod diagnostic;
 pub mod diff;
 pub mod error;
+pub mod governance;
 pub mod names;
 pub mod rendering_memo;
 pub mod role;

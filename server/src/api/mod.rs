@@ -37,6 +37,7 @@ mod coordinates;
 mod diff_rules;
 mod documents;
 mod feed;
+mod governance;
 mod members;
 pub(crate) mod openapi;
 pub(crate) mod problem;
@@ -85,6 +86,8 @@ fn documented_routes() -> OpenApiRouter<AppState> {
         .routes(routes!(members::put, members::delete))
         .routes(routes!(diff_rules::catalog))
         .routes(routes!(diff_rules::get_levels, diff_rules::put_levels))
+        .routes(routes!(governance::get_profile, governance::put_profile))
+        .routes(routes!(governance::get_conformance))
         .routes(routes!(feed::feed))
 }
 

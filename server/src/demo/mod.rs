@@ -83,6 +83,7 @@ pub async fn seed(db: &Db) -> anyhow::Result<()> {
             search_terms: &facts.search_terms,
             published_by: None,
             changes: None,
+            conformance: None,
         };
         if let Err(refusal) = publish_version(db, &new).await? {
             anyhow::bail!("demo asset {asset} {version} refused: {refusal:?}");

@@ -39,18 +39,25 @@ pub fn facts_of_analysis(
         _ => Err(analysis
             .diagnostics
             .iter()
-            .map(|d| DocumentDiagnostic {
-                severity: d.severity.to_string(),
-                message: if name_files {
-                    format!("{}: {}", d.file, d.message)
-                } else {
-                    d.message.clone()
-                },
-                pointer: d.pointer.clone(),
-                line: d.line,
-                column: d.column,
-            })
+            .map(|d| document_diagnostic(d, name_files))
             .collect()),
+    }
+}
+
+/// A diagnostic as the exchange reports it; `name_files` puts its file before its
+/// message (for a project of several files).
+pub fn document_diagnostic(d: &spec_engine::Diagnostic, name_files: bool) -> DocumentDiagnostic {
+    DocumentDiagnostic {
+        severity: d.severity.to_string(),
+        message: if name_files {
+            format!("{}: {}", d.file, d.message)
+        } else {
+            d.message.clone()
+        },
+        pointer: d.pointer.clone(),
+        line: d.line,
+        column: d.column,
+        rule: d.rule.clone(),
     }
 }
 

@@ -8,6 +8,7 @@ pub mod compare;
 pub mod diff_rules;
 pub mod document;
 pub mod gate;
+pub mod governance;
 pub mod lifecycle;
 pub mod model_cache;
 pub mod owner_pages;

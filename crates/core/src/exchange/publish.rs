@@ -6,15 +6,18 @@ use sha2::{Digest, Sha256};
 
 use super::document::{DocumentFacts, facts_of_analysis};
 use super::gate::{self, Compared, Override};
+use super::governance;
 use crate::Error;
 use crate::analysis;
 use crate::auth::{SignedInUser, authorize};
 use crate::repo::assets::{self, NewVersion, PublishOutcome, PublishRefusal, publish_version};
+use crate::repo::governance::ConformanceRecord;
 use crate::repo::version_changes::ChangeRecord;
 use crate::repo::{Db, organizations};
 use portico_types::Gav;
 use portico_types::Lifecycle;
 use portico_types::Role;
+use portico_types::governance::Conformance;
 
 /// Media types a document may be published as; the first of each pair is stored.
 const YAML_TYPES: [&str; 3] = ["application/yaml", "application/x-yaml", "text/yaml"];
@@ -107,12 +110,52 @@ pub async fn publish_inspected(
         facts_of_analysis(&inspected.analysis, name_files).map_err(Error::InvalidDocument)?;
     document_text(request)?;
     let sha256 = hex::encode(Sha256::digest(request.content));
-    let compared = if republishes(db, &gav, &sha256).await? {
-        None
-    } else {
-        gate::compare(db, user, &gav, request, inspected).await?
+    // The same document again was judged when it was first published.
+    if republishes(db, &gav, &sha256).await? {
+        return store(db, user, request, gav, facts, &sha256, Judged::default()).await;
+    }
+    let (inspected, conformance) =
+        check_governance(db, user, &gav, &facts, inspected, name_files).await?;
+    let compared = gate::compare(db, user, &gav, request, inspected).await?;
+    let judged = Judged {
+        compared,
+        conformance,
     };
-    store(db, user, request, gav, facts, &sha256, compared).await
+    store(db, user, request, gav, facts, &sha256, judged).await
+}
+
+/// What the checks at publish found, to be kept with the version.
+#[derive(Default)]
+struct Judged {
+    /// What changed against the release before it (`None` for a first release).
+    compared: Option<Compared>,
+    /// How it fared against the governance profile (`None`: nothing applied).
+    conformance: Option<Conformance>,
+}
+
+/// Runs the rulesets the organisation's profile applies to this asset: a blocking
+/// ruleset's error findings refuse the publish; every finding is returned to be kept.
+async fn check_governance(
+    db: &Db,
+    user: &SignedInUser,
+    gav: &Gav,
+    facts: &DocumentFacts,
+    inspected: Inspected,
+    name_files: bool,
+) -> Result<(Inspected, Option<Conformance>), Error> {
+    let rulesets = governance::applicable(db, &gav.group, &gav.asset, facts.kind).await?;
+    if rulesets.is_empty() {
+        return Ok((inspected, None));
+    }
+    let (inspected, checked) = analysis::run(Some(user.id), move || {
+        let checked = governance::check(&inspected, &rulesets, name_files);
+        (inspected, checked)
+    })
+    .await?;
+    if !checked.blocking.is_empty() {
+        return Err(Error::InvalidDocument(checked.blocking));
+    }
+    Ok((inspected, Some(checked.conformance)))
 }
 
 /// How a published version's file is called in change locations: `asset-1.2.0.yaml`.
@@ -172,7 +215,10 @@ async fn store(
     gav: Gav,
     facts: DocumentFacts,
     sha256: &str,
-    compared: Option<Compared>,
+    Judged {
+        compared,
+        conformance,
+    }: Judged,
 ) -> Result<Published, Error> {
     let content_type = stored_content_type(request.content_type)?;
     let organization = organizations::find_by_slug(db, &gav.group)
@@ -182,6 +228,17 @@ async fn store(
         .as_ref()
         .map(|c| serde_json::to_string(&c.report).unwrap_or_default())
         .unwrap_or_default();
+    let conformance_json = conformance
+        .as_ref()
+        .map(|c| serde_json::to_string(c).unwrap_or_default())
+        .unwrap_or_default();
+    let conformance = conformance.as_ref().map(|c| ConformanceRecord {
+        errors: c.errors,
+        warnings: c.warnings,
+        infos: c.infos,
+        hints: c.hints,
+        report_json: &conformance_json,
+    });
     let changes = compared.as_ref().map(|c| ChangeRecord {
         base_version: &c.base,
         breaking: c.report.breaking,
@@ -206,6 +263,7 @@ async fn store(
         search_terms: &facts.search_terms,
         published_by: Some(user.id),
         changes,
+        conformance,
     };
     match publish_version(db, &new).await? {
         Ok(outcome) => {

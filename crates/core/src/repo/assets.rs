@@ -3,6 +3,7 @@
 
 use sqlx::FromRow;
 
+use super::governance::{self, ConformanceRecord};
 use super::read_cache::Document;
 use super::version_changes::{self, ChangeRecord};
 use super::{Db, Write};
@@ -30,6 +31,9 @@ pub struct NewVersion<'a> {
     pub published_by: Option<i64>,
     /// What it changed against the release before it (`None` for a first release).
     pub changes: Option<ChangeRecord<'a>>,
+    /// How it fared against its organisation's governance profile (`None` when the
+    /// profile applies no ruleset to it).
+    pub conformance: Option<ConformanceRecord<'a>>,
 }
 
 /// What publishing did.
@@ -95,6 +99,7 @@ pub async fn publish_version(
         None => {
             let id = insert_version(&mut tx, asset_id, new).await?;
             version_changes::record(&mut tx, id, new.changes.as_ref()).await?;
+            governance::record(&mut tx, id, new.conformance.as_ref()).await?;
             PublishOutcome::Created
         }
         Some(found) if found.deleted_at.is_some() => return Ok(Err(PublishRefusal::Deleted)),
@@ -104,6 +109,7 @@ pub async fn publish_version(
         Some(found) if found.lifecycle == Lifecycle::Development.as_str() => {
             overwrite_version(&mut tx, found.id, new).await?;
             version_changes::record(&mut tx, found.id, new.changes.as_ref()).await?;
+            governance::record(&mut tx, found.id, new.conformance.as_ref()).await?;
             PublishOutcome::Overwritten
         }
         Some(found) => {

@@ -5,6 +5,7 @@ pub mod asset_pages;
 pub mod assets;
 pub mod design;
 pub mod diff_rules;
+pub mod governance;
 pub mod invitations;
 pub mod logins;
 pub mod organizations;

@@ -1,0 +1,211 @@
+//! Governance profiles: an organisation's admins choose which rulesets apply to which of
+//! its assets, each advisory or blocking; publishing checks every version against them.
+//! A blocking ruleset's error finding refuses the publish (422, each finding with its rule
+//! and line, as the Publish dialog shows document errors); every finding is kept with the
+//! version as its conformance.
+
+use std::collections::BTreeMap;
+
+use portico_types::governance::{
+    Conformance, Enforcement, GovernanceProfile, MAX_CUSTOM_RULESETS, MAX_PROFILE_ENTRIES,
+    MAX_RULESET_BYTES,
+};
+use portico_types::{AssetKind, DocumentDiagnostic, Error, Role};
+use spec_engine::ruleset::{Ruleset, RulesetReader, glob_matches};
+
+use super::document::document_diagnostic;
+use super::publish::Inspected;
+use crate::Result;
+use crate::analysis;
+use crate::auth::{SignedInUser, authorize};
+use crate::repo::{Db, governance, organizations};
+
+/// The profile of `org` (any member may read it), and whether the caller may change it.
+pub async fn profile(db: &Db, user: &SignedInUser, org: &str) -> Result<(GovernanceProfile, bool)> {
+    authorize(db, user, org, Role::Viewer).await?;
+    let can_edit = authorize(db, user, org, Role::Admin).await.is_ok();
+    Ok((stored_profile(db, org).await?.unwrap_or_default(), can_edit))
+}
+
+/// Replaces the profile of `org` (organisation admins). Every ruleset it names must
+/// load: a built-in one, or one of the profile's own (which may extend the built-in
+/// ones and each other by name); the first that does not is refused with where and why.
+pub async fn set_profile(
+    db: &Db,
+    user: &SignedInUser,
+    org: &str,
+    profile: GovernanceProfile,
+) -> Result<GovernanceProfile> {
+    authorize(db, user, org, Role::Admin).await?;
+    check_bounds(&profile)?;
+    let org_id = organizations::find_by_slug(db, org)
+        .await?
+        .ok_or_else(|| Error::NotFound(format!("No organisation named {org:?}.")))?;
+    let checked = profile.clone();
+    analysis::run(Some(user.id), move || load_all(&checked).map(|_| ())).await??;
+    let json = serde_json::to_string(&profile).map_err(|_| Error::Internal)?;
+    governance::set_profile(db, org_id, &json, user.id).await?;
+    Ok(profile)
+}
+
+/// The rulesets of `org`'s profile that apply to asset `asset` of `kind`, with what their
+/// findings do; empty when there is no profile or nothing applies.
+pub async fn applicable(
+    db: &Db,
+    org: &str,
+    asset: &str,
+    kind: AssetKind,
+) -> Result<Vec<(Enforcement, Ruleset)>> {
+    let Some(profile) = stored_profile(db, org).await? else {
+        return Ok(Vec::new());
+    };
+    let selected = GovernanceProfile {
+        rulesets: profile
+            .rulesets
+            .iter()
+            .filter(|entry| entry.kinds.is_empty() || entry.kinds.contains(&kind))
+            .filter(|entry| {
+                entry
+                    .assets
+                    .as_deref()
+                    .is_none_or(|pattern| glob_matches(pattern, asset))
+            })
+            .cloned()
+            .collect(),
+        custom: profile.custom,
+    };
+    if selected.rulesets.is_empty() {
+        return Ok(Vec::new());
+    }
+    // A profile stored by an earlier version that no longer loads checks nothing
+    // rather than stopping every publish; it is logged for the admins to fix.
+    analysis::run(None, move || load_all(&selected))
+        .await?
+        .or_else(|error| {
+            tracing::error!(%org, %error, "the governance profile does not load");
+            Ok(Vec::new())
+        })
+}
+
+/// What the rulesets found in a document: every finding, and those that refuse it.
+pub struct Checked {
+    pub conformance: Conformance,
+    pub blocking: Vec<DocumentDiagnostic>,
+}
+
+/// Runs `rulesets` over an analysed document (call it on the CPU pool).
+pub fn check(
+    inspected: &Inspected,
+    rulesets: &[(Enforcement, Ruleset)],
+    name_files: bool,
+) -> Checked {
+    let mut conformance = Conformance::default();
+    let mut blocking = Vec::new();
+    for (enforcement, ruleset) in rulesets {
+        let found = spec_engine::ruleset_findings(&inspected.input, &inspected.analysis, ruleset);
+        for finding in found {
+            let reported = document_diagnostic(&finding, name_files);
+            match finding.severity {
+                spec_engine::Severity::Error => conformance.errors += 1,
+                spec_engine::Severity::Warning => conformance.warnings += 1,
+                spec_engine::Severity::Info => conformance.infos += 1,
+                spec_engine::Severity::Hint => conformance.hints += 1,
+            }
+            if *enforcement == Enforcement::Blocking
+                && finding.severity == spec_engine::Severity::Error
+            {
+                blocking.push(reported.clone());
+            }
+            conformance.findings.push(reported);
+        }
+    }
+    Checked {
+        conformance,
+        blocking,
+    }
+}
+
+/// The conformance stored with a version of `group/asset` (any member may read it, or
+/// anyone for a public asset, as the version itself); `None` when no ruleset applied.
+pub async fn conformance(db: &Db, asset_id: i64, version: &str) -> Result<Option<Conformance>> {
+    let Some(json) = governance::conformance_of(db, asset_id, version).await? else {
+        return Ok(None);
+    };
+    serde_json::from_str(&json).map(Some).map_err(|error| {
+        tracing::error!(%error, "a stored conformance report does not read");
+        Error::Internal
+    })
+}
+
+async fn stored_profile(db: &Db, org: &str) -> Result<Option<GovernanceProfile>> {
+    let Some(json) = governance::profile_of(db, org).await? else {
+        return Ok(None);
+    };
+    serde_json::from_str(&json).map(Some).map_err(|error| {
+        tracing::error!(%org, %error, "a stored governance profile does not read");
+        Error::Internal
+    })
+}
+
+fn check_bounds(profile: &GovernanceProfile) -> Result<()> {
+    if profile.rulesets.len() > MAX_PROFILE_ENTRIES {
+        return Err(Error::Invalid(format!(
+            "A profile applies at most {MAX_PROFILE_ENTRIES} rulesets."
+        )));
+    }
+    if profile.custom.len() > MAX_CUSTOM_RULESETS {
+        return Err(Error::Invalid(format!(
+            "A profile keeps at most {MAX_CUSTOM_RULESETS} rulesets of its own."
+        )));
+    }
+    for (name, text) in &profile.custom {
+        if name.is_empty() || name.len() > 100 || name.contains(':') {
+            return Err(Error::Invalid(format!(
+                "custom.{name:?}: a ruleset's name is 1 to 100 characters without ':' (built-in names have one)."
+            )));
+        }
+        if text.len() > MAX_RULESET_BYTES {
+            return Err(Error::Invalid(format!(
+                "custom.{name}: the ruleset is {} bytes; at most {MAX_RULESET_BYTES} are kept.",
+                text.len()
+            )));
+        }
+    }
+    Ok(())
+}
+
+/// Loads every ruleset the profile's entries name.
+fn load_all(profile: &GovernanceProfile) -> Result<Vec<(Enforcement, Ruleset)>> {
+    let reader = ProfileRulesets(&profile.custom);
+    profile
+        .rulesets
+        .iter()
+        .enumerate()
+        .map(|(index, entry)| {
+            Ruleset::load(&entry.ruleset, &reader)
+                .map(|ruleset| (entry.enforcement, ruleset))
+                .map_err(|error| Error::Invalid(format!("rulesets[{index}]: {error}")))
+        })
+        .collect()
+}
+
+/// The profile's own rulesets, by name.
+struct ProfileRulesets<'a>(&'a BTreeMap<String, String>);
+
+impl RulesetReader for ProfileRulesets<'_> {
+    fn read(
+        &self,
+        reference: &str,
+        _from: Option<&str>,
+    ) -> std::result::Result<(String, String), String> {
+        self.0
+            .get(reference)
+            .map(|text| (reference.to_owned(), text.clone()))
+            .ok_or_else(|| {
+                format!(
+                    "{reference:?} is neither a built-in ruleset nor one of the profile's own ({})",
+                    self.0.keys().cloned().collect::<Vec<_>>().join(", ")
+                )
+            })
+    }
+}

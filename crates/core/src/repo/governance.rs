@@ -1,0 +1,98 @@
+//! Governance: an organisation's profile, stored as JSON, and how each version fared
+//! against it when it was published.
+
+use super::{Db, Write};
+
+/// The stored profile of the organisation with this slug, as JSON text.
+pub async fn profile_of(db: &Db, organization: &str) -> Result<Option<String>, sqlx::Error> {
+    sqlx::query_scalar(
+        "SELECT g.profile FROM organization_governance g
+         JOIN organizations o ON o.id = g.organization_id WHERE o.slug = ?",
+    )
+    .bind(organization)
+    .fetch_optional(db.reader())
+    .await
+}
+
+/// Replaces the profile of an organisation.
+pub async fn set_profile(
+    db: &Db,
+    organization_id: i64,
+    profile_json: &str,
+    updated_by: i64,
+) -> Result<(), sqlx::Error> {
+    let mut tx = db.write().await?;
+    sqlx::query(
+        "INSERT INTO organization_governance (organization_id, profile, updated_by) VALUES (?, ?, ?)
+         ON CONFLICT (organization_id) DO UPDATE SET profile = excluded.profile,
+            updated_by = excluded.updated_by,
+            updated_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now')",
+    )
+    .bind(organization_id)
+    .bind(profile_json)
+    .bind(updated_by)
+    .execute(&mut *tx)
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// The conformance stored with a version.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ConformanceRecord<'a> {
+    pub errors: u32,
+    pub warnings: u32,
+    pub infos: u32,
+    pub hints: u32,
+    /// `portico_types::governance::Conformance` as JSON.
+    pub report_json: &'a str,
+}
+
+/// Stores (or replaces) the conformance of version `version_id`; `None` removes an
+/// earlier one (the profile applied nothing to it).
+pub(super) async fn record(
+    tx: &mut Write,
+    version_id: i64,
+    record: Option<&ConformanceRecord<'_>>,
+) -> Result<(), sqlx::Error> {
+    let Some(record) = record else {
+        sqlx::query("DELETE FROM version_conformance WHERE version_id = ?")
+            .bind(version_id)
+            .execute(&mut **tx)
+            .await?;
+        return Ok(());
+    };
+    sqlx::query(
+        "INSERT INTO version_conformance (version_id, errors, warnings, infos, hints, report)
+         VALUES (?, ?, ?, ?, ?, ?)
+         ON CONFLICT (version_id) DO UPDATE SET errors = excluded.errors,
+            warnings = excluded.warnings, infos = excluded.infos, hints = excluded.hints,
+            report = excluded.report, checked_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now')",
+    )
+    .bind(version_id)
+    .bind(record.errors)
+    .bind(record.warnings)
+    .bind(record.infos)
+    .bind(record.hints)
+    .bind(record.report_json)
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
+
+/// The stored conformance report (JSON) of a version of an asset, if it was checked.
+pub async fn conformance_of(
+    db: &Db,
+    asset_id: i64,
+    version: &str,
+) -> Result<Option<String>, sqlx::Error> {
+    sqlx::query_scalar(
+        "SELECT c.report FROM version_conformance c
+         JOIN asset_versions v ON v.id = c.version_id
+         WHERE v.asset_id = ? AND v.version = ? AND v.deleted_at IS NULL",
+    )
+    .bind(asset_id)
+    .bind(version)
+    .fetch_optional(db.reader())
+    .await
+}
