@@ -17,7 +17,7 @@ use super::{OPENAPI_JSON, WEBSOCKET_PATHS, v1_routes};
 use crate::state::{AppState, Services};
 
 /// The operation ids clients generate code from: renaming one breaks them.
-const OPERATION_IDS: [&str; 20] = [
+const OPERATION_IDS: [&str; 23] = [
     "searchAssets",
     "getAsset",
     "compareVersions",
@@ -38,6 +38,9 @@ const OPERATION_IDS: [&str; 20] = [
     "listDiffRules",
     "getDiffRuleLevels",
     "setDiffRuleLevels",
+    "getGovernanceProfile",
+    "setGovernanceProfile",
+    "getConformance",
 ];
 
 const METHODS: [Method; 5] = [
