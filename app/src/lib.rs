@@ -38,6 +38,7 @@ use design::share_page::SharePage;
 use error_page::NotFound;
 use exchange::asset_page::AssetPage;
 use exchange::catalog::CatalogPage;
+use exchange::governance::GovernancePage;
 use exchange::rules::RulesPage;
 use home::HomePage;
 use layout::{Footer, Header, THEME_BOOT_SCRIPT};
@@ -94,6 +95,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/account") view={Lazy::<AccountRoute>::new()} ssr=SsrMode::Async/>
                     <Route path=path!("/exchange") view={Lazy::<CatalogRoute>::new()} ssr=SsrMode::Async/>
                     <Route path=path!("/exchange/rules") view={Lazy::<RulesRoute>::new()} ssr=SsrMode::Async/>
+                    <Route path=path!("/exchange/governance") view={Lazy::<GovernanceRoute>::new()} ssr=SsrMode::Async/>
                     <Route path=path!("/exchange/:group/:asset/:version?") view={Lazy::<AssetRoute>::new()} ssr=SsrMode::Async/>
                     <Route path=path!("/design") view={Lazy::<ProjectsRoute>::new()} ssr=SsrMode::Async/>
                     <Route path=path!("/design/:id") view=EditorPage ssr=SsrMode::Async/>
@@ -129,5 +131,6 @@ lazy_page!(AccountRoute, AccountPage);
 lazy_page!(CatalogRoute, CatalogPage);
 lazy_page!(AssetRoute, AssetPage);
 lazy_page!(RulesRoute, RulesPage);
+lazy_page!(GovernanceRoute, GovernancePage);
 lazy_page!(ProjectsRoute, ProjectsPage);
 lazy_page!(ShareRoute, SharePage);

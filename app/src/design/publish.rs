@@ -220,9 +220,12 @@ pub fn PublishDialog(
             match result {
                 Ok(at) => done.set(Some(at)),
                 Err(AppError::Server(portico_types::Error::InvalidDocument(list))) => {
-                    error.set(Some(
-                        "The document has problems; fix them and publish again.".into(),
-                    ));
+                    let governed = list.iter().any(|d| d.rule.is_some());
+                    error.set(Some(if governed {
+                        "The document breaks rules the organisation's governance profile blocks on; fix them and publish again.".into()
+                    } else {
+                        "The document has problems; fix them and publish again.".into()
+                    }));
                     problems.set(list);
                 }
                 Err(AppError::Server(portico_types::Error::BreakingChange {
@@ -306,7 +309,10 @@ pub fn PublishDialog(
                 {move || error.get().map(|e| view! { <p class="form-error" role="alert">{e}</p> })}
                 <ul class="publish-problems">
                     {move || problems.get().into_iter().map(|d| view! {
-                        <li>{format!("line {}: {}", d.line.unwrap_or(1), d.message)}</li>
+                        <li>
+                            {format!("line {}: {}", d.line.unwrap_or(1), d.message)}
+                            {d.rule.map(|rule| view! { " "<code class="rule-id">{rule}</code> })}
+                        </li>
                     }).collect_view()}
                 </ul>
                 {move || (!changes.get().is_empty()).then(|| view! { <ChangeList changes=changes.get()/> })}

@@ -201,6 +201,7 @@ fn AssetView(
                     "Follow new versions and their changes: "
                     <a href=format!("/api/v1/assets/{}/{}/feed", detail.group, detail.asset) data-testid="feed">"Atom feed"</a>
                     " · what each change means: "<A href="/exchange/rules">"the change rules"</A>
+                    " · what the badges check: "<A href=format!("/exchange/governance?org={}", detail.group)>"governance"</A>
                 </p>
                 <table class="table" data-testid="versions">
                     <thead><tr><th>"Version"</th><th>"Lifecycle"</th><th>"Spec"</th><th>"Published"</th><th>"By"</th></tr></thead>
@@ -213,6 +214,7 @@ fn AssetView(
                                     {v.override_reason.map(|reason| view! {
                                         " "<span class="badge overridden" data-testid="version-overridden" title=reason>"published anyway"</span>
                                     })}
+                                    {v.findings.map(|counts| view! { " "<ConformanceBadge counts/> })}
                                 </td>
                                 <td>{v.lifecycle.as_str()}</td>
                                 <td>{v.spec_version}</td>
@@ -269,4 +271,25 @@ fn OpenInEditor(group: String, asset: String, version: String) -> impl IntoView 
         {move || error.get().map(|e| view! { <span class="form-error" role="alert">{e}</span> })}
     }
     .into_any()
+}
+
+/// A version's governance verdict: conformant, or its findings by severity.
+#[component]
+fn ConformanceBadge(counts: portico_types::FindingCounts) -> impl IntoView {
+    if counts.total() == 0 {
+        return view! { <span class="badge conformant" data-testid="version-conformance">"conformant"</span> }.into_any();
+    }
+    let mut parts = Vec::new();
+    for (count, what) in [
+        (counts.errors, "error"),
+        (counts.warnings, "warning"),
+        (counts.infos, "info"),
+        (counts.hints, "hint"),
+    ] {
+        if count > 0 {
+            parts.push(format!("{count} {what}{}", if count == 1 || what == "info" { "" } else { "s" }));
+        }
+    }
+    let class = if counts.errors > 0 { "badge findings-error" } else { "badge findings" };
+    view! { <span class=class data-testid="version-conformance">{parts.join(", ")}</span> }.into_any()
 }

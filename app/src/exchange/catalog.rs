@@ -103,7 +103,7 @@ pub fn CatalogPage() -> impl IntoView {
         <Title text="Exchange · Portico"/>
         <section class="catalog">
             <h1>"Exchange"</h1>
-            <p class="muted">"Every version published here is compared with the release before it: "<A href="/exchange/rules">"the change rules"</A>"."</p>
+            <p class="muted">"Every version published here is compared with the release before it: "<A href="/exchange/rules">"the change rules"</A>"; organisations check theirs against "<A href="/exchange/governance">"governance rulesets"</A>"."</p>
             <Form method="GET" action="" attr:class="search-form" attr:role="search">
                 <input type="search" name="q" aria-label="Search the exchange"
                     placeholder="Search names, channels, messages, fields… e.g. customerId"

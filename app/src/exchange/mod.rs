@@ -5,6 +5,7 @@
 pub mod asset_page;
 pub mod catalog;
 pub mod changes;
+pub mod governance;
 pub mod manage;
 pub mod owner_pages;
 pub mod rules;

@@ -92,6 +92,27 @@ pub struct VersionSummary {
     /// Why an organisation admin published a refused breaking change anyway.
     #[serde(default)]
     pub override_reason: Option<String>,
+    /// How it fared against its organisation's governance profile at publish; none when
+    /// no ruleset applied to it.
+    #[serde(default)]
+    pub findings: Option<FindingCounts>,
+}
+
+/// Governance findings by severity.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct FindingCounts {
+    pub errors: u32,
+    pub warnings: u32,
+    pub infos: u32,
+    pub hints: u32,
+}
+
+impl FindingCounts {
+    /// All of them.
+    pub fn total(&self) -> u32 {
+        self.errors + self.warnings + self.infos + self.hints
+    }
 }
 
 /// An asset with its live versions, newest first.

@@ -75,3 +75,14 @@ impl Conformance {
         self.findings.is_empty()
     }
 }
+
+/// An organisation's profile as its page shows it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OrganizationProfile {
+    pub organization: String,
+    pub profile: GovernanceProfile,
+    /// Whether the caller is one of its admins.
+    pub can_edit: bool,
+    /// The built-in rulesets a profile may name.
+    pub builtin: Vec<String>,
+}

@@ -22,7 +22,8 @@ pub use account::{
     InvitationInfo, Member, OrganizationSummary, SessionInfo, TokenInfo, UserSummary,
 };
 pub use asset::{
-    AssetDetail, AssetKind, AssetPageText, AssetPages, Lifecycle, SearchHit, VersionSummary,
+    AssetDetail, AssetKind, AssetPageText, AssetPages, FindingCounts, Lifecycle, SearchHit,
+    VersionSummary,
 };
 pub use coordinates::{Gav, Semver};
 pub use design::{Project, ProjectFile, ProjectSummary, SaveResult, ShareInfo};

@@ -16,7 +16,7 @@ use portico_core::exchange::gate::Override;
 use portico_core::exchange::lifecycle::{change_lifecycle, remove_version};
 use portico_core::exchange::publish::{PublishRequest, publish};
 use portico_core::repo::assets::{self, PublishOutcome, VersionRow};
-use portico_types::{Lifecycle, Role, VersionSummary};
+use portico_types::{FindingCounts, Lifecycle, Role, VersionSummary};
 
 use super::caller::Caller;
 use super::coordinates::VersionPath;
@@ -53,6 +53,10 @@ pub struct Version {
     /// otherwise.
     #[schema(required = true)]
     pub override_reason: Option<String>,
+    /// Its governance findings by severity at publish (`…/conformance` lists them); null
+    /// when no ruleset of its organisation's profile applied to it.
+    #[schema(required = true)]
+    pub findings: Option<FindingCounts>,
     pub links: VersionLinks,
 }
 
@@ -90,6 +94,7 @@ impl Version {
             published_by: summary.published_by,
             breaking: summary.breaking,
             override_reason: summary.override_reason,
+            findings: summary.findings,
             links,
         }
     }

@@ -1,6 +1,7 @@
 //! Reading the exchange: searching the catalog and an asset with its live versions, as
 //! the pages and the REST API both show them.
 
+use portico_types::asset::FindingCounts;
 use portico_types::{AssetDetail, AssetKind, Lifecycle, Role, SearchHit, VersionSummary};
 
 use super::access::asset_for;
@@ -82,5 +83,15 @@ pub fn version_summary(v: VersionRow) -> VersionSummary {
         published_by: v.published_by,
         breaking: v.breaking,
         override_reason: v.override_reason,
+        findings: v.findings_errors.map(|errors| FindingCounts {
+            errors: count(errors),
+            warnings: count(v.findings_warnings.unwrap_or(0)),
+            infos: count(v.findings_infos.unwrap_or(0)),
+            hints: count(v.findings_hints.unwrap_or(0)),
+        }),
     }
+}
+
+fn count(stored: i64) -> u32 {
+    u32::try_from(stored).unwrap_or(0)
 }

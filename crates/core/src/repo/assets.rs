@@ -275,15 +275,25 @@ pub struct VersionRow {
     pub breaking: bool,
     /// Why an organisation admin published a refused breaking change anyway.
     pub override_reason: Option<String>,
+    /// Its governance findings by severity: errors, warnings, infos, hints (none when no
+    /// ruleset applied to it).
+    pub findings_errors: Option<i64>,
+    pub findings_warnings: Option<i64>,
+    pub findings_infos: Option<i64>,
+    pub findings_hints: Option<i64>,
 }
 
-/// The columns of a [`VersionRow`]; the query joins `users u` (the publisher) and
-/// `version_changes c` (the gate's comparison) by [`VERSION_JOINS`].
+/// The columns of a [`VersionRow`]; the query joins `users u` (the publisher),
+/// `version_changes c` (the gate's comparison) and `version_conformance k` (the
+/// governance findings) by [`VERSION_JOINS`].
 const VERSION_COLUMNS: &str = "v.id, v.version, v.lifecycle, v.title, v.description, v.tags,
     v.spec_version, v.content_type, v.content_sha256, v.published_at, u.username AS published_by,
-    COALESCE(c.breaking, 0) AS breaking, c.override_reason";
+    COALESCE(c.breaking, 0) AS breaking, c.override_reason,
+    k.errors AS findings_errors, k.warnings AS findings_warnings, k.infos AS findings_infos,
+    k.hints AS findings_hints";
 const VERSION_JOINS: &str = "LEFT JOIN users u ON u.id = v.published_by
-    LEFT JOIN version_changes c ON c.version_id = v.id";
+    LEFT JOIN version_changes c ON c.version_id = v.id
+    LEFT JOIN version_conformance k ON k.version_id = v.id";
 
 /// The live versions of an asset, newest first.
 pub async fn list_versions(db: &Db, asset_id: i64) -> Result<Vec<VersionRow>, sqlx::Error> {
