@@ -287,9 +287,21 @@ fn ConformanceBadge(counts: portico_types::FindingCounts) -> impl IntoView {
         (counts.hints, "hint"),
     ] {
         if count > 0 {
-            parts.push(format!("{count} {what}{}", if count == 1 || what == "info" { "" } else { "s" }));
+            parts.push(format!(
+                "{count} {what}{}",
+                if count == 1 || what == "info" {
+                    ""
+                } else {
+                    "s"
+                }
+            ));
         }
     }
-    let class = if counts.errors > 0 { "badge findings-error" } else { "badge findings" };
-    view! { <span class=class data-testid="version-conformance">{parts.join(", ")}</span> }.into_any()
+    let class = if counts.errors > 0 {
+        "badge findings-error"
+    } else {
+        "badge findings"
+    };
+    view! { <span class=class data-testid="version-conformance">{parts.join(", ")}</span> }
+        .into_any()
 }

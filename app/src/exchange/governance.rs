@@ -8,14 +8,18 @@ use leptos_meta::Title;
 use leptos_router::components::Redirect;
 use leptos_router::hooks::{use_navigate, use_query_map};
 use portico_types::AssetKind;
-use portico_types::governance::{Enforcement, GovernanceProfile, OrganizationProfile, ProfileEntry};
+use portico_types::governance::{
+    Enforcement, GovernanceProfile, OrganizationProfile, ProfileEntry,
+};
 
 use crate::account::state::AuthState;
 use crate::error::AppError;
 
 /// The profile of `organization` (any member).
 #[server(prefix = "/rpc", endpoint = "governance_profile")]
-pub async fn load_governance_profile(organization: String) -> Result<OrganizationProfile, AppError> {
+pub async fn load_governance_profile(
+    organization: String,
+) -> Result<OrganizationProfile, AppError> {
     let user = crate::session::require_user().await?;
     let ctx = crate::context::server_context()?;
     let (profile, can_edit) =
@@ -24,7 +28,9 @@ pub async fn load_governance_profile(organization: String) -> Result<Organizatio
         organization,
         profile,
         can_edit,
-        builtin: spec_engine::ruleset::BUILTIN_RULESETS.map(str::to_owned).to_vec(),
+        builtin: spec_engine::ruleset::BUILTIN_RULESETS
+            .map(str::to_owned)
+            .to_vec(),
     })
 }
 
@@ -36,7 +42,10 @@ pub async fn save_governance_profile(
 ) -> Result<GovernanceProfile, AppError> {
     let user = crate::session::require_user().await?;
     let ctx = crate::context::server_context()?;
-    Ok(portico_core::exchange::governance::set_profile(&ctx.db, &user, &organization, profile).await?)
+    Ok(
+        portico_core::exchange::governance::set_profile(&ctx.db, &user, &organization, profile)
+            .await?,
+    )
 }
 
 async fn load(organization: String) -> Result<Option<OrganizationProfile>, AppError> {
@@ -91,12 +100,23 @@ fn ProfileView(
         Ok(loaded) => (loaded, None),
         Err(error) => (None, Some(error.to_string())),
     };
-    let organization = loaded.as_ref().map(|p| p.organization.clone()).unwrap_or_default();
+    let organization = loaded
+        .as_ref()
+        .map(|p| p.organization.clone())
+        .unwrap_or_default();
     let can_edit = loaded.as_ref().is_some_and(|p| p.can_edit);
-    let builtin = loaded.as_ref().map(|p| p.builtin.clone()).unwrap_or_default();
+    let builtin = loaded
+        .as_ref()
+        .map(|p| p.builtin.clone())
+        .unwrap_or_default();
     let initial = loaded.map(|p| p.profile).unwrap_or_default();
     let entries = RwSignal::new(initial.rulesets.clone());
-    let custom = RwSignal::new(initial.custom.into_iter().collect::<Vec<(String, String)>>());
+    let custom = RwSignal::new(
+        initial
+            .custom
+            .into_iter()
+            .collect::<Vec<(String, String)>>(),
+    );
     let message = RwSignal::new(None::<Result<String, String>>);
     let saving = RwSignal::new(false);
     let save_for = StoredValue::new(organization.clone());
@@ -203,7 +223,13 @@ fn EntryRow(
     };
     let kinds_text = move || {
         entry()
-            .map(|e| e.kinds.iter().map(|k| k.as_str()).collect::<Vec<_>>().join(", "))
+            .map(|e| {
+                e.kinds
+                    .iter()
+                    .map(|k| k.as_str())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            })
             .unwrap_or_default()
     };
     view! {
@@ -262,9 +288,17 @@ fn EntryRow(
 
 /// One of the organisation's own rulesets: its name and its text.
 #[component]
-fn CustomRuleset(index: usize, custom: RwSignal<Vec<(String, String)>>, can_edit: bool) -> impl IntoView {
+fn CustomRuleset(
+    index: usize,
+    custom: RwSignal<Vec<(String, String)>>,
+    can_edit: bool,
+) -> impl IntoView {
     let part = move |name: bool| {
-        custom.with(|c| c.get(index).map(|(n, t)| if name { n.clone() } else { t.clone() }).unwrap_or_default())
+        custom.with(|c| {
+            c.get(index)
+                .map(|(n, t)| if name { n.clone() } else { t.clone() })
+                .unwrap_or_default()
+        })
     };
     view! {
         <div class="custom-ruleset" data-custom=index>
