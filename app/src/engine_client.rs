@@ -153,8 +153,18 @@ pub fn project_files<'a>(files: impl IntoIterator<Item = (&'a str, &'a str)>) ->
 }
 
 /// Diagnostics and model of a project; `files` comes from [`project_files`].
-pub async fn analyze(files: js_sys::Object, main: &str) -> Result<ProjectAnalysis, EngineError> {
-    let answer = call("analyze", js_sys::Array::of2(&files, &main.into())).await?;
+/// `profile` is the organisation's governance profile as JSON (empty for none): its
+/// rulesets run beside the schema checks.
+pub async fn analyze(
+    files: js_sys::Object,
+    main: &str,
+    profile: &str,
+) -> Result<ProjectAnalysis, EngineError> {
+    let answer = call(
+        "analyze",
+        js_sys::Array::of3(&files, &main.into(), &profile.into()),
+    )
+    .await?;
     // A large answer takes tens of milliseconds to copy in, as long to read and as long
     // again to show: each is a task of its own, so that they never add up to one long
     // task.

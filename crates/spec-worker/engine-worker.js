@@ -9,7 +9,7 @@ const ready = init({ module_or_path: '/engine/portico_engine_bg.wasm' });
 const ops = {
   // The page sends files and requests as objects; serialising them here keeps that off
   // its thread.
-  analyze: (files, main) => engine.analyze(JSON.stringify(files), main),
+  analyze: (files, main, profile) => engine.analyze(JSON.stringify(files), main, profile || ''),
   convert: engine.convert,
   upgrade: engine.upgrade,
   completions: (path, request) => engine.completions(path, JSON.stringify(request)),

@@ -35,6 +35,9 @@ test('a blocking ruleset refuses a publish from the editor; an advisory one mark
   // The Order Service names no contact: the publish is refused, the finding at line 2.
   await newProjectFromTemplate(page, server.baseUrl, 'Governed');
   const project = page.url();
+  // The editor runs the profile while typing: the finding is in the problems panel.
+  await expect(page.getByTestId('problem-rule')).toHaveText('my-rule');
+  await expect(page.getByTestId('problems')).toContainText('order-service.yaml:2:1');
   await page.getByRole('button', { name: 'Publish' }).click();
   const dialog = page.getByRole('dialog', { name: 'Publish to the exchange' });
   await dialog.getByRole('button', { name: 'Publish' }).click();

@@ -59,6 +59,26 @@ pub fn EditorPage() -> impl IntoView {
 #[component]
 fn ProjectEditor(project: Project) -> impl IntoView {
     let ws = Workspace::new(&project);
+    // The organisation's governance rulesets run beside the schema checks once known.
+    let (organization, asset) = (
+        project.group.clone(),
+        super::publish::asset_id_from(&project.name),
+    );
+    Effect::new(move |started: Option<()>| {
+        if started.is_some() {
+            return;
+        }
+        let (organization, asset) = (organization.clone(), asset.clone());
+        leptos::task::spawn_local(async move {
+            if let Ok(profile) =
+                crate::exchange::governance::editor_governance(organization, asset).await
+                && !profile.is_empty()
+                && ws.governance.try_set_value(profile).is_none()
+            {
+                ws.schedule_analysis(std::time::Duration::ZERO);
+            }
+        });
+    });
     let main_bytes = project
         .files
         .iter()
@@ -459,6 +479,12 @@ fn ProblemsPanel() -> impl IntoView {
                                 <span class="problem-place">{format!("{}:{line}:{column}", d.file)}</span>
                                 <span class="problem-message">{d.message.clone()}</span>
                             </button>
+                            // A governance finding links to the rulesets that define it.
+                            {d.rule.clone().map(|rule| view! {
+                                " "<a class="problem-rule" data-testid="problem-rule"
+                                    href=format!("/exchange/governance?org={}", ws.organization.get_value())
+                                    title="The organisation's governance rule">{rule}</a>
+                            })}
                         </li>
                     }
                 }).collect_view()}

@@ -104,6 +104,11 @@ pub struct Workspace {
     analysis_busy: StoredValue<bool>,
     /// Edits arrived while the engine was busy.
     analysis_pending: StoredValue<bool>,
+    /// The organisation's governance profile as it applies here (JSON, empty for none):
+    /// its rulesets run with every analysis.
+    pub governance: StoredValue<String>,
+    /// The organisation the project belongs to.
+    pub organization: StoredValue<String>,
 }
 
 /// Stops a timer that has not fired yet.
@@ -175,6 +180,8 @@ impl Workspace {
             analysis_queued: StoredValue::new(false),
             analysis_busy: StoredValue::new(false),
             analysis_pending: StoredValue::new(false),
+            governance: StoredValue::new(String::new()),
+            organization: StoredValue::new(project.group.clone()),
         }
     }
 
@@ -335,10 +342,11 @@ impl Workspace {
             )
         });
         let main = self.main.get_untracked();
+        let governance = self.governance.get_value();
         self.analysis_busy.set_value(true);
         let ws = *self;
         spawn_local(async move {
-            let answer = engine_client::analyze(files, &main).await;
+            let answer = engine_client::analyze(files, &main, &governance).await;
             // The page may have closed meanwhile.
             if ws.analysis_busy.try_set_value(false).is_some() {
                 return;

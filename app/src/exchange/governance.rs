@@ -48,6 +48,30 @@ pub async fn save_governance_profile(
     )
 }
 
+/// The part of `organization`'s profile that applies to asset `asset` (by its pattern),
+/// as JSON for the editor's engine worker; empty when nothing applies (or the caller is
+/// no member). Kinds are left to the worker, which knows the document's.
+#[server(prefix = "/rpc", endpoint = "editor_governance")]
+pub async fn editor_governance(organization: String, asset: String) -> Result<String, AppError> {
+    let user = crate::session::require_user().await?;
+    let ctx = crate::context::server_context()?;
+    let Ok((mut profile, _)) =
+        portico_core::exchange::governance::profile(&ctx.db, &user, &organization).await
+    else {
+        return Ok(String::new());
+    };
+    profile.rulesets.retain(|entry| {
+        entry
+            .assets
+            .as_deref()
+            .is_none_or(|pattern| spec_engine::ruleset::glob_matches(pattern, &asset))
+    });
+    if profile.rulesets.is_empty() {
+        return Ok(String::new());
+    }
+    Ok(serde_json::to_string(&profile).unwrap_or_default())
+}
+
 async fn load(organization: String) -> Result<Option<OrganizationProfile>, AppError> {
     if organization.is_empty() {
         return Ok(None);

@@ -10,13 +10,18 @@ use serde_json::Value;
 use spec_engine::Converted;
 use wasm_bindgen::prelude::wasm_bindgen;
 
-/// Diagnostics and model of a project: `files_json` is an object of path -> text.
+/// Diagnostics and model of a project: `files_json` is an object of path -> text;
+/// `profile_json` the organisation's governance profile whose rulesets run too (a
+/// `portico_types::governance::GovernanceProfile`, empty for none).
 #[wasm_bindgen]
-pub fn analyze(files_json: &str, main: &str) -> String {
+pub fn analyze(files_json: &str, main: &str, profile_json: &str) -> String {
     let started = js_sys::Date::now();
     let files: BTreeMap<String, String> = serde_json::from_str(files_json).unwrap_or_default();
     let input = spec_engine::Input::project(files, main);
     let mut analysis = PARSED.with_borrow_mut(|cache| spec_engine::analyze_cached(&input, cache));
+    if !profile_json.is_empty() {
+        governance::apply(profile_json, &input, &mut analysis);
+    }
     let result = spec_engine::ProjectAnalysis {
         diagnostics: std::mem::take(&mut analysis.diagnostics),
         model: analysis.model.take(),
@@ -26,6 +31,8 @@ pub fn analyze(files_json: &str, main: &str) -> String {
     SPENT.set(Some((analysis, result)));
     answer
 }
+
+mod governance;
 
 thread_local! {
     /// The main file's last parse: the page sends the whole project after every edit.
