@@ -24,6 +24,8 @@ pub async fn load_governance_profile(
     let ctx = crate::context::server_context()?;
     let (profile, can_edit) =
         portico_core::exchange::governance::profile(&ctx.db, &user, &organization).await?;
+    let recheck = portico_core::exchange::governance::recheck_progress(&organization)
+        .map(|progress| (progress.done as u32, progress.total as u32));
     Ok(OrganizationProfile {
         organization,
         profile,
@@ -31,6 +33,7 @@ pub async fn load_governance_profile(
         builtin: spec_engine::ruleset::BUILTIN_RULESETS
             .map(str::to_owned)
             .to_vec(),
+        recheck,
     })
 }
 
@@ -133,6 +136,7 @@ fn ProfileView(
         .as_ref()
         .map(|p| p.builtin.clone())
         .unwrap_or_default();
+    let recheck = loaded.as_ref().and_then(|p| p.recheck);
     let initial = loaded.map(|p| p.profile).unwrap_or_default();
     let entries = RwSignal::new(initial.rulesets.clone());
     let custom = RwSignal::new(
@@ -156,7 +160,7 @@ fn ProfileView(
             saving.set(false);
             message.set(Some(match result {
                 Ok(stored) => Ok(format!(
-                    "Saved: {} ruleset{} applied.",
+                    "Saved: {} ruleset{} applied. The latest version of each asset is being checked again; the badges follow.",
                     stored.rulesets.len(),
                     if stored.rulesets.len() == 1 { "" } else { "s" }
                 )),
@@ -186,6 +190,9 @@ fn ProfileView(
             </label>
         </div>
         {load_error.map(|error| view! { <p class="form-error" role="alert">{error}</p> })}
+        {recheck.map(|(done, total)| view! {
+            <p class="muted" data-testid="recheck">{format!("Checking the latest versions again: {done} of {total} done.")}</p>
+        })}
         {(!organization.is_empty()).then(|| view! {
             {(!can_edit).then(|| view! { <p class="muted">"The organisation's admins set its profile; you see it here."</p> })}
             <h2>"Rulesets applied"</h2>

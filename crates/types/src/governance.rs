@@ -85,4 +85,7 @@ pub struct OrganizationProfile {
     pub can_edit: bool,
     /// The built-in rulesets a profile may name.
     pub builtin: Vec<String>,
+    /// Checking the organisation's latest versions against the profile again, after a
+    /// change: how many of how many are done (none when nothing is running).
+    pub recheck: Option<(u32, u32)>,
 }

@@ -45,7 +45,96 @@ pub async fn set_profile(
     analysis::run(Some(user.id), move || load_all(&checked).map(|_| ())).await??;
     let json = serde_json::to_string(&profile).map_err(|_| Error::Internal)?;
     governance::set_profile(db, org_id, &json, user.id).await?;
+    start_recheck(db.clone(), org.to_owned());
     Ok(profile)
+}
+
+/// How far checking an organisation's latest versions again has come.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Recheck {
+    pub done: usize,
+    pub total: usize,
+}
+
+/// Re-checks in progress, by organisation (this process's; each replica checks what
+/// its own profile changes start).
+static RECHECKS: std::sync::Mutex<BTreeMap<String, Recheck>> =
+    std::sync::Mutex::new(BTreeMap::new());
+
+/// The re-check of `org`'s latest versions in progress, if any.
+pub fn recheck_progress(org: &str) -> Option<Recheck> {
+    RECHECKS
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner())
+        .get(org)
+        .copied()
+}
+
+fn set_progress(org: &str, progress: Option<Recheck>) {
+    let mut rechecks = RECHECKS
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner());
+    match progress {
+        Some(progress) => rechecks.insert(org.to_owned(), progress),
+        None => rechecks.remove(org),
+    };
+}
+
+/// Checks the latest version of each of `org`'s assets against its (new) profile in the
+/// background, so their badges say what the profile says now. One at a time, on the
+/// analysis pool; a newer profile change starts over.
+fn start_recheck(db: Db, org: String) {
+    tokio::spawn(async move {
+        if let Err(error) = recheck(&db, &org).await {
+            tracing::warn!(%org, %error, "checking the latest versions again stopped");
+        }
+        set_progress(&org, None);
+    });
+}
+
+async fn recheck(db: &Db, org: &str) -> Result<()> {
+    let latest = governance::latest_versions(db, org).await?;
+    let total = latest.len();
+    set_progress(org, Some(Recheck { done: 0, total }));
+    for (done, (version_id, asset, kind, version, content)) in latest.into_iter().enumerate() {
+        let Some(kind) = AssetKind::parse(&kind) else {
+            continue;
+        };
+        let rulesets = applicable(db, org, &asset, kind).await?;
+        let conformance = if rulesets.is_empty() {
+            None
+        } else {
+            let text = String::from_utf8_lossy(&content).into_owned();
+            let name = format!("{asset}-{version}.yaml");
+            Some(
+                analysis::run(None, move || {
+                    let inspected = Inspected::document(&name, &text);
+                    check(&inspected, &rulesets, false).conformance
+                })
+                .await?,
+            )
+        };
+        let json = conformance
+            .as_ref()
+            .map(|c| serde_json::to_string(c).unwrap_or_default())
+            .unwrap_or_default();
+        let record = conformance.as_ref().map(|c| governance::ConformanceRecord {
+            errors: c.errors,
+            warnings: c.warnings,
+            infos: c.infos,
+            hints: c.hints,
+            report_json: &json,
+        });
+        governance::set_conformance(db, version_id, record.as_ref()).await?;
+        set_progress(
+            org,
+            Some(Recheck {
+                done: done + 1,
+                total,
+            }),
+        );
+    }
+    Ok(())
 }
 
 /// The rulesets of `org`'s profile that apply to asset `asset` of `kind`, with what their

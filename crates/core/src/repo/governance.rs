@@ -96,3 +96,32 @@ pub async fn conformance_of(
     .fetch_optional(db.reader())
     .await
 }
+
+/// The newest live version of each asset of an organisation: (version id, asset name,
+/// kind, version, content), for checking them again against a changed profile.
+pub async fn latest_versions(
+    db: &Db,
+    organization: &str,
+) -> Result<Vec<(i64, String, String, String, Vec<u8>)>, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT v.id, a.name, a.kind, v.version, v.content FROM assets a
+         JOIN organizations o ON o.id = a.organization_id
+         JOIN asset_versions v ON v.id = a.latest_version_id AND v.deleted_at IS NULL
+         WHERE o.slug = ? ORDER BY a.name",
+    )
+    .bind(organization)
+    .fetch_all(db.reader())
+    .await
+}
+
+/// Stores the conformance of a version found by checking it again (`None` removes it).
+pub async fn set_conformance(
+    db: &Db,
+    version_id: i64,
+    conformance: Option<&ConformanceRecord<'_>>,
+) -> Result<(), sqlx::Error> {
+    let mut tx = db.write().await?;
+    record(&mut tx, version_id, conformance).await?;
+    tx.commit().await?;
+    Ok(())
+}
