@@ -714,6 +714,26 @@ fn rpc_rows(project: &str, share: &str, doomed: &str) -> Vec<RpcRow> {
             }),
         ),
         row(
+            "governance_profile",
+            [401, 404, 200, 200, 200],
+            Box::new(|_| form(&[("organization", "acme")])),
+        ),
+        row(
+            "save_governance_profile",
+            [401, 404, 403, 403, 200],
+            Box::new(|_| {
+                Body::Json(serde_json::json!({"organization": "acme", "profile": {
+                    "rulesets": [{"ruleset": "portico:recommended", "enforcement": "advisory"}]
+                }}))
+            }),
+        ),
+        row(
+            // The editor learns nothing of an organisation it is not in: an empty profile.
+            "editor_governance",
+            [401, 200, 200, 200, 200],
+            Box::new(|_| form(&[("organization", "acme"), ("asset", "orders")])),
+        ),
+        row(
             "org_members",
             [401, 404, 200, 200, 200],
             Box::new(|_| form(&[("org", "acme")])),
