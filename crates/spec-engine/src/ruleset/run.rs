@@ -64,17 +64,13 @@ pub fn lint(documents: &Documents, ruleset: &Ruleset) -> Vec<Diagnostic> {
         }
         let set = PathSet::new(paths);
         let resolve = resolver(&view, resolved);
-        let mut matches: Vec<(usize, Vec<Segment>, Cow<'_, Value>)> = Vec::new();
         set.visit_resolved(
             &main.value,
             &resolve,
             |path_index, segments: &[Segment], value| {
-                matches.push((path_index, segments.to_vec(), value));
+                run.lint_node(runnable[owners[path_index]], segments, &value, resolved);
             },
         );
-        for (path_index, segments, value) in &matches {
-            run.lint_node(runnable[owners[*path_index]], segments, value, resolved);
-        }
     }
     run.out
 }
@@ -112,7 +108,14 @@ impl Lookup for RuleLookup<'_, '_> {
 }
 
 impl Run<'_, '_> {
-    fn lint_node(&mut self, rule: &Rule, given_path: &[Segment], value: &Value, resolved: bool) {
+    fn lint_node(
+        &mut self,
+        rule: &Rule,
+        given_path: &[Segment],
+        matched: &Cow<'_, Value>,
+        resolved: bool,
+    ) {
+        let value: &Value = matched;
         let lookup = RuleLookup {
             view: self.view,
             formats: self.formats,
@@ -122,6 +125,7 @@ impl Run<'_, '_> {
             let Ok(function) = &then.function else {
                 continue;
             };
+
             for (relative, target) in targets(value, then.field.as_deref(), self.view, resolved) {
                 let mut path = given_path.to_vec();
                 path.extend(relative);
@@ -130,6 +134,7 @@ impl Run<'_, '_> {
                     Some(t) => Some(t.as_ref()),
                     None => None,
                 };
+
                 let failures = function.call(
                     Target {
                         value: target,
