@@ -42,6 +42,9 @@ impl Hasher for Fnv {
 
 type FnvMap<K, V> = HashMap<K, V, BuildHasherDefault<Fnv>>;
 
+/// What a walk hands each match to: (path index, path, value).
+type Visitor<'f, 'v> = dyn FnMut(usize, &[Segment], Cow<'v, Value>) + 'f;
+
 /// A set of paths matched in one depth-first walk of a document.
 #[derive(Debug, Clone)]
 pub struct PathSet {
@@ -395,7 +398,7 @@ impl PathSet {
         &self,
         root: &'v Value,
         resolve: Option<&dyn Fn(&'v Value) -> &'v Value>,
-        f: &mut dyn FnMut(usize, &[Segment], Cow<'v, Value>),
+        f: &mut Visitor<'_, 'v>,
     ) {
         let root = match resolve {
             Some(resolve) => resolve(root),
@@ -464,7 +467,7 @@ struct Walker<'p, 'r, 'v> {
     terminal: bool,
     /// What each child is replaced by before it is looked at (resolved references).
     resolve: Option<&'r dyn Fn(&'v Value) -> &'v Value>,
-    f: &'r mut dyn FnMut(usize, &[Segment], Cow<'v, Value>),
+    f: &'r mut Visitor<'r, 'v>,
 }
 
 impl<'v> Walker<'_, '_, 'v> {

@@ -543,11 +543,7 @@ fn merge_rule(
                 format!("{value} is not a severity; use error, warn, info, hint or off")
             })?;
             rule.severity = severity;
-            if severity == RuleSeverity::Off {
-                rule.enabled = false;
-            } else {
-                rule.enabled = true;
-            }
+            rule.enabled = severity != RuleSeverity::Off;
             Ok(rule)
         }
         Value::Object(definition) => match existing {
