@@ -7,7 +7,9 @@
 //! the branch that applies, never as "matches none of oneOf". Portico validates against the
 //! official schemas and picks the branch the same way from the `oneOf`/`anyOf` failure.
 
-use jsonschema::ValidationError;
+use std::sync::OnceLock;
+
+use jsonschema::{ValidationError, Validator};
 use jsonschema::error::ValidationErrorKind;
 use portico_jsonpath::Segment;
 use serde_json::Value;
@@ -30,7 +32,7 @@ pub fn check(root: &Value, lookup: &dyn Lookup) -> Vec<Failure> {
     } else {
         SchemaId::OpenApi3_0
     };
-    let Ok(validator) = crate::schemas::validator(id) else {
+    let Some(validator) = validator(id) else {
         return Vec::new();
     };
     let mut out: Vec<(Vec<Segment>, String)> = Vec::new();
@@ -50,6 +52,25 @@ pub fn check(root: &Value, lookup: &dyn Lookup) -> Vec<Failure> {
         }
     }
     failures
+}
+
+/// The official schema compiled with its formats checked (`uri-reference`, `email`…),
+/// as Spectral checks them; the engine's own validation leaves formats out.
+fn validator(id: SchemaId) -> Option<&'static Validator> {
+    static SLOTS: [OnceLock<Option<Validator>>; 3] = [const { OnceLock::new() }; 3];
+    let index = match id {
+        SchemaId::OpenApi3_0 => 0,
+        SchemaId::OpenApi3_1 => 1,
+        _ => 2,
+    };
+    SLOTS[index]
+        .get_or_init(|| {
+            jsonschema::options()
+                .should_validate_formats(true)
+                .build(&crate::schemas::schema_json(id))
+                .ok()
+        })
+        .as_ref()
 }
 
 /// The path of a JSON pointer into `root`, array indexes as indexes.
