@@ -18,8 +18,9 @@ use super::{Failure, Lookup};
 use crate::detect::SchemaId;
 use crate::ruleset::format::Format;
 
-/// Most errors reported for one document.
-const MAX_ERRORS: usize = 500;
+/// Most errors reported for one document (Spectral reports them all; this only bounds
+/// a pathological document).
+const MAX_ERRORS: usize = 20_000;
 
 pub fn check(root: &Value, lookup: &dyn Lookup) -> Vec<Failure> {
     let formats = lookup.formats();
@@ -119,8 +120,11 @@ fn flatten(error: &ValidationError<'_>, root: &Value, out: &mut Vec<(Vec<Segment
         }
         // Spectral's `if`s never find two branches that apply.
         ValidationErrorKind::OneOfMultipleValid { .. } => {}
-        ValidationErrorKind::AdditionalProperties { unexpected }
-        | ValidationErrorKind::UnevaluatedProperties { unexpected } => {
+        // Reported at the object, as Spectral reports what it does not rewrite.
+        ValidationErrorKind::UnevaluatedProperties { .. } => {
+            out.push((path, format!("{subject}must NOT have unevaluated properties")))
+        }
+        ValidationErrorKind::AdditionalProperties { unexpected } => {
             for name in unexpected {
                 let mut at = path.clone();
                 at.push(Segment::Key(name.clone()));
