@@ -323,9 +323,57 @@ pub fn oas_schema(
     } else {
         Draft::Draft7
     };
-    match SchemaCheck::compile(schema, draft, false) {
+    let mut schema = schema.clone();
+    if let Err(message) = nullable_types(&mut schema) {
+        return vec![Failure::at(path.to_vec(), message)];
+    }
+    match SchemaCheck::compile(&schema, draft, false) {
         Ok(check) => check.call(Target { value, path }, lookup),
         Err(error) if error.reference => Vec::new(),
         Err(error) => vec![Failure::at(path.to_vec(), error.message)],
     }
+}
+
+/// OpenAPI's `nullable: true` as Spectral's validator (Ajv) reads it in every dialect:
+/// `null` joins the `type`. Ajv refuses `nullable` without a `type`; so does this.
+fn nullable_types(node: &mut Value) -> Result<(), String> {
+    let Value::Object(map) = node else {
+        return Ok(());
+    };
+    if let Some(nullable) = map.get("nullable") {
+        let nullable = nullable.clone();
+        match map.get_mut("type") {
+            None => return Err("\"nullable\" cannot be used without \"type\"".into()),
+            Some(Value::String(single)) if nullable == true && single != "null" => {
+                let single = std::mem::take(single);
+                map.insert(
+                    "type".into(),
+                    Value::Array(vec![Value::String(single), Value::String("null".into())]),
+                );
+            }
+            Some(Value::Array(types)) if nullable == true && !types.iter().any(|t| t == "null") => {
+                types.push(Value::String("null".into()));
+            }
+            _ => {}
+        }
+    }
+    for (name, child) in map.iter_mut() {
+        match child {
+            Value::Array(items) if ARRAY_KEYWORDS.contains(&name.as_str()) => {
+                for item in items {
+                    nullable_types(item)?;
+                }
+            }
+            Value::Object(members)
+                if ["properties", "patternProperties", "dependencies"].contains(&name.as_str()) =>
+            {
+                for member in members.values_mut() {
+                    nullable_types(member)?;
+                }
+            }
+            Value::Object(_) if SCHEMA_KEYWORDS.contains(&name.as_str()) => nullable_types(child)?,
+            _ => {}
+        }
+    }
+    Ok(())
 }

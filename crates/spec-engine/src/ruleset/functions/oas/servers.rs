@@ -259,12 +259,8 @@ fn valid_url(text: &str) -> bool {
             None => (host_port, None),
         }
     };
-    if host.is_empty()
-        || host
-            .chars()
-            .any(|c| " #/:<>?@\\^|%\t\n\r".contains(c) && !(host.starts_with('[') && c == ':'))
-    {
-        return host.contains('%') && !host.contains(' ') && host_percent_ok(host);
+    if !(host.starts_with('[') || valid_host(host)) {
+        return false;
     }
     match port {
         None | Some("") => true,
@@ -275,26 +271,32 @@ fn valid_url(text: &str) -> bool {
     }
 }
 
-/// A host with percent-escapes is valid when they decode to ordinary host characters.
-fn host_percent_ok(host: &str) -> bool {
+/// A host the URL standard accepts: not empty once percent-decoded, and without the
+/// code points it forbids in domains.
+fn valid_host(host: &str) -> bool {
     let bytes = host.as_bytes();
+    let mut decoded = Vec::with_capacity(bytes.len());
     let mut at = 0;
     while at < bytes.len() {
-        if bytes[at] == b'%' {
-            let Some(hex) = host.get(at + 1..at + 3) else {
-                return false;
-            };
-            match u8::from_str_radix(hex, 16) {
-                Ok(b) if b.is_ascii_alphanumeric() || b == b'-' || b == b'.' => at += 3,
-                _ => return false,
+        let escape = (bytes[at] == b'%')
+            .then(|| host.get(at + 1..at + 3))
+            .flatten()
+            .and_then(|hex| u8::from_str_radix(hex, 16).ok());
+        match escape {
+            Some(byte) => {
+                decoded.push(byte);
+                at += 3;
             }
-        } else if b" #/:<>?@\\^|".contains(&bytes[at]) {
-            return false;
-        } else {
-            at += 1;
+            None => {
+                decoded.push(bytes[at]);
+                at += 1;
+            }
         }
     }
-    true
+    !decoded.is_empty()
+        && !decoded
+            .iter()
+            .any(|b| *b <= b' ' || *b == 0x7f || b"#%/:<>?@[\\]^|".contains(b))
 }
 
 #[cfg(test)]
@@ -309,6 +311,8 @@ mod tests {
         assert!(!valid_url("https://"));
         assert!(!valid_url("https://host:port"));
         assert!(valid_url("mailto:x@y"));
+        assert!(valid_url("https://%7Bagent%7D"));
+        assert!(!valid_url("https://a%20b"));
         assert_eq!(url_variables("https://{a}.x/{b}"), ["a", "b"]);
     }
 }

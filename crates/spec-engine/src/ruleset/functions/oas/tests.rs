@@ -500,3 +500,31 @@ paths: {}
         "{found:?}"
     );
 }
+
+#[test]
+fn nullable_admits_null_in_examples() {
+    let document = r#"
+openapi: 3.0.3
+info: {title: T, version: "1"}
+paths: {}
+components:
+  schemas:
+    When:
+      type: object
+      properties:
+        at: {type: string, nullable: true}
+      example: {at: null}
+    Broken:
+      nullable: true
+      format: date
+      allOf: [{type: string}]
+      example: text
+"#;
+    assert_eq!(
+        findings(document, "oas3-valid-schema-example"),
+        [(
+            "/components/schemas/Broken/example".to_owned(),
+            "\"nullable\" cannot be used without \"type\"".to_owned()
+        )]
+    );
+}
