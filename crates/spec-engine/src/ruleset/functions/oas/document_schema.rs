@@ -9,8 +9,8 @@
 
 use std::sync::OnceLock;
 
-use jsonschema::{ValidationError, Validator};
 use jsonschema::error::ValidationErrorKind;
+use jsonschema::{ValidationError, Validator};
 use portico_jsonpath::Segment;
 use serde_json::Value;
 
@@ -121,9 +121,10 @@ fn flatten(error: &ValidationError<'_>, root: &Value, out: &mut Vec<(Vec<Segment
         // Spectral's `if`s never find two branches that apply.
         ValidationErrorKind::OneOfMultipleValid { .. } => {}
         // Reported at the object, as Spectral reports what it does not rewrite.
-        ValidationErrorKind::UnevaluatedProperties { .. } => {
-            out.push((path, format!("{subject}must NOT have unevaluated properties")))
-        }
+        ValidationErrorKind::UnevaluatedProperties { .. } => out.push((
+            path,
+            format!("{subject}must NOT have unevaluated properties"),
+        )),
         ValidationErrorKind::AdditionalProperties { unexpected } => {
             for name in unexpected {
                 let mut at = path.clone();

@@ -528,3 +528,25 @@ components:
         )]
     );
 }
+
+#[test]
+fn the_first_error_is_the_one_spectral_meets_first() {
+    // Ajv checks `required` before `properties`, whatever order the schema writes them in.
+    let document = r#"
+openapi: 3.0.3
+info: {title: T, version: "1"}
+paths: {}
+components:
+  schemas:
+    Pet:
+      type: object
+      properties:
+        name: {type: string}
+      required: [id]
+      example: {name: 1}
+"#;
+    assert_eq!(
+        pointers(document, "oas3-valid-schema-example"),
+        ["/components/schemas/Pet/example"]
+    );
+}
