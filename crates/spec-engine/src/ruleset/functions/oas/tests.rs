@@ -550,3 +550,20 @@ components:
         ["/components/schemas/Pet/example"]
     );
 }
+
+#[test]
+fn schemas_left_with_references_to_other_files_are_not_checked() {
+    let document = r#"
+openapi: 3.0.3
+info: {title: T, version: "1"}
+paths: {}
+components:
+  schemas:
+    Pet:
+      type: object
+      properties:
+        owner: {$ref: "missing.yaml#/Owner"}
+      example: {owner: 1}
+"#;
+    assert!(pointers(document, "oas3-valid-schema-example").is_empty());
+}
