@@ -567,3 +567,26 @@ components:
 "#;
     assert!(pointers(document, "oas3-valid-schema-example").is_empty());
 }
+
+#[test]
+fn a_result_on_a_reference_is_placed_where_it_leads() {
+    // Spectral reports the example once, at the component the parameter refers to.
+    let document = r##"
+openapi: 3.1.0
+info: {title: T, version: "1"}
+components:
+  examples:
+    empty: {}
+  parameters:
+    p:
+      name: p
+      in: query
+      schema: {type: string}
+      examples:
+        a: {$ref: "#/components/examples/empty"}
+"##;
+    assert_eq!(
+        pointers(document, "oas3-examples-value-or-externalValue"),
+        ["/components/examples/empty"]
+    );
+}
