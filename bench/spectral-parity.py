@@ -42,8 +42,20 @@ def pointer(path):
     return ''.join('/' + str(p).replace('~', '~0').replace('/', '~1') for p in path)
 
 
+def spectral_ruleset(ruleset):
+    """Spectral's CLI reads rulesets from files only: a built-in name becomes a file extending it."""
+    if not ruleset.startswith('spectral:'):
+        return ruleset
+    path = os.path.join(TOOLS, ruleset.replace(':', '-') + '.yaml')
+    os.makedirs(TOOLS, exist_ok=True)
+    with open(path, 'w') as out:
+        out.write(f'extends: {ruleset}\n')
+    return path
+
+
 def spectral_findings(ruleset, files):
     out = collections.defaultdict(set)
+    ruleset = spectral_ruleset(ruleset)
     for start in range(0, len(files), 40):
         batch = files[start:start + 40]
         result = subprocess.run([spectral_bin(), 'lint', '-r', ruleset, '-f', 'json', '--quiet', *batch],

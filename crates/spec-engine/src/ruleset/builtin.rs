@@ -24,6 +24,7 @@ pub fn is_reserved(name: &str) -> bool {
 pub fn text(name: &str) -> Option<&'static str> {
     match canonical_name(name) {
         "portico:recommended" => Some(include_str!("builtin/recommended.yaml")),
+        "portico:oas" => Some(include_str!("builtin/oas.yaml")),
         _ => None,
     }
 }

@@ -183,6 +183,19 @@ impl<'d> ResolvedView<'d> {
                 None => return (location, depth),
             }
         }
+        if resolved {
+            // Spectral follows a reference the path ends at too (its ref map holds the
+            // whole path): a result on a `{$ref}` is placed where the reference leads.
+            for _ in 0..64 {
+                match self.resolutions.get(&(node as *const Value)) {
+                    Some(resolution) => {
+                        node = resolution.target;
+                        location = resolution.location.clone();
+                    }
+                    None => break,
+                }
+            }
+        }
         (location, path.len())
     }
 

@@ -105,6 +105,20 @@ impl Lookup for RuleLookup<'_, '_> {
     fn is_referenced(&self, pointer: &str) -> bool {
         self.view.is_referenced(pointer)
     }
+
+    fn follow<'x>(&'x self, value: &'x Value) -> &'x Value {
+        if self.resolved {
+            self.view.resolve(value)
+        } else {
+            value
+        }
+    }
+
+    fn document(&self) -> &Value {
+        self.view
+            .value_at(self.view.main(), &[])
+            .unwrap_or(&Value::Null)
+    }
 }
 
 impl Run<'_, '_> {

@@ -8,6 +8,7 @@
 
 mod core;
 mod js;
+mod oas;
 mod schema;
 
 use std::borrow::Cow;
@@ -36,6 +37,12 @@ pub trait Lookup {
     /// Whether some `$ref` of the project points exactly at this location of the main
     /// document (a JSON pointer such as `/components/schemas/Pet`).
     fn is_referenced(&self, pointer: &str) -> bool;
+    /// One node as the rule sees it: a reference that resolves is followed (cheap, unlike
+    /// [`Lookup::resolved`], which copies a whole subtree).
+    fn follow<'v>(&'v self, value: &'v Value) -> &'v Value;
+    /// The main document as written (Spectral's `document.data`), for functions that
+    /// read beyond their target (`securityDefinitions`, a `$ref`'s siblings).
+    fn document(&self) -> &Value;
 }
 
 /// One thing a function found; the path is the target's unless it names another.
@@ -70,6 +77,8 @@ pub struct Function {
 enum Body {
     Core(Box<core::Core>),
     Schema(Box<schema::SchemaCheck>),
+    /// The functions of the built-in OpenAPI ruleset.
+    Oas(oas::Oas),
 }
 
 impl std::fmt::Debug for Function {
@@ -97,6 +106,8 @@ impl Function {
             Body::Schema(Box::new(
                 schema::SchemaCheck::prepare(options).map_err(PrepareError::Options)?,
             ))
+        } else if let Some(oas) = oas::Oas::prepare(name, options) {
+            Body::Oas(oas.map_err(PrepareError::Options)?)
         } else {
             Body::Core(Box::new(core::Core::prepare(name, options)?))
         };
@@ -116,6 +127,7 @@ impl Function {
         match &self.body {
             Body::Core(core) => core.call(target, lookup),
             Body::Schema(check) => check.call(target, lookup),
+            Body::Oas(oas) => oas.call(target, lookup),
         }
     }
 }

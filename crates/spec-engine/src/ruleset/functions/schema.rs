@@ -10,9 +10,18 @@ use serde_json::Value;
 
 use super::{Failure, Lookup, Target, only_known, options_object};
 
+/// Why a schema does not compile; `reference` when a `$ref` leads nowhere (which
+/// Spectral ignores in resolved rules: the reference was left in place on purpose).
+pub struct CompileError {
+    pub reference: bool,
+    pub message: String,
+}
+
 /// A compiled `schema` check.
 pub struct SchemaCheck {
     validator: Validator,
+    /// The schema itself, to order errors as Spectral's validator meets them.
+    schema: Value,
     all_errors: bool,
 }
 
@@ -69,13 +78,31 @@ impl SchemaCheck {
             "draft2020-12" => Draft::Draft202012,
             _ => Draft::Draft7,
         };
+        SchemaCheck::compile(schema, draft, all_errors).map_err(|error| {
+            format!(
+                "\"schema\" function: the schema cannot be used: {}",
+                error.message
+            )
+        })
+    }
+
+    /// A check for a schema met at run time (OpenAPI examples against their schema).
+    pub fn compile(
+        schema: &Value,
+        draft: Draft,
+        all_errors: bool,
+    ) -> Result<SchemaCheck, CompileError> {
         let validator = jsonschema::options()
             .with_draft(draft)
             .should_validate_formats(true)
             .build(schema)
-            .map_err(|error| format!("\"schema\" function: the schema cannot be used: {error}"))?;
+            .map_err(|error| CompileError {
+                reference: matches!(error.kind(), ValidationErrorKind::Referencing(_)),
+                message: error.to_string(),
+            })?;
         Ok(SchemaCheck {
             validator,
+            schema: schema.clone(),
             all_errors,
         })
     }
@@ -89,15 +116,214 @@ impl SchemaCheck {
         };
         let value = lookup.resolved(value);
         let mut failures = Vec::new();
+        if !self.all_errors {
+            // Spectral's validator stops at its first error; find the one it meets first.
+            let first = self
+                .validator
+                .iter_errors(&value)
+                .take(FIRST_ERROR_CANDIDATES)
+                .map(|error| (ajv_rank(&error, &self.schema, &value), error))
+                .min_by(|(a, _), (b, _)| a.cmp(b));
+            if let Some((_, error)) = first {
+                describe(&error, &value, target.path, &mut failures);
+                failures.truncate(1);
+            }
+            return failures;
+        }
         for error in self.validator.iter_errors(&value) {
             describe(&error, &value, target.path, &mut failures);
-            if !self.all_errors && !failures.is_empty() {
-                failures.truncate(1);
-                break;
-            }
         }
         failures
     }
+}
+
+/// How many errors are weighed to find the one Spectral reports first.
+const FIRST_ERROR_CANDIDATES: usize = 256;
+
+/// Keywords in the order Ajv (Spectral's validator) applies them, by group: keywords for
+/// any type first, then those for numbers, strings, arrays and objects.
+const AJV_ORDER: [&[&str]; 5] = [
+    &[
+        "const", "enum", "not", "anyOf", "oneOf", "allOf", "if", "then", "else",
+    ],
+    &[
+        "maximum",
+        "minimum",
+        "exclusiveMaximum",
+        "exclusiveMinimum",
+        "multipleOf",
+    ],
+    &["maxLength", "minLength", "pattern", "format"],
+    &[
+        "maxItems",
+        "minItems",
+        "additionalItems",
+        "prefixItems",
+        "items",
+        "contains",
+        "uniqueItems",
+        "maxContains",
+        "minContains",
+        "unevaluatedItems",
+    ],
+    &[
+        "maxProperties",
+        "minProperties",
+        "required",
+        "propertyNames",
+        "additionalProperties",
+        "dependencies",
+        "properties",
+        "patternProperties",
+        "dependentRequired",
+        "dependentSchemas",
+        "unevaluatedProperties",
+    ],
+];
+
+/// Where Ajv meets an error while validating: at each schema level the keyword's place
+/// in [`AJV_ORDER`], then the property (in the schema's order) or item it went into.
+/// Lower comes first.
+fn ajv_rank(error: &ValidationError<'_>, root: &Value, instance: &Value) -> Vec<(i64, i64, i64)> {
+    let unescape = |token: &str| token.replace("~1", "/").replace("~0", "~");
+    let path = error.evaluation_path().to_string();
+    let tokens: Vec<String> = path.split('/').skip(1).map(unescape).collect();
+    let data_path = error.instance_path().to_string();
+    let data_tokens: Vec<String> = data_path.split('/').skip(1).map(unescape).collect();
+    let mut node = Some(root);
+    let mut data = Some(instance);
+    let mut data_at = 0;
+    let mut out = Vec::new();
+    let position = |map: Option<&Value>, name: &str| -> i64 {
+        map.and_then(Value::as_object)
+            .and_then(|m| m.keys().position(|k| k == name))
+            .map_or(0, |p| p as i64)
+    };
+    let mut at = 0;
+    while at < tokens.len() {
+        let keyword = tokens[at].as_str();
+        if keyword == "$ref" {
+            node = node
+                .and_then(|n| n.get("$ref"))
+                .and_then(Value::as_str)
+                .and_then(|r| r.strip_prefix('#'))
+                .and_then(|pointer| root.pointer(pointer));
+            at += 1;
+            continue;
+        }
+        let rank = keyword_rank(keyword, node, data);
+        let next = tokens.get(at + 1).map(String::as_str);
+        let last = at + 1 == tokens.len();
+        let data_key = data_tokens.get(data_at).cloned();
+        match keyword {
+            "properties" | "patternProperties" | "dependencies" | "dependentSchemas" if !last => {
+                let name = next.unwrap_or_default();
+                let map = node.and_then(|n| n.get(keyword));
+                let mut sub = position(map, name);
+                node = map.and_then(|m| m.get(name));
+                if keyword == "properties" || keyword == "patternProperties" {
+                    let key = data_key.unwrap_or_default();
+                    if keyword == "patternProperties" {
+                        sub = sub * 100_000 + position(data, &key);
+                    }
+                    data = step_data(data, &key);
+                    data_at += 1;
+                }
+                out.push((rank.0, rank.1, sub));
+                at += 2;
+            }
+            "allOf" | "anyOf" | "oneOf" | "prefixItems" if !last => {
+                let index = next.and_then(|n| n.parse::<i64>().ok()).unwrap_or(0);
+                node = node
+                    .and_then(|n| n.get(keyword))
+                    .and_then(|list| list.get(index as usize));
+                if keyword == "prefixItems" {
+                    data = step_data(data, &data_key.unwrap_or_default());
+                    data_at += 1;
+                }
+                out.push((rank.0, rank.1, index));
+                at += 2;
+            }
+            "items"
+                if !last && node.is_some_and(|n| n.get("items").is_some_and(Value::is_array)) =>
+            {
+                let index = next.and_then(|n| n.parse::<i64>().ok()).unwrap_or(0);
+                node = node
+                    .and_then(|n| n.get("items"))
+                    .and_then(|list| list.get(index as usize));
+                data = step_data(data, &data_key.unwrap_or_default());
+                data_at += 1;
+                out.push((rank.0, rank.1, index));
+                at += 2;
+            }
+            "items"
+            | "additionalItems"
+            | "additionalProperties"
+            | "unevaluatedProperties"
+            | "unevaluatedItems"
+            | "propertyNames"
+                if !last =>
+            {
+                let key = data_key.unwrap_or_default();
+                let sub = match data {
+                    Some(Value::Array(_)) => key.parse::<i64>().unwrap_or(0),
+                    _ => position(data, &key),
+                };
+                node = node.and_then(|n| n.get(keyword));
+                if keyword != "propertyNames" {
+                    data = step_data(data, &key);
+                    data_at += 1;
+                }
+                out.push((rank.0, rank.1, sub));
+                at += 1;
+            }
+            _ => {
+                node = node.and_then(|n| n.get(keyword));
+                out.push((rank.0, rank.1, 0));
+                at += 1;
+            }
+        }
+    }
+    out
+}
+
+/// The member or item `key` of a value.
+fn step_data<'v>(data: Option<&'v Value>, key: &str) -> Option<&'v Value> {
+    match data? {
+        Value::Array(items) => key.parse::<usize>().ok().and_then(|i| items.get(i)),
+        other => other.get(key),
+    }
+}
+
+/// A keyword's (group, place) in [`AJV_ORDER`]. A `type` naming one of the grouped types
+/// fails where that group runs; any other `type` is checked before everything.
+fn keyword_rank(keyword: &str, node: Option<&Value>, data: Option<&Value>) -> (i64, i64) {
+    if keyword == "type" {
+        let group = match node.and_then(|n| n.get("type")) {
+            Some(Value::String(single)) => match single.as_str() {
+                "number" => Some(1),
+                "string" => Some(2),
+                "array" => Some(3),
+                "object" => Some(4),
+                _ => None,
+            },
+            _ => None,
+        };
+        return group.map_or((-1, 0), |g| (g, 99));
+    }
+    if keyword == "format" && data.is_some_and(Value::is_number) {
+        return (1, 5);
+    }
+    AJV_ORDER
+        .iter()
+        .enumerate()
+        .find_map(|(group, keywords)| {
+            keywords
+                .iter()
+                .position(|k| *k == keyword)
+                .map(|place| (group as i64, place as i64))
+        })
+        .unwrap_or((5, 0))
 }
 
 /// The draft a schema declares with `$schema`; draft 7 when it declares none it knows.
