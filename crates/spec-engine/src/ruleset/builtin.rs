@@ -3,7 +3,7 @@
 //! company's `.spectral.yaml` that extends those works unchanged.
 
 /// Every built-in ruleset's name.
-pub const NAMES: [&str; 1] = ["portico:recommended"];
+pub const NAMES: [&str; 2] = ["portico:oas", "portico:recommended"];
 
 /// The Portico name for a built-in ruleset named either way.
 pub fn canonical_name(name: &str) -> &str {
