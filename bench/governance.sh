@@ -3,14 +3,19 @@
 # -r R` on Stripe's spec3.json (4.2 MB), whole process, alternating, best of RUNS (default
 # 5), and `portico lint` without a ruleset for what the ruleset adds. R defaults to
 # bench/rulesets/core.yaml (Spectral's core functions with typical `given`s; a built-in
-# ruleset name works too once Spectral has the same: SPECTRAL_RULESET=spectral:oas
-# RULESET=portico:oas).
+# ruleset name works too: RULESET=portico:oas SPECTRAL_RULESET=spectral:oas).
 #   bench/governance.sh                       # target/release/portico, built if missing
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 doc="${DOC:-$root/../shared/corpus/openapi/valid/large/stripe-spec3-2022-04-12.json}"
 ruleset="${RULESET:-$root/bench/rulesets/core.yaml}"
 spectral_ruleset="${SPECTRAL_RULESET:-$ruleset}"
+# Spectral's CLI reads a ruleset file: a built-in name becomes a file extending it.
+if [[ "$spectral_ruleset" == spectral:* ]]; then
+    extending="$(mktemp --suffix=.yaml)"
+    echo "extends: [\"$spectral_ruleset\"]" > "$extending"
+    spectral_ruleset="$extending"
+fi
 runs="${RUNS:-5}"
 tools="$root/target/bench-tools"
 if [ ! -x "$tools/node_modules/.bin/spectral" ]; then
