@@ -122,14 +122,7 @@ impl Lookup for RuleLookup<'_, '_> {
 }
 
 impl Run<'_, '_> {
-    fn lint_node(
-        &mut self,
-        rule: &Rule,
-        given_path: &[Segment],
-        matched: &Cow<'_, Value>,
-        resolved: bool,
-    ) {
-        let value: &Value = matched;
+    fn lint_node(&mut self, rule: &Rule, given_path: &[Segment], value: &Value, resolved: bool) {
         let lookup = RuleLookup {
             view: self.view,
             formats: self.formats,
