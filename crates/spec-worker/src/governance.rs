@@ -7,7 +7,7 @@ use std::cell::RefCell;
 
 use portico_types::AssetKind;
 use portico_types::governance::GovernanceProfile;
-use spec_engine::ruleset::{Ruleset, RulesetReader};
+use spec_engine::ruleset::{NamedRulesets, Ruleset};
 use spec_engine::{Analysis, Diagnostic, Input, Kind, Severity};
 
 /// A profile as loaded: the text it came from, and each ruleset with the kinds it
@@ -52,7 +52,7 @@ pub fn apply(profile_json: &str, input: &Input, analysis: &mut Analysis) {
 
 fn load(profile_json: &str) -> Loaded {
     let profile: GovernanceProfile = serde_json::from_str(profile_json).unwrap_or_default();
-    let reader = Custom(&profile);
+    let reader = NamedRulesets(&profile.custom);
     let rulesets = profile
         .rulesets
         .iter()
@@ -69,18 +69,5 @@ fn load(profile_json: &str) -> Loaded {
     Loaded {
         source: profile_json.to_owned(),
         rulesets,
-    }
-}
-
-/// The profile's own rulesets, by name.
-struct Custom<'a>(&'a GovernanceProfile);
-
-impl RulesetReader for Custom<'_> {
-    fn read(&self, reference: &str, _from: Option<&str>) -> Result<(String, String), String> {
-        self.0
-            .custom
-            .get(reference)
-            .map(|text| (reference.to_owned(), text.clone()))
-            .ok_or_else(|| format!("no ruleset named {reference:?} in the profile"))
     }
 }

@@ -11,7 +11,7 @@ use portico_types::governance::{
     MAX_RULESET_BYTES,
 };
 use portico_types::{AssetKind, DocumentDiagnostic, Error, Role};
-use spec_engine::ruleset::{Ruleset, RulesetReader, glob_matches};
+use spec_engine::ruleset::{NamedRulesets, Ruleset, glob_matches};
 
 use super::document::document_diagnostic;
 use super::publish::Inspected;
@@ -114,17 +114,10 @@ async fn recheck(db: &Db, org: &str) -> Result<()> {
                 .await?,
             )
         };
-        let json = conformance
+        let json = governance::report_json(conformance.as_ref());
+        let record = conformance
             .as_ref()
-            .map(|c| serde_json::to_string(c).unwrap_or_default())
-            .unwrap_or_default();
-        let record = conformance.as_ref().map(|c| governance::ConformanceRecord {
-            errors: c.errors,
-            warnings: c.warnings,
-            infos: c.infos,
-            hints: c.hints,
-            report_json: &json,
-        });
+            .map(|c| governance::ConformanceRecord::of(c, &json));
         governance::set_conformance(db, version_id, record.as_ref()).await?;
         set_progress(
             org,
@@ -265,7 +258,7 @@ fn check_bounds(profile: &GovernanceProfile) -> Result<()> {
 
 /// Loads every ruleset the profile's entries name.
 fn load_all(profile: &GovernanceProfile) -> Result<Vec<(Enforcement, Ruleset)>> {
-    let reader = ProfileRulesets(&profile.custom);
+    let reader = NamedRulesets(&profile.custom);
     profile
         .rulesets
         .iter()
@@ -276,25 +269,4 @@ fn load_all(profile: &GovernanceProfile) -> Result<Vec<(Enforcement, Ruleset)>> 
                 .map_err(|error| Error::Invalid(format!("rulesets[{index}]: {error}")))
         })
         .collect()
-}
-
-/// The profile's own rulesets, by name.
-struct ProfileRulesets<'a>(&'a BTreeMap<String, String>);
-
-impl RulesetReader for ProfileRulesets<'_> {
-    fn read(
-        &self,
-        reference: &str,
-        _from: Option<&str>,
-    ) -> std::result::Result<(String, String), String> {
-        self.0
-            .get(reference)
-            .map(|text| (reference.to_owned(), text.clone()))
-            .ok_or_else(|| {
-                format!(
-                    "{reference:?} is neither a built-in ruleset nor one of the profile's own ({})",
-                    self.0.keys().cloned().collect::<Vec<_>>().join(", ")
-                )
-            })
-    }
 }

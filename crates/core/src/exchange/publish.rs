@@ -228,17 +228,10 @@ async fn store(
         .as_ref()
         .map(|c| serde_json::to_string(&c.report).unwrap_or_default())
         .unwrap_or_default();
-    let conformance_json = conformance
+    let conformance_json = crate::repo::governance::report_json(conformance.as_ref());
+    let conformance = conformance
         .as_ref()
-        .map(|c| serde_json::to_string(c).unwrap_or_default())
-        .unwrap_or_default();
-    let conformance = conformance.as_ref().map(|c| ConformanceRecord {
-        errors: c.errors,
-        warnings: c.warnings,
-        infos: c.infos,
-        hints: c.hints,
-        report_json: &conformance_json,
-    });
+        .map(|c| ConformanceRecord::of(c, &conformance_json));
     let changes = compared.as_ref().map(|c| ChangeRecord {
         base_version: &c.base,
         breaking: c.report.breaking,

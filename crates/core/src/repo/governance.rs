@@ -48,6 +48,26 @@ pub struct ConformanceRecord<'a> {
     pub report_json: &'a str,
 }
 
+impl<'a> ConformanceRecord<'a> {
+    /// The record of `conformance`, whose JSON is `report_json` (see [`report_json`]).
+    pub fn of(conformance: &portico_types::governance::Conformance, report_json: &'a str) -> Self {
+        ConformanceRecord {
+            errors: conformance.errors,
+            warnings: conformance.warnings,
+            infos: conformance.infos,
+            hints: conformance.hints,
+            report_json,
+        }
+    }
+}
+
+/// A conformance as stored (empty for none).
+pub fn report_json(conformance: Option<&portico_types::governance::Conformance>) -> String {
+    conformance
+        .map(|c| serde_json::to_string(c).unwrap_or_default())
+        .unwrap_or_default()
+}
+
 /// Stores (or replaces) the conformance of version `version_id`; `None` removes an
 /// earlier one (the profile applied nothing to it).
 pub(super) async fn record(

@@ -39,6 +39,25 @@ impl RulesetReader for NoFiles {
     }
 }
 
+/// Rulesets kept by name (an organisation's own, in its governance profile): `extends`
+/// and profiles name them as they are called.
+pub struct NamedRulesets<'a>(pub &'a std::collections::BTreeMap<String, String>);
+
+impl RulesetReader for NamedRulesets<'_> {
+    fn read(&self, reference: &str, _from: Option<&str>) -> Result<(String, String), String> {
+        self.0
+            .get(reference)
+            .map(|text| (reference.to_owned(), text.clone()))
+            .ok_or_else(|| {
+                let names: Vec<&str> = self.0.keys().map(String::as_str).collect();
+                format!(
+                    "{reference:?} is neither a built-in ruleset nor one of the profile's own ({})",
+                    names.join(", ")
+                )
+            })
+    }
+}
+
 /// Why a ruleset cannot be used; says which file and where in it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RulesetError {

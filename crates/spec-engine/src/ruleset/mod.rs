@@ -15,7 +15,9 @@ mod severity;
 
 pub use builtin::NAMES as BUILTIN_RULESETS;
 pub use format::Format;
-pub use load::{NoFiles, Rule, Ruleset, RulesetError, RulesetReader, Unsupported, glob_matches};
+pub use load::{
+    NamedRulesets, NoFiles, Rule, Ruleset, RulesetError, RulesetReader, Unsupported, glob_matches,
+};
 pub use run::lint;
 pub use severity::RuleSeverity;
 

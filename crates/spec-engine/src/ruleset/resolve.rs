@@ -397,7 +397,13 @@ fn tokens_pointer(tokens: &[String]) -> String {
 }
 
 /// A path of keys as segments, with array positions as indexes.
-fn typed_path(root: &Value, tokens: &[String]) -> Vec<Segment> {
+/// The segments of a JSON pointer into `root` (unescaped), array positions as indexes.
+pub(crate) fn path_of_pointer(root: &Value, pointer: &str) -> Vec<Segment> {
+    let tokens: Vec<String> = pointer_path(pointer);
+    typed_path(root, &tokens)
+}
+
+pub(crate) fn typed_path(root: &Value, tokens: &[String]) -> Vec<Segment> {
     let mut node = Some(root);
     tokens
         .iter()

@@ -346,20 +346,7 @@ fn detect_draft(schema: &Value) -> Draft {
 fn describe(error: &ValidationError<'_>, value: &Value, base: &[Segment], out: &mut Vec<Failure>) {
     let instance = error.instance_path().to_string();
     let mut path = base.to_vec();
-    let mut node = Some(value);
-    for token in instance.split('/').skip(1) {
-        let key = token.replace("~1", "/").replace("~0", "~");
-        match (node, key.parse::<usize>()) {
-            (Some(Value::Array(items)), Ok(index)) => {
-                node = items.get(index);
-                path.push(Segment::Index(index));
-            }
-            _ => {
-                node = node.and_then(|n| n.get(&key));
-                path.push(Segment::Key(key));
-            }
-        }
-    }
+    path.extend(crate::ruleset::resolve::path_of_pointer(value, &instance));
     let property = instance
         .rsplit('/')
         .next()

@@ -74,26 +74,6 @@ fn validator(id: SchemaId) -> Option<&'static Validator> {
         .as_ref()
 }
 
-/// The path of a JSON pointer into `root`, array indexes as indexes.
-fn path_of(root: &Value, pointer: &str) -> Vec<Segment> {
-    let mut path = Vec::new();
-    let mut node = Some(root);
-    for token in pointer.split('/').skip(1) {
-        let key = token.replace("~1", "/").replace("~0", "~");
-        match (node, key.parse::<usize>()) {
-            (Some(Value::Array(items)), Ok(index)) => {
-                node = items.get(index);
-                path.push(Segment::Index(index));
-            }
-            _ => {
-                node = node.and_then(|n| n.get(&key));
-                path.push(Segment::Key(key));
-            }
-        }
-    }
-    path
-}
-
 fn value_at<'v>(root: &'v Value, pointer: &str) -> Option<&'v Value> {
     if pointer.is_empty() {
         Some(root)
@@ -104,7 +84,7 @@ fn value_at<'v>(root: &'v Value, pointer: &str) -> Option<&'v Value> {
 
 fn flatten(error: &ValidationError<'_>, root: &Value, out: &mut Vec<(Vec<Segment>, String)>) {
     let here = error.instance_path().to_string();
-    let path = path_of(root, &here);
+    let path = crate::ruleset::resolve::path_of_pointer(root, &here);
     let subject = match path.last() {
         Some(Segment::Key(name)) => format!("\"{name}\" property "),
         Some(Segment::Index(index)) => format!("\"{index}\" property "),
