@@ -179,7 +179,8 @@ impl Run<'_, '_> {
             path.last().map(segment_text).unwrap_or_default()
         };
         let value = self.view.value_at(&file, &path);
-        let printed_path = print_pointer(&path);
+        // `{{path}}`: the location as a URI fragment, as Spectral prints it.
+        let printed_path = crate::refs::fragment_ref(&pointer);
         let mut vars = Vars {
             error: &failure.message,
             path: &printed_path,
@@ -396,24 +397,4 @@ fn segment_text(segment: &Segment) -> String {
         Segment::Key(key) => key.clone(),
         Segment::Index(index) => index.to_string(),
     }
-}
-
-/// A location as Spectral prints `{{path}}`: a URI fragment.
-fn print_pointer(path: &[Segment]) -> String {
-    let mut out = String::from("#");
-    for segment in path {
-        out.push('/');
-        let token = escape_token(&segment_text(segment));
-        for c in token.chars() {
-            if c.is_ascii_alphanumeric() || "-._~!$&'()*+,;=:@/".contains(c) {
-                out.push(c);
-            } else {
-                let mut buffer = [0u8; 4];
-                for byte in c.encode_utf8(&mut buffer).bytes() {
-                    out.push_str(&format!("%{byte:02X}"));
-                }
-            }
-        }
-    }
-    out
 }
