@@ -5,7 +5,7 @@ use std::collections::{HashMap, HashSet};
 use crate::detect::{self, Kind};
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::input::Input;
-use crate::model::{self, InlineBudget, Model};
+use crate::model::{self, Detail, InlineBudget, Model};
 use crate::parse::{self, Format};
 use crate::refs::{self, Documents};
 use crate::reparse::ParseCache;
@@ -79,19 +79,25 @@ fn sort_diagnostics(main: &str, diagnostics: &mut Vec<Diagnostic>) {
 
 /// Analyses a document or design project: diagnostics and the model.
 pub fn analyze(input: &Input) -> Analysis {
-    run(input, true, None)
+    run(input, Some(Detail::Full), None)
+}
+
+/// [`analyze`] with a model that outlines the document (every part and where it is
+/// written, no copies of schemas, examples and bindings): what the diff reads.
+pub fn analyze_outline(input: &Input) -> Analysis {
+    run(input, Some(Detail::Outline), None)
 }
 
 /// [`analyze`] for an editor, which analyses the same project after every edit: the
 /// main file is parsed again only where it changed since the analysis `cache` saw last.
 pub fn analyze_cached(input: &Input, cache: &mut ParseCache) -> Analysis {
-    run(input, true, Some(cache))
+    run(input, Some(Detail::Full), Some(cache))
 }
 
 /// The diagnostics of a document or design project without its model: what `portico
 /// lint` reports (on Stripe's spec the model adds another 60 % to the checks).
 pub fn check(input: &Input) -> Analysis {
-    run(input, false, None)
+    run(input, None, None)
 }
 
 /// From this size on, schema validation and the other walks over the main file run on
@@ -120,7 +126,7 @@ pub(crate) fn both<A: Send, B: Send>(
     (a(), b())
 }
 
-fn run(input: &Input, with_model: bool, cache: Option<&mut ParseCache>) -> Analysis {
+fn run(input: &Input, detail: Option<Detail>, cache: Option<&mut ParseCache>) -> Analysis {
     let mut analysis = Analysis {
         kind: None,
         version: None,
@@ -202,8 +208,8 @@ fn run(input: &Input, with_model: bool, cache: Option<&mut ParseCache>) -> Analy
     analysis
         .diagnostics
         .extend(rules::check(&detected, &documents, &budget));
-    if with_model {
-        analysis.model = Some(model::build(&detected, &documents, &budget));
+    if let Some(detail) = detail {
+        analysis.model = Some(model::build(&detected, &documents, &budget, detail));
     }
     if budget.ran_out() {
         analysis.diagnostics.push(Diagnostic::new(

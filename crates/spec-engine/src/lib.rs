@@ -66,7 +66,9 @@ mod upgrade;
 mod validate;
 
 #[cfg(feature = "engine")]
-pub use analysis::{Analysis, analyze, analyze_cached, apply_ruleset, check, ruleset_findings};
+pub use analysis::{
+    Analysis, analyze, analyze_cached, analyze_outline, apply_ruleset, check, ruleset_findings,
+};
 pub use answer::{Converted, ProjectAnalysis};
 #[cfg(feature = "engine")]
 pub use convert::{to_json, to_yaml};

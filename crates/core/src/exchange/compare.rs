@@ -42,8 +42,8 @@ pub async fn versions(
     let new_name = name(&new.version, &new.content_type);
     let options = diff_rules::options_for(db, group).await?;
     let report = analysis::run(Some(user.id), move || {
-        let old = Inspected::document(&old_name, &old.text);
-        let new = Inspected::document(&new_name, &new.text);
+        let old = Inspected::for_comparison(&old_name, &old.text);
+        let new = Inspected::for_comparison(&new_name, &new.text);
         spec_engine::diff_analyzed(
             &old.input,
             &old.analysis,

@@ -97,7 +97,7 @@ pub async fn against_release(
     );
     let options = diff_rules::options_for(db, &gav.group).await?;
     let report = analysis::run(Some(user.id), move || {
-        let old = Inspected::document(&base_name, &base_text);
+        let old = Inspected::for_comparison(&base_name, &base_text);
         spec_engine::diff_analyzed(
             &old.input,
             &old.analysis,

@@ -60,6 +60,14 @@ impl Inspected {
         let analysis = spec_engine::analyze(&input);
         Inspected { input, analysis }
     }
+
+    /// [`Inspected::document`] for comparing only: its model outlines the document (the
+    /// diff reads schemas and examples from the document itself).
+    pub fn for_comparison(name: &str, text: &str) -> Inspected {
+        let input = crate::analysis::single(name, text);
+        let analysis = spec_engine::analyze_outline(&input);
+        Inspected { input, analysis }
+    }
 }
 
 /// Normalises a request media type to the one stored, or says which are accepted.

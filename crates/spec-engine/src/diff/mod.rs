@@ -2,8 +2,9 @@
 //! 3.x, across them too, and OpenAPI 3.x): what was added, removed or changed, whether it
 //! breaks consumers, and the semver bump it calls for. See [`rules`] for the catalog.
 //!
-//! Both sides are analysed with [`crate::analyze`]; the comparers read the model (which
-//! parts exist, where each is written) and the resolved documents (details, schemas).
+//! Both sides are analysed with [`crate::analyze_outline`] (or [`crate::analyze`]); the
+//! comparers read the model (which parts exist, where each is written) and the resolved
+//! documents (details, schemas).
 
 mod asyncapi;
 mod common;
@@ -16,7 +17,7 @@ mod schema;
 #[cfg(test)]
 mod tests;
 
-use crate::analysis::{Analysis, analyze};
+use crate::analysis::{Analysis, analyze_outline};
 use crate::detect::Kind;
 use crate::diagnostic::{Diagnostic, Severity as DiagnosticSeverity};
 use crate::input::Input;
@@ -79,7 +80,7 @@ fn readable<'x>(
 
 /// Compares two versions of an API document.
 pub fn diff(old: &Input, new: &Input, options: &DiffOptions) -> Result<DiffReport, DiffError> {
-    let (old_analysis, new_analysis) = (analyze(old), analyze(new));
+    let (old_analysis, new_analysis) = (analyze_outline(old), analyze_outline(new));
     diff_analyzed(old, &old_analysis, new, &new_analysis, options)
 }
 

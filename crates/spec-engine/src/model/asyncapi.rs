@@ -7,9 +7,9 @@ use std::borrow::Cow;
 use serde_json::{Map, Value};
 
 use super::{
-    Action, Channel, InlineBudget, Message, MessageExample, Model, NamedSchema, Operation,
-    Parameter, Reply, SecurityScheme, Server, Source, info_of, inline_schema, security_names,
-    source_at, strings, tags_of, text,
+    Action, Channel, Copier, Message, MessageExample, Model, Operation, Parameter, Reply,
+    SecurityScheme, Server, Source, component_schemas, info_of, security_names, source_at, strings,
+    tags_of, text,
 };
 use crate::detect::Detected;
 use crate::diagnostic::child_pointer;
@@ -33,7 +33,7 @@ fn ref_name(value: &Value) -> Option<String> {
 
 fn servers(
     documents: &Documents,
-    budget: &InlineBudget,
+    copier: &Copier,
     file: &str,
     root: &Value,
     v3: bool,
@@ -58,10 +58,10 @@ fn servers(
                 protocol_version: text(server, "protocolVersion"),
                 description: text(server, "description"),
                 security: security_names(server.get("security")),
-                bindings: server.get("bindings").cloned(),
+                bindings: copier.value(server.get("bindings")),
                 variables: entries(server.get("variables"))
                     .map(|(name, variable)| {
-                        parameter(documents, budget, file, name, variable, "server", None)
+                        parameter(documents, copier, file, name, variable, "server", None)
                     })
                     .collect(),
             })
@@ -71,7 +71,7 @@ fn servers(
 
 fn parameter(
     documents: &Documents,
-    budget: &InlineBudget,
+    copier: &Copier,
     file: &str,
     name: &str,
     raw: &Value,
@@ -81,10 +81,13 @@ fn parameter(
     let (file, value) = documents.deref(file, raw).unwrap_or((file.to_owned(), raw));
     let schema = value
         .get("schema")
-        .map(|s| inline_schema(documents, &file, s, budget));
+        .and_then(|s| copier.inlined(documents, &file, s));
     let enum_values = value
         .get("enum")
-        .or_else(|| schema.as_ref().and_then(|s| s.get("enum")))
+        .or_else(|| {
+            let (_, schema) = documents.deref(&file, value.get("schema")?)?;
+            schema.get("enum")
+        })
         .and_then(Value::as_array)
         .map(|items| {
             items
@@ -127,7 +130,7 @@ fn with_traits<'a>(documents: &Documents, file: &str, message: &'a Value) -> Cow
 
 fn message(
     documents: &Documents,
-    budget: &InlineBudget,
+    copier: &Copier,
     file: &str,
     id: &str,
     raw: &Value,
@@ -137,7 +140,7 @@ fn message(
     let (file, value) = documents.deref(file, raw)?;
     let value = with_traits(documents, &file, value);
     let mut schema_format = text(&value, "schemaFormat");
-    let payload = value.get("payload").map(|payload| {
+    let payload = value.get("payload").and_then(|payload| {
         // AsyncAPI 3 multi-format schema: {schemaFormat, schema}.
         match (
             payload.get("schemaFormat").and_then(Value::as_str),
@@ -145,9 +148,9 @@ fn message(
         ) {
             (Some(format), Some(schema)) => {
                 schema_format = Some(format.to_owned());
-                inline_schema(documents, &file, schema, budget)
+                copier.inlined(documents, &file, schema)
             }
-            _ => inline_schema(documents, &file, payload, budget),
+            _ => copier.inlined(documents, &file, payload),
         }
     });
     let examples = value
@@ -159,8 +162,8 @@ fn message(
                 .map(|example| MessageExample {
                     name: text(example, "name"),
                     summary: text(example, "summary"),
-                    headers: example.get("headers").cloned(),
-                    payload: example.get("payload").cloned(),
+                    headers: copier.value(example.get("headers")),
+                    payload: copier.value(example.get("payload")),
                 })
                 .collect()
         })
@@ -175,14 +178,14 @@ fn message(
         schema_format,
         headers: value
             .get("headers")
-            .map(|h| inline_schema(documents, &file, h, budget)),
+            .and_then(|h| copier.inlined(documents, &file, h)),
         payload,
         examples,
         correlation_id: value
             .get("correlationId")
             .and_then(|c| documents.deref(&file, c))
             .and_then(|(_, c)| text(c, "location")),
-        bindings: value.get("bindings").cloned(),
+        bindings: copier.value(value.get("bindings")),
         source,
     })
 }
@@ -216,19 +219,6 @@ fn security_schemes(documents: &Documents, file: &str, root: &Value) -> Vec<Secu
         .collect()
 }
 
-fn component_schemas(root: &Value) -> Vec<NamedSchema> {
-    entries(root.pointer("/components/schemas"))
-        .map(|(name, schema)| NamedSchema {
-            name: name.clone(),
-            reference: format!(
-                "#/components/schemas/{}",
-                crate::diagnostic::escape_token(name)
-            ),
-            schema: schema.clone(),
-        })
-        .collect()
-}
-
 fn empty_operation(id: String, action: Action) -> Operation {
     Operation {
         id,
@@ -251,7 +241,7 @@ fn empty_operation(id: String, action: Action) -> Operation {
 }
 
 /// AsyncAPI 3.x.
-pub fn build_v3(detected: &Detected, documents: &Documents, budget: &InlineBudget) -> Model {
+pub fn build_v3(detected: &Detected, documents: &Documents, copier: &Copier) -> Model {
     let file = documents.main.as_str();
     let root = documents.get(file, "").unwrap_or(&Value::Null);
     let default_content_type = root.get("defaultContentType").and_then(Value::as_str);
@@ -279,7 +269,7 @@ pub fn build_v3(detected: &Detected, documents: &Documents, budget: &InlineBudge
             add_message(&mut messages, message_id, || {
                 message(
                     documents,
-                    budget,
+                    copier,
                     &channel_file,
                     message_id,
                     raw_message,
@@ -305,7 +295,7 @@ pub fn build_v3(detected: &Detected, documents: &Documents, budget: &InlineBudge
                         &channel_file,
                         &child_pointer(&child_pointer(&channel_pointer, "parameters"), name),
                     );
-                    parameter(documents, budget, &channel_file, name, p, "channel", source)
+                    parameter(documents, copier, &channel_file, name, p, "channel", source)
                 })
                 .collect(),
             messages: ids,
@@ -314,7 +304,7 @@ pub fn build_v3(detected: &Detected, documents: &Documents, budget: &InlineBudge
                 .and_then(Value::as_array)
                 .map(|items| items.iter().filter_map(ref_name).collect())
                 .unwrap_or_default(),
-            bindings: channel.get("bindings").cloned(),
+            bindings: copier.value(channel.get("bindings")),
         });
     }
     for (id, raw) in entries(root.pointer("/components/messages")) {
@@ -322,7 +312,7 @@ pub fn build_v3(detected: &Detected, documents: &Documents, budget: &InlineBudge
         add_message(&mut messages, id, || {
             message(
                 documents,
-                budget,
+                copier,
                 file,
                 id,
                 raw,
@@ -409,18 +399,18 @@ pub fn build_v3(detected: &Detected, documents: &Documents, budget: &InlineBudge
         spec_version: detected.version.clone(),
         info: info_of(root),
         tags: tags_of(root.pointer("/info/tags")),
-        servers: servers(documents, budget, file, root, true),
+        servers: servers(documents, copier, file, root, true),
         channels,
         operations,
         messages,
-        schemas: component_schemas(root),
+        schemas: component_schemas(root, copier),
         webhooks: Vec::new(),
         security_schemes: security_schemes(documents, file, root),
     }
 }
 
 /// AsyncAPI 2.x.
-pub fn build_v2(detected: &Detected, documents: &Documents, budget: &InlineBudget) -> Model {
+pub fn build_v2(detected: &Detected, documents: &Documents, copier: &Copier) -> Model {
     let file = documents.main.as_str();
     let root = documents.get(file, "").unwrap_or(&Value::Null);
     let default_content_type = root.get("defaultContentType").and_then(Value::as_str);
@@ -507,7 +497,7 @@ pub fn build_v2(detected: &Detected, documents: &Documents, budget: &InlineBudge
                 add_message(&mut messages, &message_id, || {
                     message(
                         documents,
-                        budget,
+                        copier,
                         &op_file,
                         &message_id,
                         raw_message,
@@ -544,12 +534,12 @@ pub fn build_v2(detected: &Detected, documents: &Documents, budget: &InlineBudge
                         &channel_file,
                         &child_pointer(&child_pointer(&channel_pointer, "parameters"), name),
                     );
-                    parameter(documents, budget, &channel_file, name, p, "channel", source)
+                    parameter(documents, copier, &channel_file, name, p, "channel", source)
                 })
                 .collect(),
             messages: channel_messages,
             servers: strings(channel.get("servers")),
-            bindings: channel.get("bindings").cloned(),
+            bindings: copier.value(channel.get("bindings")),
         });
     }
     for (id, raw) in entries(root.pointer("/components/messages")) {
@@ -557,7 +547,7 @@ pub fn build_v2(detected: &Detected, documents: &Documents, budget: &InlineBudge
         add_message(&mut messages, id, || {
             message(
                 documents,
-                budget,
+                copier,
                 file,
                 id,
                 raw,
@@ -571,11 +561,11 @@ pub fn build_v2(detected: &Detected, documents: &Documents, budget: &InlineBudge
         spec_version: detected.version.clone(),
         info: info_of(root),
         tags: tags_of(root.get("tags")),
-        servers: servers(documents, budget, file, root, false),
+        servers: servers(documents, copier, file, root, false),
         channels,
         operations,
         messages,
-        schemas: component_schemas(root),
+        schemas: component_schemas(root, copier),
         webhooks: Vec::new(),
         security_schemes: security_schemes(documents, file, root),
     }

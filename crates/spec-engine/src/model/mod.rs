@@ -5,6 +5,8 @@
 #[cfg(feature = "engine")]
 mod asyncapi;
 #[cfg(feature = "engine")]
+mod copier;
+#[cfg(feature = "engine")]
 mod inline;
 #[cfg(feature = "engine")]
 pub(crate) mod openapi;
@@ -18,6 +20,10 @@ use crate::detect::Kind;
 #[cfg(feature = "engine")]
 use crate::refs::Documents;
 
+#[cfg(feature = "engine")]
+use copier::Copier;
+#[cfg(feature = "engine")]
+pub use copier::Detail;
 #[cfg(feature = "engine")]
 pub(crate) use inline::TRUNCATED_MARKER;
 #[cfg(feature = "engine")]
@@ -337,15 +343,23 @@ impl Model {
 /// Builds the model with the adapter for the document's version. Never fails: missing
 /// or malformed parts are left out (the diagnostics say why).
 #[cfg(feature = "engine")]
-pub fn build(detected: &Detected, documents: &Documents, budget: &InlineBudget) -> Model {
+pub fn build(
+    detected: &Detected,
+    documents: &Documents,
+    budget: &InlineBudget,
+    detail: Detail,
+) -> Model {
+    let copier = Copier::new(budget, detail);
     match (detected.kind, detected.major) {
-        (Kind::AsyncApi, 3) => asyncapi::build_v3(detected, documents, budget),
-        (Kind::AsyncApi, _) => asyncapi::build_v2(detected, documents, budget),
-        (Kind::OpenApi, _) => openapi::build(detected, documents),
+        (Kind::AsyncApi, 3) => asyncapi::build_v3(detected, documents, &copier),
+        (Kind::AsyncApi, _) => asyncapi::build_v2(detected, documents, &copier),
+        (Kind::OpenApi, _) => openapi::build(detected, documents, &copier),
     }
 }
 
 #[cfg(feature = "engine")]
 mod readers;
 #[cfg(feature = "engine")]
-pub(crate) use readers::{info_of, security_names, source_at, strings, tags_of, text};
+pub(crate) use readers::{
+    component_schemas, info_of, security_names, source_at, strings, tags_of, text,
+};

@@ -5,8 +5,8 @@
 use serde_json::{Map, Value};
 
 use super::{
-    Action, Body, MediaType, Model, NamedSchema, Operation, Parameter, Response, SecurityScheme,
-    Server, Source, info_of, security_names, source_at, tags_of, text,
+    Action, Body, Copier, MediaType, Model, Operation, Parameter, Response, SecurityScheme, Server,
+    Source, component_schemas, info_of, security_names, source_at, tags_of, text,
 };
 use crate::detect::Detected;
 use crate::diagnostic::child_pointer;
@@ -26,6 +26,7 @@ fn entries(value: Option<&Value>) -> impl Iterator<Item = (&String, &Value)> {
 
 fn parameters(
     documents: &Documents,
+    copier: &Copier,
     file: &str,
     list: Option<&Value>,
     list_pointer: &str,
@@ -38,7 +39,7 @@ fn parameters(
             let (_, p) = documents.deref(file, raw)?;
             let source = source_at(documents, file, &format!("{list_pointer}/{index}"));
             let location = text(p, "in").unwrap_or_default();
-            let schema = p.get("schema").cloned();
+            let written = p.get("schema");
             Some(Parameter {
                 name: text(p, "name")?,
                 required: p
@@ -47,8 +48,7 @@ fn parameters(
                     .unwrap_or(location == "path"),
                 location,
                 description: text(p, "description"),
-                enum_values: schema
-                    .as_ref()
+                enum_values: written
                     .and_then(|s| s.get("enum"))
                     .and_then(Value::as_array)
                     .map(|items| {
@@ -58,11 +58,10 @@ fn parameters(
                             .collect()
                     })
                     .unwrap_or_default(),
-                default: schema
-                    .as_ref()
+                default: written
                     .and_then(|s| s.get("default"))
                     .map(|v| v.to_string()),
-                schema,
+                schema: copier.value(written),
                 source,
             })
         })
@@ -71,6 +70,7 @@ fn parameters(
 
 fn content(
     documents: &Documents,
+    copier: &Copier,
     file: &str,
     value: Option<&Value>,
     pointer: &str,
@@ -81,13 +81,13 @@ fn content(
             MediaType {
                 source: source_at(documents, file, &child_pointer(pointer, media_type)),
                 media_type: media_type.clone(),
-                schema: media.get("schema").cloned(),
-                example: media.get("example").cloned().or_else(|| {
+                schema: copier.value(media.get("schema")),
+                example: copier.value(media.get("example").or_else(|| {
                     entries(media.get("examples"))
                         .next()
                         .and_then(|(_, e)| documents.deref(file, e))
-                        .and_then(|(_, e)| e.get("value").cloned())
-                }),
+                        .and_then(|(_, e)| e.get("value"))
+                })),
             }
         })
         .collect()
@@ -96,6 +96,7 @@ fn content(
 #[allow(clippy::too_many_arguments)]
 fn operation(
     documents: &Documents,
+    copier: &Copier,
     file: &str,
     path: &str,
     method: &str,
@@ -105,7 +106,13 @@ fn operation(
     root_security: &[String],
 ) -> Operation {
     let at = |token: &str| child_pointer(op_pointer, token);
-    let mut parameters = parameters(documents, file, op.get("parameters"), &at("parameters"));
+    let mut parameters = parameters(
+        documents,
+        copier,
+        file,
+        op.get("parameters"),
+        &at("parameters"),
+    );
     for p in shared {
         if !parameters
             .iter()
@@ -153,11 +160,12 @@ fn operation(
                 content: match &source {
                     Some(at) => content(
                         documents,
+                        copier,
                         &at.file,
                         body.get("content"),
                         &child_pointer(&at.pointer, "content"),
                     ),
-                    None => content(documents, &body_file, body.get("content"), ""),
+                    None => content(documents, copier, &body_file, body.get("content"), ""),
                 },
                 source,
             }),
@@ -174,6 +182,7 @@ fn operation(
                     description: text(response, "description"),
                     content: content(
                         documents,
+                        copier,
                         &source.file,
                         response.get("content"),
                         &child_pointer(&source.pointer, "content"),
@@ -195,7 +204,7 @@ fn operation(
                                     .get("required")
                                     .and_then(Value::as_bool)
                                     .unwrap_or(false),
-                                schema: header.get("schema").cloned(),
+                                schema: copier.value(header.get("schema")),
                                 enum_values: Vec::new(),
                                 default: None,
                             })
@@ -219,6 +228,7 @@ fn operation(
 
 fn path_operations(
     documents: &Documents,
+    copier: &Copier,
     file: &str,
     items: Option<&Value>,
     items_pointer: &str,
@@ -235,6 +245,7 @@ fn path_operations(
             .unwrap_or_default();
         let shared = parameters(
             documents,
+            copier,
             &item_file,
             item.get("parameters"),
             &child_pointer(&item_pointer, "parameters"),
@@ -243,6 +254,7 @@ fn path_operations(
             if let Some(op) = item.get(method) {
                 operations.push(operation(
                     documents,
+                    copier,
                     &item_file,
                     path,
                     method,
@@ -258,7 +270,7 @@ fn path_operations(
 }
 
 /// OpenAPI 3.0, 3.1 and 3.2.
-pub fn build(detected: &Detected, documents: &Documents) -> Model {
+pub fn build(detected: &Detected, documents: &Documents, copier: &Copier) -> Model {
     let file = documents.main.as_str();
     let root = documents.get(file, "").unwrap_or(&Value::Null);
     let root_security = security_names(root.get("security"));
@@ -310,20 +322,19 @@ pub fn build(detected: &Detected, documents: &Documents) -> Model {
             })
             .collect(),
         channels: Vec::new(),
-        operations: path_operations(documents, file, root.get("paths"), "/paths", &root_security),
+        operations: path_operations(
+            documents,
+            copier,
+            file,
+            root.get("paths"),
+            "/paths",
+            &root_security,
+        ),
         messages: Vec::new(),
-        schemas: entries(root.pointer("/components/schemas"))
-            .map(|(name, schema)| NamedSchema {
-                name: name.clone(),
-                reference: format!(
-                    "#/components/schemas/{}",
-                    crate::diagnostic::escape_token(name)
-                ),
-                schema: schema.clone(),
-            })
-            .collect(),
+        schemas: component_schemas(root, copier),
         webhooks: path_operations(
             documents,
+            copier,
             file,
             root.get("webhooks"),
             "/webhooks",
@@ -350,7 +361,8 @@ pub fn build(detected: &Detected, documents: &Documents) -> Model {
 
 /// The callbacks of the operation written at `file#op_pointer`: each callback's name and
 /// the operations of its path items (keyed by their runtime expressions), so they can be
-/// compared like the operations of `paths`.
+/// compared like the operations of `paths` (outlines: the diff reads the values from
+/// the documents).
 pub(crate) fn callback_operations(
     documents: &Documents,
     file: &str,
@@ -364,7 +376,14 @@ pub(crate) fn callback_operations(
             let value = documents.get(&callback_file, &pointer);
             Some((
                 name.clone(),
-                path_operations(documents, &callback_file, value, &pointer, &[]),
+                path_operations(
+                    documents,
+                    &Copier::Outline,
+                    &callback_file,
+                    value,
+                    &pointer,
+                    &[],
+                ),
             ))
         })
         .collect()

@@ -2,7 +2,7 @@
 
 use serde_json::Value;
 
-use super::{Contact, Info, Tag};
+use super::{Contact, Copier, Info, NamedSchema, Tag};
 
 pub(crate) fn text(value: &Value, key: &str) -> Option<String> {
     value.get(key).and_then(Value::as_str).map(str::to_owned)
@@ -77,4 +77,22 @@ pub(crate) fn source_at(
     documents
         .locate(file, pointer)
         .map(|(file, pointer)| super::Source { file, pointer })
+}
+
+/// `components.schemas`, each with its local reference (the schema as written, or `null`
+/// in an outline).
+pub(crate) fn component_schemas(root: &Value, copier: &Copier) -> Vec<NamedSchema> {
+    root.pointer("/components/schemas")
+        .and_then(Value::as_object)
+        .into_iter()
+        .flatten()
+        .map(|(name, schema)| NamedSchema {
+            name: name.clone(),
+            reference: format!(
+                "#/components/schemas/{}",
+                crate::diagnostic::escape_token(name)
+            ),
+            schema: copier.value(Some(schema)).unwrap_or(Value::Null),
+        })
+        .collect()
 }

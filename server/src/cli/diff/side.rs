@@ -114,7 +114,7 @@ pub fn load(text: Text, max_bytes: usize) -> Result<Loaded, String> {
                 input,
                 analysis,
                 size,
-            } = read_project(&path, max_bytes, spec_engine::analyze, None)?;
+            } = read_project(&path, max_bytes, spec_engine::analyze_outline, None)?;
             Ok(Loaded {
                 input,
                 analysis,
@@ -127,7 +127,7 @@ pub fn load(text: Text, max_bytes: usize) -> Result<Loaded, String> {
             input.limits.max_file_bytes = max_bytes;
             let size = text.len() as u64;
             drop(text);
-            let analysis = spec_engine::analyze(&input);
+            let analysis = spec_engine::analyze_outline(&input);
             Ok(Loaded {
                 input,
                 analysis,
