@@ -7,7 +7,7 @@ Usage: bench/spectral-parity.py PORTICO_RULESET SPECTRAL_RULESET [--limit N] [--
 Compares each document's findings as (rule id, JSON pointer of the location) and prints the
 documents that differ and the totals. Spectral (npm @stoplight/spectral-cli, pinned) is
 installed into target/bench-tools; portico is target/release/portico if built, else
-target/debug/portico. Documents come from ../shared/corpus/MANIFEST.tsv (role `document`).
+target/debug/portico (PORTICO_BIN names another). Documents come from ../shared/corpus/MANIFEST.tsv (role `document`).
 """
 import argparse, json, os, subprocess, sys, collections
 
@@ -31,6 +31,8 @@ def spectral_bin():
 
 
 def portico_bin():
+    if os.environ.get('PORTICO_BIN'):
+        return os.environ['PORTICO_BIN']
     for profile in ('release', 'debug'):
         candidate = os.path.join(ROOT, 'target', profile, 'portico')
         if os.path.exists(candidate):
