@@ -3,7 +3,7 @@
 //! company's `.spectral.yaml` that extends those works unchanged.
 
 /// Every built-in ruleset's name.
-pub const NAMES: [&str; 2] = ["portico:oas", "portico:recommended"];
+pub const NAMES: [&str; 3] = ["portico:oas", "portico:asyncapi", "portico:recommended"];
 
 /// The Portico name for a built-in ruleset named either way.
 pub fn canonical_name(name: &str) -> &str {
@@ -25,6 +25,7 @@ pub fn text(name: &str) -> Option<&'static str> {
     match canonical_name(name) {
         "portico:recommended" => Some(include_str!("builtin/recommended.yaml")),
         "portico:oas" => Some(include_str!("builtin/oas.yaml")),
+        "portico:asyncapi" => Some(include_str!("builtin/asyncapi.yaml")),
         _ => None,
     }
 }

@@ -6,6 +6,7 @@
 //! like Spectral, a function whose input has the wrong type (a `pattern` on an object)
 //! reports nothing.
 
+mod asyncapi;
 mod core;
 mod js;
 mod oas;
@@ -79,6 +80,8 @@ enum Body {
     Schema(Box<schema::SchemaCheck>),
     /// The functions of the built-in OpenAPI ruleset.
     Oas(oas::Oas),
+    /// The functions of the built-in AsyncAPI ruleset.
+    AsyncApi(asyncapi::AsyncApi),
 }
 
 impl std::fmt::Debug for Function {
@@ -108,6 +111,8 @@ impl Function {
             ))
         } else if let Some(oas) = oas::Oas::prepare(name, options) {
             Body::Oas(oas.map_err(PrepareError::Options)?)
+        } else if let Some(asyncapi) = asyncapi::AsyncApi::prepare(name, options) {
+            Body::AsyncApi(asyncapi.map_err(PrepareError::Options)?)
         } else {
             Body::Core(Box::new(core::Core::prepare(name, options)?))
         };
@@ -128,6 +133,7 @@ impl Function {
             Body::Core(core) => core.call(target, lookup),
             Body::Schema(check) => check.call(target, lookup),
             Body::Oas(oas) => oas.call(target, lookup),
+            Body::AsyncApi(asyncapi) => asyncapi.call(target, lookup),
         }
     }
 }

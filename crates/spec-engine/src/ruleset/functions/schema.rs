@@ -327,7 +327,7 @@ fn keyword_rank(keyword: &str, node: Option<&Value>, data: Option<&Value>) -> (i
 }
 
 /// The draft a schema declares with `$schema`; draft 7 when it declares none it knows.
-fn detect_draft(schema: &Value) -> Draft {
+pub(super) fn detect_draft(schema: &Value) -> Draft {
     let declared = schema.get("$schema").and_then(Value::as_str).unwrap_or("");
     if declared.contains("draft-04") {
         Draft::Draft4

@@ -8,7 +8,7 @@ mod examples;
 mod operations;
 mod path_params;
 mod security;
-mod servers;
+pub(super) mod servers;
 
 use portico_jsonpath::Segment;
 use serde_json::{Map, Value};

@@ -66,8 +66,8 @@ fn well_formed(server: &Map<String, Value>) -> bool {
     }
 }
 
-/// `{name}` parts of a URL as `/{(.+?)}/g` finds them.
-fn url_variables(url: &str) -> Vec<String> {
+/// `{name}` parts of a URL as `/{(.+?)}/g` finds them (AsyncAPI channel addresses too).
+pub(in crate::ruleset::functions) fn url_variables(url: &str) -> Vec<String> {
     let mut out = Vec::new();
     let mut rest = url;
     while let Some(open) = rest.find('{') {
