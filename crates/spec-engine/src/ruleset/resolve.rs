@@ -217,6 +217,51 @@ impl<'d> ResolvedView<'d> {
         &self.documents.main
     }
 
+    /// Whether `path`, walked in the main document with its references followed, meets a
+    /// reference to another file that did not resolve before leaving the main document
+    /// (the path's end included). Spectral's document inventory then gives up following
+    /// the path and places a result at its closest location in the main document as written.
+    pub fn meets_unresolved_external(&self, path: &[Segment]) -> bool {
+        let main = &self.documents.main;
+        let Some(mut node) = self.documents.files.get(main).map(|f| &f.value) else {
+            return false;
+        };
+        let unresolved_external = |node: &Value| {
+            node.get("$ref")
+                .and_then(Value::as_str)
+                .is_some_and(|target| !target.starts_with('#'))
+                && !self.resolutions.contains_key(&(node as *const Value))
+        };
+        for depth in 0..=path.len() {
+            for _ in 0..64 {
+                match self.resolutions.get(&(node as *const Value)) {
+                    Some(resolution) if resolution.location.file == *main => {
+                        node = resolution.target;
+                    }
+                    Some(_) => return false,
+                    None => break,
+                }
+            }
+            if unresolved_external(node) {
+                return true;
+            }
+            let Some(segment) = path.get(depth) else {
+                break;
+            };
+            let child = match (node, segment) {
+                (Value::Object(map), Segment::Key(key)) => map.get(key),
+                (Value::Object(map), Segment::Index(index)) => map.get(&index.to_string()),
+                (Value::Array(items), Segment::Index(index)) => items.get(*index),
+                _ => None,
+            };
+            match child {
+                Some(child) => node = child,
+                None => return false,
+            }
+        }
+        false
+    }
+
     /// Walks the main document as written along `path` (see [`UntilRef`]).
     pub fn until_ref(&self, path: &[Segment]) -> UntilRef {
         let Some(mut node) = self

@@ -223,7 +223,7 @@ impl Run<'_, '_> {
     /// agree with it).
     fn place(&self, full: &[Segment], resolved: bool) -> (Location, Vec<Segment>) {
         let (plain, _) = self.view.locate(full, false);
-        if !resolved {
+        if !resolved || self.view.meets_unresolved_external(full) {
             return (plain, full.to_vec());
         }
         let (_, existing) = self.view.locate(full, true);
