@@ -28,6 +28,8 @@ pub struct AjvError {
     pub missing_property: Option<String>,
     /// `enum`: the allowed values.
     pub allowed_values: Vec<Value>,
+    /// Where in the schema the error arose (`/properties/a/then/required`).
+    schema_path: String,
 }
 
 /// Most errors listed for one value (Spectral lists them all; this only bounds a
@@ -43,6 +45,87 @@ pub fn errors(validator: &Validator, instance: &Value) -> Vec<AjvError> {
             break;
         }
     }
+    with_conditionals(out)
+}
+
+/// Ajv follows the errors of a failed `then` (or `else`) with one of the `if` itself,
+/// at the value the `if` applies to (`must match "then" schema`); `jsonschema` reports
+/// the branch's errors alone.
+fn with_conditionals(errors: Vec<AjvError>) -> Vec<AjvError> {
+    let conditions: Vec<Vec<Conditional>> = errors.iter().map(conditionals).collect();
+    let mut out = Vec::with_capacity(errors.len());
+    for (index, error) in errors.into_iter().enumerate() {
+        out.push(error);
+        let next = conditions.get(index + 1);
+        for conditional in conditions[index].iter().rev() {
+            if next.is_some_and(|n| n.contains(conditional)) {
+                continue;
+            }
+            out.push(AjvError {
+                keyword: "if".to_owned(),
+                instance_path: conditional.instance_path.clone(),
+                message: format!("must match \"{}\" schema", conditional.branch),
+                additional_property: None,
+                missing_property: None,
+                allowed_values: Vec::new(),
+                schema_path: conditional.schema_path.clone(),
+            });
+        }
+    }
+    out
+}
+
+/// A `then`/`else` an error arose in: the schema path to it and the value it applies to.
+#[derive(PartialEq)]
+struct Conditional {
+    schema_path: String,
+    instance_path: String,
+    branch: &'static str,
+}
+
+/// The conditionals on an error's schema path, outermost first: the schema path is walked
+/// keyword by keyword, counting the keywords that step into a member or item.
+fn conditionals(error: &AjvError) -> Vec<Conditional> {
+    if !error.schema_path.contains("/then/") && !error.schema_path.contains("/else/") {
+        return Vec::new();
+    }
+    let tokens: Vec<&str> = error.schema_path.split('/').skip(1).collect();
+    let instance: Vec<&str> = error.instance_path.split('/').skip(1).collect();
+    let mut out = Vec::new();
+    let mut depth = 0;
+    let mut at = 0;
+    while at < tokens.len() {
+        let last = at + 1 == tokens.len();
+        match tokens[at] {
+            _ if last => {}
+            "properties" | "patternProperties" => {
+                depth += 1;
+                at += 1;
+            }
+            "dependencies" | "dependentSchemas" | "definitions" | "$defs" | "allOf" | "anyOf"
+            | "oneOf" => at += 1,
+            "items" if tokens[at + 1].bytes().all(|b| b.is_ascii_digit()) => {
+                depth += 1;
+                at += 1;
+            }
+            "items"
+            | "additionalItems"
+            | "additionalProperties"
+            | "unevaluatedProperties"
+            | "unevaluatedItems"
+            | "contains" => depth += 1,
+            branch @ ("then" | "else") => out.push(Conditional {
+                schema_path: tokens[..=at].join("/"),
+                instance_path: instance[..depth.min(instance.len())]
+                    .iter()
+                    .map(|t| format!("/{t}"))
+                    .collect(),
+                branch: if branch == "then" { "then" } else { "else" },
+            }),
+            _ => {}
+        }
+        at += 1;
+    }
     out
 }
 
@@ -55,6 +138,7 @@ fn unfold(error: &ValidationError<'_>, out: &mut Vec<AjvError>) {
         additional_property: None,
         missing_property: None,
         allowed_values: Vec::new(),
+        schema_path: error.evaluation_path().to_string(),
     };
     match error.kind() {
         ValidationErrorKind::OneOfNotValid { context } | ValidationErrorKind::AnyOf { context } => {
