@@ -1,7 +1,8 @@
 // Governance in the browser: an organisation admin writes a ruleset and makes it blocking
 // on the governance page; a publish from the editor that breaks it is refused with the
 // finding at its line; made advisory, the publish goes through and the version carries
-// its findings as a badge.
+// its findings as a badge; the organisation's dashboard plots it and lists the asset at
+// risk, and the catalog filters by conformance.
 import { test, expect, hydrated, signUp, newProjectFromTemplate } from '../support/fixtures';
 
 test('a blocking ruleset refuses a publish from the editor; an advisory one marks the version', async ({ page, server, consoleErrors }) => {
@@ -60,5 +61,28 @@ test('a blocking ruleset refuses a publish from the editor; an advisory one mark
   await page.goto(`${server.baseUrl}/exchange/gina/governed/1.0.0`);
   await hydrated(page);
   await expect(page.getByTestId('versions').getByTestId('version-conformance')).toHaveText('1 error');
+
+  // The dashboard plots the ruleset's conformance and lists the asset at risk.
+  await page.goto(`${server.baseUrl}/exchange/governance?org=gina`);
+  await hydrated(page);
+  await expect(page.getByTestId('ruleset-standings')).toContainText('house-1');
+  await expect(page.getByTestId('ruleset-standings')).toContainText('0 (0 %)');
+  const plot = page.getByTestId('conformance-plot');
+  await expect(plot.locator('g[data-ruleset="house-1"] circle')).toHaveCount(1);
+  await expect(plot.locator('g[data-ruleset="house-1"] title')).toContainText('0 of 1 conformant, 1 errors');
+  await expect(page.getByTestId('at-risk')).toContainText('governed/1.0.0');
+  await page.getByTestId('at-risk').getByRole('link').click();
+  await expect(page).toHaveURL(/\/exchange\/gina\/governed\/1\.0\.0$/);
+
+  // The catalog filters by conformance.
+  await page.goto(`${server.baseUrl}/exchange?conformance=errors`);
+  await hydrated(page);
+  await expect(page.getByTestId('result-count')).toHaveText('1 result');
+  await expect(page.locator('.result')).toContainText('Order Service');
+  await expect(page.locator('.result').getByTestId('version-conformance')).toHaveText('1 error');
+  await page.getByLabel('Conformance').selectOption('conformant');
+  await page.getByRole('button', { name: 'Search' }).click();
+  await expect(page).toHaveURL(/conformance=conformant/);
+  await expect(page.getByTestId('result-count')).toHaveText('0 results');
   expect(consoleErrors).toEqual([]);
 });

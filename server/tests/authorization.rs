@@ -304,6 +304,12 @@ async fn every_endpoint_answers_every_caller_as_its_role_allows() {
             expected: [401, 404, 403, 403, 403, 200, 200, 401],
         },
         Row {
+            method: Method::GET,
+            path: "/api/v1/orgs/acme/governance/dashboard",
+            body: None,
+            expected: [401, 404, 200, 200, 200, 200, 200, 401],
+        },
+        Row {
             // 1.0.0 was published before the profile: members learn it was not checked.
             method: Method::GET,
             path: "/api/v1/assets/acme/orders/1.0.0/conformance",
@@ -625,6 +631,7 @@ fn rpc_rows(project: &str, share: &str, doomed: &str) -> Vec<RpcRow> {
                     ("q", "order"),
                     ("kind", ""),
                     ("lifecycle", ""),
+                    ("conformance", ""),
                     ("sort", ""),
                     ("page", "1"),
                 ])
@@ -726,6 +733,11 @@ fn rpc_rows(project: &str, share: &str, doomed: &str) -> Vec<RpcRow> {
                     "rulesets": [{"ruleset": "portico:recommended", "enforcement": "advisory"}]
                 }}))
             }),
+        ),
+        row(
+            "governance_dashboard",
+            [401, 404, 200, 200, 200],
+            Box::new(|_| form(&[("organization", "acme")])),
         ),
         row(
             // The editor learns nothing of an organisation it is not in: an empty profile.

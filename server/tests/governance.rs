@@ -152,3 +152,127 @@ async fn a_profile_that_does_not_load_is_refused_with_where_and_why() {
     let hidden = api_get(&server, Some(&stranger), "orgs/acme/governance").await;
     assert_eq!(hidden.status(), 404);
 }
+
+/// The house rule alone (no built-in ruleset under it).
+const CONTACT_ONLY: &str = r#"
+rules:
+  house-contact:
+    description: Every API names the team that owns it.
+    severity: error
+    given: $.info
+    then:
+      field: contact
+      function: truthy
+"#;
+
+#[tokio::test]
+async fn the_dashboard_and_the_catalog_show_how_the_latest_versions_conform() {
+    let data = tempfile::tempdir().unwrap();
+    let server = TestServer::start(data.path());
+    let token = user_with_token(&server, "acme", "publish").await;
+    let profile = |enforcement: &str| {
+        json!({
+            "rulesets": [{"ruleset": "house", "enforcement": enforcement, "assets": "o*"}],
+            "custom": {"house": CONTACT_ONLY},
+        })
+    };
+    assert_eq!(
+        put_profile(&server, &token, profile("advisory"))
+            .await
+            .status(),
+        200
+    );
+    let owned = ORDER_SERVICE.replacen("info:\n", "info:\n  contact:\n    name: Orders team\n", 1);
+    assert_ne!(owned, ORDER_SERVICE);
+    for (path, body) in [
+        ("acme/orders/1.0.0", ORDER_SERVICE),
+        ("acme/owned/1.0.0", owned.as_str()),
+        ("acme/billing/1.0.0", ORDER_SERVICE),
+    ] {
+        let published = put_document(&server, &token, path, YAML, body).await;
+        assert_eq!(published.status(), 201, "{path}");
+    }
+
+    let dashboard: Value = api_get(&server, Some(&token), "orgs/acme/governance/dashboard")
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(
+        dashboard["rulesets"],
+        json!([{"ruleset": "house", "assets": 2, "conformant": 1,
+                "counts": {"errors": 1, "warnings": 0, "infos": 0, "hints": 0}}]),
+        "{dashboard}"
+    );
+    let history = dashboard["history"].as_array().unwrap();
+    assert_eq!(history.len(), 1, "one point today: {dashboard}");
+    assert_eq!(history[0]["assets"], 2);
+    assert_eq!(history[0]["conformant"], 1);
+    assert_eq!(
+        dashboard["at_risk"],
+        json!([{"asset": "orders", "version": "1.0.0", "blocked_by": [],
+                "counts": {"errors": 1, "warnings": 0, "infos": 0, "hints": 0}}])
+    );
+
+    // Made blocking, the re-check marks what its next publish would refuse.
+    assert_eq!(
+        put_profile(&server, &token, profile("blocking"))
+            .await
+            .status(),
+        200
+    );
+    let mut marked = Value::Null;
+    for _ in 0..100 {
+        let dashboard: Value = api_get(&server, Some(&token), "orgs/acme/governance/dashboard")
+            .await
+            .json()
+            .await
+            .unwrap();
+        marked = dashboard["at_risk"][0]["blocked_by"].clone();
+        if marked == json!(["house"]) {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    assert_eq!(marked, json!(["house"]));
+
+    // The catalog filters by the latest version's conformance.
+    let names = |filter: &'static str| {
+        let server = &server;
+        let token = token.clone();
+        async move {
+            let found: Value = api_get(
+                server,
+                Some(&token),
+                &format!("assets?conformance={filter}&sort=name"),
+            )
+            .await
+            .json()
+            .await
+            .unwrap();
+            found["items"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|item| item["asset"].as_str().unwrap().to_owned())
+                .collect::<Vec<_>>()
+        }
+    };
+    assert_eq!(names("conformant").await, ["owned"]);
+    assert_eq!(names("findings").await, ["orders"]);
+    assert_eq!(names("errors").await, ["orders"]);
+    assert_eq!(names("unchecked").await, ["billing"]);
+    let all: Value = api_get(&server, Some(&token), "assets?sort=name")
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(
+        all["items"][0]["findings"],
+        Value::Null,
+        "billing is unchecked"
+    );
+    assert_eq!(all["items"][1]["findings"]["errors"], 1, "orders");
+    let refused = api_get(&server, Some(&token), "assets?conformance=perfect").await;
+    assert_eq!(refused.status(), 422);
+}

@@ -6,6 +6,7 @@ use leptos_meta::Title;
 use leptos_router::components::A;
 use leptos_router::hooks::{use_navigate, use_params_map, use_query_map};
 
+use super::conformance_badge::ConformanceBadge;
 use super::manage::{ManageVersion, open_in_editor};
 use crate::docs::Documentation;
 use crate::error::AppError;
@@ -271,37 +272,4 @@ fn OpenInEditor(group: String, asset: String, version: String) -> impl IntoView 
         {move || error.get().map(|e| view! { <span class="form-error" role="alert">{e}</span> })}
     }
     .into_any()
-}
-
-/// A version's governance verdict: conformant, or its findings by severity.
-#[component]
-fn ConformanceBadge(counts: portico_types::FindingCounts) -> impl IntoView {
-    if counts.total() == 0 {
-        return view! { <span class="badge conformant" data-testid="version-conformance">"conformant"</span> }.into_any();
-    }
-    let mut parts = Vec::new();
-    for (count, what) in [
-        (counts.errors, "error"),
-        (counts.warnings, "warning"),
-        (counts.infos, "info"),
-        (counts.hints, "hint"),
-    ] {
-        if count > 0 {
-            parts.push(format!(
-                "{count} {what}{}",
-                if count == 1 || what == "info" {
-                    ""
-                } else {
-                    "s"
-                }
-            ));
-        }
-    }
-    let class = if counts.errors > 0 {
-        "badge findings-error"
-    } else {
-        "badge findings"
-    };
-    view! { <span class=class data-testid="version-conformance">{parts.join(", ")}</span> }
-        .into_any()
 }

@@ -7,6 +7,7 @@ use leptos_router::components::{A, Form};
 use leptos_router::hooks::use_query_map;
 use serde::{Deserialize, Serialize};
 
+use super::conformance_badge::ConformanceBadge;
 use crate::error::AppError;
 use portico_types::SearchHit;
 
@@ -27,10 +28,12 @@ pub async fn search_catalog(
     q: String,
     kind: String,
     lifecycle: String,
+    conformance: String,
     sort: String,
     page: u32,
 ) -> Result<SearchPage, AppError> {
     use portico_core::repo::search::{SearchRequest, SearchSort};
+    use portico_types::governance::ConformanceFilter;
     use portico_types::{AssetKind, Lifecycle};
 
     let user = crate::session::require_user().await?;
@@ -42,6 +45,7 @@ pub async fn search_catalog(
         tag: None,
         group: None,
         lifecycle: Lifecycle::parse(&lifecycle),
+        conformance: ConformanceFilter::parse(&conformance),
         sort: SearchSort::parse(&sort).unwrap_or(SearchSort::Relevance),
         limit: PAGE_SIZE,
         offset: (page - 1).saturating_mul(PAGE_SIZE),
@@ -92,11 +96,14 @@ pub fn CatalogPage() -> impl IntoView {
                 param("q"),
                 param("kind"),
                 param("lifecycle"),
+                param("conformance"),
                 param("sort"),
                 param("page").parse::<u32>().unwrap_or(1),
             )
         },
-        |(q, kind, lifecycle, sort, page)| search_catalog(q, kind, lifecycle, sort, page),
+        |(q, kind, lifecycle, conformance, sort, page)| {
+            search_catalog(q, kind, lifecycle, conformance, sort, page)
+        },
     );
     let selected = move |name: &'static str, value: &'static str| param(name) == value;
     view! {
@@ -118,6 +125,13 @@ pub fn CatalogPage() -> impl IntoView {
                     <option value="development" selected=move || selected("lifecycle", "development")>"Development"</option>
                     <option value="stable" selected=move || selected("lifecycle", "stable")>"Stable"</option>
                     <option value="deprecated" selected=move || selected("lifecycle", "deprecated")>"Deprecated"</option>
+                </select>
+                <select name="conformance" aria-label="Conformance">
+                    <option value="" selected=move || selected("conformance", "")>"Any conformance"</option>
+                    <option value="conformant" selected=move || selected("conformance", "conformant")>"Conformant"</option>
+                    <option value="findings" selected=move || selected("conformance", "findings")>"With findings"</option>
+                    <option value="errors" selected=move || selected("conformance", "errors")>"With errors"</option>
+                    <option value="unchecked" selected=move || selected("conformance", "unchecked")>"Not checked"</option>
                 </select>
                 <select name="sort" aria-label="Sort by">
                     <option value="relevance" selected=move || selected("sort", "relevance")>"Best match"</option>
@@ -146,7 +160,7 @@ fn ResultList(page: SearchPage) -> impl IntoView {
     let query = use_query_map();
     let page_link = move |number: u32| {
         let map = query.read();
-        let mut pairs: Vec<String> = ["q", "kind", "lifecycle", "sort"]
+        let mut pairs: Vec<String> = ["q", "kind", "lifecycle", "conformance", "sort"]
             .iter()
             .filter_map(|key| map.get(key).map(|v| format!("{key}={}", urlencode(&v))))
             .collect();
@@ -168,6 +182,7 @@ fn ResultList(page: SearchPage) -> impl IntoView {
                             <A href=href><span class="result-title">{hit.title}</span></A>
                             <span class=format!("badge kind-{}", hit.kind.as_str())>{hit.kind.as_str()}</span>
                             <span class=format!("badge lifecycle-{}", hit.lifecycle.as_str())>{hit.lifecycle.as_str()}</span>
+                            {hit.findings.map(|counts| view! { <ConformanceBadge counts/> })}
                         </div>
                         <p class="muted gav"><code>{format!("{}/{}", hit.group, hit.asset)}</code>" · "{hit.latest_version}</p>
                         <Snippet text=hit.snippet/>

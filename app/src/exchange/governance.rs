@@ -12,6 +12,7 @@ use portico_types::governance::{
     Enforcement, GovernanceProfile, OrganizationProfile, ProfileEntry,
 };
 
+use super::governance_dashboard::ConformanceDashboard;
 use crate::account::state::AuthState;
 use crate::error::AppError;
 
@@ -110,7 +111,11 @@ pub fn GovernancePage() -> impl IntoView {
                     };
                     let organizations: Vec<String> = user.organizations.into_iter().map(|o| o.slug).collect();
                     let profile = profile.await;
-                    view! { <ProfileView organizations profile/> }.into_any()
+                    let chosen = organization();
+                    view! {
+                        <ProfileView organizations profile/>
+                        {(!chosen.is_empty()).then(|| view! { <ConformanceDashboard organization=chosen/> })}
+                    }.into_any()
                 })}
             </Suspense>
         </section>

@@ -5,7 +5,9 @@
 pub mod asset_page;
 pub mod catalog;
 pub mod changes;
+pub mod conformance_badge;
 pub mod governance;
+pub mod governance_dashboard;
 pub mod manage;
 pub mod owner_pages;
 pub mod rules;

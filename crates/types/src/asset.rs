@@ -109,6 +109,22 @@ pub struct FindingCounts {
 }
 
 impl FindingCounts {
+    /// The counts as stored beside a version (`errors` is `None` when no ruleset applied).
+    pub fn from_stored(
+        errors: Option<i64>,
+        warnings: Option<i64>,
+        infos: Option<i64>,
+        hints: Option<i64>,
+    ) -> Option<FindingCounts> {
+        let count = |stored: Option<i64>| u32::try_from(stored.unwrap_or(0)).unwrap_or(0);
+        errors.map(|_| FindingCounts {
+            errors: count(errors),
+            warnings: count(warnings),
+            infos: count(infos),
+            hints: count(hints),
+        })
+    }
+
     /// All of them.
     pub fn total(&self) -> u32 {
         self.errors + self.warnings + self.infos + self.hints
@@ -145,6 +161,10 @@ pub struct SearchHit {
     /// A short excerpt; matched words sit between `repo::search::MARK_START` and
     /// `MARK_END`, which the renderer turns into `<mark>` (the text itself is never HTML).
     pub snippet: String,
+    /// How the latest version fared against the governance profile; none when no
+    /// ruleset applied to it.
+    #[serde(default)]
+    pub findings: Option<FindingCounts>,
 }
 
 /// Longest page body, in bytes.

@@ -8,7 +8,7 @@ use axum::extract::{Path, State};
 use portico_core::exchange::access::asset_for;
 use portico_core::exchange::governance;
 use portico_core::repo::assets;
-use portico_types::governance::{Conformance, GovernanceProfile};
+use portico_types::governance::{Conformance, GovernanceDashboard, GovernanceProfile};
 use portico_types::{Error, Role};
 
 use super::caller::Caller;
@@ -79,6 +79,34 @@ pub async fn put_profile(
     caller.require_publish_scope()?;
     let stored = governance::set_profile(&state.server.db, &caller.user, &org, body).await?;
     Ok(Json(stored))
+}
+
+/// An organisation's conformance per ruleset, now and over time (any member)
+///
+/// Each ruleset of the profile with what it finds in the latest versions, one point a
+/// day over the last 90 days (days with a publish or a re-check), and the latest versions
+/// with error findings (those a blocking ruleset would refuse marked).
+#[utoipa::path(
+    get,
+    path = "/orgs/{org}/governance/dashboard",
+    operation_id = "getGovernanceDashboard",
+    tag = "organisations",
+    params(OrgPath),
+    responses(
+        (status = 200, description = "The dashboard's figures", body = GovernanceDashboard),
+        (status = 400, response = BadRequest),
+        (status = 401, response = Unauthorized),
+        (status = 404, response = NotFound),
+        (status = 422, response = Unprocessable),
+    ),
+)]
+pub async fn get_dashboard(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(OrgPath { org }): Path<OrgPath>,
+) -> Result<Json<GovernanceDashboard>, Problem> {
+    let dashboard = governance::dashboard(&state.server.db, &caller.user, &org).await?;
+    Ok(Json(dashboard))
 }
 
 /// How a version fared against its organisation's governance profile when published

@@ -88,6 +88,7 @@ fn documented_routes() -> OpenApiRouter<AppState> {
         .routes(routes!(diff_rules::get_levels, diff_rules::put_levels))
         .routes(routes!(governance::get_profile, governance::put_profile))
         .routes(routes!(governance::get_conformance))
+        .routes(routes!(governance::get_dashboard))
         .routes(routes!(feed::feed))
 }
 

@@ -12,6 +12,7 @@ use utoipa::openapi::{Object, ObjectBuilder, Type};
 use utoipa::{Modify, OpenApi};
 
 use portico_core::repo::search::SearchSort;
+use portico_types::governance::ConformanceFilter;
 
 use super::problem::{
     BadRequest, Conflict, Forbidden, NotFound, PayloadTooLarge, ProblemDetails, Unauthorized,
@@ -38,7 +39,7 @@ use super::problem::{
     security(("bearer" = []), ("session" = [])),
     components(
         // Schemas only parameters refer to: utoipa-axum collects those of bodies alone.
-        schemas(ProblemDetails, SearchSort),
+        schemas(ProblemDetails, SearchSort, ConformanceFilter),
         responses(
             BadRequest,
             Unauthorized,

@@ -8,6 +8,8 @@ use utoipa::{IntoParams, ToSchema};
 use portico_core::Error;
 use portico_core::exchange::catalog;
 use portico_core::repo::search::{MARK_END, MARK_START, SearchRequest, SearchSort};
+use portico_types::asset::FindingCounts;
+use portico_types::governance::ConformanceFilter;
 use portico_types::{AssetKind, Lifecycle, SearchHit};
 
 use super::caller::Caller;
@@ -34,6 +36,10 @@ pub struct SearchQuery {
     group: Option<String>,
     #[param(value_type = Option<Lifecycle>)]
     lifecycle: Option<String>,
+    /// Only assets whose latest version is conformant, has findings, has error findings,
+    /// or was not checked against a governance profile.
+    #[param(value_type = Option<ConformanceFilter>)]
+    conformance: Option<String>,
     #[param(value_type = Option<SearchSort>)]
     sort: Option<String>,
     /// 1-based page number.
@@ -67,6 +73,9 @@ pub struct SearchResult {
     pub updated_at: String,
     /// An excerpt around the match; matched words are between `**` markers.
     pub snippet: String,
+    /// The latest version's governance findings by severity; null when no ruleset
+    /// applied to it.
+    pub findings: Option<FindingCounts>,
 }
 
 impl From<SearchHit> for SearchResult {
@@ -80,6 +89,7 @@ impl From<SearchHit> for SearchResult {
             lifecycle: hit.lifecycle,
             updated_at: hit.updated_at,
             snippet: hit.snippet.replace([MARK_START, MARK_END], "**"),
+            findings: hit.findings,
         }
     }
 }
@@ -124,6 +134,13 @@ pub async fn search(
                 .ok_or_else(|| invalid("lifecycle", l, "development, stable, deprecated"))?,
         ),
     };
+    let conformance =
+        match query.conformance.as_deref() {
+            None | Some("") => None,
+            Some(c) => Some(ConformanceFilter::parse(c).ok_or_else(|| {
+                invalid("conformance", c, "conformant, findings, errors, unchecked")
+            })?),
+        };
     let sort = match query.sort.as_deref() {
         None => SearchSort::Relevance,
         Some(s) => {
@@ -141,6 +158,7 @@ pub async fn search(
         tag: query.tag.filter(|t| !t.is_empty()),
         group: query.group.filter(|g| !g.is_empty()),
         lifecycle,
+        conformance,
         sort,
         limit: per_page,
         offset: (page - 1).saturating_mul(per_page),

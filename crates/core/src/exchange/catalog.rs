@@ -34,6 +34,12 @@ pub async fn search(
             latest_version: row.version,
             updated_at: row.updated_at,
             snippet: row.snippet,
+            findings: FindingCounts::from_stored(
+                row.findings_errors,
+                row.findings_warnings,
+                row.findings_infos,
+                row.findings_hints,
+            ),
         })
         .collect();
     Ok((hits, total))
@@ -83,15 +89,11 @@ pub fn version_summary(v: VersionRow) -> VersionSummary {
         published_by: v.published_by,
         breaking: v.breaking,
         override_reason: v.override_reason,
-        findings: v.findings_errors.map(|errors| FindingCounts {
-            errors: count(errors),
-            warnings: count(v.findings_warnings.unwrap_or(0)),
-            infos: count(v.findings_infos.unwrap_or(0)),
-            hints: count(v.findings_hints.unwrap_or(0)),
-        }),
+        findings: FindingCounts::from_stored(
+            v.findings_errors,
+            v.findings_warnings,
+            v.findings_infos,
+            v.findings_hints,
+        ),
     }
-}
-
-fn count(stored: i64) -> u32 {
-    u32::try_from(stored).unwrap_or(0)
 }

@@ -7,10 +7,10 @@
 use std::collections::BTreeMap;
 
 use portico_types::governance::{
-    Conformance, Enforcement, GovernanceProfile, MAX_CUSTOM_RULESETS, MAX_PROFILE_ENTRIES,
-    MAX_RULESET_BYTES,
+    Conformance, Enforcement, GovernanceDashboard, GovernanceProfile, MAX_CUSTOM_RULESETS,
+    MAX_PROFILE_ENTRIES, MAX_RULESET_BYTES, RulesetCounts,
 };
-use portico_types::{AssetKind, DocumentDiagnostic, Error, Role};
+use portico_types::{AssetKind, DocumentDiagnostic, Error, FindingCounts, Role};
 use spec_engine::ruleset::{NamedRulesets, Ruleset, glob_matches};
 
 use super::document::document_diagnostic;
@@ -127,17 +127,37 @@ async fn recheck(db: &Db, org: &str) -> Result<()> {
             }),
         );
     }
+    governance::take_snapshot(db, org).await?;
     Ok(())
+}
+
+/// Days of history a dashboard plots.
+pub const DASHBOARD_DAYS: u32 = 90;
+/// Most assets at risk a dashboard lists.
+pub const DASHBOARD_AT_RISK: u32 = 50;
+
+/// The conformance of `org`'s latest versions per ruleset now and over the last
+/// [`DASHBOARD_DAYS`] days, and its assets at risk (any member may read it).
+pub async fn dashboard(db: &Db, user: &SignedInUser, org: &str) -> Result<GovernanceDashboard> {
+    authorize(db, user, org, Role::Viewer).await?;
+    Ok(GovernanceDashboard {
+        rulesets: governance::standings(db, org).await?,
+        history: governance::history(db, org, DASHBOARD_DAYS).await?,
+        at_risk: governance::at_risk(db, org, DASHBOARD_AT_RISK).await?,
+    })
+}
+
+/// A ruleset of a profile, loaded, with what its findings do.
+pub struct Applied {
+    /// As the profile names it.
+    pub name: String,
+    pub enforcement: Enforcement,
+    pub ruleset: Ruleset,
 }
 
 /// The rulesets of `org`'s profile that apply to asset `asset` of `kind`, with what their
 /// findings do; empty when there is no profile or nothing applies.
-pub async fn applicable(
-    db: &Db,
-    org: &str,
-    asset: &str,
-    kind: AssetKind,
-) -> Result<Vec<(Enforcement, Ruleset)>> {
+pub async fn applicable(db: &Db, org: &str, asset: &str, kind: AssetKind) -> Result<Vec<Applied>> {
     let Some(profile) = stored_profile(db, org).await? else {
         return Ok(Vec::new());
     };
@@ -176,30 +196,37 @@ pub struct Checked {
 }
 
 /// Runs `rulesets` over an analysed document (call it on the CPU pool).
-pub fn check(
-    inspected: &Inspected,
-    rulesets: &[(Enforcement, Ruleset)],
-    name_files: bool,
-) -> Checked {
+pub fn check(inspected: &Inspected, rulesets: &[Applied], name_files: bool) -> Checked {
     let mut conformance = Conformance::default();
     let mut blocking = Vec::new();
-    for (enforcement, ruleset) in rulesets {
-        let found = spec_engine::ruleset_findings(&inspected.input, &inspected.analysis, ruleset);
+    for applied in rulesets {
+        let found =
+            spec_engine::ruleset_findings(&inspected.input, &inspected.analysis, &applied.ruleset);
+        let mut counts = FindingCounts::default();
         for finding in found {
             let reported = document_diagnostic(&finding, name_files);
             match finding.severity {
-                spec_engine::Severity::Error => conformance.errors += 1,
-                spec_engine::Severity::Warning => conformance.warnings += 1,
-                spec_engine::Severity::Info => conformance.infos += 1,
-                spec_engine::Severity::Hint => conformance.hints += 1,
+                spec_engine::Severity::Error => counts.errors += 1,
+                spec_engine::Severity::Warning => counts.warnings += 1,
+                spec_engine::Severity::Info => counts.infos += 1,
+                spec_engine::Severity::Hint => counts.hints += 1,
             }
-            if *enforcement == Enforcement::Blocking
+            if applied.enforcement == Enforcement::Blocking
                 && finding.severity == spec_engine::Severity::Error
             {
                 blocking.push(reported.clone());
             }
             conformance.findings.push(reported);
         }
+        conformance.errors += counts.errors;
+        conformance.warnings += counts.warnings;
+        conformance.infos += counts.infos;
+        conformance.hints += counts.hints;
+        conformance.rulesets.push(RulesetCounts {
+            ruleset: applied.name.clone(),
+            enforcement: applied.enforcement,
+            counts,
+        });
     }
     Checked {
         conformance,
@@ -257,7 +284,7 @@ fn check_bounds(profile: &GovernanceProfile) -> Result<()> {
 }
 
 /// Loads every ruleset the profile's entries name.
-fn load_all(profile: &GovernanceProfile) -> Result<Vec<(Enforcement, Ruleset)>> {
+fn load_all(profile: &GovernanceProfile) -> Result<Vec<Applied>> {
     let reader = NamedRulesets(&profile.custom);
     profile
         .rulesets
@@ -265,7 +292,11 @@ fn load_all(profile: &GovernanceProfile) -> Result<Vec<(Enforcement, Ruleset)>> 
         .enumerate()
         .map(|(index, entry)| {
             Ruleset::load(&entry.ruleset, &reader)
-                .map(|ruleset| (entry.enforcement, ruleset))
+                .map(|ruleset| Applied {
+                    name: entry.ruleset.clone(),
+                    enforcement: entry.enforcement,
+                    ruleset,
+                })
                 .map_err(|error| Error::Invalid(format!("rulesets[{index}]: {error}")))
         })
         .collect()

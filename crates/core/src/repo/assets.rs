@@ -118,6 +118,9 @@ pub async fn publish_version(
         }
     };
     refresh_asset(&mut tx, asset_id).await?;
+    if new.conformance.is_some() {
+        governance::snapshot(&mut tx, new.organization_id).await?;
+    }
     tx.commit().await?;
     Ok(Ok(outcome))
 }

@@ -4,6 +4,7 @@
 use sqlx::{FromRow, QueryBuilder, Sqlite};
 
 use super::Db;
+use portico_types::governance::ConformanceFilter;
 use portico_types::{AssetKind, Lifecycle};
 
 /// Marks the start of a matched word in a snippet (a private-use character, so it can
@@ -54,6 +55,7 @@ pub struct SearchRequest {
     pub tag: Option<String>,
     pub group: Option<String>,
     pub lifecycle: Option<Lifecycle>,
+    pub conformance: Option<ConformanceFilter>,
     pub sort: SearchSort,
     pub limit: u32,
     pub offset: u32,
@@ -70,6 +72,11 @@ pub struct SearchRow {
     pub lifecycle: String,
     pub updated_at: String,
     pub snippet: String,
+    /// The latest version's governance findings by severity (none when unchecked).
+    pub findings_errors: Option<i64>,
+    pub findings_warnings: Option<i64>,
+    pub findings_infos: Option<i64>,
+    pub findings_hints: Option<i64>,
 }
 
 /// Turns what a person typed into an FTS5 query: every word becomes a quoted prefix
@@ -114,7 +121,8 @@ fn push_filters<'a>(
     query.push(
         " FROM assets a
           JOIN organizations o ON o.id = a.organization_id
-          JOIN asset_versions v ON v.id = a.latest_version_id",
+          JOIN asset_versions v ON v.id = a.latest_version_id
+          LEFT JOIN version_conformance k ON k.version_id = v.id",
     );
     if fts.is_some() {
         query.push(" JOIN asset_search s ON s.rowid = a.id");
@@ -139,6 +147,16 @@ fn push_filters<'a>(
         query
             .push(" AND v.lifecycle = ")
             .push_bind(lifecycle.as_str());
+    }
+    if let Some(conformance) = request.conformance {
+        query.push(match conformance {
+            ConformanceFilter::Conformant => {
+                " AND k.version_id IS NOT NULL AND k.errors + k.warnings + k.infos + k.hints = 0"
+            }
+            ConformanceFilter::Findings => " AND k.errors + k.warnings + k.infos + k.hints > 0",
+            ConformanceFilter::Errors => " AND k.errors > 0",
+            ConformanceFilter::Unchecked => " AND k.version_id IS NULL",
+        });
     }
     if let Some(tag) = &request.tag {
         query
@@ -168,7 +186,9 @@ async fn run_search(
     };
     let mut query = QueryBuilder::<Sqlite>::new(format!(
         "SELECT o.slug AS group_slug, a.name, a.kind, v.title, v.version, v.lifecycle,
-                a.updated_at, {snippet} AS snippet"
+                a.updated_at, {snippet} AS snippet, k.errors AS findings_errors,
+                k.warnings AS findings_warnings, k.infos AS findings_infos,
+                k.hints AS findings_hints"
     ));
     push_filters(&mut query, viewer, request, fts);
     query.push(match (request.sort, fts.is_some()) {
