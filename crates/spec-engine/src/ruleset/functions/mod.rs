@@ -6,6 +6,7 @@
 //! like Spectral, a function whose input has the wrong type (a `pattern` on an object)
 //! reports nothing.
 
+mod ajv;
 mod asyncapi;
 mod core;
 mod js;

@@ -98,7 +98,8 @@ impl SchemaCheck {
             .build(schema)
             .map_err(|error| CompileError {
                 reference: matches!(error.kind(), ValidationErrorKind::Referencing(_)),
-                message: error.to_string(),
+                message: invalid_schema_message(schema, draft, all_errors)
+                    .unwrap_or_else(|| error.to_string()),
             })?;
         Ok(SchemaCheck {
             validator,
@@ -130,11 +131,31 @@ impl SchemaCheck {
             }
             return failures;
         }
-        for error in self.validator.iter_errors(&value) {
-            describe(&error, &value, target.path, &mut failures);
-        }
-        failures
+        // All errors: listed and placed as Ajv and better-ajv-errors list them.
+        let errors = super::ajv::errors(&self.validator, &value);
+        super::ajv::results(&errors, &value, target.path, true)
     }
+}
+
+/// Why a schema is not one of its draft, as Spectral's validator (Ajv) says it when it
+/// refuses to compile the schema; `None` when the meta-schema finds nothing.
+fn invalid_schema_message(schema: &Value, draft: Draft, all_errors: bool) -> Option<String> {
+    let meta = match draft {
+        Draft::Draft4 => jsonschema::draft4::meta::validator(),
+        Draft::Draft6 => jsonschema::draft6::meta::validator(),
+        Draft::Draft201909 => jsonschema::draft201909::meta::validator(),
+        Draft::Draft202012 => jsonschema::draft202012::meta::validator(),
+        _ => jsonschema::draft7::meta::validator(),
+    };
+    let mut errors = super::ajv::errors(meta.as_ref(), schema);
+    if !all_errors {
+        errors.truncate(1);
+    }
+    let listed: Vec<String> = errors
+        .iter()
+        .map(|e| format!("data{} {}", e.instance_path, e.message))
+        .collect();
+    (!listed.is_empty()).then(|| format!("schema is invalid: {}", listed.join(", ")))
 }
 
 /// How many errors are weighed to find the one Spectral reports first.

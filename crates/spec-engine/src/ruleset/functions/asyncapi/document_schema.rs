@@ -1,6 +1,6 @@
 //! `asyncApiDocumentSchema` and `asyncApiPayloadValidation`: the document (or a message
 //! payload) against the official AsyncAPI schema of its version, with errors listed and
-//! placed as Spectral lists and places them (see `ajv`).
+//! placed as Spectral lists and places them (see `functions::ajv`).
 //!
 //! The document is checked twice in AsyncAPI 3: resolved, against a schema in which the
 //! places that hold references (a channel's servers, an operation's channel and
@@ -14,10 +14,10 @@ use jsonschema::Validator;
 use portico_jsonpath::Segment;
 use serde_json::{Value, json};
 
-use super::ajv::{self, AjvError};
 use super::{Failure, Lookup};
 use crate::detect::SchemaId;
 use crate::ruleset::format::Format;
+use crate::ruleset::functions::ajv::{self, AjvError};
 
 /// The AsyncAPI versions Spectral has schemas for, newest first, as it picks them.
 const VERSIONS: [(SchemaId, &str); 9] = [

@@ -5,12 +5,11 @@
 
 use std::borrow::Cow;
 
-use jsonschema::error::ValidationErrorKind;
 use portico_jsonpath::Segment;
 use serde_json::{Map, Value};
 
-use super::{Failure, Lookup, ajv, join, key, merge_traits};
-use crate::ruleset::functions::schema::detect_draft;
+use super::{Failure, Lookup, Target, join, key, merge_traits};
+use crate::ruleset::functions::schema::{SchemaCheck, detect_draft};
 
 /// Which values of a schema `asyncApiSchemaValidation` checks.
 #[derive(Clone, Copy)]
@@ -21,19 +20,18 @@ pub enum Relevant {
 
 /// `value` against `schema` as Spectral's `schema` function with `allErrors` checks it;
 /// the results sit under `path`.
-fn validate(value: &Value, schema: &Value, path: &[Segment]) -> Vec<Failure> {
-    let built = jsonschema::options()
-        .with_draft(detect_draft(schema))
-        .should_validate_formats(true)
-        .build(schema);
-    match built {
-        Ok(validator) => {
-            let errors = ajv::errors(&validator, value);
-            ajv::results(&errors, value, path, true)
-        }
+fn validate(value: &Value, schema: &Value, path: &[Segment], lookup: &dyn Lookup) -> Vec<Failure> {
+    match SchemaCheck::compile(schema, detect_draft(schema), true) {
+        Ok(check) => check.call(
+            Target {
+                value: Some(value),
+                path,
+            },
+            lookup,
+        ),
         // A reference left unresolved: the resolved rule ignores it, as Spectral does.
-        Err(error) if matches!(error.kind(), ValidationErrorKind::Referencing(_)) => Vec::new(),
-        Err(error) => vec![Failure::at(path.to_vec(), error.to_string())],
+        Err(error) if error.reference => Vec::new(),
+        Err(error) => vec![Failure::at(path.to_vec(), error.message)],
     }
 }
 
@@ -67,7 +65,7 @@ pub fn message_examples(message: &Value, path: &[Segment], lookup: &dyn Lookup) 
                 .get(part)
                 .map_or(Cow::Borrowed(&empty), |s| lookup.resolved(s));
             let at = join(path, [key("examples"), Segment::Index(index), key(part)]);
-            failures.extend(validate(value, &schema, &at));
+            failures.extend(validate(value, &schema, &at, lookup));
         }
     }
     failures
@@ -112,7 +110,7 @@ pub fn schema_items(
         let at = join(path, relative);
         match value {
             Some(Value::String(_)) => {}
-            Some(value) => failures.extend(validate(value, &schema, &at)),
+            Some(value) => failures.extend(validate(value, &schema, &at, lookup)),
             None => failures.push(Failure::at(at, "#{{print(\"property\")}}must exist")),
         }
     }

@@ -2,7 +2,6 @@
 //! `spectral:asyncapi`), written natively after Spectral's JavaScript ones: same inputs
 //! ignored, same messages, same result paths, so findings compare one for one.
 
-mod ajv;
 mod channels;
 mod document_schema;
 mod examples;

@@ -323,3 +323,148 @@ info2: {}
     );
     assert!(pointers(document, "asyncapi-3-document-unresolved").is_empty());
 }
+
+#[test]
+fn a_failed_one_of_reports_the_errors_of_every_branch_and_its_own() {
+    let document = r#"
+asyncapi: 2.6.0
+info: {title: T, version: "1"}
+channels:
+  a:
+    subscribe:
+      operationId: s
+      message:
+        payload:
+          oneOf:
+            - {type: object, required: [kind]}
+            - {type: object, required: [code], properties: {code: {type: integer}}}
+        examples:
+          - payload: {code: "no"}
+"#;
+    let at = "/channels/a/subscribe/message/examples/0/payload";
+    assert_eq!(
+        findings(document, "asyncapi-message-examples"),
+        [
+            (at.to_owned(), "\"payload\" property must have required property \"kind\"".to_owned()),
+            (
+                at.to_owned(),
+                "\"payload\" property must match exactly one schema in oneOf. None of the schemas matched, see the other errors reported for this value".to_owned()
+            ),
+            (format!("{at}/code"), "\"code\" property type must be integer".to_owned()),
+        ]
+    );
+}
+
+#[test]
+fn a_failed_then_is_reported_at_its_if_too() {
+    // AsyncAPI 2.6 checks a message's payload by `if schemaFormat … then …`.
+    let document = r#"
+asyncapi: 2.6.0
+info: {title: T, version: "1"}
+channels:
+  a:
+    subscribe:
+      operationId: s
+      message:
+        schemaFormat: application/vnd.apache.avro;version=1.9.0
+        payload: {type: record}
+"#;
+    let message = findings(document, "asyncapi-schema")
+        .into_iter()
+        .filter(|(at, _)| at == "/channels/a/subscribe/message")
+        .map(|(_, message)| message)
+        .collect::<Vec<_>>();
+    assert_eq!(
+        message,
+        [
+            "\"message\" property must have required property \"oneOf\"",
+            "\"message\" property must match \"then\" schema"
+        ]
+    );
+}
+
+#[test]
+fn a_payload_that_is_no_json_schema_is_reported_as_spectral_words_it() {
+    let document = r#"
+asyncapi: 2.6.0
+info: {title: T, version: "1"}
+channels:
+  a:
+    subscribe:
+      operationId: s
+      message:
+        payload: {type: record}
+        examples: [{payload: {}}]
+"#;
+    assert_eq!(
+        findings(document, "asyncapi-message-examples"),
+        [(
+            "/channels/a/subscribe/message/examples/0/payload".to_owned(),
+            "schema is invalid: data/type must be equal to one of the allowed values, data/type must be array, data/type must match a schema in anyOf".to_owned()
+        )]
+    );
+}
+
+#[test]
+fn a_finding_past_a_reference_to_a_file_not_read_stays_in_the_main_document() {
+    let document = r##"
+asyncapi: 3.0.0
+info: {title: T, version: "1"}
+channels:
+  c:
+    address: c
+    messages:
+      m: {$ref: "#/components/messages/m"}
+components:
+  messages:
+    m:
+      payload: {type: string}
+      bindings:
+        kafka:
+          key: {$ref: "https://schemas.invalid/key.avsc"}
+"##;
+    // The key matches both a Reference and a Schema: several branches, so no "None of
+    // the schemas matched"; through the channel, the finding stops at the reference.
+    let key = "\"key\" property must match exactly one schema in oneOf".to_owned();
+    assert_eq!(
+        findings(document, "asyncapi-3-document-resolved"),
+        [
+            ("/channels/c/messages/m".to_owned(), key.clone()),
+            (
+                "/components/messages/m/bindings/kafka".to_owned(),
+                "\"kafka\" property must match \"then\" schema".to_owned()
+            ),
+            ("/components/messages/m/bindings/kafka/key".to_owned(), key),
+        ]
+    );
+}
+
+#[test]
+fn asyncapi_3_references_where_the_schema_allows_none_are_reported_as_written() {
+    // A contact cannot be a reference; a correlation id can.
+    let document = r##"
+asyncapi: 3.0.0
+info:
+  title: T
+  version: "1"
+  contact: {$ref: "#/components/c"}
+channels:
+  c:
+    address: c
+    messages:
+      m:
+        payload: {type: string}
+        correlationId: {$ref: "#/components/correlationIds/c"}
+components:
+  c: {name: n}
+  correlationIds:
+    c: {location: "$message.header#/id"}
+"##;
+    assert_eq!(
+        findings(document, "asyncapi-3-document-unresolved"),
+        [(
+            "/info/contact".to_owned(),
+            "Referencing in this place is not allowed".to_owned()
+        )]
+    );
+}

@@ -30,6 +30,8 @@ pub struct AjvError {
     pub allowed_values: Vec<Value>,
     /// Where in the schema the error arose (`/properties/a/then/required`).
     schema_path: String,
+    /// A `oneOf`/`anyOf` that no branch matched (not one that several matched).
+    none_matched: bool,
 }
 
 /// Most errors listed for one value (Spectral lists them all; this only bounds a
@@ -69,6 +71,7 @@ fn with_conditionals(errors: Vec<AjvError>) -> Vec<AjvError> {
                 missing_property: None,
                 allowed_values: Vec::new(),
                 schema_path: conditional.schema_path.clone(),
+                none_matched: false,
             });
         }
     }
@@ -139,6 +142,7 @@ fn unfold(error: &ValidationError<'_>, out: &mut Vec<AjvError>) {
         missing_property: None,
         allowed_values: Vec::new(),
         schema_path: error.evaluation_path().to_string(),
+        none_matched: false,
     };
     match error.kind() {
         ValidationErrorKind::OneOfNotValid { context } | ValidationErrorKind::AnyOf { context } => {
@@ -151,7 +155,10 @@ fn unfold(error: &ValidationError<'_>, out: &mut Vec<AjvError>) {
                 ValidationErrorKind::AnyOf { .. } => ("anyOf", "must match a schema in anyOf"),
                 _ => ("oneOf", "must match exactly one schema in oneOf"),
             };
-            out.push(plain(keyword, message.to_owned()));
+            out.push(AjvError {
+                none_matched: true,
+                ..plain(keyword, message.to_owned())
+            });
         }
         ValidationErrorKind::OneOfMultipleValid { .. } => out.push(plain(
             "oneOf",
@@ -218,6 +225,55 @@ fn unfold(error: &ValidationError<'_>, out: &mut Vec<AjvError>) {
             format!("must NOT have fewer than {limit} characters"),
         )),
         ValidationErrorKind::Not { .. } => out.push(plain("not", "must NOT be valid".to_owned())),
+        ValidationErrorKind::Minimum { limit } => {
+            out.push(plain("minimum", format!("must be >= {limit}")))
+        }
+        ValidationErrorKind::Maximum { limit } => {
+            out.push(plain("maximum", format!("must be <= {limit}")))
+        }
+        ValidationErrorKind::ExclusiveMinimum { limit } => {
+            out.push(plain("exclusiveMinimum", format!("must be > {limit}")))
+        }
+        ValidationErrorKind::ExclusiveMaximum { limit } => {
+            out.push(plain("exclusiveMaximum", format!("must be < {limit}")))
+        }
+        ValidationErrorKind::MaxItems { limit } => out.push(plain(
+            "maxItems",
+            format!("must NOT have more than {limit} items"),
+        )),
+        ValidationErrorKind::MaxProperties { limit } => out.push(plain(
+            "maxProperties",
+            format!("must NOT have more than {limit} properties"),
+        )),
+        ValidationErrorKind::MaxLength { limit } => out.push(plain(
+            "maxLength",
+            format!("must NOT have more than {limit} characters"),
+        )),
+        ValidationErrorKind::Contains => out.push(plain(
+            "contains",
+            "must contain at least 1 valid item(s)".to_owned(),
+        )),
+        ValidationErrorKind::UniqueItems => {
+            let (first, second) = duplicate_items(error.instance()).unwrap_or_default();
+            out.push(plain(
+                "uniqueItems",
+                format!(
+                    "must NOT have duplicate items (items ## {first} and {second} are identical)"
+                ),
+            ))
+        }
+        // Ajv reports the name's own error at the object, then its `propertyNames`.
+        ValidationErrorKind::PropertyNames { error: inner } => {
+            let before = out.len();
+            unfold(inner, out);
+            for reported in &mut out[before..] {
+                reported.instance_path.clone_from(&instance_path);
+            }
+            out.push(plain(
+                "propertyNames",
+                "property name must be valid".to_owned(),
+            ));
+        }
         ValidationErrorKind::FalseSchema => {
             out.push(plain("false schema", "boolean schema is false".to_owned()))
         }
@@ -226,6 +282,15 @@ fn unfold(error: &ValidationError<'_>, out: &mut Vec<AjvError>) {
             error.to_string().trim_end_matches('.').to_owned(),
         )),
     }
+}
+
+/// The pair of equal items Ajv names: the last item that repeats an earlier one, and
+/// the nearest earlier one it repeats.
+fn duplicate_items(items: &Value) -> Option<(usize, usize)> {
+    let items = items.as_array()?;
+    (0..items.len())
+        .rev()
+        .find_map(|i| (0..i).rev().find(|j| items[*j] == items[i]).map(|j| (j, i)))
 }
 
 /// The results better-ajv-errors makes of Ajv's errors, with Spectral's `schema`
@@ -253,7 +318,7 @@ pub fn results(
     tree.collect(0, &wording, &mut ordered);
     let unmatched: Vec<(&str, &str)> = errors
         .iter()
-        .filter(|e| e.keyword == "oneOf" || e.keyword == "anyOf")
+        .filter(|e| e.none_matched)
         .map(|e| (e.instance_path.as_str(), e.keyword.as_str()))
         .collect();
     ordered
