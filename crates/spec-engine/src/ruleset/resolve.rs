@@ -37,6 +37,17 @@ pub enum UntilRef {
     Broken,
 }
 
+/// The member or item `segment` names, as a document is written (an object's member
+/// named by a number counts too).
+fn written_child<'v>(node: &'v Value, segment: &Segment) -> Option<&'v Value> {
+    match (node, segment) {
+        (Value::Object(map), Segment::Key(key)) => map.get(key),
+        (Value::Object(map), Segment::Index(index)) => map.get(&index.to_string()),
+        (Value::Array(items), Segment::Index(index)) => items.get(*index),
+        _ => None,
+    }
+}
+
 /// One reference that resolves.
 struct Resolution<'d> {
     target: &'d Value,
@@ -248,12 +259,7 @@ impl<'d> ResolvedView<'d> {
             let Some(segment) = path.get(depth) else {
                 break;
             };
-            let child = match (node, segment) {
-                (Value::Object(map), Segment::Key(key)) => map.get(key),
-                (Value::Object(map), Segment::Index(index)) => map.get(&index.to_string()),
-                (Value::Array(items), Segment::Index(index)) => items.get(*index),
-                _ => None,
-            };
+            let child = written_child(node, segment);
             match child {
                 Some(child) => node = child,
                 None => return false,
@@ -274,12 +280,7 @@ impl<'d> ResolvedView<'d> {
         };
         let is_ref = |value: &Value| value.get("$ref").is_some_and(Value::is_string);
         for segment in path {
-            let child = match (node, segment) {
-                (Value::Object(map), Segment::Key(key)) => map.get(key),
-                (Value::Object(map), Segment::Index(index)) => map.get(&index.to_string()),
-                (Value::Array(items), Segment::Index(index)) => items.get(*index),
-                _ => None,
-            };
+            let child = written_child(node, segment);
             match child {
                 Some(child) => node = child,
                 None if node.is_object() && is_ref(node) => return UntilRef::Early,

@@ -139,6 +139,52 @@ impl Function {
     }
 }
 
+/// A path of keys.
+fn keys(parts: &[&str]) -> Vec<Segment> {
+    parts
+        .iter()
+        .map(|p| Segment::Key((*p).to_owned()))
+        .collect()
+}
+
+/// `path` followed by more segments.
+fn join(path: &[Segment], more: impl IntoIterator<Item = Segment>) -> Vec<Segment> {
+    let mut out = path.to_vec();
+    out.extend(more);
+    out
+}
+
+fn key(name: &str) -> Segment {
+    Segment::Key(name.to_owned())
+}
+
+/// A function that takes no options, or the error Spectral gives when some are set.
+fn without_options<T>(name: &str, options: Option<&Value>, function: T) -> Result<T, String> {
+    match options {
+        None => Ok(function),
+        Some(_) => Err(format!("\"{name}\" function does not accept any options")),
+    }
+}
+
+/// The (pointer, message) findings of one rule of a built-in ruleset on a small
+/// document, sorted: what the tests of the built-in functions look at.
+#[cfg(test)]
+fn builtin_findings(ruleset: &str, document: &str, rule: &str) -> Vec<(String, String)> {
+    let ruleset = crate::ruleset::Ruleset::load(ruleset, &crate::ruleset::NoFiles)
+        .unwrap_or_else(|e| panic!("{e}"));
+    let input = crate::input::Input::single("api.yaml", document);
+    let mut analysis = crate::check(&input);
+    crate::apply_ruleset(&input, &mut analysis, &ruleset);
+    let mut out: Vec<(String, String)> = analysis
+        .diagnostics
+        .into_iter()
+        .filter(|d| d.rule.as_deref() == Some(rule))
+        .map(|d| (d.pointer, d.message))
+        .collect();
+    out.sort();
+    out
+}
+
 /// The options object of a function, or an error saying it must be one.
 fn options_object<'a>(
     function: &str,

@@ -11,7 +11,9 @@ mod uniqueness;
 use portico_jsonpath::Segment;
 use serde_json::{Map, Value};
 
-use super::{Failure, Lookup, Target, only_known, options_object};
+use super::{
+    Failure, Lookup, Target, join, key, keys, only_known, options_object, without_options,
+};
 
 /// An AsyncAPI function with its options checked.
 pub enum AsyncApi {
@@ -36,10 +38,7 @@ impl AsyncApi {
     /// The function by its ruleset name and its options checked; `None` when the name is
     /// not one of these.
     pub fn prepare(name: &str, options: Option<&Value>) -> Option<Result<AsyncApi, String>> {
-        let none = |function: AsyncApi| match options {
-            None => Ok(function),
-            Some(_) => Err(format!("\"{name}\" function does not accept any options")),
-        };
+        let none = |function: AsyncApi| without_options(name, options, function);
         let prepared = match name {
             "asyncApiChannelParameters" => none(AsyncApi::ChannelParameters),
             "asyncApi2ChannelServers" => none(AsyncApi::ChannelServers),
@@ -212,22 +211,6 @@ fn merge(origin: Value, patch: Value) -> Value {
         }
     }
     Value::Object(result)
-}
-
-/// A path of keys.
-fn keys(parts: &[&str]) -> Vec<Segment> {
-    parts.iter().map(|p| key(p)).collect()
-}
-
-/// `path` followed by more segments.
-fn join(path: &[Segment], more: impl IntoIterator<Item = Segment>) -> Vec<Segment> {
-    let mut out = path.to_vec();
-    out.extend(more);
-    out
-}
-
-fn key(name: &str) -> Segment {
-    Segment::Key(name.to_owned())
 }
 
 #[cfg(test)]

@@ -1,7 +1,6 @@
 //! One small document per function, linted with the whole `portico:asyncapi` ruleset;
 //! each test looks at the findings of the rule that calls the function.
 
-use crate::input::Input;
 use crate::ruleset::{NoFiles, Ruleset};
 
 fn asyncapi() -> Ruleset {
@@ -10,17 +9,7 @@ fn asyncapi() -> Ruleset {
 
 /// The (pointer, message) findings of one rule on a document.
 fn findings(document: &str, rule: &str) -> Vec<(String, String)> {
-    let input = Input::single("api.yaml", document);
-    let mut analysis = crate::check(&input);
-    crate::apply_ruleset(&input, &mut analysis, &asyncapi());
-    let mut out: Vec<(String, String)> = analysis
-        .diagnostics
-        .into_iter()
-        .filter(|d| d.rule.as_deref() == Some(rule))
-        .map(|d| (d.pointer, d.message))
-        .collect();
-    out.sort();
-    out
+    crate::ruleset::functions::builtin_findings("portico:asyncapi", document, rule)
 }
 
 /// The places one rule reports, each once (as the parity with Spectral counts them).

@@ -10,10 +10,11 @@ mod path_params;
 mod security;
 pub(super) mod servers;
 
-use portico_jsonpath::Segment;
 use serde_json::{Map, Value};
 
-use super::{Failure, Lookup, Target, only_known, options_object};
+use super::{
+    Failure, Lookup, Target, join, key, keys, only_known, options_object, without_options,
+};
 
 /// An OpenAPI function with its options checked.
 pub enum Oas {
@@ -38,10 +39,7 @@ impl Oas {
     /// The function by its ruleset name and its options checked; `None` when the name is
     /// not one of these.
     pub fn prepare(name: &str, options: Option<&Value>) -> Option<Result<Oas, String>> {
-        let none = |oas: Oas| match options {
-            None => Ok(oas),
-            Some(_) => Err(format!("\"{name}\" function does not accept any options")),
-        };
+        let none = |oas: Oas| without_options(name, options, oas);
         let prepared = match name {
             "oasOpSuccessResponse" => none(Oas::OpSuccessResponse),
             "oasOpFormDataConsumeCheck" => none(Oas::OpFormDataConsumeCheck),
@@ -146,25 +144,6 @@ fn operations<'v>(
         }
     }
     out
-}
-
-/// A path of keys.
-fn keys(parts: &[&str]) -> Vec<Segment> {
-    parts
-        .iter()
-        .map(|p| Segment::Key((*p).to_owned()))
-        .collect()
-}
-
-/// `path` followed by more segments.
-fn join(path: &[Segment], more: impl IntoIterator<Item = Segment>) -> Vec<Segment> {
-    let mut out = path.to_vec();
-    out.extend(more);
-    out
-}
-
-fn key(name: &str) -> Segment {
-    Segment::Key(name.to_owned())
 }
 
 #[cfg(test)]

@@ -6,7 +6,6 @@ use std::borrow::Cow;
 use portico_jsonpath::Segment;
 use serde_json::{Value, json};
 
-use crate::input::Input;
 use crate::ruleset::format::Format;
 use crate::ruleset::functions::{Failure, Function, Lookup, Target};
 use crate::ruleset::{NoFiles, Ruleset};
@@ -116,17 +115,7 @@ fn oas() -> Ruleset {
 
 /// The (pointer, message) findings of one rule on a document.
 fn findings(document: &str, rule: &str) -> Vec<(String, String)> {
-    let input = Input::single("api.yaml", document);
-    let mut analysis = crate::check(&input);
-    crate::apply_ruleset(&input, &mut analysis, &oas());
-    let mut out: Vec<(String, String)> = analysis
-        .diagnostics
-        .into_iter()
-        .filter(|d| d.rule.as_deref() == Some(rule))
-        .map(|d| (d.pointer, d.message))
-        .collect();
-    out.sort();
-    out
+    crate::ruleset::functions::builtin_findings("portico:oas", document, rule)
 }
 
 fn pointers(document: &str, rule: &str) -> Vec<String> {
