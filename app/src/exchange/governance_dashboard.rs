@@ -179,14 +179,17 @@ fn ConformancePlot(names: Vec<String>, history: Vec<ConformancePoint>) -> impl I
         })
         .collect_view();
     let first = days.first().cloned().unwrap_or_default();
-    let last = days.last().cloned().unwrap_or_default();
+    // One day has one label.
+    let last = days.last().filter(|last| **last != first).cloned();
     view! {
         <figure class="conformance-plot">
             <svg viewBox=format!("0 0 {WIDTH} {HEIGHT}") role="img" data-testid="conformance-plot"
                 aria-label="Share of conformant latest versions per ruleset, by day">
                 {grid}
                 <text class="axis" x=LEFT.to_string() y=(HEIGHT - 6.0).to_string()>{first}</text>
-                <text class="axis" x=WIDTH.to_string() y=(HEIGHT - 6.0).to_string() text-anchor="end">{last}</text>
+                {last.map(|last| view! {
+                    <text class="axis" x=WIDTH.to_string() y=(HEIGHT - 6.0).to_string() text-anchor="end">{last}</text>
+                })}
                 {lines}
             </svg>
             <figcaption class="muted">"Share of the latest versions with no finding, per ruleset, on each day something was published or checked again (last 90 days)."</figcaption>
