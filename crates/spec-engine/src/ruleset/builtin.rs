@@ -3,7 +3,12 @@
 //! company's `.spectral.yaml` that extends those works unchanged.
 
 /// Every built-in ruleset's name.
-pub const NAMES: [&str; 3] = ["portico:oas", "portico:asyncapi", "portico:recommended"];
+pub const NAMES: [&str; 4] = [
+    "portico:oas",
+    "portico:asyncapi",
+    "portico:owasp",
+    "portico:recommended",
+];
 
 /// The Portico name for a built-in ruleset named either way.
 pub fn canonical_name(name: &str) -> &str {
@@ -26,6 +31,7 @@ pub fn text(name: &str) -> Option<&'static str> {
         "portico:recommended" => Some(include_str!("builtin/recommended.yaml")),
         "portico:oas" => Some(include_str!("builtin/oas.yaml")),
         "portico:asyncapi" => Some(include_str!("builtin/asyncapi.yaml")),
+        "portico:owasp" => Some(include_str!("builtin/owasp.yaml")),
         _ => None,
     }
 }

@@ -60,6 +60,45 @@ pub fn strict_equals(left: &Value, right: &Value) -> bool {
     }
 }
 
+/// `JSON.stringify(value)`: members in JavaScript's property order (array-index keys first,
+/// ascending, then the others as written) and numbers as JavaScript prints them, so two
+/// values compare as Spectral's functions compare their strings.
+pub fn json_stringify(value: &Value) -> String {
+    match value {
+        Value::Number(number) => match number.as_f64() {
+            Some(n) if n.fract() == 0.0 && n.abs() < 1e21 => format!("{n:.0}"),
+            _ => number.to_string(),
+        },
+        Value::Array(items) => {
+            let items: Vec<String> = items.iter().map(json_stringify).collect();
+            format!("[{}]", items.join(","))
+        }
+        Value::Object(map) => {
+            let mut members: Vec<(&String, &Value)> = map.iter().collect();
+            // Stable: the other keys keep the order they were written in.
+            members.sort_by_key(|(key, _)| array_index(key).map_or((1, 0), |i| (0, i)));
+            let members: Vec<String> = members
+                .into_iter()
+                .map(|(key, value)| {
+                    format!("{}:{}", Value::from(key.as_str()), json_stringify(value))
+                })
+                .collect();
+            format!("{{{}}}", members.join(","))
+        }
+        other => other.to_string(),
+    }
+}
+
+/// A key JavaScript orders as an array index (`"0"`, `"12"`; not `"01"` or `"-1"`).
+fn array_index(key: &str) -> Option<u32> {
+    let canonical =
+        key == "0" || (!key.starts_with('0') && key.bytes().all(|b| b.is_ascii_digit()));
+    canonical
+        .then(|| key.parse::<u32>().ok())
+        .flatten()
+        .filter(|i| *i < u32::MAX)
+}
+
 /// `string.length`: UTF-16 code units.
 pub fn length(text: &str) -> usize {
     text.encode_utf16().count()
@@ -190,6 +229,16 @@ mod tests {
             assert!(truthy(Some(&truthy_value)), "{truthy_value}");
         }
         assert!(!truthy(None));
+    }
+
+    #[test]
+    fn json_is_stringified_in_javascripts_key_order() {
+        let value: Value =
+            serde_json::from_str(r#"{"b": [1.0, "x"], "10": null, "2": {}, "01": true}"#).unwrap();
+        assert_eq!(
+            json_stringify(&value),
+            r#"{"2":{},"10":null,"b":[1,"x"],"01":true}"#
+        );
     }
 
     #[test]

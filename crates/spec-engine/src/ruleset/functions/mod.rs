@@ -11,6 +11,7 @@ mod asyncapi;
 mod core;
 mod js;
 mod oas;
+mod owasp;
 mod schema;
 
 use std::borrow::Cow;
@@ -83,6 +84,8 @@ enum Body {
     Oas(oas::Oas),
     /// The functions of the built-in AsyncAPI ruleset.
     AsyncApi(asyncapi::AsyncApi),
+    /// The functions of the built-in OWASP ruleset.
+    Owasp(owasp::Owasp),
 }
 
 impl std::fmt::Debug for Function {
@@ -114,6 +117,8 @@ impl Function {
             Body::Oas(oas.map_err(PrepareError::Options)?)
         } else if let Some(asyncapi) = asyncapi::AsyncApi::prepare(name, options) {
             Body::AsyncApi(asyncapi.map_err(PrepareError::Options)?)
+        } else if let Some(owasp) = owasp::Owasp::prepare(name, options) {
+            Body::Owasp(owasp.map_err(PrepareError::Options)?)
         } else {
             Body::Core(Box::new(core::Core::prepare(name, options)?))
         };
@@ -135,6 +140,7 @@ impl Function {
             Body::Schema(check) => check.call(target, lookup),
             Body::Oas(oas) => oas.call(target, lookup),
             Body::AsyncApi(asyncapi) => asyncapi.call(target, lookup),
+            Body::Owasp(owasp) => owasp.call(target, lookup),
         }
     }
 }
@@ -172,9 +178,19 @@ fn without_options<T>(name: &str, options: Option<&Value>, function: T) -> Resul
 fn builtin_findings(ruleset: &str, document: &str, rule: &str) -> Vec<(String, String)> {
     let ruleset = crate::ruleset::Ruleset::load(ruleset, &crate::ruleset::NoFiles)
         .unwrap_or_else(|e| panic!("{e}"));
+    findings_of(&ruleset, document, rule)
+}
+
+/// The sorted (pointer, message) findings of one rule of a ruleset on a small document.
+#[cfg(test)]
+fn findings_of(
+    ruleset: &crate::ruleset::Ruleset,
+    document: &str,
+    rule: &str,
+) -> Vec<(String, String)> {
     let input = crate::input::Input::single("api.yaml", document);
     let mut analysis = crate::check(&input);
-    crate::apply_ruleset(&input, &mut analysis, &ruleset);
+    crate::apply_ruleset(&input, &mut analysis, ruleset);
     let mut out: Vec<(String, String)> = analysis
         .diagnostics
         .into_iter()
@@ -197,6 +213,13 @@ fn options_object<'a>(
             "\"{function}\" function has invalid options specified. Example valid options: {example}"
         )),
     }
+}
+
+/// Ajv's words for an option of the wrong type, as Spectral reports them.
+fn type_error(function: &str, option: &str, types: &str) -> String {
+    format!(
+        "\"{function}\" function and its \"{option}\" option accepts only the following types: {types}"
+    )
 }
 
 /// Refuses options a function does not know.

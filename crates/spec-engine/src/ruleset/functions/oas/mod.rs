@@ -122,8 +122,9 @@ const METHODS: [&str; 8] = [
 ];
 
 /// Every operation of `paths` as Spectral's `getAllOperations` lists them: (path, method,
-/// operation), path items and operations that are objects only.
-fn operations<'v>(
+/// operation), path items and operations that are objects only. The OWASP ruleset's
+/// functions list them the same way.
+pub(super) fn operations<'v>(
     paths: &'v Value,
     lookup: &'v dyn Lookup,
 ) -> Vec<(&'v str, &'v str, &'v Map<String, Value>)> {
