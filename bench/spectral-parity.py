@@ -45,13 +45,14 @@ def pointer(path):
 
 
 def spectral_ruleset(ruleset):
-    """Spectral's CLI reads rulesets from files only: a built-in name becomes a file extending it."""
-    if not ruleset.startswith('spectral:'):
+    """Spectral's CLI reads rulesets from files only: a built-in name or an npm package
+    (@stoplight/spectral-owasp-ruleset, installed beside the CLI) becomes a file extending it."""
+    if not (ruleset.startswith('spectral:') or ruleset.startswith('@')):
         return ruleset
-    path = os.path.join(TOOLS, ruleset.replace(':', '-') + '.yaml')
+    path = os.path.join(TOOLS, ruleset.lstrip('@').replace(':', '-').replace('/', '-') + '.yaml')
     os.makedirs(TOOLS, exist_ok=True)
     with open(path, 'w') as out:
-        out.write(f'extends: {ruleset}\n')
+        out.write(f"extends: '{ruleset}'\n")
     return path
 
 

@@ -48,6 +48,13 @@ fn written_child<'v>(node: &'v Value, segment: &Segment) -> Option<&'v Value> {
     }
 }
 
+/// Whether Spectral's pointer encoder (`encodePointerUriFragment`) percent-encodes a
+/// character: all but ASCII letters and digits, `-_.!~*'()/` and the en dash its character
+/// class names by mistake (it meant the ranges `A-Z` and `0-9`).
+fn percent_encoded(c: char) -> bool {
+    !(c.is_ascii_alphanumeric() || "-_.!~*'()/\u{2013}".contains(c))
+}
+
 /// One reference that resolves.
 struct Resolution<'d> {
     target: &'d Value,
@@ -151,6 +158,29 @@ impl<'d> ResolvedView<'d> {
     /// of `path` exists (the rest names something missing): Spectral reports results
     /// at the closest existing location.
     pub fn locate(&self, path: &[Segment], resolved: bool) -> (Location, usize) {
+        let (location, existing, _) = self.walk(path, resolved);
+        (location, existing)
+    }
+
+    /// Where Spectral's document inventory places a result whose path crosses a
+    /// reference: [`ResolvedView::locate`], except that the keys after the last reference
+    /// followed stay percent-encoded in its ref map's pointer and are never decoded again,
+    /// so the location stops before the first key the encoder changes (`+1`, `@timestamp`,
+    /// a callback's `{$request.body#/id}` URL).
+    pub fn locate_through_references(&self, path: &[Segment]) -> Location {
+        let (mut location, _, after_reference) = self.walk(path, true);
+        let encoded = location.path[after_reference..].iter().position(
+            |segment| matches!(segment, Segment::Key(key) if key.chars().any(percent_encoded)),
+        );
+        if let Some(encoded) = encoded {
+            location.path.truncate(after_reference + encoded);
+        }
+        location
+    }
+
+    /// [`ResolvedView::locate`], plus how much of the location was reached by its last
+    /// reference (the rest are segments of `path` walked after it).
+    fn walk(&self, path: &[Segment], resolved: bool) -> (Location, usize, usize) {
         let main = &self.documents.main;
         let Some(mut node) = self.documents.files.get(main).map(|f| &f.value) else {
             return (
@@ -159,12 +189,14 @@ impl<'d> ResolvedView<'d> {
                     path: Vec::new(),
                 },
                 0,
+                0,
             );
         };
         let mut location = Location {
             file: main.clone(),
             path: Vec::new(),
         };
+        let mut after_reference = 0;
         for (depth, segment) in path.iter().enumerate() {
             if resolved {
                 for _ in 0..64 {
@@ -172,6 +204,7 @@ impl<'d> ResolvedView<'d> {
                         Some(resolution) => {
                             node = resolution.target;
                             location = resolution.location.clone();
+                            after_reference = location.path.len();
                         }
                         None => break,
                     }
@@ -191,7 +224,7 @@ impl<'d> ResolvedView<'d> {
                     node = child;
                     location.path.push(segment.clone());
                 }
-                None => return (location, depth),
+                None => return (location, depth, after_reference),
             }
         }
         if resolved {
@@ -202,12 +235,13 @@ impl<'d> ResolvedView<'d> {
                     Some(resolution) => {
                         node = resolution.target;
                         location = resolution.location.clone();
+                        after_reference = location.path.len();
                     }
                     None => break,
                 }
             }
         }
-        (location, path.len())
+        (location, path.len(), after_reference)
     }
 
     /// The value written at `path` of `file`.

@@ -238,7 +238,7 @@ impl Run<'_, '_> {
                 (location, missing)
             }
             UntilRef::Early | UntilRef::AtEnd => {
-                let (location, _) = self.view.locate(full, true);
+                let location = self.view.locate_through_references(full);
                 let tail: &[Segment] = match self.view.until_ref(&full[..existing]) {
                     UntilRef::AtEnd => &[],
                     _ => {

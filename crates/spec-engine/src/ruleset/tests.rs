@@ -128,6 +128,54 @@ rules:
 }
 
 #[test]
+fn a_key_spectral_percent_encodes_ends_a_location_reached_through_a_reference() {
+    // Spectral's ref map keeps the keys after a reference percent-encoded: `+1` reached
+    // through the operation's `$ref` is reported at `properties`, and at itself when the
+    // walk reaches it directly in components. `total` is placed exactly either way.
+    let document = r##"openapi: 3.0.3
+info: {title: Reactions, version: "1"}
+paths:
+  /reactions:
+    get:
+      responses:
+        "200":
+          description: OK
+          content:
+            application/json:
+              schema: {$ref: "#/components/schemas/Rollup"}
+components:
+  schemas:
+    Rollup:
+      type: object
+      properties:
+        "+1": {type: integer}
+        total: {type: integer}
+"##;
+    let rules = ruleset(
+        r#"
+rules:
+  integer-format:
+    given: $..[?(@ && @.type=="integer")]
+    then:
+      field: format
+      function: defined
+"#,
+    );
+    let pointers: Vec<String> = found(document, &rules)
+        .into_iter()
+        .map(|(_, p)| p)
+        .collect();
+    assert_eq!(
+        pointers,
+        [
+            "/components/schemas/Rollup/properties",
+            "/components/schemas/Rollup/properties/+1",
+            "/components/schemas/Rollup/properties/total",
+        ]
+    );
+}
+
+#[test]
 fn unresolved_rules_see_references_as_written() {
     let rules = ruleset(
         r#"
