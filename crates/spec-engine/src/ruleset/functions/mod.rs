@@ -181,6 +181,15 @@ fn builtin_findings(ruleset: &str, document: &str, rule: &str) -> Vec<(String, S
     findings_of(&ruleset, document, rule)
 }
 
+/// The pointers of [`builtin_findings`], sorted.
+#[cfg(test)]
+fn builtin_pointers(ruleset: &str, document: &str, rule: &str) -> Vec<String> {
+    builtin_findings(ruleset, document, rule)
+        .into_iter()
+        .map(|(pointer, _)| pointer)
+        .collect()
+}
+
 /// The sorted (pointer, message) findings of one rule of a ruleset on a small document.
 #[cfg(test)]
 fn findings_of(

@@ -119,10 +119,7 @@ fn findings(document: &str, rule: &str) -> Vec<(String, String)> {
 }
 
 fn pointers(document: &str, rule: &str) -> Vec<String> {
-    findings(document, rule)
-        .into_iter()
-        .map(|(p, _)| p)
-        .collect()
+    crate::ruleset::functions::builtin_pointers("portico:oas", document, rule)
 }
 
 #[test]

@@ -12,18 +12,20 @@ fn findings(document: &str, rule: &str) -> Vec<(String, String)> {
     crate::ruleset::functions::builtin_findings("portico:owasp", document, rule)
 }
 
-/// The findings of a one-rule ruleset calling a function with other options.
-fn custom_findings(ruleset: &str, document: &str) -> Vec<(String, String)> {
+/// The findings of a one-rule ruleset calling `function` on the document with other
+/// options (YAML), its message the function's own.
+fn custom_findings(function: &str, options: &str, document: &str) -> Vec<(String, String)> {
+    let text = format!(
+        "rules:\n  custom:\n    message: \"{{{{error}}}}\"\n    given: $\n    then:\n      \
+         function: {function}\n      functionOptions: {options}\n"
+    );
     let ruleset =
-        Ruleset::from_text(ruleset, "rules.yaml", &NoFiles).unwrap_or_else(|e| panic!("{e}"));
+        Ruleset::from_text(&text, "rules.yaml", &NoFiles).unwrap_or_else(|e| panic!("{e}"));
     crate::ruleset::functions::findings_of(&ruleset, document, "custom")
 }
 
 fn pointers(document: &str, rule: &str) -> Vec<String> {
-    findings(document, rule)
-        .into_iter()
-        .map(|(p, _)| p)
-        .collect()
+    crate::ruleset::functions::builtin_pointers("portico:owasp", document, rule)
 }
 
 #[test]
@@ -98,15 +100,8 @@ fn the_document_requirement_protects_operations_without_their_own() {
 #[test]
 fn check_security_words_where_the_requirement_was_looked_for() {
     let found = custom_findings(
-        r#"
-rules:
-  custom:
-    message: "{{error}}"
-    given: $
-    then:
-      function: checkSecurity
-      functionOptions: {schemesPath: [securitySchemes], nullable: false, methods: [get, put]}
-"#,
+        "checkSecurity",
+        "{schemesPath: [securitySchemes], nullable: false, methods: [get, put]}",
         UNPROTECTED,
     );
     assert_eq!(
@@ -191,21 +186,11 @@ fn the_admin_url_is_an_option() {
             "\"differentSecuritySchemes\" function and its \"adminUrl\" option accepts only the following types: string".into()
         ))
     );
-    let pointers: Vec<String> = custom_findings(
-        r#"
-rules:
-  custom:
-    message: "{{error}}"
-    given: $
-    then:
-      function: differentSecuritySchemes
-      functionOptions: {adminUrl: /users}
-"#,
-        ADMIN,
-    )
-    .into_iter()
-    .map(|(p, _)| p)
-    .collect();
+    let pointers: Vec<String> =
+        custom_findings("differentSecuritySchemes", "{adminUrl: /users}", ADMIN)
+            .into_iter()
+            .map(|(p, _)| p)
+            .collect();
     // /users and /admin/users both contain "/users"; /v1/admin/settings is the other side.
     assert_eq!(pointers, ["/paths/~1users/get/security/1"]);
 }
