@@ -37,6 +37,8 @@ mod dialect;
 pub mod diff;
 mod example;
 #[cfg(feature = "engine")]
+mod fast_hash;
+#[cfg(feature = "engine")]
 mod index;
 #[cfg(feature = "engine")]
 mod input;

@@ -3,7 +3,6 @@
 //! reports through [`Differ::report`], which applies the catalog and the overrides.
 
 use std::cell::RefCell;
-use std::collections::{HashMap, HashSet};
 use std::rc::Rc;
 
 use serde_json::Value;
@@ -16,10 +15,7 @@ use crate::json::{lookup, member};
 use crate::model::{Model, Source};
 use crate::refs::{Documents, Target, resolve_target};
 
-/// The maps of a comparison hash short keys (addresses, rule ids, reference texts) many
-/// thousand times: foldhash rather than SipHash, which no one can flood here.
-pub(crate) type FastMap<K, V> = HashMap<K, V, foldhash::fast::FixedState>;
-pub(crate) type FastSet<K> = HashSet<K, foldhash::fast::FixedState>;
+pub(crate) use crate::fast_hash::{FastMap, FastSet};
 
 /// Which value of a document a node is: its address. Every loaded file stays in memory
 /// for the whole comparison, so one address is one `file#pointer`, and comparing or

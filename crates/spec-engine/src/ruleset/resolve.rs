@@ -14,6 +14,7 @@ use std::collections::{HashMap, HashSet};
 use portico_jsonpath::Segment;
 use serde_json::Value;
 
+use crate::fast_hash::FastMap;
 use crate::refs::{Documents, Target, resolve_target};
 
 /// Where a value is written: a project file and the path to it.
@@ -64,7 +65,8 @@ struct Resolution<'d> {
 /// The references of a project that resolve, keyed by the address of the reference object.
 pub struct ResolvedView<'d> {
     documents: &'d Documents,
-    resolutions: HashMap<*const Value, Resolution<'d>>,
+    /// By address: looked up for every node a resolved walk visits.
+    resolutions: FastMap<*const Value, Resolution<'d>>,
     /// Every location some reference points at exactly (resolved or not).
     referenced: HashSet<(String, String)>,
 }
@@ -73,7 +75,7 @@ impl<'d> ResolvedView<'d> {
     pub fn new(documents: &'d Documents) -> ResolvedView<'d> {
         let mut view = ResolvedView {
             documents,
-            resolutions: HashMap::new(),
+            resolutions: FastMap::default(),
             referenced: HashSet::new(),
         };
         for (file, loaded) in &documents.files {

@@ -133,6 +133,19 @@ impl Function {
         &self.name
     }
 
+    /// Whether its verdict on a value depends on nothing but the value (and the rule's
+    /// view of the document): where the value sits only decides where failures are
+    /// reported. A value that passed once then passes wherever it is met again, as
+    /// a shared schema is, through every reference to it, in a resolved document.
+    pub fn is_pure(&self) -> bool {
+        match &self.body {
+            Body::Core(core) => !matches!(**core, core::Core::Unreferenced { .. }),
+            Body::Schema(_) => true,
+            Body::Oas(oas) => matches!(oas, oas::Oas::Schema(_)),
+            Body::AsyncApi(_) | Body::Owasp(_) => false,
+        }
+    }
+
     /// Runs the function on one target.
     pub fn call(&self, target: Target<'_>, lookup: &dyn Lookup) -> Vec<Failure> {
         match &self.body {

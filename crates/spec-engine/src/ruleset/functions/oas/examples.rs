@@ -305,8 +305,97 @@ pub fn oas_schema(
     path: &[Segment],
     lookup: &dyn Lookup,
 ) -> Vec<Failure> {
+    PreparedSchema::new(schema, dialect_of(lookup)).call(value, path, lookup)
+}
+
+/// A schema ready to check values in one dialect: compiled, or why it checks nothing or
+/// cannot be used.
+pub enum PreparedSchema {
+    Check(SchemaCheck),
+    /// Left with a reference it cannot follow: nothing is reported.
+    Ignored,
+    /// Reported at each target, as Spectral's validator refuses the schema there.
+    Invalid(String),
+}
+
+impl PreparedSchema {
+    pub fn new(schema: &Value, draft: Draft) -> PreparedSchema {
+        if has_foreign_reference(schema) {
+            // A reference to another file that stayed a reference: Spectral's validator
+            // cannot resolve it and the rule, seeing a resolved document, ignores that.
+            return PreparedSchema::Ignored;
+        }
+        let mut schema = schema.clone();
+        if let Err(message) = nullable_types(&mut schema) {
+            return PreparedSchema::Invalid(message);
+        }
+        match SchemaCheck::compile(&schema, draft, false) {
+            Ok(check) => PreparedSchema::Check(check),
+            Err(error) if error.reference => PreparedSchema::Ignored,
+            Err(error) => PreparedSchema::Invalid(error.message),
+        }
+    }
+
+    pub fn call(
+        &self,
+        value: Option<&Value>,
+        path: &[Segment],
+        lookup: &dyn Lookup,
+    ) -> Vec<Failure> {
+        match self {
+            PreparedSchema::Check(check) => check.call(Target { value, path }, lookup),
+            PreparedSchema::Ignored => Vec::new(),
+            PreparedSchema::Invalid(message) => vec![Failure::at(path.to_vec(), message.clone())],
+        }
+    }
+}
+
+/// The `oasSchema` function's own schema, compiled once per dialect it is met in (a
+/// rule such as `duplicated-entry-in-enum` calls it on every `enum` of the document).
+pub struct FixedSchema {
+    schema: Value,
+    prepared: [std::sync::OnceLock<PreparedSchema>; DIALECT_COUNT],
+}
+
+impl FixedSchema {
+    pub fn new(schema: Value) -> FixedSchema {
+        FixedSchema {
+            schema,
+            prepared: Default::default(),
+        }
+    }
+
+    pub fn call(
+        &self,
+        value: Option<&Value>,
+        path: &[Segment],
+        lookup: &dyn Lookup,
+    ) -> Vec<Failure> {
+        let draft = dialect_of(lookup);
+        let slot = DIALECTS
+            .iter()
+            .position(|d| *d == draft)
+            .unwrap_or(DIALECTS.len() - 1);
+        self.prepared[slot]
+            .get_or_init(|| PreparedSchema::new(&self.schema, draft))
+            .call(value, path, lookup)
+    }
+}
+
+/// The dialects [`dialect_of`] answers.
+const DIALECTS: [Draft; DIALECT_COUNT] = [
+    Draft::Draft4,
+    Draft::Draft6,
+    Draft::Draft7,
+    Draft::Draft201909,
+    Draft::Draft202012,
+];
+const DIALECT_COUNT: usize = 5;
+
+/// The JSON Schema dialect of the document's schemas.
+fn dialect_of(lookup: &dyn Lookup) -> Draft {
     let formats = lookup.formats();
-    let draft = if formats.contains(&Format::Oas3_1) || formats.contains(&Format::Oas3_2) {
+    if formats.contains(&Format::Oas3_1) || formats.contains(&Format::Oas3_2) {
         match lookup
             .document()
             .get("jsonSchemaDialect")
@@ -322,20 +411,6 @@ pub fn oas_schema(
         Draft::Draft4
     } else {
         Draft::Draft7
-    };
-    if has_foreign_reference(schema) {
-        // A reference to another file that stayed a reference: Spectral's validator
-        // cannot resolve it and the rule, seeing a resolved document, ignores that.
-        return Vec::new();
-    }
-    let mut schema = schema.clone();
-    if let Err(message) = nullable_types(&mut schema) {
-        return vec![Failure::at(path.to_vec(), message)];
-    }
-    match SchemaCheck::compile(&schema, draft, false) {
-        Ok(check) => check.call(Target { value, path }, lookup),
-        Err(error) if error.reference => Vec::new(),
-        Err(error) => vec![Failure::at(path.to_vec(), error.message)],
     }
 }
 

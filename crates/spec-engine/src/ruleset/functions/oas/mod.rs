@@ -27,7 +27,7 @@ pub enum Oas {
     Discriminator,
     SecurityDefined { version: u8 },
     Example(examples::ExampleOptions),
-    Schema(Value),
+    Schema(Box<examples::FixedSchema>),
     DocumentSchema,
     UnusedComponent,
     UniquenessTags,
@@ -65,7 +65,7 @@ impl Oas {
         let Some(value) = target.value else {
             return match self {
                 // `schema` reports a missing value; the others take objects only.
-                Oas::Schema(schema) => examples::oas_schema(None, schema, target.path, lookup),
+                Oas::Schema(schema) => schema.call(None, target.path, lookup),
                 _ => Vec::new(),
             };
         };
@@ -80,7 +80,7 @@ impl Oas {
             Oas::Discriminator => components::discriminator(value, path, lookup),
             Oas::SecurityDefined { version } => security::defined(value, path, *version, lookup),
             Oas::Example(options) => examples::example(value, options, path, lookup),
-            Oas::Schema(schema) => examples::oas_schema(Some(value), schema, path, lookup),
+            Oas::Schema(schema) => schema.call(Some(value), path, lookup),
             Oas::DocumentSchema => document_schema::check(value, lookup),
             Oas::UnusedComponent => components::unused(value, lookup),
             Oas::UniquenessTags => components::uniqueness_tags(value, path, lookup),
@@ -108,7 +108,9 @@ fn schema_options(options: Option<&Value>) -> Result<Oas, String> {
     let map = options_object("oasSchema", options, r#"{ "schema": { "type": "array" } }"#)?;
     only_known("oasSchema", map, &["schema"])?;
     match map.get("schema") {
-        Some(schema @ Value::Object(_)) => Ok(Oas::Schema(schema.clone())),
+        Some(schema @ Value::Object(_)) => Ok(Oas::Schema(Box::new(examples::FixedSchema::new(
+            schema.clone(),
+        )))),
         _ => Err(
             "\"oasSchema\" function and its \"schema\" option accepts only the following types: object"
                 .into(),
