@@ -17,7 +17,7 @@ use super::{OPENAPI_JSON, WEBSOCKET_PATHS, v1_routes};
 use crate::state::{AppState, Services};
 
 /// The operation ids clients generate code from: renaming one breaks them.
-const OPERATION_IDS: [&str; 23] = [
+const OPERATION_IDS: [&str; 24] = [
     "searchAssets",
     "getAsset",
     "compareVersions",
@@ -38,6 +38,7 @@ const OPERATION_IDS: [&str; 23] = [
     "listDiffRules",
     "getDiffRuleLevels",
     "setDiffRuleLevels",
+    "getGovernanceDashboard",
     "getGovernanceProfile",
     "setGovernanceProfile",
     "getConformance",
