@@ -12,7 +12,7 @@ use portico_types::governance::{
     Enforcement, GovernanceProfile, OrganizationProfile, ProfileEntry,
 };
 
-use super::governance_dashboard::ConformanceDashboard;
+use super::governance_dashboard::{ConformanceDashboard, load_dashboard};
 use crate::account::state::AuthState;
 use crate::error::AppError;
 
@@ -90,6 +90,7 @@ pub fn GovernancePage() -> impl IntoView {
     let query = use_query_map();
     let organization = move || query.read().get("org").unwrap_or_default();
     let profile = Resource::new(organization, load);
+    let dashboard = Resource::new(organization, load_dashboard);
     view! {
         <Title text="Governance · Exchange · Portico"/>
         <section class="card governance-page">
@@ -111,10 +112,11 @@ pub fn GovernancePage() -> impl IntoView {
                     };
                     let organizations: Vec<String> = user.organizations.into_iter().map(|o| o.slug).collect();
                     let profile = profile.await;
+                    let dashboard = dashboard.await.transpose();
                     let chosen = organization();
                     view! {
                         <ProfileView organizations profile/>
-                        {(!chosen.is_empty()).then(|| view! { <ConformanceDashboard organization=chosen/> })}
+                        {dashboard.map(|figures| view! { <ConformanceDashboard organization=chosen figures/> })}
                     }.into_any()
                 })}
             </Suspense>

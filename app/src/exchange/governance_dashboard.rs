@@ -20,24 +20,27 @@ pub async fn load_governance_dashboard(
     Ok(portico_core::exchange::governance::dashboard(&ctx.db, &user, &organization).await?)
 }
 
-/// The dashboard of `organization`.
+/// The dashboard's figures for the page's organisation; none when none is chosen.
+pub async fn load_dashboard(organization: String) -> Result<Option<GovernanceDashboard>, AppError> {
+    if organization.is_empty() {
+        return Ok(None);
+    }
+    load_governance_dashboard(organization).await.map(Some)
+}
+
+/// The dashboard of `organization`, from figures the page loaded with its profile (in
+/// the page's one `Suspense`, so the server's render and the browser's agree).
 #[component]
-pub fn ConformanceDashboard(organization: String) -> impl IntoView {
-    let for_org = organization.clone();
-    let figures = Resource::new(move || for_org.clone(), load_governance_dashboard);
+pub fn ConformanceDashboard(
+    organization: String,
+    figures: Result<GovernanceDashboard, AppError>,
+) -> impl IntoView {
     view! {
         <h2>"Conformance"</h2>
-        <Suspense fallback=|| view! { <p class="muted">"Loading…"</p> }>
-            {move || {
-                let organization = organization.clone();
-                Suspend::new(async move {
-                    match figures.await {
-                        Ok(figures) => view! { <Figures organization figures/> }.into_any(),
-                        Err(error) => view! { <p class="form-error" role="alert">{error.to_string()}</p> }.into_any(),
-                    }
-                })
-            }}
-        </Suspense>
+        {match figures {
+            Ok(figures) => view! { <Figures organization figures/> }.into_any(),
+            Err(error) => view! { <p class="form-error" role="alert">{error.to_string()}</p> }.into_any(),
+        }}
     }
 }
 
