@@ -6,13 +6,14 @@
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::components::Redirect;
-use leptos_router::hooks::{use_navigate, use_query_map};
+use leptos_router::hooks::use_query_map;
 use portico_types::AssetKind;
 use portico_types::governance::{
     Enforcement, GovernanceProfile, OrganizationProfile, ProfileEntry,
 };
 
 use super::governance_dashboard::{ConformanceDashboard, load_dashboard};
+use super::organization_picker::OrganizationPicker;
 use crate::account::state::AuthState;
 use crate::error::AppError;
 
@@ -129,7 +130,6 @@ fn ProfileView(
     organizations: Vec<String>,
     profile: Result<Option<OrganizationProfile>, AppError>,
 ) -> impl IntoView {
-    let navigate = use_navigate();
     let (loaded, load_error) = match profile {
         Ok(loaded) => (loaded, None),
         Err(error) => (None, Some(error.to_string())),
@@ -182,19 +182,8 @@ fn ProfileView(
     });
     view! {
         <div class="rules-toolbar">
-            <label>"Organisation "
-                <select data-testid="governance-organization" on:change=move |ev| {
-                    let org = event_target_value(&ev);
-                    let path = if org.is_empty() { "/exchange/governance".to_owned() } else { format!("/exchange/governance?org={org}") };
-                    navigate(&path, Default::default());
-                }>
-                    <option value="" selected=organization.is_empty()>"— choose —"</option>
-                    {organizations.into_iter().map(|slug| {
-                        let selected = slug == organization;
-                        view! { <option value=slug.clone() selected=selected>{slug.clone()}</option> }
-                    }).collect_view()}
-                </select>
-            </label>
+            <OrganizationPicker page="/exchange/governance" organizations chosen=organization.clone()
+                none="— choose —" test_id="governance-organization"/>
         </div>
         {load_error.map(|error| view! { <p class="form-error" role="alert">{error}</p> })}
         {recheck.map(|(done, total)| view! {

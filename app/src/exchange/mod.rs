@@ -9,5 +9,6 @@ pub mod conformance_badge;
 pub mod governance;
 pub mod governance_dashboard;
 pub mod manage;
+pub mod organization_picker;
 pub mod owner_pages;
 pub mod rules;

@@ -8,9 +8,10 @@ use std::collections::BTreeMap;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::components::Redirect;
-use leptos_router::hooks::{use_navigate, use_query_map};
+use leptos_router::hooks::use_query_map;
 use portico_types::diff::{OrganizationRuleLevels, RuleLevel, RuleLevels, RuleSummary};
 
+use super::organization_picker::OrganizationPicker;
 use crate::account::state::AuthState;
 use crate::error::AppError;
 
@@ -95,7 +96,6 @@ fn RulesView(
     organizations: Vec<String>,
     levels: Result<Option<OrganizationRuleLevels>, AppError>,
 ) -> impl IntoView {
-    let navigate = use_navigate();
     let (levels, load_error) = match levels {
         Ok(levels) => (levels, None),
         Err(error) => (None, Some(error.to_string())),
@@ -137,19 +137,8 @@ fn RulesView(
     let total = rules.len();
     view! {
         <div class="rules-toolbar">
-            <label>"Organisation "
-                <select data-testid="rules-organization" on:change=move |ev| {
-                    let org = event_target_value(&ev);
-                    let path = if org.is_empty() { "/exchange/rules".to_owned() } else { format!("/exchange/rules?org={org}") };
-                    navigate(&path, Default::default());
-                }>
-                    <option value="" selected=organization.is_empty()>"— defaults only —"</option>
-                    {organizations.into_iter().map(|slug| {
-                        let selected = slug == organization;
-                        view! { <option value=slug.clone() selected=selected>{slug.clone()}</option> }
-                    }).collect_view()}
-                </select>
-            </label>
+            <OrganizationPicker page="/exchange/rules" organizations chosen=organization.clone()
+                none="— defaults only —" test_id="rules-organization"/>
             <input type="search" aria-label="Filter rules" placeholder="Filter by id or words, e.g. enum"
                 prop:value=filter on:input=move |ev| filter.set(event_target_value(&ev).to_lowercase())/>
             <select aria-label="Scope" on:change=move |ev| scope.set(event_target_value(&ev))>
