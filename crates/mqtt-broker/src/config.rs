@@ -30,15 +30,22 @@ pub struct BrokerConfig {
     pub retained_max_topics: usize,
     /// ...and this many bytes (topics and payloads).
     pub retained_max_bytes: usize,
-    /// How long a publisher waits for room at a subscriber before giving up on it.
+    /// How long a QoS 0 message waits for room at subscribers before those still full
+    /// lose it (QoS 1 and 2 messages wait until there is room).
     pub slow_subscriber_grace: Duration,
+    /// The longest keep alive accepted, in seconds: an MQTT 5 client asking for more, or
+    /// for none, is told to use this one (CONNACK Server Keep Alive).
+    pub max_keep_alive: u16,
+    /// How often the `$SYS/broker/...` reports are published (retained).
+    pub sys_interval: Duration,
 }
 
 impl BrokerConfig {
     /// The standard bounds on this address: 256 KB messages, 1 MiB queued per client,
     /// 1,000 connections, 1,000 absent sessions of 1,000 messages each, retained
-    /// messages on 10,000 topics or 64 MiB, 1,000 messages per in-process subscriber
-    /// and a 2 s grace for slow subscribers.
+    /// messages on 10,000 topics or 64 MiB, 1,000 messages per in-process subscriber,
+    /// a 2 s grace for slow subscribers, a keep alive of at most 60 s and `$SYS` reports
+    /// every 10 s.
     pub fn new(addr: SocketAddr) -> Self {
         Self {
             addr,
@@ -51,6 +58,8 @@ impl BrokerConfig {
             retained_max_topics: 10_000,
             retained_max_bytes: 64 * 1024 * 1024,
             slow_subscriber_grace: Duration::from_secs(2),
+            max_keep_alive: 60,
+            sys_interval: Duration::from_secs(10),
         }
     }
 

@@ -1,21 +1,23 @@
 //! One client connection: a reader task that takes packets in (and awaits room at slow
-//! subscribers, which is how a publisher is slowed down) and a writer task that sends
-//! what the session holds, in batches.
+//! subscribers, which is how a publisher is slowed down, answering its PINGREQs
+//! meanwhile) and a writer task that sends what the session holds, in batches.
 
-use std::sync::Arc;
+use std::collections::HashMap;
 use std::sync::atomic::Ordering;
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use bytes::BytesMut;
+use bytes::{Buf, BytesMut};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpStream;
 use tokio::net::tcp::{OwnedReadHalf, OwnedWriteHalf};
 
 use crate::codec::{
-    self, CodecError, ConnectCode, ConnectRequest, Incoming, Message, Outgoing, ServerLimits,
-    Version, reason,
+    self, CodecError, ConnectCode, ConnectRequest, Incoming, Message, Outbound, Outgoing,
+    ServerLimits, Version, reason,
 };
-use crate::router::Router;
+use crate::lock;
+use crate::router::{Router, parse_share};
 use crate::session::{Closer, Link, Session, Take};
 use crate::topic::valid_topic;
 
@@ -25,19 +27,34 @@ const CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
 const READ_CHUNK: usize = 64 * 1024;
 /// About how many bytes of messages the writer sends in one write.
 const WRITE_BATCH: usize = 64 * 1024;
+/// A client that accepts none of a batch for this long is not reading: it is
+/// disconnected, so publishers waiting for room at it go on.
+const WRITE_STALL: Duration = Duration::from_secs(60);
 /// Acknowledgements waiting to be sent to a client that does not read them; past this it
 /// is disconnected.
 const MAX_CONTROL_BACKLOG: usize = 65_536;
 /// Room for the topic and properties beside the largest payload.
 const PACKET_OVERHEAD: usize = 64 * 1024;
-/// QoS 1/2 messages a client may send before our acknowledgements (MQTT 5 CONNACK);
-/// each is routed before it is acknowledged, so this only bounds the acks in flight.
-const RECEIVE_MAXIMUM: u16 = 1024;
+/// QoS 1/2 messages a client may send before our acknowledgements (MQTT 5 CONNACK); one
+/// more is a protocol violation answered with DISCONNECT 0x93.
+pub(crate) const RECEIVE_MAXIMUM: u16 = 1024;
+/// Topic aliases an MQTT 5 client may set on its PUBLISHes (CONNACK Topic Alias Maximum).
+pub(crate) const TOPIC_ALIAS_MAXIMUM: u16 = 64;
+
+/// What every connection is served with.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Settings {
+    pub max_message_bytes: usize,
+    /// The longest keep alive accepted, in seconds: an MQTT 5 client asking for more, or
+    /// for none, is told this one (Server Keep Alive).
+    pub max_keep_alive: u16,
+}
 
 /// Serves one accepted connection until it ends.
-pub(crate) async fn serve(router: Arc<Router>, stream: TcpStream, max_message_bytes: usize) {
+pub(crate) async fn serve(router: Arc<Router>, stream: TcpStream, settings: Settings) {
     let _ = stream.set_nodelay(true);
     let (mut reader, mut writer) = stream.into_split();
+    let max_message_bytes = settings.max_message_bytes;
     let max_packet = max_message_bytes + PACKET_OVERHEAD;
     // Small until CONNECT: a connection that never sends one should cost little.
     let mut buf = BytesMut::with_capacity(1024);
@@ -66,6 +83,23 @@ pub(crate) async fn serve(router: Arc<Router>, stream: TcpStream, max_message_by
         Err(_) => return,
     };
     let mut request = *request;
+    if let Some(will) = &request.will
+        && !valid_topic(&will.topic)
+    {
+        // [MQTT-3.1.3-11], [MQTT-4.7.3-1]: the will topic is a topic name, without
+        // wildcards and not empty. MQTT 3.1.1 has no code for it: the connection closes.
+        tracing::debug!(topic = %will.topic, "MQTT will topic refused");
+        if version == Version::V5 {
+            refuse(
+                &mut writer,
+                version,
+                ConnectCode::TopicNameInvalid,
+                max_packet,
+            )
+            .await;
+        }
+        return;
+    }
     let mut assigned = None;
     if request.client_id.is_empty() {
         if version == Version::V4 && !request.clean_start {
@@ -94,6 +128,13 @@ pub(crate) async fn serve(router: Arc<Router>, stream: TcpStream, max_message_by
         .await;
         return;
     }
+    // MQTT 5 3.2.2.3.14: the server may impose its keep alive; MQTT 3.1.1 cannot, so the
+    // client's own is enforced there.
+    let server_keep_alive = (version == Version::V5
+        && (request.keep_alive == 0 || request.keep_alive > settings.max_keep_alive))
+        .then_some(settings.max_keep_alive)
+        .filter(|seconds| *seconds > 0);
+    let keep_alive_seconds = server_keep_alive.unwrap_or(request.keep_alive);
     let generation = router.next_id();
     let closer = Arc::new(Closer::default());
     let link = Link {
@@ -101,18 +142,39 @@ pub(crate) async fn serve(router: Arc<Router>, stream: TcpStream, max_message_by
         receive_maximum: request.receive_maximum,
         closer: closer.clone(),
     };
-    let (session, present) = router.connect(&request, link);
-    let accepted = connack(present, ConnectCode::Accepted, assigned, max_packet);
+    let connected = router.connect(&request, link);
+    let session = connected.session;
+    if let Some(will) = connected.ended_will {
+        let router = router.clone();
+        tokio::spawn(async move { router.publish(will).await });
+    }
+    let mut limits = server_limits(max_packet);
+    if version == Version::V5 {
+        limits.topic_alias_maximum = TOPIC_ALIAS_MAXIMUM;
+        limits.server_keep_alive = server_keep_alive;
+    }
+    let accepted = Outgoing::ConnAck {
+        session_present: connected.present,
+        code: ConnectCode::Accepted,
+        assigned_client_id: assigned,
+        limits,
+    };
     if send(&mut writer, version, &accepted).await.is_err() {
         closer.close(0);
     }
+    let outbound = Outbound {
+        max_packet: request.max_packet_size,
+        alias_maximum: request.topic_alias_maximum,
+        aliases: HashMap::new(),
+    };
     let writer_task = tokio::spawn(write_loop(
         session.clone(),
+        router.clone(),
         generation,
         version,
         writer,
         closer.clone(),
-        request.max_packet_size,
+        outbound,
     ));
     let mut will = request.will.take().map(|mut will| {
         will.publisher = session.id;
@@ -126,16 +188,20 @@ pub(crate) async fn serve(router: Arc<Router>, stream: TcpStream, max_message_by
         max_packet,
         max_message_bytes,
         closer: &closer,
+        session_expiry: request.session_expiry,
+        aliases: Mutex::new(HashMap::new()),
     };
-    let keep_alive = (request.keep_alive > 0)
-        .then(|| Duration::from_millis(u64::from(request.keep_alive) * 1500));
+    let keep_alive = (keep_alive_seconds > 0)
+        .then(|| Duration::from_millis(u64::from(keep_alive_seconds) * 1500));
     let end = connection.read_loop(&mut reader, buf, keep_alive).await;
     match end {
         End::Disconnect {
-            with_will,
+            reason,
             session_expiry,
         } => {
-            if !with_will {
+            // [MQTT-3.14.4-3]: a normal DISCONNECT (0x00) discards the will; 0x04 and
+            // the error codes publish it.
+            if reason == 0 {
                 will = None;
             }
             if let Some(expiry) = session_expiry {
@@ -146,10 +212,33 @@ pub(crate) async fn serve(router: Arc<Router>, stream: TcpStream, max_message_by
         End::Error(code) => closer.close(code),
         End::Closed => closer.close(0),
     }
-    if let Some(will) = will {
-        router.publish_now(Arc::new(will));
+    let will = will.map(Arc::new);
+    let delay = request.will_delay;
+    let expiry = session.expiry();
+    // A delayed will waits in the session: published when the delay or the session ends,
+    // whichever comes first, unless the client reconnects before [MQTT-3.1.3-9].
+    let (delayed, now) = match will {
+        Some(will) if delay > 0 && expiry > 0 => (Some(will), None),
+        other => (None, other),
+    };
+    let has_delayed = delayed.is_some();
+    let (was_current, ended_will) = router.disconnect(&session, generation, delayed);
+    if let Some(will) = ended_will {
+        router.publish(will).await;
+    } else if has_delayed && was_current {
+        let router = router.clone();
+        let session = session.clone();
+        let wait = Duration::from_secs(u64::from(delay.min(expiry)));
+        tokio::spawn(async move {
+            tokio::time::sleep(wait).await;
+            if let Some(will) = session.take_pending_will() {
+                router.publish(will).await;
+            }
+        });
     }
-    router.disconnect(&session, generation);
+    if let Some(will) = now {
+        router.publish(will).await;
+    }
     let _ = writer_task.await;
     let dropped = session.dropped();
     if dropped > 0 {
@@ -162,7 +251,7 @@ pub(crate) async fn serve(router: Arc<Router>, stream: TcpStream, max_message_by
 enum End {
     /// A DISCONNECT from the client.
     Disconnect {
-        with_will: bool,
+        reason: u8,
         session_expiry: Option<u32>,
     },
     /// A protocol error or timeout, with its MQTT 5 reason.
@@ -180,6 +269,10 @@ struct Connection<'a> {
     max_packet: usize,
     max_message_bytes: usize,
     closer: &'a Closer,
+    /// The Session Expiry Interval of the CONNECT.
+    session_expiry: u32,
+    /// Topic aliases the client set on this connection (alias -> topic).
+    aliases: Mutex<HashMap<u16, String>>,
 }
 
 impl Connection<'_> {
@@ -189,11 +282,33 @@ impl Connection<'_> {
         mut buf: BytesMut,
         keep_alive: Option<Duration>,
     ) -> End {
+        let mut eof = false;
         loop {
             loop {
                 match self.version.read(&mut buf, self.max_packet) {
                     Ok(Some(packet)) => {
-                        if let Some(end) = self.handle(packet).await {
+                        let handled = self.handle(packet);
+                        tokio::pin!(handled);
+                        // While a PUBLISH waits for room at slow subscribers, the client
+                        // is still read (up to one packet's worth) and its PINGREQs are
+                        // answered, so it does not take the wait for a dead server.
+                        let end = loop {
+                            let room = !eof && buf.len() < self.max_packet;
+                            tokio::select! {
+                                end = &mut handled => break end,
+                                read = reader.read_buf(&mut buf), if room => match read {
+                                    Ok(0) | Err(_) => eof = true,
+                                    Ok(n) => {
+                                        self.count_received(n);
+                                        if let Some(end) = self.answer_pings(&mut buf) {
+                                            break Some(end);
+                                        }
+                                    }
+                                },
+                                _ = self.closer.closed() => break Some(End::Closed),
+                            }
+                        };
+                        if let Some(end) = end {
                             return end;
                         }
                     }
@@ -202,11 +317,18 @@ impl Connection<'_> {
                         tracing::debug!(size, limit, "MQTT packet over the limit");
                         return End::Error(reason::PACKET_TOO_LARGE);
                     }
-                    Err(error) => {
+                    Err(CodecError::Protocol(error)) => {
                         tracing::debug!(%error, "MQTT protocol error");
+                        return End::Error(reason::PROTOCOL_ERROR);
+                    }
+                    Err(error) => {
+                        tracing::debug!(%error, "MQTT malformed packet");
                         return End::Error(reason::MALFORMED);
                     }
                 }
+            }
+            if eof {
+                return End::Closed;
             }
             if buf.capacity() - buf.len() < READ_CHUNK / 2 {
                 buf.reserve(READ_CHUNK);
@@ -219,13 +341,44 @@ impl Connection<'_> {
             };
             tokio::select! {
                 read = read => match read {
+                    // [MQTT-3.1.2-22]: nothing for 1.5 times the keep alive.
                     Err(_) => return End::Error(reason::KEEP_ALIVE_TIMEOUT),
                     Ok(Ok(0)) | Ok(Err(_)) => return End::Closed,
-                    Ok(Ok(_)) => {}
+                    Ok(Ok(n)) => self.count_received(n),
                 },
                 _ = self.closer.closed() => return End::Closed,
             }
         }
+    }
+
+    fn count_received(&self, bytes: usize) {
+        self.router
+            .stats
+            .bytes_received
+            .fetch_add(bytes as u64, Ordering::Relaxed);
+    }
+
+    /// Answers the PINGREQs among the complete packets waiting in `buf` (taking them
+    /// out), while an earlier packet is still being handled.
+    fn answer_pings(&self, buf: &mut BytesMut) -> Option<End> {
+        let mut at = 0;
+        while let Ok(Some((first, header, remaining))) = codec::fixed_header(&buf[at..]) {
+            let end = at + header + remaining;
+            if end > buf.len() {
+                break;
+            }
+            if first == 0xC0 && remaining == 0 {
+                let mut tail = buf.split_off(at);
+                tail.advance(header);
+                buf.unsplit(tail);
+                if let Some(end) = self.reply(Outgoing::PingResp) {
+                    return Some(end);
+                }
+            } else {
+                at = end;
+            }
+        }
+        None
     }
 
     /// Handles one packet; `Some` ends the connection.
@@ -236,8 +389,22 @@ impl Connection<'_> {
                 pkid,
                 topic_alias,
             } => {
-                if topic_alias {
-                    return Some(End::Error(reason::TOPIC_ALIAS_INVALID));
+                if let Some(alias) = topic_alias {
+                    // [MQTT-3.3.2-8], [MQTT-3.3.2-9]: 0 and values above the maximum we
+                    // announced are invalid.
+                    if alias == 0 || alias > TOPIC_ALIAS_MAXIMUM {
+                        return Some(End::Error(reason::TOPIC_ALIAS_INVALID));
+                    }
+                    let mut aliases = lock(&self.aliases);
+                    if message.topic.is_empty() {
+                        match aliases.get(&alias) {
+                            Some(topic) => message.topic = topic.clone(),
+                            // An alias never set on this connection [MQTT-3.3.2-12].
+                            None => return Some(End::Error(reason::PROTOCOL_ERROR)),
+                        }
+                    } else {
+                        aliases.insert(alias, message.topic.clone());
+                    }
                 }
                 if !valid_topic(&message.topic) {
                     return Some(End::Error(reason::TOPIC_NAME_INVALID));
@@ -247,6 +414,19 @@ impl Connection<'_> {
                     return Some(End::Error(reason::PACKET_TOO_LARGE));
                 }
                 message.publisher = self.session.id;
+                self.router
+                    .stats
+                    .messages_received
+                    .fetch_add(1, Ordering::Relaxed);
+                // MQTT 5 3.3.4: more unacknowledged QoS 1/2 PUBLISHes than the Receive
+                // Maximum we announced end the connection with 0x93.
+                let resent = message.qos == 2 && self.session.has_qos2(pkid);
+                if message.qos > 0
+                    && !resent
+                    && self.session.incoming_unacknowledged() >= usize::from(RECEIVE_MAXIMUM)
+                {
+                    return Some(End::Error(reason::RECEIVE_MAXIMUM_EXCEEDED));
+                }
                 match message.qos {
                     0 => self.publish(message).await,
                     1 => {
@@ -262,19 +442,35 @@ impl Connection<'_> {
                 }
                 None
             }
-            Incoming::PubAck(pkid) | Incoming::PubComp(pkid) => {
-                self.session.acknowledge(pkid);
+            Incoming::PubAck(pkid) => {
+                self.session.puback(pkid);
                 None
             }
-            Incoming::PubRec(pkid) => {
-                self.session.received(self.generation, pkid);
+            Incoming::PubComp(pkid) => {
+                self.session.pubcomp(pkid);
+                None
+            }
+            Incoming::PubRec { pkid, reason } => {
+                self.session.pubrec(self.generation, pkid, reason);
                 None
             }
             Incoming::PubRel(pkid) => {
-                self.session.release_qos2(pkid);
-                self.reply(Outgoing::PubComp(pkid))
+                // MQTT 5 3.7.2.1: an unknown packet identifier is answered with 0x92.
+                let reason = if self.session.release_qos2(pkid) {
+                    0
+                } else {
+                    reason::PACKET_ID_NOT_FOUND
+                };
+                self.reply(Outgoing::PubComp { pkid, reason })
             }
             Incoming::Subscribe { pkid, filters } => {
+                // [MQTT-3.8.3-4]: No Local on a shared subscription is a Protocol Error.
+                if filters
+                    .iter()
+                    .any(|f| f.no_local && matches!(parse_share(&f.filter), Ok((Some(_), _))))
+                {
+                    return Some(End::Error(reason::PROTOCOL_ERROR));
+                }
                 let (granted, retained) = self.router.subscribe(self.session, filters);
                 if let Some(end) = self.reply(Outgoing::SubAck { pkid, granted }) {
                     return Some(end);
@@ -290,12 +486,19 @@ impl Connection<'_> {
             }
             Incoming::PingReq => self.reply(Outgoing::PingResp),
             Incoming::Disconnect {
-                with_will,
+                reason,
                 session_expiry,
-            } => Some(End::Disconnect {
-                with_will,
-                session_expiry,
-            }),
+            } => {
+                // [MQTT-3.14.2-2]: a session expiry of 0 at CONNECT cannot be raised at
+                // DISCONNECT.
+                if self.session_expiry == 0 && session_expiry.is_some_and(|e| e > 0) {
+                    return Some(End::Error(reason::PROTOCOL_ERROR));
+                }
+                Some(End::Disconnect {
+                    reason,
+                    session_expiry,
+                })
+            }
             Incoming::Connect(_) | Incoming::Auth => Some(End::Error(reason::PROTOCOL_ERROR)),
         }
     }
@@ -320,11 +523,12 @@ impl Connection<'_> {
 /// Sends what the session holds for connection `generation` until it is closed.
 async fn write_loop(
     session: Arc<Session>,
+    router: Arc<Router>,
     generation: u64,
     version: Version,
     mut writer: OwnedWriteHalf,
     closer: Arc<Closer>,
-    client_max_packet: Option<u32>,
+    mut outbound: Outbound,
 ) {
     let mut items = Vec::new();
     let mut buf = BytesMut::with_capacity(WRITE_BATCH * 2);
@@ -341,19 +545,30 @@ async fn write_loop(
             Take::Ready => {}
         }
         buf.clear();
+        let mut messages = 0;
         for item in &items {
-            if !version.write(item, &mut buf, client_max_packet)
-                && let Outgoing::Publish { pkid, qos, .. } = item
-                && *qos > 0
-            {
-                // Over the client's maximum packet size: dropped, as MQTT 5 says.
-                session.acknowledge(*pkid);
+            let written = version.write(item, &mut buf, &mut outbound);
+            if let Outgoing::Publish { pkid, qos, .. } = item {
+                if written {
+                    messages += 1;
+                } else if *qos > 0 {
+                    // Over the client's maximum packet size: dropped, as MQTT 5 says
+                    // [MQTT-3.1.2-25].
+                    session.forget(*pkid);
+                }
             }
         }
+        let stats = &router.stats;
+        stats.messages_sent.fetch_add(messages, Ordering::Relaxed);
+        stats
+            .bytes_sent
+            .fetch_add(buf.len() as u64, Ordering::Relaxed);
         tokio::select! {
-            written = writer.write_all(&buf) => if written.is_err() {
-                closer.close(0);
-                break;
+            written = tokio::time::timeout(WRITE_STALL, writer.write_all(&buf)) => {
+                if !matches!(written, Ok(Ok(()))) {
+                    closer.close(0);
+                    break;
+                }
             },
             _ = closer.closed() => break,
         }
@@ -361,7 +576,7 @@ async fn write_loop(
     let code = closer.reason();
     if version == Version::V5 && code != 0 {
         let mut buf = BytesMut::new();
-        version.write(&Outgoing::Disconnect(code), &mut buf, client_max_packet);
+        version.write(&Outgoing::Disconnect(code), &mut buf, &mut outbound);
         let _ = tokio::time::timeout(Duration::from_secs(1), writer.write_all(&buf)).await;
     }
     let _ = tokio::time::timeout(Duration::from_secs(1), writer.shutdown()).await;
@@ -392,20 +607,12 @@ async fn read_connect(
     }
 }
 
-fn connack(
-    session_present: bool,
-    code: ConnectCode,
-    assigned_client_id: Option<String>,
-    max_packet: usize,
-) -> Outgoing {
-    Outgoing::ConnAck {
-        session_present,
-        code,
-        assigned_client_id,
-        limits: ServerLimits {
-            max_packet_size: u32::try_from(max_packet).unwrap_or(u32::MAX),
-            receive_maximum: RECEIVE_MAXIMUM,
-        },
+fn server_limits(max_packet: usize) -> ServerLimits {
+    ServerLimits {
+        max_packet_size: u32::try_from(max_packet).unwrap_or(u32::MAX),
+        receive_maximum: RECEIVE_MAXIMUM,
+        topic_alias_maximum: 0,
+        server_keep_alive: None,
     }
 }
 
@@ -416,7 +623,13 @@ async fn refuse(
     code: ConnectCode,
     max_packet: usize,
 ) {
-    let _ = send(writer, version, &connack(false, code, None, max_packet)).await;
+    let refusal = Outgoing::ConnAck {
+        session_present: false,
+        code,
+        assigned_client_id: None,
+        limits: server_limits(max_packet),
+    };
+    let _ = send(writer, version, &refusal).await;
 }
 
 async fn send(
@@ -425,6 +638,6 @@ async fn send(
     packet: &Outgoing,
 ) -> std::io::Result<()> {
     let mut buf = BytesMut::new();
-    version.write(packet, &mut buf, None);
+    version.write(packet, &mut buf, &mut Outbound::default());
     writer.write_all(&buf).await
 }

@@ -9,10 +9,12 @@ use std::time::{Duration, Instant};
 use bytes::Bytes;
 use rumqttc::v5::mqttbytes::v5::PublishProperties;
 
-use crate::codec::Message;
-use crate::connection;
+use crate::codec::{Message, reason};
+use crate::connection::{self, Settings};
 use crate::local::LocalSubscribers;
 use crate::router::Router;
+use crate::session::Closer;
+use crate::sys;
 use crate::{BrokerConfig, BrokerError, Subscription, lock};
 
 /// Shared between the handle's clones.
@@ -22,6 +24,8 @@ struct Shared {
     router: Arc<Router>,
     local: Arc<LocalSubscribers>,
     broker: Mutex<Option<thread::JoinHandle<()>>>,
+    /// Closed by `stop`.
+    stop: Arc<Closer>,
 }
 
 /// The running broker; cheap to clone, shared by every feature that needs it.
@@ -43,6 +47,9 @@ const PENDING_CONNECTIONS: usize = 100;
 
 /// How often expired sessions of absent clients are removed.
 const SWEEP_EVERY: Duration = Duration::from_secs(5);
+/// How long a stop waits for clients to be sent their DISCONNECT before the sockets
+/// close anyway.
+const STOP_GRACE: Duration = Duration::from_secs(2);
 
 /// Binds the address and starts the broker on its own runtime (two worker threads), so
 /// MQTT traffic never competes with the embedding server's tasks for a scheduler.
@@ -68,12 +75,27 @@ pub fn start(mut config: BrokerConfig) -> Result<BrokerHandle, BrokerError> {
         .enable_all()
         .build()
         .map_err(|e| startup(e.to_string()))?;
-    let max_message_bytes = config.max_message_bytes;
+    let settings = Settings {
+        max_message_bytes: config.max_message_bytes,
+        max_keep_alive: config.max_keep_alive,
+    };
+    let stop = Arc::new(Closer::default());
     let broker_thread = {
         let router = router.clone();
+        let local = local.clone();
+        let stop = stop.clone();
+        let sys_interval = config.sys_interval;
         thread::Builder::new()
             .name("mqtt-broker".into())
-            .spawn(move || runtime.block_on(accept(listener, router, max_message_bytes)))
+            .spawn(move || {
+                runtime.block_on(async {
+                    tokio::spawn(sys::report(router.clone(), sys_interval));
+                    accept(listener, router, settings, &stop).await;
+                    local.close_all();
+                });
+                // Dropping the runtime ends the tasks left and closes their sockets.
+                drop(runtime);
+            })
             .map_err(|e| startup(e.to_string()))?
     };
     Ok(BrokerHandle {
@@ -82,12 +104,15 @@ pub fn start(mut config: BrokerConfig) -> Result<BrokerHandle, BrokerError> {
             router,
             local,
             broker: Mutex::new(Some(broker_thread)),
+            stop,
         }),
     })
 }
 
-/// Accepts connections until the listener fails for good; sweeps absent sessions.
-async fn accept(listener: TcpListener, router: Arc<Router>, max_message_bytes: usize) {
+/// Accepts connections and sweeps absent sessions until `stop` is closed; then sends
+/// every client its DISCONNECT (MQTT 5: 0x8B Server shutting down) and waits a little
+/// for them to go.
+async fn accept(listener: TcpListener, router: Arc<Router>, settings: Settings, stop: &Closer) {
     let listener = match tokio::net::TcpListener::from_std(listener) {
         Ok(listener) => listener,
         Err(error) => {
@@ -101,7 +126,10 @@ async fn accept(listener: TcpListener, router: Arc<Router>, max_message_bytes: u
             let mut tick = tokio::time::interval(SWEEP_EVERY);
             loop {
                 tick.tick().await;
-                router.sweep();
+                // Sessions that ended have their delayed wills due.
+                for will in router.sweep() {
+                    router.publish(will).await;
+                }
             }
         });
     }
@@ -110,7 +138,11 @@ async fn accept(listener: TcpListener, router: Arc<Router>, max_message_bytes: u
         router.config.max_connections + PENDING_CONNECTIONS,
     ));
     loop {
-        match listener.accept().await {
+        let accepted = tokio::select! {
+            accepted = listener.accept() => accepted,
+            _ = stop.closed() => break,
+        };
+        match accepted {
             Ok((stream, _)) => {
                 let Ok(permit) = open.clone().try_acquire_owned() else {
                     tracing::warn!("too many MQTT connections: one refused");
@@ -118,7 +150,7 @@ async fn accept(listener: TcpListener, router: Arc<Router>, max_message_bytes: u
                 };
                 let router = router.clone();
                 tokio::spawn(async move {
-                    connection::serve(router, stream, max_message_bytes).await;
+                    connection::serve(router, stream, settings).await;
                     drop(permit);
                 });
             }
@@ -128,6 +160,17 @@ async fn accept(listener: TcpListener, router: Arc<Router>, max_message_bytes: u
                 tokio::time::sleep(Duration::from_millis(50)).await;
             }
         }
+    }
+    drop(listener);
+    router.close_all(reason::SERVER_SHUTTING_DOWN);
+    let deadline = tokio::time::Instant::now() + STOP_GRACE;
+    while router
+        .connections
+        .load(std::sync::atomic::Ordering::Acquire)
+        > 0
+        && tokio::time::Instant::now() < deadline
+    {
+        tokio::time::sleep(Duration::from_millis(20)).await;
     }
 }
 
@@ -141,6 +184,20 @@ impl BrokerHandle {
     /// bigger ones before they are built.
     pub fn max_message_bytes(&self) -> usize {
         self.shared.config.max_message_bytes
+    }
+
+    /// Stops the broker: no new connections, every client is sent DISCONNECT (MQTT 5:
+    /// 0x8B Server shutting down) and its socket closed, background tasks end and
+    /// in-process subscriptions see their end. Blocks until done (about 2 s at most), so
+    /// async callers run it in `spawn_blocking`; later calls do nothing.
+    pub fn stop(&self) {
+        self.shared.stop.close(0);
+        let thread = lock(&self.shared.broker).take();
+        if let Some(thread) = thread
+            && thread.join().is_err()
+        {
+            tracing::error!("the MQTT broker thread panicked while stopping");
+        }
     }
 
     /// `"up"` while the broker's runtime runs, `"down"` otherwise; what `/healthz`

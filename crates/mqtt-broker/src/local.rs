@@ -23,6 +23,12 @@ impl LocalSubscribers {
         feeds.push(feed);
     }
 
+    /// Ends every in-process subscription (the broker stopped): their `recv` returns
+    /// `None` once drained.
+    pub(crate) fn close_all(&self) {
+        lock(&self.feeds).clear();
+    }
+
     /// Offers a routed message to every subscription that selects it. Never waits: a
     /// full subscription drops its oldest message instead.
     pub(crate) fn see(&self, message: &Message) {

@@ -11,7 +11,7 @@ use crate::lock;
 use crate::session::{Delivery, Link, Offer, QueueLimits, Session};
 use crate::topic::{filter_matches, valid_filter};
 
-/// Topic filters one session may hold; more are refused in SUBACK.
+/// Topic filters one session may hold; more are refused in SUBACK (0x97 Quota exceeded).
 pub(crate) const MAX_FILTERS_PER_SESSION: usize = 1_000;
 
 /// The router's bounds.
@@ -22,8 +22,8 @@ pub(crate) struct RouterConfig {
     pub max_offline_sessions: usize,
     pub retained_max_topics: usize,
     pub retained_max_bytes: usize,
-    /// How long a publisher waits for room at a subscriber before that subscriber is
-    /// marked stalled and loses QoS 0 messages instead.
+    /// How long a publisher waits for room at subscribers for a QoS 0 message before
+    /// those still full are marked stalled and lose QoS 0 messages instead.
     pub slow_subscriber_grace: Duration,
     /// Simultaneous client connections.
     pub max_connections: usize,
@@ -33,23 +33,117 @@ pub(crate) struct RouterConfig {
 /// in-process subscribers).
 pub(crate) type Tap = Box<dyn Fn(&Message) + Send + Sync>;
 
+/// Traffic counters, published under `$SYS/broker/`.
+#[derive(Debug, Default)]
+pub(crate) struct Stats {
+    pub messages_received: AtomicU64,
+    pub messages_sent: AtomicU64,
+    pub bytes_received: AtomicU64,
+    pub bytes_sent: AtomicU64,
+}
+
 #[derive(Debug)]
 struct Subscriber {
     session: Arc<Session>,
     qos: u8,
     no_local: bool,
     retain_as_published: bool,
+    subscription_id: Option<u32>,
+}
+
+impl Subscriber {
+    fn delivery(&self, message: &Arc<Message>) -> Delivery {
+        Delivery {
+            message: message.clone(),
+            qos: self.qos.min(message.qos),
+            retain: message.retain && self.retain_as_published,
+            subscription_id: self.subscription_id,
+        }
+    }
+}
+
+/// The members of one shared subscription (`$share/{name}/{filter}`): each message goes
+/// to one of them, in turn.
+#[derive(Debug)]
+struct Group {
+    name: String,
+    members: Vec<Subscriber>,
+    next: AtomicUsize,
+}
+
+impl Group {
+    /// The next member in turn, preferring one that is connected.
+    fn pick(&self) -> Option<&Subscriber> {
+        let count = self.members.len();
+        if count == 0 {
+            return None;
+        }
+        let start = self.next.fetch_add(1, Ordering::Relaxed);
+        (0..count)
+            .map(|offset| &self.members[(start + offset) % count])
+            .find(|member| member.session.is_online())
+            .or_else(|| self.members.get(start % count))
+    }
+}
+
+/// Who subscribed to one topic filter: on their own, and in shared groups.
+#[derive(Debug, Default)]
+struct Entry {
+    direct: Vec<Subscriber>,
+    groups: Vec<Group>,
+}
+
+impl Entry {
+    fn is_empty(&self) -> bool {
+        self.direct.is_empty() && self.groups.is_empty()
+    }
+
+    fn members(&mut self, share: Option<&str>) -> &mut Vec<Subscriber> {
+        let Some(name) = share else {
+            return &mut self.direct;
+        };
+        let index = match self.groups.iter().position(|g| g.name == name) {
+            Some(index) => index,
+            None => {
+                self.groups.push(Group {
+                    name: name.to_string(),
+                    members: Vec::new(),
+                    next: AtomicUsize::new(0),
+                });
+                self.groups.len() - 1
+            }
+        };
+        &mut self.groups[index].members
+    }
+}
+
+/// A subscription's filter split into its share name (`$share/{name}/`) and the filter
+/// it matches topics with.
+pub(crate) fn parse_share(filter: &str) -> Result<(Option<&str>, &str), ()> {
+    let Some(rest) = filter.strip_prefix("$share/") else {
+        return Ok((None, filter));
+    };
+    match rest.split_once('/') {
+        // [MQTT-4.8.2-1], [MQTT-4.8.2-2]: a non-empty share name without wildcards,
+        // followed by a topic filter.
+        Some((name, filter))
+            if !name.is_empty() && !name.contains(['+', '#']) && !filter.is_empty() =>
+        {
+            Ok((Some(name), filter))
+        }
+        _ => Err(()),
+    }
 }
 
 /// Filters without wildcards are looked up by topic; the others are matched one by one.
 #[derive(Debug, Default)]
 struct Subscriptions {
-    exact: HashMap<String, Vec<Subscriber>>,
-    wildcard: HashMap<String, Vec<Subscriber>>,
+    exact: HashMap<String, Entry>,
+    wildcard: HashMap<String, Entry>,
 }
 
 impl Subscriptions {
-    fn map(&mut self, filter: &str) -> &mut HashMap<String, Vec<Subscriber>> {
+    fn map(&mut self, filter: &str) -> &mut HashMap<String, Entry> {
         if filter.contains(['+', '#']) {
             &mut self.wildcard
         } else {
@@ -57,8 +151,12 @@ impl Subscriptions {
         }
     }
 
-    fn insert(&mut self, filter: &str, subscriber: Subscriber) {
-        let list = self.map(filter).entry(filter.to_string()).or_default();
+    fn insert(&mut self, filter: &str, share: Option<&str>, subscriber: Subscriber) {
+        let list = self
+            .map(filter)
+            .entry(filter.to_string())
+            .or_default()
+            .members(share);
         match list
             .iter_mut()
             .find(|s| s.session.id == subscriber.session.id)
@@ -68,58 +166,65 @@ impl Subscriptions {
         }
     }
 
-    fn remove(&mut self, filter: &str, session: u64) -> bool {
+    fn remove(&mut self, filter: &str, share: Option<&str>, session: u64) -> bool {
         let map = self.map(filter);
-        let Some(list) = map.get_mut(filter) else {
+        let Some(entry) = map.get_mut(filter) else {
             return false;
         };
-        let before = list.len();
-        list.retain(|s| s.session.id != session);
-        let removed = list.len() != before;
-        if list.is_empty() {
+        let removed = match share {
+            None => remove_member(&mut entry.direct, session),
+            Some(name) => {
+                let Some(index) = entry.groups.iter().position(|g| g.name == name) else {
+                    return false;
+                };
+                let removed = remove_member(&mut entry.groups[index].members, session);
+                if entry.groups[index].members.is_empty() {
+                    entry.groups.remove(index);
+                }
+                removed
+            }
+        };
+        if entry.is_empty() {
             map.remove(filter);
         }
         removed
     }
 
-    /// The sessions `message` goes to, each once at the highest QoS of its matching
-    /// subscriptions (MQTT 3.1.1 4.7.1.2 allows one copy).
+    /// What `message` becomes: one delivery per matching subscription (each with its
+    /// own QoS and Subscription Identifier, as MQTT 5 3.3.4 allows), one member of each
+    /// matching shared group.
     fn deliveries(&self, message: &Arc<Message>) -> Vec<(Arc<Session>, Delivery)> {
-        let mut out: Vec<(Arc<Session>, Delivery)> = Vec::new();
-        let mut add = |subscriber: &Subscriber| {
-            if subscriber.no_local && subscriber.session.id == message.publisher {
-                return;
-            }
-            let qos = subscriber.qos.min(message.qos);
-            let retain = message.retain && subscriber.retain_as_published;
-            match out
-                .iter_mut()
-                .find(|(session, _)| session.id == subscriber.session.id)
-            {
-                Some((_, delivery)) => {
-                    delivery.qos = delivery.qos.max(qos);
-                    delivery.retain |= retain;
+        let mut out = Vec::new();
+        let mut add = |entry: &Entry| {
+            for subscriber in &entry.direct {
+                // [MQTT-3.8.3-3]: No Local.
+                if subscriber.no_local && subscriber.session.id == message.publisher {
+                    continue;
                 }
-                None => out.push((
-                    subscriber.session.clone(),
-                    Delivery {
-                        message: message.clone(),
-                        qos,
-                        retain,
-                    },
-                )),
+                out.push((subscriber.session.clone(), subscriber.delivery(message)));
+            }
+            for group in &entry.groups {
+                if let Some(member) = group.pick() {
+                    out.push((member.session.clone(), member.delivery(message)));
+                }
             }
         };
-        if let Some(list) = self.exact.get(&message.topic) {
-            list.iter().for_each(&mut add);
+        if let Some(entry) = self.exact.get(&message.topic) {
+            add(entry);
         }
-        for (filter, list) in &self.wildcard {
+        for (filter, entry) in &self.wildcard {
             if filter_matches(filter, &message.topic) {
-                list.iter().for_each(&mut add);
+                add(entry);
             }
         }
         out
     }
+}
+
+fn remove_member(list: &mut Vec<Subscriber>, session: u64) -> bool {
+    let before = list.len();
+    list.retain(|s| s.session.id != session);
+    list.len() != before
 }
 
 #[derive(Debug, Default)]
@@ -138,6 +243,17 @@ pub(crate) struct Router {
     next_id: AtomicU64,
     /// Connections past CONNECT, for the connection limit.
     pub connections: AtomicUsize,
+    pub stats: Stats,
+}
+
+/// What `Router::connect` found.
+pub(crate) struct Connected {
+    pub session: Arc<Session>,
+    /// Whether an existing session was resumed (CONNACK's Session Present).
+    pub present: bool,
+    /// The delayed will of a session that ended here (expired, or discarded by Clean
+    /// Start): the caller publishes it.
+    pub ended_will: Option<Arc<Message>>,
 }
 
 impl Router {
@@ -150,6 +266,7 @@ impl Router {
             tap,
             next_id: AtomicU64::new(1),
             connections: AtomicUsize::new(0),
+            stats: Stats::default(),
         }
     }
 
@@ -159,17 +276,29 @@ impl Router {
     }
 
     /// Attaches a connecting client to its session (new or resumed); closes a connection
-    /// that held the same client id. Returns the session and whether it was resumed.
-    pub(crate) fn connect(&self, request: &ConnectRequest, link: Link) -> (Arc<Session>, bool) {
+    /// that held the same client id. A session whose expiry interval has passed is not
+    /// resumed, even if the sweep has not removed it yet.
+    pub(crate) fn connect(&self, request: &ConnectRequest, link: Link) -> Connected {
         let mut sessions = lock(&self.sessions);
         let existing = sessions.get(&request.client_id).cloned();
         if let Some(previous) = existing.as_ref().and_then(|old| old.release()) {
             previous.closer.close(reason::SESSION_TAKEN_OVER);
         }
+        let expired = existing
+            .as_ref()
+            .is_some_and(|old| old.expired(Instant::now()));
+        let mut ended_will = None;
         let (session, present) = match existing {
-            Some(existing) if !request.clean_start => (existing, true),
+            Some(existing) if !request.clean_start && !expired => (existing, true),
             existing => {
                 if let Some(old) = existing {
+                    // An expired session ended before this client came back: its will
+                    // is due. One discarded by Clean Start is a reconnection in time,
+                    // which cancels it [MQTT-3.1.3-9].
+                    let will = old.take_pending_will();
+                    if expired {
+                        ended_will = will;
+                    }
                     self.unsubscribe_all(&old);
                 }
                 let session =
@@ -179,21 +308,36 @@ impl Router {
             }
         };
         session.attach(link, request.session_expiry);
-        (session, present)
-    }
-
-    /// Detaches connection `generation`; a session that does not outlive its connection
-    /// is removed with its subscriptions.
-    pub(crate) fn disconnect(&self, session: &Arc<Session>, generation: u64) {
-        if !session.detach(generation) || session.expiry() > 0 {
-            return;
+        Connected {
+            session,
+            present,
+            ended_will,
         }
-        self.remove_session(session);
     }
 
-    /// Removes a session whose client is still away. Checked under the registry's lock,
-    /// which `connect` holds while attaching, so a client resuming it meanwhile keeps it.
-    fn remove_session(&self, session: &Arc<Session>) {
+    /// Detaches connection `generation`, keeping its delayed `will` in the session; a
+    /// session that does not outlive its connection is removed with its subscriptions.
+    /// Returns whether the connection was still the session's, and the will if the
+    /// session ended here (it is then due at once).
+    pub(crate) fn disconnect(
+        &self,
+        session: &Arc<Session>,
+        generation: u64,
+        will: Option<Arc<Message>>,
+    ) -> (bool, Option<Arc<Message>>) {
+        if !session.detach(generation, will) {
+            return (false, None);
+        }
+        if session.expiry() > 0 {
+            return (true, None);
+        }
+        (true, self.remove_session(session))
+    }
+
+    /// Removes a session whose client is still away, returning its delayed will (due now
+    /// that the session ends). Checked under the registry's lock, which `connect` holds
+    /// while attaching, so a client resuming it meanwhile keeps it.
+    fn remove_session(&self, session: &Arc<Session>) -> Option<Arc<Message>> {
         let removed = {
             let mut sessions = lock(&self.sessions);
             let ours = sessions
@@ -204,14 +348,16 @@ impl Router {
                 true
             }
         };
-        if removed {
-            self.unsubscribe_all(session);
+        if !removed {
+            return None;
         }
+        self.unsubscribe_all(session);
+        session.take_pending_will()
     }
 
     /// Removes expired sessions of absent clients, then the longest absent beyond the
-    /// bound on kept sessions.
-    pub(crate) fn sweep(&self) {
+    /// bound on kept sessions; returns the delayed wills of the sessions that ended.
+    pub(crate) fn sweep(&self) -> Vec<Arc<Message>> {
         let now = Instant::now();
         let mut offline: Vec<(Instant, Arc<Session>)> = lock(&self.sessions)
             .values()
@@ -221,26 +367,41 @@ impl Router {
         let excess = offline
             .len()
             .saturating_sub(self.config.max_offline_sessions);
+        let mut wills = Vec::new();
         for (index, (_, session)) in offline.iter().enumerate() {
-            if index < excess || session.expired(now) {
-                self.remove_session(session);
+            if (index < excess || session.expired(now))
+                && let Some(will) = self.remove_session(session)
+            {
+                wills.push(will);
             }
+        }
+        wills
+    }
+
+    /// Closes every connection with `reason` (the broker is stopping).
+    pub(crate) fn close_all(&self, reason: u8) {
+        let sessions: Vec<Arc<Session>> = lock(&self.sessions).values().cloned().collect();
+        for session in sessions {
+            session.close_link(reason);
         }
     }
 
-    /// Subscribes `session`; returns the granted QoS per filter (`None`: refused) and
-    /// the retained messages to send.
+    /// Subscribes `session`; returns per filter the granted QoS or the reason it was
+    /// refused, and the retained messages to send.
     pub(crate) fn subscribe(
         &self,
         session: &Arc<Session>,
         filters: Vec<FilterRequest>,
-    ) -> (Vec<Option<u8>>, Vec<Delivery>) {
+    ) -> (Vec<Result<u8, u8>>, Vec<Delivery>) {
         let mut granted = Vec::with_capacity(filters.len());
         let mut retained = Vec::new();
         for mut request in filters {
-            // Shared subscriptions are announced as unavailable (CONNACK).
-            if !valid_filter(&request.filter) || request.filter.starts_with("$share/") {
-                granted.push(None);
+            let Ok((share, filter)) = parse_share(&request.filter) else {
+                granted.push(Err(reason::TOPIC_FILTER_INVALID));
+                continue;
+            };
+            if !valid_filter(filter) {
+                granted.push(Err(reason::TOPIC_FILTER_INVALID));
                 continue;
             }
             request.qos = request.qos.min(2);
@@ -252,34 +413,37 @@ impl Router {
                 f.insert(request.filter.clone(), request.clone());
                 Some(existed)
             }) else {
-                granted.push(None);
+                granted.push(Err(reason::QUOTA_EXCEEDED));
                 continue;
+            };
+            let subscriber = Subscriber {
+                session: session.clone(),
+                qos: request.qos,
+                no_local: request.no_local,
+                retain_as_published: request.retain_as_published,
+                subscription_id: request.subscription_id,
             };
             self.subscriptions
                 .write()
                 .unwrap_or_else(|p| p.into_inner())
-                .insert(
-                    &request.filter,
-                    Subscriber {
-                        session: session.clone(),
-                        qos: request.qos,
-                        no_local: request.no_local,
-                        retain_as_published: request.retain_as_published,
-                    },
-                );
-            if request.retain_handling == 0 || (request.retain_handling == 1 && !existed) {
+                .insert(filter, share, subscriber);
+            // Retained messages are not sent for a shared subscription (MQTT 5 4.8.2).
+            let send_retained =
+                request.retain_handling == 0 || (request.retain_handling == 1 && !existed);
+            if share.is_none() && send_retained {
                 let store = lock(&self.retained);
                 for message in store.messages.values() {
-                    if filter_matches(&request.filter, &message.topic) && !message.expired() {
+                    if filter_matches(filter, &message.topic) && !message.expired() {
                         retained.push(Delivery {
                             message: message.clone(),
                             qos: message.qos.min(request.qos),
                             retain: true,
+                            subscription_id: request.subscription_id,
                         });
                     }
                 }
             }
-            granted.push(Some(request.qos));
+            granted.push(Ok(request.qos));
         }
         (granted, retained)
     }
@@ -292,9 +456,12 @@ impl Router {
             .unwrap_or_else(|p| p.into_inner());
         filters
             .iter()
-            .map(|filter| {
-                session.with_filters(|f| f.remove(filter));
-                subscriptions.remove(filter, session.id)
+            .map(|full| {
+                session.with_filters(|f| f.remove(full));
+                match parse_share(full) {
+                    Ok((share, filter)) => subscriptions.remove(filter, share, session.id),
+                    Err(()) => false,
+                }
             })
             .collect()
     }
@@ -305,8 +472,10 @@ impl Router {
             .subscriptions
             .write()
             .unwrap_or_else(|p| p.into_inner());
-        for filter in filters {
-            subscriptions.remove(&filter, session.id);
+        for full in filters {
+            if let Ok((share, filter)) = parse_share(&full) {
+                subscriptions.remove(filter, share, session.id);
+            }
         }
     }
 
@@ -332,12 +501,22 @@ impl Router {
             .insert(message.topic.clone(), message.clone());
     }
 
+    /// Bytes the retained store holds, as counted against `retained_max_bytes`.
+    #[cfg(test)]
+    pub(crate) fn retained_bytes(&self) -> usize {
+        lock(&self.retained).bytes
+    }
+
     /// Offers `message` to every matching session; returns those that were full.
     fn route(&self, message: &Arc<Message>) -> Vec<(Arc<Session>, Delivery)> {
         if message.retain {
             self.retain(message);
         }
-        (self.tap)(message);
+        // The broker's own `$SYS/` reports are for MQTT clients, not the embedding
+        // server's observers (they would fill its recent traffic every few seconds).
+        if !(message.publisher == 0 && message.topic.starts_with("$SYS/")) {
+            (self.tap)(message);
+        }
         let deliveries = self
             .subscriptions
             .read()
@@ -349,23 +528,44 @@ impl Router {
             .collect()
     }
 
-    /// Publishes from a client: waits for room at subscribers that read slower (which
-    /// slows this publisher down), up to the grace period each.
+    /// Publishes from a client (or a will): waits for room at subscribers that read
+    /// slower, which slows this publisher down. The waits run side by side: a QoS 0
+    /// message waits at most `slow_subscriber_grace` in all, then the subscribers still
+    /// full are marked stalled and lose it; a QoS 1/2 delivery waits until it is queued
+    /// (or its subscriber leaves), so it is never lost.
     pub(crate) async fn publish(&self, message: Arc<Message>) {
-        for (session, delivery) in self.route(&message) {
-            self.deliver(&session, delivery).await;
+        let full = self.route(&message);
+        if full.is_empty() {
+            return;
+        }
+        let deadline = tokio::time::Instant::now() + self.config.slow_subscriber_grace;
+        for (session, delivery) in full {
+            self.deliver_by(&session, delivery, deadline).await;
         }
     }
 
     /// Offers one delivery, waiting for room as `publish` does.
     pub(crate) async fn deliver(&self, session: &Session, delivery: Delivery) {
         let deadline = tokio::time::Instant::now() + self.config.slow_subscriber_grace;
+        self.deliver_by(session, delivery, deadline).await;
+    }
+
+    async fn deliver_by(
+        &self,
+        session: &Session,
+        delivery: Delivery,
+        deadline: tokio::time::Instant,
+    ) {
         loop {
             let notified = session.space().notified();
             tokio::pin!(notified);
             notified.as_mut().enable();
             if session.offer(delivery.clone()) != Offer::Full {
                 return;
+            }
+            if delivery.qos > 0 {
+                notified.await;
+                continue;
             }
             if tokio::time::timeout_at(deadline, notified).await.is_err() {
                 session.mark_stalled();
@@ -375,11 +575,13 @@ impl Router {
         }
     }
 
-    /// Publishes without waiting (the server's own messages, wills): a full subscriber
-    /// loses this one.
+    /// Publishes a QoS 0 message without waiting (the server's own messages): a full
+    /// subscriber loses this one.
     pub(crate) fn publish_now(&self, message: Arc<Message>) {
-        for (session, _) in self.route(&message) {
+        for (session, delivery) in self.route(&message) {
             session.mark_stalled();
+            // Stalled now: the delivery is dropped and counted.
+            session.offer(delivery);
         }
     }
 }
@@ -417,14 +619,16 @@ mod tests {
             receive_maximum: 10,
             max_packet_size: None,
             will: None,
+            will_delay: 0,
+            topic_alias_maximum: 0,
         };
         let link = Link {
             generation,
             receive_maximum: 10,
             closer: Arc::new(Closer::default()),
         };
-        let (session, present) = router.connect(&request, link);
-        (session, generation, present)
+        let connected = router.connect(&request, link);
+        (connected.session, generation, connected.present)
     }
 
     fn filter(filter: &str, qos: u8) -> FilterRequest {
@@ -434,6 +638,7 @@ mod tests {
             no_local: false,
             retain_as_published: false,
             retain_handling: 0,
+            subscription_id: None,
         }
     }
 
@@ -456,25 +661,97 @@ mod tests {
     }
 
     #[test]
-    fn overlapping_subscriptions_get_one_copy_at_the_highest_qos() {
+    fn overlapping_subscriptions_get_one_copy_each_at_their_own_qos() {
         let router = router();
         let (session, generation, _) = connect(&router, "a", true);
         let (granted, _) = router.subscribe(
             &session,
             vec![filter("a/#", 0), filter("a/b", 1), filter("a/#/x", 1)],
         );
-        assert_eq!(granted, vec![Some(0), Some(1), None]);
+        assert_eq!(
+            granted,
+            vec![Ok(0), Ok(1), Err(reason::TOPIC_FILTER_INVALID)]
+        );
         router.publish_now(message("a/b", 2, false, b"m"));
-        let out = taken(&session, generation);
-        assert_eq!(out.len(), 1);
-        assert!(matches!(
-            out[0],
-            crate::codec::Outgoing::Publish {
-                qos: 1,
-                retain: false,
-                ..
-            }
-        ));
+        let mut qos: Vec<u8> = taken(&session, generation)
+            .iter()
+            .map(|out| match out {
+                crate::codec::Outgoing::Publish { qos, .. } => *qos,
+                other => panic!("{other:?}"),
+            })
+            .collect();
+        qos.sort();
+        assert_eq!(qos, [0, 1]);
+    }
+
+    #[test]
+    fn a_shared_subscription_gives_each_message_to_one_member_in_turn() {
+        // MQTT 5 4.8.2: each message of a shared subscription goes to one session of
+        // the group.
+        let router = router();
+        let (a, ga, _) = connect(&router, "a", true);
+        let (b, gb, _) = connect(&router, "b", true);
+        for session in [&a, &b] {
+            let (granted, _) = router.subscribe(session, vec![filter("$share/g/t/+", 1)]);
+            assert_eq!(granted, vec![Ok(1)]);
+        }
+        for _ in 0..4 {
+            router.publish_now(message("t/x", 1, false, b"m"));
+        }
+        assert_eq!(taken(&a, ga).len(), 2);
+        assert_eq!(taken(&b, gb).len(), 2);
+        let (granted, _) = router.subscribe(
+            &a,
+            vec![
+                filter("$share//t", 0),
+                filter("$share/g+/t", 0),
+                filter("$share/g", 0),
+            ],
+        );
+        assert_eq!(granted, vec![Err(reason::TOPIC_FILTER_INVALID); 3]);
+        assert_eq!(router.unsubscribe(&a, &["$share/g/t/+".into()]), vec![true]);
+        router.publish_now(message("t/x", 1, false, b"m"));
+        assert_eq!(taken(&a, ga).len(), 0);
+        assert_eq!(taken(&b, gb).len(), 1);
+    }
+
+    #[test]
+    fn too_many_filters_are_refused_with_quota_exceeded() {
+        let router = router();
+        let (session, _, _) = connect(&router, "a", true);
+        let filters = (0..=MAX_FILTERS_PER_SESSION)
+            .map(|n| filter(&format!("f/{n}"), 0))
+            .collect();
+        let (granted, _) = router.subscribe(&session, filters);
+        assert_eq!(granted.last(), Some(&Err(reason::QUOTA_EXCEEDED)));
+        assert_eq!(
+            granted.iter().filter(|g| g.is_ok()).count(),
+            MAX_FILTERS_PER_SESSION
+        );
+    }
+
+    #[test]
+    fn the_retained_store_counts_properties_too() {
+        let router = router();
+        let properties = rumqttc::v5::mqttbytes::v5::PublishProperties {
+            user_properties: vec![("k".repeat(1000), "v".repeat(1000))],
+            ..Default::default()
+        };
+        let message = Arc::new(Message {
+            topic: "t".into(),
+            payload: Bytes::from_static(b"p"),
+            qos: 0,
+            retain: true,
+            properties: Some(properties),
+            received: Instant::now(),
+            publisher: 0,
+        });
+        router.publish_now(message);
+        assert!(
+            router.retained_bytes() > 2000,
+            "{}",
+            router.retained_bytes()
+        );
     }
 
     #[test]
@@ -497,13 +774,13 @@ mod tests {
         let (session, generation, present) = connect(&router, "p", false);
         assert!(!present);
         router.subscribe(&session, vec![filter("t", 1)]);
-        router.disconnect(&session, generation);
+        router.disconnect(&session, generation, None);
         router.publish_now(message("t", 1, false, b"while away"));
         router.publish_now(message("t", 0, false, b"qos 0 is not kept"));
         let (again, generation, present) = connect(&router, "p", false);
         assert!(present && Arc::ptr_eq(&again, &session));
         assert_eq!(taken(&again, generation).len(), 1);
-        router.disconnect(&again, generation);
+        router.disconnect(&again, generation, None);
         let (fresh, _, present) = connect(&router, "p", true);
         assert!(!present && !Arc::ptr_eq(&fresh, &session));
         router.publish_now(message("t", 1, false, b"nobody"));
@@ -524,7 +801,7 @@ mod tests {
         let router = router();
         for id in ["a", "b", "c"] {
             let (session, generation, _) = connect(&router, id, false);
-            router.disconnect(&session, generation);
+            router.disconnect(&session, generation, None);
         }
         router.sweep();
         assert_eq!(lock(&router.sessions).keys().collect::<Vec<_>>(), vec!["c"]);
@@ -562,5 +839,33 @@ mod tests {
         router.publish(message("t", 0, false, b"ijklmnop")).await;
         router.publish(message("t", 0, false, b"qrstuvwx")).await;
         assert_eq!(session.dropped(), 2);
+    }
+
+    #[tokio::test]
+    async fn a_stalled_subscriber_never_loses_qos1_its_publisher_waits() {
+        let router = Arc::new(Router::new(
+            RouterConfig {
+                queue: QueueLimits {
+                    bytes: 10,
+                    offline_messages: 10,
+                },
+                ..router().config
+            },
+            Box::new(|_| {}),
+        ));
+        let (session, generation, _) = connect(&router, "slow", true);
+        router.subscribe(&session, vec![filter("t", 1)]);
+        router.publish(message("t", 1, false, b"first")).await;
+        session.mark_stalled();
+        let publishing = {
+            let router = router.clone();
+            tokio::spawn(async move { router.publish(message("t", 1, false, b"second")).await })
+        };
+        tokio::time::sleep(Duration::from_millis(200)).await;
+        assert!(!publishing.is_finished(), "waits past the QoS 0 grace");
+        assert_eq!(taken(&session, generation).len(), 1);
+        publishing.await.unwrap();
+        assert_eq!(taken(&session, generation).len(), 1);
+        assert_eq!(session.dropped(), 0);
     }
 }

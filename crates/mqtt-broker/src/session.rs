@@ -3,10 +3,11 @@
 //! (MQTT 3.1.1 without the clean-session flag, MQTT 5 session expiry), keeping QoS 1/2 messages for it.
 //!
 //! Memory is bounded per session: at most `QueueLimits::bytes` of messages wait for a
-//! connected client. A publisher that meets a full queue waits for room (the router
-//! decides how long), so a subscriber that reads slower slows the publishers instead of
-//! losing messages or growing the server; one that stops reading is marked stalled and
-//! then loses QoS 0 messages rather than holding everybody up.
+//! connected client. A publisher that meets a full queue waits for room, so a subscriber
+//! that reads slower slows the publishers instead of losing messages or growing the
+//! server; one that stops reading is marked stalled and then loses QoS 0 messages, while
+//! QoS 1 and 2 messages keep waiting for room (they are never dropped for a connected
+//! client).
 
 use std::collections::{BTreeMap, HashMap, HashSet, VecDeque};
 use std::sync::Arc;
@@ -38,6 +39,8 @@ pub(crate) struct Delivery {
     pub message: Arc<Message>,
     pub qos: u8,
     pub retain: bool,
+    /// The Subscription Identifier of the subscription that matched (MQTT 5).
+    pub subscription_id: Option<u32>,
 }
 
 /// What happened to an offered delivery.
@@ -46,7 +49,7 @@ pub(crate) enum Offer {
     Queued,
     /// No room now: the publisher may wait for `Session::space`.
     Full,
-    /// Not kept (QoS 0 for an absent client, a stalled client, or over the offline bound).
+    /// Not kept (QoS 0 for an absent or stalled client, or over the offline bound).
     Dropped,
 }
 
@@ -130,8 +133,10 @@ struct State {
     last_pkid: u16,
     incoming_qos2: HashSet<u16>,
     filters: HashMap<String, FilterRequest>,
-    /// A publisher waited for room in vain: drop instead of waiting until it drains.
+    /// A publisher waited for room in vain: drop QoS 0 instead of waiting until it drains.
     stalled: bool,
+    /// The will of the last connection, waiting for its Will Delay Interval (MQTT 5).
+    pending_will: Option<Arc<Message>>,
     publishers_waiting: bool,
     dropped: u64,
     expiry: u32,
@@ -167,6 +172,7 @@ impl Session {
                 incoming_qos2: HashSet::new(),
                 filters: HashMap::new(),
                 stalled: false,
+                pending_will: None,
                 publishers_waiting: false,
                 dropped: 0,
                 expiry: 0,
@@ -178,11 +184,13 @@ impl Session {
     }
 
     /// Attaches a new connection (after `release` of the previous one). Unacknowledged
-    /// QoS 1/2 messages are sent again first (DUP), as MQTT requires.
+    /// QoS 1/2 messages are sent again first (DUP), as MQTT requires. A will still
+    /// waiting for its delay is cancelled [MQTT-3.1.3-9].
     pub(crate) fn attach(&self, link: Link, expiry: u32) {
         let mut state = lock(&self.state);
         state.link = Some(link);
         state.expiry = expiry;
+        state.pending_will = None;
         state.offline_since = None;
         state.stalled = false;
         state.control.clear();
@@ -190,13 +198,17 @@ impl Session {
             .inflight
             .iter()
             .map(|(pkid, inflight)| match inflight.stage {
-                Stage::Completed => Outgoing::PubRel(*pkid),
+                Stage::Completed => Outgoing::PubRel {
+                    pkid: *pkid,
+                    reason: 0,
+                },
                 Stage::Acknowledged | Stage::Received => Outgoing::Publish {
                     message: inflight.delivery.message.clone(),
                     qos: inflight.delivery.qos,
                     pkid: *pkid,
                     dup: true,
                     retain: inflight.delivery.retain,
+                    subscription_id: inflight.delivery.subscription_id,
                 },
             })
             .collect();
@@ -205,23 +217,30 @@ impl Session {
         self.wake.notify_one();
     }
 
-    /// Detaches connection `generation` if it is still the session's; true if it was.
-    pub(crate) fn detach(&self, generation: u64) -> bool {
-        self.detach_if(|link| link.generation == generation)
+    /// Detaches connection `generation` if it is still the session's, keeping its delayed
+    /// `will` (under the same lock, so a client reconnecting meanwhile cancels it); true
+    /// if it was the session's.
+    pub(crate) fn detach(&self, generation: u64, will: Option<Arc<Message>>) -> bool {
+        self.detach_if(|link| link.generation == generation, will)
             .is_some()
     }
 
     /// Detaches whatever connection the session has (another one takes it over).
     pub(crate) fn release(&self) -> Option<Link> {
-        self.detach_if(|_| true)
+        self.detach_if(|_| true, None)
     }
 
-    fn detach_if(&self, current: impl FnOnce(&Link) -> bool) -> Option<Link> {
+    fn detach_if(
+        &self,
+        current: impl FnOnce(&Link) -> bool,
+        will: Option<Arc<Message>>,
+    ) -> Option<Link> {
         let mut state = lock(&self.state);
         if !state.link.as_ref().is_some_and(current) {
             return None;
         }
         let link = state.link.take();
+        state.pending_will = will;
         state.offline_since = Some(Instant::now());
         state.control.clear();
         // QoS 0 messages are not kept for an absent client.
@@ -238,6 +257,24 @@ impl Session {
         self.wake.notify_one();
         self.space.notify_waiters();
         link
+    }
+
+    /// Takes the delayed will, if it is still waiting (not cancelled by a reconnection
+    /// nor published already).
+    pub(crate) fn take_pending_will(&self) -> Option<Arc<Message>> {
+        lock(&self.state).pending_will.take()
+    }
+
+    /// Whether a connection is attached.
+    pub(crate) fn is_online(&self) -> bool {
+        lock(&self.state).link.is_some()
+    }
+
+    /// Closes the attached connection, if any, with an MQTT 5 `reason`.
+    pub(crate) fn close_link(&self, reason: u8) {
+        if let Some(link) = lock(&self.state).link.as_ref() {
+            link.closer.close(reason);
+        }
     }
 
     /// Whether connection `generation` is the session's current one.
@@ -281,7 +318,8 @@ impl Session {
                 return Offer::Dropped;
             }
         } else if over {
-            if state.stalled {
+            // QoS 1 and 2 are never dropped for a connected client: their publisher waits.
+            if state.stalled && delivery.qos == 0 {
                 state.dropped += 1;
                 return Offer::Dropped;
             }
@@ -303,7 +341,8 @@ impl Session {
         &self.space
     }
 
-    /// A publisher waited in vain: from now on drop instead of waiting, until it drains.
+    /// A publisher waited in vain: from now on drop QoS 0 messages instead of waiting,
+    /// until it drains.
     pub(crate) fn mark_stalled(&self) {
         let mut state = lock(&self.state);
         if !state.stalled {
@@ -392,6 +431,7 @@ impl Session {
                 pkid,
                 dup: false,
                 retain: delivery.retain,
+                subscription_id: delivery.subscription_id,
             });
         }
         let drained = state.queued_bytes <= self.limits.bytes / 2;
@@ -411,21 +451,63 @@ impl Session {
         }
     }
 
-    /// The client acknowledged PUBLISH `pkid` (PUBACK) or completed it (PUBCOMP); also
-    /// how the writer frees the place of one it could not send.
-    pub(crate) fn acknowledge(&self, pkid: u16) {
+    /// Frees the place of outgoing PUBLISH `pkid` whatever its stage: how the writer
+    /// drops one over the client's maximum packet size.
+    pub(crate) fn forget(&self, pkid: u16) {
         let removed = lock(&self.state).inflight.remove(&pkid).is_some();
         if removed {
             self.wake.notify_one();
         }
     }
 
-    /// The client received QoS 2 PUBLISH `pkid` (PUBREC): release it.
-    pub(crate) fn received(&self, generation: u64, pkid: u16) {
-        if let Some(inflight) = lock(&self.state).inflight.get_mut(&pkid) {
-            inflight.stage = Stage::Completed;
+    /// Ends the exchange of `pkid` if it waits for `stage`; an acknowledgement for another
+    /// stage (a PUBACK for a QoS 2 message, a PUBCOMP before PUBREC) changes nothing.
+    fn complete(&self, pkid: u16, stage: Stage) {
+        let mut state = lock(&self.state);
+        if state.inflight.get(&pkid).is_some_and(|i| i.stage == stage) {
+            state.inflight.remove(&pkid);
+            drop(state);
+            self.wake.notify_one();
         }
-        self.push_control(generation, Outgoing::PubRel(pkid));
+    }
+
+    /// PUBACK of a QoS 1 message: delivered.
+    pub(crate) fn puback(&self, pkid: u16) {
+        self.complete(pkid, Stage::Acknowledged);
+    }
+
+    /// PUBCOMP of a released QoS 2 message: delivered.
+    pub(crate) fn pubcomp(&self, pkid: u16) {
+        self.complete(pkid, Stage::Completed);
+    }
+
+    /// PUBREC of a QoS 2 message: answered with PUBREL, unless its reason code is an
+    /// error (0x80 and above), which ends the exchange [MQTT-4.3.3-4]; a PUBREC for an
+    /// unknown packet identifier gets PUBREL 0x92 (Packet Identifier not found).
+    pub(crate) fn pubrec(&self, generation: u64, pkid: u16, reason: u8) {
+        let mut state = lock(&self.state);
+        let reply = match state.inflight.get_mut(&pkid) {
+            Some(inflight) if inflight.stage == Stage::Acknowledged => return,
+            Some(_) if reason >= 0x80 => {
+                state.inflight.remove(&pkid);
+                drop(state);
+                self.wake.notify_one();
+                return;
+            }
+            Some(inflight) => {
+                inflight.stage = Stage::Completed;
+                0
+            }
+            None => crate::codec::reason::PACKET_ID_NOT_FOUND,
+        };
+        drop(state);
+        self.push_control(
+            generation,
+            Outgoing::PubRel {
+                pkid,
+                reason: reply,
+            },
+        );
     }
 
     /// Records an incoming QoS 2 `pkid`; true the first time (route it), false for a
@@ -434,9 +516,20 @@ impl Session {
         lock(&self.state).incoming_qos2.insert(pkid)
     }
 
-    /// The client released incoming QoS 2 `pkid` (PUBREL).
-    pub(crate) fn release_qos2(&self, pkid: u16) {
-        lock(&self.state).incoming_qos2.remove(&pkid);
+    /// Whether incoming QoS 2 `pkid` awaits its PUBREL.
+    pub(crate) fn has_qos2(&self, pkid: u16) -> bool {
+        lock(&self.state).incoming_qos2.contains(&pkid)
+    }
+
+    /// Incoming QoS 2 messages not yet released: what counts against the Receive Maximum
+    /// we announce (QoS 1 messages are acknowledged as soon as they are routed).
+    pub(crate) fn incoming_unacknowledged(&self) -> usize {
+        lock(&self.state).incoming_qos2.len()
+    }
+
+    /// The client released incoming QoS 2 `pkid` (PUBREL); false if it was unknown.
+    pub(crate) fn release_qos2(&self, pkid: u16) -> bool {
+        lock(&self.state).incoming_qos2.remove(&pkid)
     }
 
     /// Runs `f` on the session's subscriptions (filter -> options).
@@ -475,6 +568,7 @@ mod tests {
             }),
             qos,
             retain: false,
+            subscription_id: None,
         }
     }
 
@@ -524,7 +618,7 @@ mod tests {
         let Outgoing::Publish { pkid, .. } = out[0] else {
             panic!("{:?}", out[0]);
         };
-        assert!(session.detach(1));
+        assert!(session.detach(1, None));
         assert_eq!(
             session.offer(delivery(0, 10)),
             Offer::Dropped,
@@ -540,7 +634,7 @@ mod tests {
         session.take(2, &mut out, 1 << 20);
         assert!(matches!(out[0], Outgoing::Publish { dup: true, pkid: p, .. } if p == pkid));
         assert_eq!(out.len(), 1, "the second still waits for the window");
-        session.acknowledge(pkid);
+        session.puback(pkid);
         out.clear();
         session.take(2, &mut out, 1 << 20);
         assert!(matches!(out[0], Outgoing::Publish { dup: false, .. }));

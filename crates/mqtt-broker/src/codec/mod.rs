@@ -4,6 +4,7 @@
 //! protocol level 4, and `v5`) turn them into the broker's own vocabulary, so the rest
 //! never depends on the version.
 
+use std::collections::HashMap;
 use std::sync::Arc;
 use std::time::Instant;
 
@@ -24,6 +25,9 @@ pub(crate) enum CodecError {
     UnsupportedLevel(u8),
     #[error("the first packet was not CONNECT")]
     NotConnect,
+    /// Well formed but not allowed here (MQTT 5 reason 0x82).
+    #[error("protocol error: {0}")]
+    Protocol(String),
 }
 
 /// MQTT 3.1.1 (protocol level 4) or MQTT 5.
@@ -50,9 +54,27 @@ pub(crate) struct Message {
 }
 
 impl Message {
-    /// Bytes this message holds in a queue (topic and payload; the rest is small).
+    /// Bytes this message holds wherever it is kept: the struct and its `Arc`, the topic,
+    /// the payload and every property, so the stores' budgets count all of it.
     pub fn weight(&self) -> usize {
-        self.topic.len() + self.payload.len()
+        let properties = self.properties.as_ref().map_or(0, |p| {
+            std::mem::size_of::<PublishProperties>()
+                + p.content_type.as_ref().map_or(0, String::capacity)
+                + p.response_topic.as_ref().map_or(0, String::capacity)
+                + p.correlation_data.as_ref().map_or(0, Bytes::len)
+                + p.user_properties
+                    .iter()
+                    .map(|(k, v)| {
+                        std::mem::size_of::<(String, String)>() + k.capacity() + v.capacity()
+                    })
+                    .sum::<usize>()
+        });
+        // The Arc's two counters beside the struct.
+        2 * std::mem::size_of::<usize>()
+            + std::mem::size_of::<Message>()
+            + self.topic.capacity()
+            + self.payload.len()
+            + properties
     }
 
     /// MQTT 5 user properties (empty for MQTT 3.1.1).
@@ -91,6 +113,10 @@ pub(crate) struct ConnectRequest {
     pub max_packet_size: Option<u32>,
     /// Published if the connection ends without a normal DISCONNECT.
     pub will: Option<Message>,
+    /// MQTT 5 Will Delay Interval in seconds.
+    pub will_delay: u32,
+    /// MQTT 5: how many topic aliases the client takes from us (0: none).
+    pub topic_alias_maximum: u16,
 }
 
 /// One topic filter of a SUBSCRIBE with its options.
@@ -104,6 +130,8 @@ pub(crate) struct FilterRequest {
     pub retain_as_published: bool,
     /// MQTT 5: 0 send retained messages on subscribe, 1 only for a new subscription, 2 never.
     pub retain_handling: u8,
+    /// MQTT 5 Subscription Identifier, sent back with every message it matches.
+    pub subscription_id: Option<u32>,
 }
 
 /// A packet from a client, whatever its version.
@@ -115,11 +143,16 @@ pub(crate) enum Incoming {
     Publish {
         message: Message,
         pkid: u16,
-        /// MQTT 5 topic alias: refused (we announce a maximum of 0).
-        topic_alias: bool,
+        /// MQTT 5 Topic Alias (the topic is empty when only the alias is sent).
+        topic_alias: Option<u16>,
     },
+    /// PUBACK, whatever its reason code: either way the QoS 1 exchange is over.
     PubAck(u16),
-    PubRec(u16),
+    /// PUBREC with its reason code: 0x80 and above end the QoS 2 exchange.
+    PubRec {
+        pkid: u16,
+        reason: u8,
+    },
     PubRel(u16),
     PubComp(u16),
     Subscribe {
@@ -132,8 +165,9 @@ pub(crate) enum Incoming {
     },
     PingReq,
     Disconnect {
-        /// MQTT 5 reason 0x04: publish the will anyway.
-        with_will: bool,
+        /// MQTT 5 reason code (0 when omitted, and for MQTT 3.1.1): anything but 0x00
+        /// publishes the will.
+        reason: u8,
         /// MQTT 5: a new session expiry interval.
         session_expiry: Option<u32>,
     },
@@ -148,6 +182,8 @@ pub(crate) enum ConnectCode {
     UnsupportedVersion,
     ClientIdRejected,
     ServerUnavailable,
+    /// MQTT 5 only: the will topic is not a valid topic name.
+    TopicNameInvalid,
 }
 
 /// What the broker tells the client at CONNACK (MQTT 5 properties).
@@ -155,6 +191,10 @@ pub(crate) enum ConnectCode {
 pub(crate) struct ServerLimits {
     pub max_packet_size: u32,
     pub receive_maximum: u16,
+    /// Topic aliases the client may set on its PUBLISHes.
+    pub topic_alias_maximum: u16,
+    /// The keep alive the client must use instead of its own.
+    pub server_keep_alive: Option<u16>,
 }
 
 /// A packet to a client, whatever its version.
@@ -172,15 +212,25 @@ pub(crate) enum Outgoing {
         pkid: u16,
         dup: bool,
         retain: bool,
+        /// The Subscription Identifier of the subscription it was matched by.
+        subscription_id: Option<u32>,
     },
     PubAck(u16),
     PubRec(u16),
-    PubRel(u16),
-    PubComp(u16),
+    /// PUBREL with its reason (0 or `reason::PACKET_ID_NOT_FOUND`).
+    PubRel {
+        pkid: u16,
+        reason: u8,
+    },
+    /// PUBCOMP with its reason (0 or `reason::PACKET_ID_NOT_FOUND`).
+    PubComp {
+        pkid: u16,
+        reason: u8,
+    },
     SubAck {
         pkid: u16,
-        /// Granted QoS per filter, or `None` when refused.
-        granted: Vec<Option<u8>>,
+        /// Granted QoS per filter, or the MQTT 5 reason it was refused with.
+        granted: Vec<Result<u8, u8>>,
     },
     UnsubAck {
         pkid: u16,
@@ -192,16 +242,32 @@ pub(crate) enum Outgoing {
     Disconnect(u8),
 }
 
-/// MQTT 5 reason codes the broker sends in DISCONNECT.
+/// MQTT 5 reason codes the broker sends.
 pub(crate) mod reason {
-    pub const PROTOCOL_ERROR: u8 = 0x82;
     pub const MALFORMED: u8 = 0x81;
+    pub const PROTOCOL_ERROR: u8 = 0x82;
+    pub const SERVER_SHUTTING_DOWN: u8 = 0x8B;
     pub const KEEP_ALIVE_TIMEOUT: u8 = 0x8D;
     pub const SESSION_TAKEN_OVER: u8 = 0x8E;
+    pub const TOPIC_FILTER_INVALID: u8 = 0x8F;
     pub const TOPIC_NAME_INVALID: u8 = 0x90;
-    pub const PACKET_TOO_LARGE: u8 = 0x95;
+    pub const PACKET_ID_NOT_FOUND: u8 = 0x92;
+    pub const RECEIVE_MAXIMUM_EXCEEDED: u8 = 0x93;
     pub const TOPIC_ALIAS_INVALID: u8 = 0x94;
+    pub const PACKET_TOO_LARGE: u8 = 0x95;
     pub const QUOTA_EXCEEDED: u8 = 0x97;
+}
+
+/// What one connection's writer remembers between packets: the client's packet size
+/// limit and the topic aliases it was sent (MQTT 5, server to client).
+#[derive(Debug, Default)]
+pub(crate) struct Outbound {
+    /// The largest packet the client accepts.
+    pub max_packet: Option<u32>,
+    /// How many topic aliases the client accepts (its CONNECT's Topic Alias Maximum).
+    pub alias_maximum: u16,
+    /// Topic -> alias already sent to the client on this connection.
+    pub aliases: HashMap<String, u16>,
 }
 
 /// Reads the protocol level of the CONNECT at the start of `buf`: `Ok(None)` until enough
@@ -257,17 +323,33 @@ impl Version {
 
     /// Appends `packet` to `buf`. Returns false (and writes nothing) when it is over the
     /// client's maximum packet size, which MQTT 5 says to drop rather than send.
-    pub(crate) fn write(
-        self,
-        packet: &Outgoing,
-        buf: &mut BytesMut,
-        max_packet: Option<u32>,
-    ) -> bool {
+    pub(crate) fn write(self, packet: &Outgoing, buf: &mut BytesMut, out: &mut Outbound) -> bool {
         match self {
             Version::V4 => v4::write(packet, buf),
-            Version::V5 => v5::write(packet, buf, max_packet),
+            Version::V5 => v5::write(packet, buf, out),
         }
     }
+}
+
+/// The fixed header of the packet at the start of `buf`: its first byte, the header's
+/// length and the remaining length; `Ok(None)` until the header is complete.
+pub(crate) fn fixed_header(buf: &[u8]) -> Result<Option<(u8, usize, usize)>, CodecError> {
+    let Some(&first) = buf.first() else {
+        return Ok(None);
+    };
+    let mut remaining = 0usize;
+    for (index, byte) in buf.iter().skip(1).take(4).enumerate() {
+        remaining |= usize::from(byte & 0x7F) << (7 * index);
+        if byte & 0x80 == 0 {
+            return Ok(Some((first, index + 2, remaining)));
+        }
+    }
+    if buf.len() >= 5 {
+        return Err(CodecError::Malformed(
+            "remaining length over 4 bytes".into(),
+        ));
+    }
+    Ok(None)
 }
 
 #[cfg(test)]

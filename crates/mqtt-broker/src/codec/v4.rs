@@ -2,7 +2,7 @@
 
 use std::time::Instant;
 
-use bytes::BytesMut;
+use bytes::{Bytes, BytesMut};
 use rumqttc::mqttbytes::{self as v4bytes, v4};
 
 use super::{CodecError, ConnectCode, ConnectRequest, FilterRequest, Incoming, Message, Outgoing};
@@ -37,7 +37,7 @@ fn incoming(packet: v4::Packet) -> Result<Incoming, CodecError> {
         v4::Packet::Connect(connect) => {
             let will = connect.last_will.map(|will| Message {
                 topic: will.topic,
-                payload: will.message,
+                payload: Bytes::copy_from_slice(&will.message),
                 qos: qos_of(will.qos),
                 retain: will.retain,
                 properties: None,
@@ -52,14 +52,17 @@ fn incoming(packet: v4::Packet) -> Result<Incoming, CodecError> {
                 receive_maximum: u16::MAX,
                 max_packet_size: None,
                 will,
+                will_delay: 0,
+                topic_alias_maximum: 0,
             }))
         }
         v4::Packet::Publish(publish) => Incoming::Publish {
             pkid: publish.pkid,
-            topic_alias: false,
+            topic_alias: None,
             message: Message {
                 topic: publish.topic,
-                payload: publish.payload,
+                // Owned, so a stored message does not keep the 64 KiB read buffer alive.
+                payload: Bytes::copy_from_slice(&publish.payload),
                 qos: qos_of(publish.qos),
                 retain: publish.retain,
                 properties: None,
@@ -68,7 +71,10 @@ fn incoming(packet: v4::Packet) -> Result<Incoming, CodecError> {
             },
         },
         v4::Packet::PubAck(ack) => Incoming::PubAck(ack.pkid),
-        v4::Packet::PubRec(ack) => Incoming::PubRec(ack.pkid),
+        v4::Packet::PubRec(ack) => Incoming::PubRec {
+            pkid: ack.pkid,
+            reason: 0,
+        },
         v4::Packet::PubRel(ack) => Incoming::PubRel(ack.pkid),
         v4::Packet::PubComp(ack) => Incoming::PubComp(ack.pkid),
         v4::Packet::Subscribe(subscribe) => Incoming::Subscribe {
@@ -82,6 +88,7 @@ fn incoming(packet: v4::Packet) -> Result<Incoming, CodecError> {
                     no_local: false,
                     retain_as_published: false,
                     retain_handling: 0,
+                    subscription_id: None,
                 })
                 .collect(),
         },
@@ -91,7 +98,7 @@ fn incoming(packet: v4::Packet) -> Result<Incoming, CodecError> {
         },
         v4::Packet::PingReq => Incoming::PingReq,
         v4::Packet::Disconnect => Incoming::Disconnect {
-            with_will: false,
+            reason: 0,
             session_expiry: None,
         },
         other => {
@@ -127,6 +134,8 @@ pub(super) fn write(packet: &Outgoing, buf: &mut BytesMut) -> bool {
                 ConnectCode::UnsupportedVersion => v4::ConnectReturnCode::RefusedProtocolVersion,
                 ConnectCode::ClientIdRejected => v4::ConnectReturnCode::BadClientId,
                 ConnectCode::ServerUnavailable => v4::ConnectReturnCode::ServiceUnavailable,
+                // Not sent: MQTT 3.1.1 closes the connection instead.
+                ConnectCode::TopicNameInvalid => v4::ConnectReturnCode::BadUserNamePassword,
             },
         }
         .write(buf),
@@ -136,6 +145,7 @@ pub(super) fn write(packet: &Outgoing, buf: &mut BytesMut) -> bool {
             pkid,
             dup,
             retain,
+            ..
         } => v4::Publish {
             dup: *dup,
             qos: wire_qos(*qos),
@@ -147,15 +157,15 @@ pub(super) fn write(packet: &Outgoing, buf: &mut BytesMut) -> bool {
         .write(buf),
         Outgoing::PubAck(pkid) => v4::PubAck::new(*pkid).write(buf),
         Outgoing::PubRec(pkid) => v4::PubRec::new(*pkid).write(buf),
-        Outgoing::PubRel(pkid) => v4::PubRel::new(*pkid).write(buf),
-        Outgoing::PubComp(pkid) => v4::PubComp::new(*pkid).write(buf),
+        Outgoing::PubRel { pkid, .. } => v4::PubRel::new(*pkid).write(buf),
+        Outgoing::PubComp { pkid, .. } => v4::PubComp::new(*pkid).write(buf),
         Outgoing::SubAck { pkid, granted } => v4::SubAck::new(
             *pkid,
             granted
                 .iter()
-                .map(|qos| match qos {
-                    Some(qos) => v4::SubscribeReasonCode::Success(wire_qos(*qos)),
-                    None => v4::SubscribeReasonCode::Failure,
+                .map(|granted| match granted {
+                    Ok(qos) => v4::SubscribeReasonCode::Success(wire_qos(*qos)),
+                    Err(_) => v4::SubscribeReasonCode::Failure,
                 })
                 .collect(),
         )
@@ -174,7 +184,7 @@ mod tests {
 
     use bytes::Bytes;
 
-    use super::super::Version;
+    use super::super::{Outbound, Version};
     use super::*;
 
     #[test]
@@ -195,8 +205,9 @@ mod tests {
             pkid: 7,
             dup: false,
             retain: true,
+            subscription_id: None,
         };
-        assert!(Version::V4.write(&out, &mut buf, None));
+        assert!(Version::V4.write(&out, &mut buf, &mut Outbound::default()));
         let mut copy = buf.clone();
         match Version::V4.read(&mut buf, 1024).unwrap() {
             Some(Incoming::Publish { message, pkid, .. }) => {
