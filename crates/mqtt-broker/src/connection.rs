@@ -212,6 +212,8 @@ pub(crate) async fn serve(router: Arc<Router>, stream: TcpStream, settings: Sett
         End::Error(code) => closer.close(code),
         End::Closed => closer.close(0),
     }
+    // The writer sends what is due and the DISCONNECT while the session is still ours.
+    let _ = writer_task.await;
     let will = will.map(Arc::new);
     let delay = request.will_delay;
     let expiry = session.expiry();
@@ -239,7 +241,6 @@ pub(crate) async fn serve(router: Arc<Router>, stream: TcpStream, settings: Sett
     if let Some(will) = now {
         router.publish(will).await;
     }
-    let _ = writer_task.await;
     let dropped = session.dropped();
     if dropped > 0 {
         tracing::info!(client = %session.client_id, dropped, "MQTT client disconnected; messages it did not get");
@@ -573,10 +574,19 @@ async fn write_loop(
             _ = closer.closed() => break,
         }
     }
+    // The acknowledgements already due go out before the DISCONNECT that explains why
+    // the connection ends (the PUBRECs before a 0x93, say).
+    items.clear();
+    session.take_control(generation, &mut items);
+    buf.clear();
+    for item in &items {
+        version.write(item, &mut buf, &mut outbound);
+    }
     let code = closer.reason();
     if version == Version::V5 && code != 0 {
-        let mut buf = BytesMut::new();
         version.write(&Outgoing::Disconnect(code), &mut buf, &mut outbound);
+    }
+    if !buf.is_empty() {
         let _ = tokio::time::timeout(Duration::from_secs(1), writer.write_all(&buf)).await;
     }
     let _ = tokio::time::timeout(Duration::from_secs(1), writer.shutdown()).await;

@@ -370,6 +370,15 @@ impl Session {
         Some(waiting)
     }
 
+    /// Moves the packets of its own connection `generation` still has to send
+    /// (acknowledgements) into `out`: what goes out before its DISCONNECT.
+    pub(crate) fn take_control(&self, generation: u64, out: &mut Vec<Outgoing>) {
+        let mut state = lock(&self.state);
+        if state.link.as_ref().map(|l| l.generation) == Some(generation) {
+            out.extend(state.control.drain(..));
+        }
+    }
+
     /// Waits until there may be something to send.
     pub(crate) async fn wait_for_work(&self) {
         self.wake.notified().await;
