@@ -42,6 +42,7 @@ mod message;
 mod queue;
 mod router;
 mod session;
+mod subscriptions;
 mod sys;
 mod topic;
 
