@@ -374,4 +374,58 @@ mod tests {
         assert_eq!(detect(&connect_bytes(4)[..5]).unwrap(), None, "incomplete");
         assert!(matches!(detect(&[0x30, 0]), Err(CodecError::NotConnect)));
     }
+
+    #[test]
+    fn a_decoded_message_owns_its_payload_instead_of_holding_the_read_buffer() {
+        // MQTT 3.1.1 and 5 PUBLISH of "t" with payload "hello", QoS 0.
+        let packets: [(Version, &[u8]); 2] = [
+            (Version::V4, b"\x30\x08\x00\x01thello"),
+            (Version::V5, b"\x30\x09\x00\x01t\x00hello"),
+        ];
+        for (version, bytes) in packets {
+            let mut buf = BytesMut::with_capacity(64 * 1024);
+            buf.extend_from_slice(bytes);
+            let start = buf.as_ptr() as usize;
+            let Ok(Some(Incoming::Publish { message, .. })) = version.read(&mut buf, 1024) else {
+                panic!("{version:?}: not a PUBLISH");
+            };
+            assert_eq!(&message.payload[..], b"hello");
+            let at = message.payload.as_ptr() as usize;
+            assert!(
+                !(start..start + 64 * 1024).contains(&at),
+                "{version:?}: the payload is a slice of the read buffer"
+            );
+        }
+    }
+
+    #[test]
+    fn mqtt5_acknowledgements_and_disconnect_may_omit_reason_and_properties() {
+        let cases: [(&[u8], &str); 6] = [
+            (
+                b"\xE0\x00",
+                "Disconnect { reason: 0, session_expiry: None }",
+            ),
+            (
+                b"\xE0\x01\x04",
+                "Disconnect { reason: 4, session_expiry: None }",
+            ),
+            (
+                b"\xE0\x07\x00\x05\x11\x00\x00\x00\x0A",
+                "Disconnect { reason: 0, session_expiry: Some(10) }",
+            ),
+            (b"\x40\x02\x00\x07", "PubAck(7)"),
+            (b"\x50\x03\x00\x07\x80", "PubRec { pkid: 7, reason: 128 }"),
+            (b"\x62\x02\x00\x07", "PubRel(7)"),
+        ];
+        for (bytes, expected) in cases {
+            let mut buf = BytesMut::from(bytes);
+            let packet = Version::V5.read(&mut buf, 1024).unwrap().unwrap();
+            assert_eq!(format!("{packet:?}"), expected);
+        }
+        let mut bad_flags = BytesMut::from(&b"\x60\x02\x00\x07"[..]);
+        assert!(
+            Version::V5.read(&mut bad_flags, 1024).is_err(),
+            "PUBREL flags 0010"
+        );
+    }
 }
