@@ -882,6 +882,66 @@ fn constructor_is_array<'e>(l: &'e Expr, r: &'e Expr) -> Option<&'e str> {
     .then_some(key.as_str())
 }
 
+/// What a filter reads of where its node sits, beyond the node, its key, its members
+/// and the root: a walk may replay its matches below a shared subtree only where these
+/// are the same.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub(crate) struct ContextReads {
+    /// `@parent`: the value two levels up.
+    pub parent: bool,
+    /// `@parentProperty`: the key one level up.
+    pub parent_property: bool,
+    /// `@path`: every key from the root.
+    pub path: bool,
+}
+
+impl ContextReads {
+    pub(crate) fn union(self, other: ContextReads) -> ContextReads {
+        ContextReads {
+            parent: self.parent || other.parent,
+            parent_property: self.parent_property || other.parent_property,
+            path: self.path || other.path,
+        }
+    }
+}
+
+/// The [`ContextReads`] of a filter expression.
+pub(crate) fn context_reads(e: &Expr) -> ContextReads {
+    let mut reads = ContextReads::default();
+    let mut stack = vec![e];
+    while let Some(e) = stack.pop() {
+        match e {
+            Expr::Parent => reads.parent = true,
+            Expr::ParentProperty => reads.parent_property = true,
+            Expr::PathString => reads.path = true,
+            Expr::Lit(_)
+            | Expr::Current
+            | Expr::Root
+            | Expr::Property
+            | Expr::TypeTest(_)
+            | Expr::Regex(_) => {}
+            Expr::Member(o, _) | Expr::IsArray(o) | Expr::Unary(_, o) | Expr::RegexTest(o, _) => {
+                stack.push(o)
+            }
+            Expr::Computed(a, b)
+            | Expr::Binary(_, a, b)
+            | Expr::In(a, b)
+            | Expr::And(a, b)
+            | Expr::Or(a, b) => {
+                stack.push(a);
+                stack.push(b);
+            }
+            Expr::Call(o, _, args) => {
+                stack.push(o);
+                stack.extend(args);
+            }
+            Expr::Array(items) => stack.extend(items),
+            Expr::Cond(a, b, c) => stack.extend([&**a, &**b, &**c]),
+        }
+    }
+    reads
+}
+
 pub(crate) fn need(e: &Expr) -> Need {
     match e {
         Expr::And(a, b) => match (need(a), need(b)) {

@@ -16,7 +16,7 @@ use std::borrow::Cow;
 
 use serde_json::Value;
 
-use crate::expr::{Ctx, Need};
+use crate::expr::{ContextReads, Ctx, Need};
 use crate::{KeyRef, MAX_DEPTH, Path, Segment, Selector, StepKind};
 
 /// FNV-1a: keys are short strings, and SipHash showed in profiles.
@@ -64,6 +64,10 @@ pub struct PathSet {
     global_others: Vec<u32>,
     /// Those of `global_others` that a scalar or an array can pass.
     global_others_any: Vec<u32>,
+    /// Per distinct path: what its filters read of the context above a node.
+    reads: Vec<ContextReads>,
+    /// What the global paths' filters read (they are active in every subtree).
+    global_reads: ContextReads,
 }
 
 #[derive(Debug, Clone)]
@@ -240,8 +244,37 @@ impl KeyTable {
     }
 }
 
+/// What a path's filters read above the node they test. A `^` test looks at the
+/// children of the node it stands on, so only its `@path` reaches outside a subtree
+/// entered above that node.
+fn path_reads(path: &Path) -> ContextReads {
+    fn selector(sel: &Selector) -> ContextReads {
+        match sel {
+            Selector::Filter(e, _) => crate::expr::context_reads(e),
+            Selector::Union(items) => items
+                .iter()
+                .fold(ContextReads::default(), |all, s| all.union(selector(s))),
+            _ => ContextReads::default(),
+        }
+    }
+    fn pred(p: &crate::Pred) -> ContextReads {
+        let own = selector(&p.sel);
+        let reads = ContextReads {
+            path: own.path,
+            ..ContextReads::default()
+        };
+        p.then.iter().fold(reads, |all, p| all.union(pred(p)))
+    }
+    path.steps
+        .iter()
+        .fold(ContextReads::default(), |all, step| match &step.kind {
+            StepKind::Select(sel) => all.union(selector(sel)),
+            StepKind::Test(p) => all.union(pred(p)),
+        })
+}
+
 /// "Path `path` has consumed its first `step` steps at this node."
-#[derive(Debug, Clone, Copy, PartialEq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 struct State {
     path: u32,
     step: u32,
@@ -290,7 +323,10 @@ impl PathSet {
                     .collect()
             })
             .collect();
+        let reads = unique.iter().map(path_reads).collect();
         let mut set = PathSet {
+            reads,
+            global_reads: ContextReads::default(),
             has_tests: unique
                 .iter()
                 .any(|p| p.steps.iter().any(|s| matches!(s.kind, StepKind::Test(_)))),
@@ -352,6 +388,9 @@ impl PathSet {
                 }
             }
         }
+        set.global_reads = (0..set.paths.len())
+            .filter(|&p| set.is_global(p))
+            .fold(ContextReads::default(), |all, p| all.union(set.reads[p]));
         set
     }
 
@@ -420,6 +459,11 @@ impl PathSet {
             terminal: false,
             resolve,
             f,
+            trace: Vec::new(),
+            subtrees: FnvMap::default(),
+            recording: 0,
+            deepest: 0,
+            replays: !self.global_reads.path,
         };
         for p in 0..self.paths.len() {
             if !self.is_global(p) {
@@ -439,6 +483,38 @@ impl PathSet {
 
 /// What a walk calls for each match: the path's index, the location and its value.
 type Report<'f, 'v> = dyn FnMut(usize, &[Segment], Cow<'v, Value>) + 'f;
+
+/// One step of a recorded subtree walk: what is needed to report its matches again
+/// below another path.
+#[derive(Debug, Clone, Copy)]
+enum Event<'v> {
+    /// Down to a child (as the walk saw it: resolved).
+    Enter(KeyRef<'v>, &'v Value),
+    /// Back up.
+    Leave,
+    /// Caller's index and distinct path matched at the current node.
+    Match(u32, u32),
+    /// The events `start..end` of the trace again (a subtree recorded earlier).
+    Replay(u32, u32),
+}
+
+/// A subtree entered through a reference, with everything its walk depends on: the
+/// states that entered it and, when some filter reads them, its key and its parent.
+#[derive(Debug, PartialEq, Eq, Hash)]
+struct SubtreeKey<'v> {
+    node: *const Value,
+    states: Vec<State>,
+    key: Option<KeyRef<'v>>,
+    parent: Option<*const Value>,
+}
+
+/// Where a subtree's events sit in the trace, and how deep below it the walk went.
+#[derive(Debug, Clone, Copy)]
+struct Recorded {
+    start: u32,
+    end: u32,
+    height: usize,
+}
 
 struct Walker<'p, 'r, 'v> {
     set: &'p PathSet,
@@ -468,6 +544,16 @@ struct Walker<'p, 'r, 'v> {
     /// What each child is replaced by before it is looked at (resolved references).
     resolve: Option<&'r dyn Fn(&'v Value) -> &'v Value>,
     f: &'r mut Report<'r, 'v>,
+    /// The matches of subtrees entered through references, recorded while a recording
+    /// is open (`recording` > 0): a schema referenced a thousand times is walked once per
+    /// distinct set of states and replayed the other times.
+    trace: Vec<Event<'v>>,
+    subtrees: FnvMap<SubtreeKey<'v>, Recorded>,
+    recording: u32,
+    /// The deepest node visited (or replayed) so far in the current recording.
+    deepest: usize,
+    /// Off when a global path reads `@path`: no subtree walks the same twice.
+    replays: bool,
 }
 
 impl<'v> Walker<'_, '_, 'v> {
@@ -521,6 +607,17 @@ impl<'v> Walker<'_, '_, 'v> {
             }
         }
         self.matched.sort_unstable();
+        for i in 0..self.matched.len() {
+            let (owner, path) = self.matched[i];
+            if self.recording > 0 {
+                self.trace.push(Event::Match(owner as u32, path));
+            }
+            self.emit(owner, path);
+        }
+    }
+
+    /// Calls back for path `path` (the caller's `owner`) at the current node.
+    fn emit(&mut self, owner: usize, path: u32) {
         let depth = self.keys.len();
         for d in self.synced..depth {
             let k = self.keys[d];
@@ -534,13 +631,94 @@ impl<'v> Walker<'_, '_, 'v> {
             }
         }
         self.synced = depth;
-        let value = *self.parents.last().expect("the root is always there");
-        for &(owner, path) in &self.matched {
-            if self.set.paths[path as usize].keys {
-                let Some(k) = self.keys.last() else { continue };
-                (self.f)(owner, &self.segs[..depth], Cow::Owned(k.to_value()));
-            } else {
-                (self.f)(owner, &self.segs[..depth], Cow::Borrowed(value));
+        if self.set.paths[path as usize].keys {
+            let Some(k) = self.keys.last() else { return };
+            (self.f)(owner, &self.segs[..depth], Cow::Owned(k.to_value()));
+        } else {
+            let value = *self.parents.last().expect("the root is always there");
+            (self.f)(owner, &self.segs[..depth], Cow::Borrowed(value));
+        }
+    }
+
+    /// The key under which the subtree of the current node (reached through a reference,
+    /// its frame starting at `frame`) is recorded, or `None` where a filter that may act
+    /// in it reads `@path`.
+    fn subtree_key(&self, frame: usize) -> Option<SubtreeKey<'v>> {
+        let set = self.set;
+        let mut reads = set.global_reads;
+        let mut states = self.states[frame..].to_vec();
+        for s in &states {
+            reads = reads.union(set.reads[s.path as usize]);
+        }
+        if reads.path {
+            return None;
+        }
+        states.sort_unstable();
+        let depth = self.keys.len();
+        Some(SubtreeKey {
+            node: *self.parents.last()?,
+            states,
+            key: self.keys.last().copied().filter(|_| reads.parent_property),
+            parent: (depth >= 1 && reads.parent).then(|| self.parents[depth - 1] as *const Value),
+        })
+    }
+
+    /// Visits the children of the current node, replaying them when the node was reached
+    /// through a reference and its subtree was walked before with the same states.
+    fn descend(&mut self, frame: usize, through_reference: bool) {
+        let key = match through_reference && self.replays {
+            true => self.subtree_key(frame),
+            false => None,
+        };
+        let Some(key) = key else {
+            return self.walk(frame);
+        };
+        let depth = self.keys.len();
+        if let Some(recorded) = self.subtrees.get(&key).copied()
+            && depth + recorded.height < MAX_DEPTH
+        {
+            self.deepest = self.deepest.max(depth + recorded.height);
+            if self.recording > 0 && recorded.start < recorded.end {
+                self.trace.push(Event::Replay(recorded.start, recorded.end));
+            }
+            self.replay(recorded.start as usize, recorded.end as usize);
+            return;
+        }
+        let outer_deepest = std::mem::replace(&mut self.deepest, depth);
+        let start = self.trace.len();
+        self.recording += 1;
+        self.walk(frame);
+        self.recording -= 1;
+        let height = self.deepest - depth;
+        // A walk cut at the depth limit differs from one entered higher up.
+        if self.deepest < MAX_DEPTH {
+            self.subtrees.insert(
+                key,
+                Recorded {
+                    start: start as u32,
+                    end: self.trace.len() as u32,
+                    height,
+                },
+            );
+        }
+        self.deepest = self.deepest.max(outer_deepest);
+    }
+
+    /// Reports the matches of trace events `start..end` below the current node.
+    fn replay(&mut self, start: usize, end: usize) {
+        for i in start..end {
+            match self.trace[i] {
+                Event::Enter(key, value) => {
+                    self.keys.push(key);
+                    self.parents.push(value);
+                }
+                Event::Leave => {
+                    self.keys.pop();
+                    self.parents.pop();
+                    self.synced = self.synced.min(self.keys.len());
+                }
+                Event::Match(owner, path) => self.emit(owner as usize, path),
+                Event::Replay(from, to) => self.replay(from as usize, to as usize),
             }
         }
     }
@@ -562,14 +740,14 @@ impl<'v> Walker<'_, '_, 'v> {
         match *self.parents.last().expect("the root is always there") {
             Value::Object(m) => {
                 for (k, v) in m {
-                    let v = self.resolve.map_or(v, |resolve| resolve(v));
-                    self.child(frame, KeyRef::Key(k), v);
+                    let seen = self.resolve.map_or(v, |resolve| resolve(v));
+                    self.child(frame, KeyRef::Key(k), seen, !std::ptr::eq(seen, v));
                 }
             }
             Value::Array(a) => {
                 for (i, v) in a.iter().enumerate() {
-                    let v = self.resolve.map_or(v, |resolve| resolve(v));
-                    self.child(frame, KeyRef::Index(i), v);
+                    let seen = self.resolve.map_or(v, |resolve| resolve(v));
+                    self.child(frame, KeyRef::Index(i), seen, !std::ptr::eq(seen, v));
                 }
             }
             _ => {}
@@ -628,11 +806,16 @@ impl<'v> Walker<'_, '_, 'v> {
         }
     }
 
-    fn child(&mut self, frame: usize, key: KeyRef<'v>, value: &'v Value) {
+    /// Visits a child of the current node; `through_reference` when `value` is what a
+    /// reference there resolved to.
+    fn child(&mut self, frame: usize, key: KeyRef<'v>, value: &'v Value, through_reference: bool) {
         #[cfg(test)]
         tests::VISITED.with(|v| v.set(v.get() + 1));
         let set = self.set;
         let end = self.states.len();
+        if self.recording > 0 {
+            self.trace.push(Event::Enter(key, value));
+        }
         self.generation += 1;
         self.keys_mask = None;
         self.terminal = false;
@@ -679,12 +862,22 @@ impl<'v> Walker<'_, '_, 'v> {
         if set.has_tests && self.states.len() > end {
             self.close(end);
         }
+        self.deepest = self.deepest.max(self.keys.len());
         self.report(end);
-        self.walk(end);
+        self.descend(end, through_reference);
         self.states.truncate(end);
         self.keys.pop();
         self.parents.pop();
         self.synced = self.synced.min(self.keys.len());
+        if self.recording > 0 {
+            // A child with nothing to report leaves no trace.
+            match self.trace.last() {
+                Some(Event::Enter(..)) => {
+                    self.trace.pop();
+                }
+                _ => self.trace.push(Event::Leave),
+            }
+        }
     }
 }
 
@@ -732,6 +925,137 @@ mod tests {
         assert_eq!(visited(&["$.info..name"], &doc), (3 + 2 + 2, 1));
         assert_eq!(visited(&["$..email"], &doc).1, 1);
         assert!(visited(&["$..email"], &doc).0 > 4000);
+    }
+
+    /// A copy of `doc` with every `{"$ref": "#/defs/NAME"}` replaced by its target.
+    fn materialized(doc: &Value, node: &Value) -> Value {
+        match node {
+            Value::Object(m) => match m.get("$ref").and_then(Value::as_str) {
+                Some(r) => materialized(doc, &doc["defs"][r.trim_start_matches("#/defs/")]),
+                None => Value::Object(
+                    m.iter()
+                        .map(|(k, v)| (k.clone(), materialized(doc, v)))
+                        .collect(),
+                ),
+            },
+            Value::Array(a) => Value::Array(a.iter().map(|v| materialized(doc, v)).collect()),
+            other => other.clone(),
+        }
+    }
+
+    /// Walks `paths` through the references of a small document and on a copy with the
+    /// references replaced: the same matches, each as the reference evaluator finds it;
+    /// returns the children visited each way.
+    fn walk_both_ways(doc: &Value, paths: &[&str]) -> (usize, usize) {
+        let set = PathSet::new(
+            paths
+                .iter()
+                .map(|p| Path::parse(p).expect("parses"))
+                .collect(),
+        );
+        let copy = materialized(doc, doc);
+        fn follow<'v>(doc: &'v Value, v: &'v Value) -> &'v Value {
+            match v.get("$ref").and_then(Value::as_str) {
+                Some(r) => &doc["defs"][r.trim_start_matches("#/defs/")],
+                None => v,
+            }
+        }
+        let resolver = |v| follow(doc, v);
+        // What the walk reports through references, beside what it reports on the copy.
+        let mut through = Vec::new();
+        VISITED.with(|v| v.set(0));
+        set.visit_resolved(doc, &resolver, |i, path, value| {
+            through.push((i, path.to_vec(), materialized(doc, &value)))
+        });
+        let visited_through = VISITED.with(Cell::get);
+        let mut copied = Vec::new();
+        VISITED.with(|v| v.set(0));
+        set.visit(&copy, |i, path, value| {
+            copied.push((i, path.to_vec(), value.clone()))
+        });
+        let visited_copy = VISITED.with(Cell::get);
+        assert_eq!(through, copied);
+        // And each path alone agrees with the reference evaluator on the copy.
+        for (index, source) in paths.iter().enumerate() {
+            let mut expected: Vec<Vec<Segment>> = Path::parse(source)
+                .expect("parses")
+                .select(&copy)
+                .into_iter()
+                .map(|m| m.path)
+                .collect();
+            let mut got: Vec<Vec<Segment>> = through
+                .iter()
+                .filter(|(i, _, _)| *i == index)
+                .map(|(_, p, _)| p.clone())
+                .collect();
+            got.sort();
+            expected.sort();
+            assert_eq!(got, expected, "{source}");
+        }
+        (visited_through, visited_copy)
+    }
+
+    /// Pets with owners and tags, each schema referenced from several places.
+    fn pets() -> Value {
+        json!({
+            "defs": {
+                "Pet": {
+                    "description": "a pet",
+                    "properties": {
+                        "name": { "type": "string", "description": "its name" },
+                        "owner": { "$ref": "#/defs/Person" },
+                        "tags": { "items": { "$ref": "#/defs/Tag" } }
+                    }
+                },
+                "Person": {
+                    "properties": { "name": { "type": "string" }, "tag": { "$ref": "#/defs/Tag" } }
+                },
+                "Tag": { "type": "string", "example": "x", "description": "a tag" }
+            },
+            "paths": {
+                "/a": { "get": { "schema": { "$ref": "#/defs/Pet" } } },
+                "/b": { "post": { "schema": { "$ref": "#/defs/Pet" }, "other": { "$ref": "#/defs/Pet" } } },
+                "/c": { "put": { "list": [ { "$ref": "#/defs/Person" }, { "$ref": "#/defs/Tag" } ] } }
+            }
+        })
+    }
+
+    #[test]
+    fn subtrees_reached_through_references_report_what_a_copy_would() {
+        let paths = [
+            "$..description",
+            "$..[?(@.type == 'string')]",
+            "$.paths[*][*]..properties[*]",
+            "$.paths..[?(@property == 'name')]",
+            "$..[?(@parentProperty == 'properties')]",
+            "$.paths..[?(@parentProperty == 'items')]",
+            "$.paths[*][*]..[?(@parent && @parent.type)]",
+            "$..properties[?(@.type)]^",
+            "$.paths..properties.*~",
+        ];
+        let (through, copy) = walk_both_ways(&pets(), &paths);
+        // Pet's subtree is walked once per set of states that enter it, not per reference.
+        assert!(through < copy, "{through} < {copy}");
+        // `@path` differs below every reference: nothing is replayed where it may act.
+        let mut with_path = paths.to_vec();
+        with_path.push("$..[?(@path.length > 40)]");
+        let (through, copy) = walk_both_ways(&pets(), &with_path);
+        assert_eq!(through, copy);
+    }
+
+    #[test]
+    fn a_subtree_is_replayed_only_under_the_key_and_parent_its_filters_read() {
+        let doc = json!({
+            "defs": { "T": { "a": 1, "b": { "c": 2 } } },
+            "p": {
+                "x": { "kind": "k", "s": { "$ref": "#/defs/T" } },
+                "y": { "kind": "j", "s": { "$ref": "#/defs/T" }, "x": { "$ref": "#/defs/T" } }
+            }
+        });
+        walk_both_ways(&doc, &["$.p..[?(@parentProperty == 'x')]"]);
+        walk_both_ways(&doc, &["$.p..[?(@parent.kind == 'k')]"]);
+        let (through, copy) = walk_both_ways(&doc, &["$.p..[?(@.c)]"]);
+        assert!(through < copy, "{through} < {copy}");
     }
 
     #[test]

@@ -336,23 +336,32 @@ impl<'d> ResolvedView<'d> {
     }
 
     /// A copy of `value` with its references resolved, for functions that read a whole
-    /// subtree (`schema`). At most `budget` nodes are copied; past that, references stay.
+    /// subtree (`schema`). At most `budget` nodes are copied, none deeper than the paths
+    /// walk (a file that references itself by name resolves without end); past either
+    /// bound, references stay as written.
     pub fn materialize(&self, value: &Value, budget: &mut usize) -> Value {
-        let value = self.resolve(value);
-        if *budget == 0 {
+        self.materialize_within(value, budget, portico_jsonpath::MAX_DEPTH)
+    }
+
+    fn materialize_within(&self, value: &Value, budget: &mut usize, depth: usize) -> Value {
+        if *budget == 0 || depth == 0 {
             return value.clone();
         }
+        let value = self.resolve(value);
         *budget -= 1;
         match value {
             Value::Object(map) => Value::Object(
                 map.iter()
-                    .map(|(key, child)| (key.clone(), self.materialize(child, budget)))
+                    .map(|(key, child)| {
+                        let child = self.materialize_within(child, budget, depth - 1);
+                        (key.clone(), child)
+                    })
                     .collect(),
             ),
             Value::Array(items) => Value::Array(
                 items
                     .iter()
-                    .map(|item| self.materialize(item, budget))
+                    .map(|item| self.materialize_within(item, budget, depth - 1))
                     .collect(),
             ),
             other => other.clone(),

@@ -428,6 +428,31 @@ rules:
 }
 
 #[test]
+fn a_file_that_references_itself_by_name_is_linted_without_end() {
+    // As Spectral resolves a whole-file reference to the file itself, the document is
+    // infinite as the rules see it: a `schema` function copying it must stop.
+    let document = r##"type: object
+properties:
+  name: {type: string}
+  steps:
+    type: array
+    items: {$ref: api.yaml}
+"##;
+    let rules = ruleset(
+        r#"
+rules:
+  steps-are-strings:
+    given: "$.properties.steps"
+    then: { function: schema, functionOptions: { schema: { type: string } } }
+"#,
+    );
+    assert_eq!(
+        found(document, &rules),
+        [("steps-are-strings".into(), "/properties/steps".into())]
+    );
+}
+
+#[test]
 fn core_functions_behave_as_documented() {
     let document = r#"openapi: 3.0.3
 info:
