@@ -9,7 +9,7 @@
 //! Nothing is copied: a resolved node is the target's node, found by the address of the
 //! reference object, and a result's location is where its value is written.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashSet;
 
 use portico_jsonpath::Segment;
 use serde_json::Value;
@@ -378,29 +378,96 @@ impl<'d> ResolvedView<'d> {
 /// inside a reference object.
 fn crawl<'d>(
     value: &'d Value,
-    path: &mut Vec<String>,
+    path: &mut Vec<CrawlStep<'d>>,
     found: &mut Vec<(Vec<String>, &'d Value, &'d str)>,
 ) {
     match value {
         Value::Object(map) => {
-            if let Some(Value::String(reference)) = map.get("$ref") {
-                found.push((path.clone(), value, reference));
+            if let Some(Value::String(reference)) = small_map_get(map, "$ref") {
+                let keys = path.iter().map(|step| match step {
+                    CrawlStep::Key(key) => (*key).to_owned(),
+                    CrawlStep::Index(index) => index.to_string(),
+                });
+                found.push((keys.collect(), value, reference));
                 return;
             }
             for (key, child) in map {
-                path.push(key.clone());
+                path.push(CrawlStep::Key(key));
                 crawl(child, path, found);
                 path.pop();
             }
         }
         Value::Array(items) => {
             for (index, item) in items.iter().enumerate() {
-                path.push(index.to_string());
+                path.push(CrawlStep::Index(index));
                 crawl(item, path, found);
                 path.pop();
             }
         }
         _ => {}
+    }
+}
+
+/// A step of [`crawl`]'s way down, borrowed: nothing is copied until a reference is found.
+enum CrawlStep<'d> {
+    Key(&'d str),
+    Index(usize),
+}
+
+/// A member of an object, found by comparing keys where hashing one costs more.
+fn small_map_get<'m>(map: &'m serde_json::Map<String, Value>, key: &str) -> Option<&'m Value> {
+    if map.len() <= 8 {
+        map.iter().find(|(k, _)| *k == key).map(|(_, v)| v)
+    } else {
+        map.get(key)
+    }
+}
+
+/// Paths of keys numbered as the nodes of a trie: a path's id is found by walking its
+/// keys, with no path copied.
+#[derive(Default)]
+struct PathIds<'k> {
+    children: FastMap<(usize, &'k str), usize>,
+    count: usize,
+}
+
+impl<'k> PathIds<'k> {
+    /// Ids are 1.. (0 is the empty path).
+    fn len(&self) -> usize {
+        self.count + 1
+    }
+
+    /// The id of a path, numbering it (and its prefixes) if new.
+    fn id(&mut self, keys: impl Iterator<Item = &'k str>) -> usize {
+        let mut node = 0;
+        for key in keys {
+            let next = self.count + 1;
+            node = *self.children.entry((node, key)).or_insert(next);
+            self.count = self.count.max(node);
+        }
+        node
+    }
+
+    /// The id of a path, if numbered.
+    fn find(&self, keys: impl Iterator<Item = &'k str>) -> Option<usize> {
+        let mut node = 0;
+        for key in keys {
+            node = *self.children.get(&(node, key))?;
+        }
+        Some(node)
+    }
+
+    /// The ids of a path's numbered prefixes, the empty path and the path itself included.
+    fn prefixes(&self, keys: impl Iterator<Item = &'k str>) -> impl Iterator<Item = usize> {
+        let mut node = Some(0);
+        let mut keys = keys;
+        std::iter::from_fn(move || {
+            let current = node?;
+            node = keys
+                .next()
+                .and_then(|key| self.children.get(&(current, key)).copied());
+            Some(current)
+        })
     }
 }
 
@@ -410,60 +477,70 @@ fn crawl<'d>(
 /// target) depends on the target; a reference is circular when it lies inside a
 /// location its own target depends on, directly or transitively, or inside its target.
 fn circular_references(references: &[(Vec<String>, &Value, Vec<String>)]) -> HashSet<usize> {
-    let mut ids: HashMap<Vec<String>, usize> = HashMap::new();
-    let id_of = |path: &[String], ids: &mut HashMap<Vec<String>, usize>| -> usize {
-        let next = ids.len();
-        *ids.entry(path.to_vec()).or_insert(next)
-    };
-    let mut edges: HashMap<usize, Vec<usize>> = HashMap::new();
+    let mut paths = PathIds::default();
+    let mut edges: Vec<Vec<usize>> = Vec::new();
     let mut circular = HashSet::new();
     for (index, (location, _, target)) in references.iter().enumerate() {
         if !target.is_empty() && location.starts_with(target) {
             circular.insert(index);
             continue;
         }
-        let target_id = id_of(target, &mut ids);
-        let mut stem: Vec<String> = Vec::new();
-        let mut tail: Vec<String> = Vec::new();
+        let target_id = paths.id(target.iter().map(String::as_str));
+        let mut stem: Vec<&str> = Vec::new();
+        let mut tail: Vec<&str> = Vec::new();
         for (position, part) in location.iter().enumerate() {
             if target.get(position) == Some(part) {
-                stem.push(part.clone());
+                stem.push(part);
             } else {
-                tail.push(part.clone());
-                let dependant: Vec<String> = stem.iter().chain(&tail).cloned().collect();
-                if dependant != *location && dependant != *target {
-                    let dependant_id = id_of(&dependant, &mut ids);
-                    edges.entry(dependant_id).or_default().push(target_id);
+                tail.push(part);
+                let dependant = stem.iter().chain(&tail).copied();
+                let is_location = stem.len() + tail.len() == location.len()
+                    && dependant.clone().eq(location.iter().map(String::as_str));
+                let is_target = dependant.clone().eq(target.iter().map(String::as_str));
+                if !is_location && !is_target {
+                    let dependant_id = paths.id(dependant);
+                    if edges.len() <= dependant_id {
+                        edges.resize_with(dependant_id + 1, Vec::new);
+                    }
+                    edges[dependant_id].push(target_id);
                 }
             }
         }
     }
-    let paths: HashMap<usize, Vec<String>> = ids.iter().map(|(p, &id)| (id, p.clone())).collect();
-    let mut closure_cache: HashMap<usize, Vec<usize>> = HashMap::new();
-    for (index, (location, _, target)) in references.iter().enumerate() {
-        if circular.contains(&index) {
-            continue;
+    edges.resize_with(paths.len(), Vec::new);
+    let ids = &paths;
+    // What each target depends on, transitively (marked with the target's turn in
+    // `reached`): a reference is circular when one of its own enclosing locations is.
+    let mut by_target: FastMap<usize, Vec<usize>> = FastMap::default();
+    for (index, (_, _, target)) in references.iter().enumerate() {
+        if let (false, Some(target_id)) = (
+            circular.contains(&index),
+            ids.find(target.iter().map(String::as_str)),
+        ) {
+            by_target.entry(target_id).or_default().push(index);
         }
-        let Some(&target_id) = ids.get(target) else {
-            continue;
-        };
-        let dependencies = closure_cache.entry(target_id).or_insert_with(|| {
-            let mut seen = HashSet::new();
-            let mut stack = vec![target_id];
-            while let Some(node) = stack.pop() {
-                for &next in edges.get(&node).into_iter().flatten() {
-                    if seen.insert(next) {
-                        stack.push(next);
-                    }
+    }
+    let mut reached = vec![0usize; edges.len()];
+    let mut stack = Vec::new();
+    for (turn, (target_id, indexes)) in by_target.into_iter().enumerate() {
+        let turn = turn + 1;
+        stack.push(target_id);
+        while let Some(node) = stack.pop() {
+            for &next in &edges[node] {
+                if reached[next] != turn {
+                    reached[next] = turn;
+                    stack.push(next);
                 }
             }
-            seen.into_iter().collect()
-        });
-        if dependencies
-            .iter()
-            .any(|stem| location.starts_with(&paths[stem]))
-        {
-            circular.insert(index);
+        }
+        for index in indexes {
+            let location = &references[index].0;
+            let depends = ids
+                .prefixes(location.iter().map(String::as_str))
+                .any(|id| reached[id] == turn);
+            if depends {
+                circular.insert(index);
+            }
         }
     }
     circular

@@ -162,22 +162,30 @@ impl Run<'_, '_> {
                     std::ptr::from_ref(target) as usize,
                 )
             };
-            if pure && in_document && then.field.is_none() {
-                // The target is the value itself (resolving is idempotent): known to pass
-                // without building a path.
-                let target = if resolved {
+            if pure && in_document {
+                // Known to pass without building a path: the value itself (resolving is
+                // idempotent), or the member a plain `field` names.
+                let own = if resolved {
                     self.view.resolve(value)
                 } else {
                     value
                 };
-                if self.passed.contains(&memo(target)) {
+                let target = match then.field.as_deref() {
+                    None => Some(own),
+                    Some(field) if is_member_name(field) => {
+                        own.get(field).map(|member| match resolved {
+                            true => self.view.resolve(member),
+                            false => member,
+                        })
+                    }
+                    Some(_) => None,
+                };
+                if target.is_some_and(|target| self.passed.contains(&memo(target))) {
                     continue;
                 }
             }
 
             for (relative, target) in targets(value, then.field.as_deref(), self.view, resolved) {
-                let mut path = given_path.to_vec();
-                path.extend(relative);
                 let stable = in_document && matches!(target, Some(Cow::Borrowed(_)));
                 let target: Option<&Value> = match &target {
                     Some(Cow::Borrowed(t)) if resolved => Some(self.view.resolve(t)),
@@ -189,6 +197,8 @@ impl Run<'_, '_> {
                 if key.is_some_and(|key| self.passed.contains(&key)) {
                     continue;
                 }
+                let mut path = given_path.to_vec();
+                path.extend(relative);
                 let failures = function.call(
                     Target {
                         value: target,
@@ -400,6 +410,12 @@ fn targets<'x>(
 /// What the walk sees in place of each node: its resolution, or the node as written.
 fn resolver<'x>(view: &'x ResolvedView<'_>, resolved: bool) -> impl Fn(&'x Value) -> &'x Value {
     move |value| if resolved { view.resolve(value) } else { value }
+}
+
+/// Whether a `field` names one member of an object as it is (`description`, not
+/// `a.b`, `a[0]`, `@key` or a JSONPath), so the member is looked up directly.
+fn is_member_name(field: &str) -> bool {
+    !field.is_empty() && !field.starts_with('$') && field != "@key" && !field.contains(['.', '['])
 }
 
 /// lodash's `toPath`: `a.b[0]['c.d']` as keys.
