@@ -51,6 +51,7 @@ pub async fn serve(config: ServeConfig) -> anyhow::Result<()> {
         ..RecentConfig::DEFAULT
     };
     let broker = start_broker(&config.mqtt_addr, config.mqtt_queue_bytes, recent)?;
+    let broker_handle = broker.as_ref().map(|bundled| bundled.handle.clone());
     let console = ConsoleSettings {
         sockets: ConsoleSockets::new(config.console_sockets_per_user, config.console_sockets),
         socket_bytes: config.console_socket_bytes,
@@ -91,6 +92,12 @@ pub async fn serve(config: ServeConfig) -> anyhow::Result<()> {
     .with_graceful_shutdown(shutdown_signal())
     .await
     .context("server failed")?;
+    if let Some(handle) = broker_handle {
+        // MQTT 5 clients hear "server shutting down" instead of a dropped connection; the
+        // stop waits for the broker's sockets, so off the async threads.
+        let _ = tokio::task::spawn_blocking(move || handle.stop()).await;
+        tracing::info!("MQTT broker stopped");
+    }
     tracing::info!("Portico stopped");
     Ok(())
 }

@@ -12,13 +12,15 @@ use std::process::{Child, Command, Stdio};
 struct BrokerServer {
     child: Child,
     base_url: String,
+    mqtt_port: u16,
     _data: tempfile::TempDir,
 }
 
 impl BrokerServer {
     fn start() -> BrokerServer {
         let data = tempfile::tempdir().expect("temp dir");
-        let mut child = portico(data.path(), &format!("127.0.0.1:{}", free_port()))
+        let mqtt_port = free_port();
+        let mut child = portico(data.path(), &format!("127.0.0.1:{mqtt_port}"))
             .stdout(Stdio::piped())
             .stderr(Stdio::inherit())
             .spawn()
@@ -37,6 +39,7 @@ impl BrokerServer {
         BrokerServer {
             child,
             base_url,
+            mqtt_port,
             _data: data,
         }
     }
@@ -108,4 +111,45 @@ fn a_taken_port_is_a_clear_startup_error() {
         stderr.contains(&format!("cannot listen for MQTT on {addr}")),
         "unclear error: {stderr}"
     );
+}
+
+#[test]
+fn a_stopping_server_tells_mqtt5_clients_it_is_shutting_down() {
+    let mut server = BrokerServer::start();
+    let mut client =
+        std::net::TcpStream::connect(("127.0.0.1", server.mqtt_port)).expect("connect");
+    client
+        .set_read_timeout(Some(std::time::Duration::from_secs(10)))
+        .expect("timeout");
+    // CONNECT, MQTT 5, clean start, keep alive 60 s, no properties, client id "a".
+    let connect = [
+        0x10, 14, 0, 4, b'M', b'Q', b'T', b'T', 5, 0x02, 0, 60, 0, 0, 1, b'a',
+    ];
+    client.write_all(&connect).expect("send CONNECT");
+    let mut connack = [0u8; 2];
+    client.read_exact(&mut connack).expect("CONNACK");
+    assert_eq!(connack[0], 0x20, "CONNACK expected, got {connack:?}");
+    let mut rest = vec![0u8; usize::from(connack[1])];
+    client.read_exact(&mut rest).expect("CONNACK body");
+    assert_eq!(rest[1], 0, "connection refused: {rest:?}");
+
+    // Once it answers HTTP the server listens for SIGTERM (before, SIGTERM kills it).
+    assert!(get(&server.base_url, "/healthz").contains("\"broker\":\"up\""));
+    let terminated = Command::new("kill")
+        .args(["-TERM", &server.child.id().to_string()])
+        .status()
+        .expect("kill runs");
+    assert!(terminated.success());
+    // [MQTT-3.14.2-1]-style notice: DISCONNECT with reason 0x8B Server shutting down.
+    let mut disconnect = [0u8; 3];
+    client
+        .read_exact(&mut disconnect)
+        .expect("DISCONNECT before the socket closes");
+    assert_eq!(
+        disconnect[0], 0xE0,
+        "DISCONNECT expected, got {disconnect:?}"
+    );
+    assert_eq!(disconnect[2], 0x8B, "reason: {disconnect:?}");
+    let status = server.child.wait().expect("portico exits");
+    assert!(status.success(), "portico exited with {status}");
 }
