@@ -37,6 +37,7 @@ mod codec;
 mod config;
 mod connection;
 mod error;
+mod filter_tree;
 mod handle;
 mod listener;
 mod local;
