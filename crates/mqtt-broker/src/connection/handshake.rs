@@ -131,7 +131,7 @@ where
             refuse(writer, version, ConnectCode::NotAuthorized, max_packet).await;
             return None;
         }
-        will.topic = mount.topic(&will.topic);
+        will.topic = mount.topic(std::mem::take(&mut will.topic));
     }
     let mut assigned = None;
     if request.client_id.is_empty() {

@@ -404,7 +404,7 @@ impl Connection<'_> {
                 if !self.may_publish || (!self.mount.is_root() && message.topic.starts_with('$')) {
                     return self.refuse_publish(message.qos, pkid);
                 }
-                message.topic = self.mount.topic(&message.topic);
+                message.topic = self.mount.topic(std::mem::take(&mut message.topic));
                 match message.qos {
                     0 => self.publish(message).await,
                     1 => {
