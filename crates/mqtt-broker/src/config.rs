@@ -1,13 +1,16 @@
 //! How the broker is run: its address and every memory bound, explicit in one struct.
 
 use std::net::SocketAddr;
+use std::sync::Arc;
 use std::time::Duration;
 
+use crate::auth::Authenticator;
 use crate::router::RouterConfig;
 use crate::session::QueueLimits;
+use crate::tls::TlsConfig;
 
 /// How the bundled broker is run; every memory bound is explicit here.
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 pub struct BrokerConfig {
     /// Where MQTT clients (3.1.1 and 5) connect (`PORTICO_MQTT_ADDR`); port 0 picks a
     /// free port ([`crate::BrokerHandle::addr`] tells which).
@@ -38,6 +41,25 @@ pub struct BrokerConfig {
     pub max_keep_alive: u16,
     /// How often the `$SYS/broker/...` reports are published (retained).
     pub sys_interval: Duration,
+    /// Who may connect and what each client may do; `None` lets everyone in on the
+    /// whole broker.
+    pub authenticator: Option<Arc<dyn Authenticator>>,
+    /// A second listener speaking MQTT over TLS; `None`: plain TCP only.
+    pub tls: Option<TlsConfig>,
+}
+
+impl std::fmt::Debug for BrokerConfig {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("BrokerConfig")
+            .field("addr", &self.addr)
+            .field("max_message_bytes", &self.max_message_bytes)
+            .field("max_connections", &self.max_connections)
+            .field("queue_bytes_per_client", &self.queue_bytes_per_client)
+            .field("retained_max_bytes", &self.retained_max_bytes)
+            .field("authenticator", &self.authenticator.is_some())
+            .field("tls", &self.tls)
+            .finish_non_exhaustive()
+    }
 }
 
 impl BrokerConfig {
@@ -45,7 +67,7 @@ impl BrokerConfig {
     /// 1,000 connections, 1,000 absent sessions of 1,000 messages each, retained
     /// messages on 10,000 topics or 64 MiB, 1,000 messages per in-process subscriber,
     /// a 2 s grace for slow subscribers, a keep alive of at most 60 s and `$SYS` reports
-    /// every 10 s.
+    /// every 10 s; no authentication, no TLS.
     pub fn new(addr: SocketAddr) -> Self {
         Self {
             addr,
@@ -60,6 +82,8 @@ impl BrokerConfig {
             slow_subscriber_grace: Duration::from_secs(2),
             max_keep_alive: 60,
             sys_interval: Duration::from_secs(10),
+            authenticator: None,
+            tls: None,
         }
     }
 

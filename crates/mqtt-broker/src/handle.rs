@@ -8,9 +8,11 @@ use std::time::{Duration, Instant};
 
 use bytes::Bytes;
 use rumqttc::v5::mqttbytes::v5::PublishProperties;
+use tokio::io::{AsyncRead, AsyncWrite};
 
 use crate::codec::{Message, reason};
-use crate::connection::{self, Settings};
+use crate::connection::Settings;
+use crate::listener::Listener;
 use crate::local::LocalSubscribers;
 use crate::router::Router;
 use crate::session::Closer;
@@ -19,10 +21,11 @@ use crate::{BrokerConfig, BrokerError, Subscription, lock};
 
 /// Shared between the handle's clones.
 struct Shared {
-    /// As configured, with the address actually bound.
+    /// As configured, with the addresses actually bound.
     config: BrokerConfig,
     router: Arc<Router>,
     local: Arc<LocalSubscribers>,
+    listener: Arc<Listener>,
     broker: Mutex<Option<thread::JoinHandle<()>>>,
     /// Closed by `stop`.
     stop: Arc<Closer>,
@@ -42,28 +45,44 @@ impl std::fmt::Debug for BrokerHandle {
     }
 }
 
-/// Connections beyond `max_connections` that may be open before their CONNECT.
-const PENDING_CONNECTIONS: usize = 100;
-
 /// How often expired sessions of absent clients are removed.
 const SWEEP_EVERY: Duration = Duration::from_secs(5);
 /// How long a stop waits for clients to be sent their DISCONNECT before the sockets
 /// close anyway.
 const STOP_GRACE: Duration = Duration::from_secs(2);
 
-/// Binds the address and starts the broker on its own runtime (two worker threads), so
-/// MQTT traffic never competes with the embedding server's tasks for a scheduler.
+/// Binds a listening socket, non-blocking, returning it with the address bound.
+fn bind(addr: SocketAddr) -> Result<(TcpListener, SocketAddr), BrokerError> {
+    let listener = TcpListener::bind(addr).map_err(|source| BrokerError::Bind { addr, source })?;
+    let startup = |e: std::io::Error| BrokerError::Startup {
+        addr,
+        reason: e.to_string(),
+    };
+    let bound = listener.local_addr().map_err(startup)?;
+    listener.set_nonblocking(true).map_err(startup)?;
+    Ok((listener, bound))
+}
+
+/// Binds the address (and the TLS one) and starts the broker on its own runtime (two
+/// worker threads), so MQTT traffic never competes with the embedding server's tasks
+/// for a scheduler.
 ///
-/// Fails (never panics, never hangs) when the address is taken or the runtime cannot
-/// start.
+/// Fails (never panics, never hangs) when an address is taken, the TLS certificate
+/// cannot be read or the runtime cannot start.
 pub fn start(mut config: BrokerConfig) -> Result<BrokerHandle, BrokerError> {
     let addr = config.addr;
-    let listener = TcpListener::bind(addr).map_err(|source| BrokerError::Bind { addr, source })?;
     let startup = move |reason: String| BrokerError::Startup { addr, reason };
-    config.addr = listener.local_addr().map_err(|e| startup(e.to_string()))?;
-    listener
-        .set_nonblocking(true)
-        .map_err(|e| startup(e.to_string()))?;
+    let (listener, bound) = bind(addr)?;
+    config.addr = bound;
+    let tls = match config.tls.as_mut() {
+        Some(tls) => {
+            let acceptor = tls.acceptor()?;
+            let (listener, bound) = bind(tls.addr)?;
+            tls.addr = bound;
+            Some((listener, acceptor))
+        }
+        None => None,
+    };
     let local = Arc::new(LocalSubscribers::default());
     let router = Arc::new(Router::new(config.router(), {
         let local = local.clone();
@@ -80,17 +99,29 @@ pub fn start(mut config: BrokerConfig) -> Result<BrokerHandle, BrokerError> {
         max_keep_alive: config.max_keep_alive,
     };
     let stop = Arc::new(Closer::default());
+    let front = Arc::new(Listener::new(
+        router.clone(),
+        settings,
+        config.authenticator.clone(),
+        runtime.handle().clone(),
+        stop.clone(),
+    ));
     let broker_thread = {
         let router = router.clone();
         let local = local.clone();
-        let stop = stop.clone();
+        let front = front.clone();
         let sys_interval = config.sys_interval;
         thread::Builder::new()
             .name("mqtt-broker".into())
             .spawn(move || {
                 runtime.block_on(async {
                     tokio::spawn(sys::report(router.clone(), sys_interval));
-                    accept(listener, router, settings, &stop).await;
+                    tokio::spawn(sweep(router.clone()));
+                    if let Some((listener, acceptor)) = tls {
+                        tokio::spawn(front.clone().accept(listener, Some(acceptor)));
+                    }
+                    front.accept(listener, None).await;
+                    stop_clients(&router).await;
                     local.close_all();
                 });
                 // Dropping the runtime ends the tasks left and closes their sockets.
@@ -103,65 +134,28 @@ pub fn start(mut config: BrokerConfig) -> Result<BrokerHandle, BrokerError> {
             config,
             router,
             local,
+            listener: front,
             broker: Mutex::new(Some(broker_thread)),
             stop,
         }),
     })
 }
 
-/// Accepts connections and sweeps absent sessions until `stop` is closed; then sends
-/// every client its DISCONNECT (MQTT 5: 0x8B Server shutting down) and waits a little
-/// for them to go.
-async fn accept(listener: TcpListener, router: Arc<Router>, settings: Settings, stop: &Closer) {
-    let listener = match tokio::net::TcpListener::from_std(listener) {
-        Ok(listener) => listener,
-        Err(error) => {
-            tracing::error!(%error, "the MQTT listener cannot run");
-            return;
-        }
-    };
-    {
-        let router = router.clone();
-        tokio::spawn(async move {
-            let mut tick = tokio::time::interval(SWEEP_EVERY);
-            loop {
-                tick.tick().await;
-                // Sessions that ended have their delayed wills due.
-                for will in router.sweep() {
-                    router.publish(will).await;
-                }
-            }
-        });
-    }
-    // Connections not yet past CONNECT count too, so a flood of idle sockets is bounded.
-    let open = Arc::new(tokio::sync::Semaphore::new(
-        router.config.max_connections + PENDING_CONNECTIONS,
-    ));
+/// Removes expired sessions of absent clients and publishes their due wills, forever.
+async fn sweep(router: Arc<Router>) {
+    let mut tick = tokio::time::interval(SWEEP_EVERY);
     loop {
-        let accepted = tokio::select! {
-            accepted = listener.accept() => accepted,
-            _ = stop.closed() => break,
-        };
-        match accepted {
-            Ok((stream, _)) => {
-                let Ok(permit) = open.clone().try_acquire_owned() else {
-                    tracing::warn!("too many MQTT connections: one refused");
-                    continue;
-                };
-                let router = router.clone();
-                tokio::spawn(async move {
-                    connection::serve(router, stream, settings).await;
-                    drop(permit);
-                });
-            }
-            Err(error) => {
-                // Out of file descriptors and the like: wait instead of spinning.
-                tracing::warn!(%error, "cannot accept an MQTT connection");
-                tokio::time::sleep(Duration::from_millis(50)).await;
-            }
+        tick.tick().await;
+        // Sessions that ended have their delayed wills due.
+        for will in router.sweep() {
+            router.publish(will).await;
         }
     }
-    drop(listener);
+}
+
+/// Sends every client its DISCONNECT (MQTT 5: 0x8B Server shutting down) and waits a
+/// little for them to go.
+async fn stop_clients(router: &Router) {
     router.close_all(reason::SERVER_SHUTTING_DOWN);
     let deadline = tokio::time::Instant::now() + STOP_GRACE;
     while router
@@ -178,6 +172,25 @@ impl BrokerHandle {
     /// Where MQTT clients connect (the port actually bound when 0 was configured).
     pub fn addr(&self) -> SocketAddr {
         self.shared.config.addr
+    }
+
+    /// Where MQTT over TLS clients connect, when a TLS listener is configured (the port
+    /// actually bound when 0 was configured).
+    pub fn tls_addr(&self) -> Option<SocketAddr> {
+        self.shared.config.tls.as_ref().map(|tls| tls.addr)
+    }
+
+    /// Serves any byte stream as one MQTT connection, exactly as a TCP client is served
+    /// (same authentication, limits and connection bound): how the server bridges MQTT
+    /// over WebSocket on its HTTP port. `peer` is the client's address as the server
+    /// knows it (what the authenticator sees). Returns at once, the connection running
+    /// on the broker's runtime; false (the stream dropped, so closed) when the broker
+    /// has stopped or too many connections are open.
+    pub fn serve_connection<S>(&self, stream: S, peer: SocketAddr) -> bool
+    where
+        S: AsyncRead + AsyncWrite + Unpin + Send + 'static,
+    {
+        self.shared.listener.serve(stream, peer)
     }
 
     /// The largest payload the broker accepts, so in-process publishers can refuse

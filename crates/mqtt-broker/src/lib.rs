@@ -32,27 +32,34 @@
 //! acknowledgements and DISCONNECT are decoded here); nothing else of the crate depends
 //! on the protocol version.
 
+mod auth;
 mod codec;
 mod config;
 mod connection;
 mod error;
+mod filter_tree;
 mod handle;
+mod listener;
 mod local;
 mod message;
+mod mount;
 mod queue;
 mod router;
 mod session;
 mod subscriptions;
 mod sys;
+mod tls;
 mod topic;
 
 use std::sync::{Mutex, MutexGuard};
 
+pub use auth::{AUTH_TIMEOUT, AuthFuture, Authenticator, Grant, Login, ProtocolVersion, Refusal};
 pub use config::BrokerConfig;
 pub use error::BrokerError;
 pub use handle::{BrokerHandle, start};
 pub use message::BrokerMessage;
 pub use queue::{Subscription, SubscriptionFeed};
+pub use tls::TlsConfig;
 pub use topic::filter_matches;
 
 /// Locks, recovering from a poisoned mutex: the data inside stays consistent because

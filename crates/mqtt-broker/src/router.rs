@@ -438,6 +438,8 @@ mod tests {
             will: None,
             will_delay: 0,
             topic_alias_maximum: 0,
+            username: None,
+            password: None,
         };
         let link = Link {
             generation,

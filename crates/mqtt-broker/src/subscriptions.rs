@@ -1,5 +1,5 @@
-//! Who subscribed to what: filters without wildcards looked up by topic, the others
-//! matched one by one, each with its direct subscribers and its shared groups
+//! Who subscribed to what: filters without wildcards looked up by topic, the others in a
+//! tree of levels, each with its direct subscribers and its shared groups
 //! (`$share/{name}/{filter}`, MQTT 5 4.8.2).
 
 use std::collections::HashMap;
@@ -7,8 +7,8 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 use crate::codec::Message;
+use crate::filter_tree::FilterTree;
 use crate::session::{Delivery, Session};
-use crate::topic::filter_matches;
 
 /// One subscription of one session, with its options.
 #[derive(Debug)]
@@ -104,28 +104,26 @@ pub(crate) fn parse_share(filter: &str) -> Result<(Option<&str>, &str), ()> {
     }
 }
 
-/// Filters without wildcards are looked up by topic; the others are matched one by one.
+/// Filters without wildcards are looked up by topic; the others in a tree of levels, so
+/// a publish costs what its topic can match, not the number of filters.
 #[derive(Debug, Default)]
 pub(crate) struct Subscriptions {
     exact: HashMap<String, Entry>,
-    wildcard: HashMap<String, Entry>,
+    wildcard: FilterTree<Entry>,
+}
+
+fn has_wildcards(filter: &str) -> bool {
+    filter.contains(['+', '#'])
 }
 
 impl Subscriptions {
-    fn map(&mut self, filter: &str) -> &mut HashMap<String, Entry> {
-        if filter.contains(['+', '#']) {
-            &mut self.wildcard
-        } else {
-            &mut self.exact
-        }
-    }
-
     pub(crate) fn insert(&mut self, filter: &str, share: Option<&str>, subscriber: Subscriber) {
-        let list = self
-            .map(filter)
-            .entry(filter.to_string())
-            .or_default()
-            .members(share);
+        let entry = if has_wildcards(filter) {
+            self.wildcard.get_or_insert(filter)
+        } else {
+            self.exact.entry(filter.to_string()).or_default()
+        };
+        let list = entry.members(share);
         match list
             .iter_mut()
             .find(|s| s.session.id == subscriber.session.id)
@@ -136,11 +134,7 @@ impl Subscriptions {
     }
 
     pub(crate) fn remove(&mut self, filter: &str, share: Option<&str>, session: u64) -> bool {
-        let map = self.map(filter);
-        let Some(entry) = map.get_mut(filter) else {
-            return false;
-        };
-        let removed = match share {
+        let remove = |entry: &mut Entry| match share {
             None => remove_member(&mut entry.direct, session),
             Some(name) => {
                 let Some(index) = entry.groups.iter().position(|g| g.name == name) else {
@@ -153,8 +147,18 @@ impl Subscriptions {
                 removed
             }
         };
+        if has_wildcards(filter) {
+            return self
+                .wildcard
+                .update(filter, remove, Entry::is_empty)
+                .unwrap_or(false);
+        }
+        let Some(entry) = self.exact.get_mut(filter) else {
+            return false;
+        };
+        let removed = remove(entry);
         if entry.is_empty() {
-            map.remove(filter);
+            self.exact.remove(filter);
         }
         removed
     }
@@ -181,11 +185,7 @@ impl Subscriptions {
         if let Some(entry) = self.exact.get(&message.topic) {
             add(entry);
         }
-        for (filter, entry) in &self.wildcard {
-            if filter_matches(filter, &message.topic) {
-                add(entry);
-            }
-        }
+        self.wildcard.matches(&message.topic, add);
         out
     }
 }

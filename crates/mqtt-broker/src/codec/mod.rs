@@ -11,6 +11,8 @@ use std::time::Instant;
 use bytes::{Bytes, BytesMut};
 use rumqttc::v5::mqttbytes::v5::PublishProperties;
 
+use crate::mount::Mount;
+
 mod v4;
 mod v5;
 
@@ -117,6 +119,10 @@ pub(crate) struct ConnectRequest {
     pub will_delay: u32,
     /// MQTT 5: how many topic aliases the client takes from us (0: none).
     pub topic_alias_maximum: u16,
+    /// User name, `None` when absent or empty.
+    pub username: Option<String>,
+    /// Password, `None` when absent or empty.
+    pub password: Option<String>,
 }
 
 /// One topic filter of a SUBSCRIBE with its options.
@@ -184,6 +190,10 @@ pub(crate) enum ConnectCode {
     ServerUnavailable,
     /// MQTT 5 only: the will topic is not a valid topic name.
     TopicNameInvalid,
+    /// MQTT 5 0x86, MQTT 3.1.1 return code 4.
+    BadCredentials,
+    /// MQTT 5 0x87, MQTT 3.1.1 return code 5.
+    NotAuthorized,
 }
 
 /// What the broker tells the client at CONNACK (MQTT 5 properties).
@@ -215,8 +225,16 @@ pub(crate) enum Outgoing {
         /// The Subscription Identifier of the subscription it was matched by.
         subscription_id: Option<u32>,
     },
-    PubAck(u16),
-    PubRec(u16),
+    /// PUBACK with its reason (0 or `reason::NOT_AUTHORIZED`; MQTT 3.1.1 sends none).
+    PubAck {
+        pkid: u16,
+        reason: u8,
+    },
+    /// PUBREC with its reason (0 or `reason::NOT_AUTHORIZED`; MQTT 3.1.1 sends none).
+    PubRec {
+        pkid: u16,
+        reason: u8,
+    },
     /// PUBREL with its reason (0 or `reason::PACKET_ID_NOT_FOUND`).
     PubRel {
         pkid: u16,
@@ -246,6 +264,7 @@ pub(crate) enum Outgoing {
 pub(crate) mod reason {
     pub const MALFORMED: u8 = 0x81;
     pub const PROTOCOL_ERROR: u8 = 0x82;
+    pub const NOT_AUTHORIZED: u8 = 0x87;
     pub const SERVER_SHUTTING_DOWN: u8 = 0x8B;
     pub const KEEP_ALIVE_TIMEOUT: u8 = 0x8D;
     pub const SESSION_TAKEN_OVER: u8 = 0x8E;
@@ -268,6 +287,8 @@ pub(crate) struct Outbound {
     pub alias_maximum: u16,
     /// Topic -> alias already sent to the client on this connection.
     pub aliases: HashMap<String, u16>,
+    /// The client's namespace, taken off the topics sent to it.
+    pub mount: Mount,
 }
 
 /// Reads the protocol level of the CONNECT at the start of `buf`: `Ok(None)` until enough
@@ -322,10 +343,11 @@ impl Version {
     }
 
     /// Appends `packet` to `buf`. Returns false (and writes nothing) when it is over the
-    /// client's maximum packet size, which MQTT 5 says to drop rather than send.
+    /// client's maximum packet size, which MQTT 5 says to drop rather than send, or a
+    /// PUBLISH outside the client's mount.
     pub(crate) fn write(self, packet: &Outgoing, buf: &mut BytesMut, out: &mut Outbound) -> bool {
         match self {
-            Version::V4 => v4::write(packet, buf),
+            Version::V4 => v4::write(packet, buf, out),
             Version::V5 => v5::write(packet, buf, out),
         }
     }

@@ -5,7 +5,9 @@ use std::time::Instant;
 use bytes::{Bytes, BytesMut};
 use rumqttc::mqttbytes::{self as v4bytes, v4};
 
-use super::{CodecError, ConnectCode, ConnectRequest, FilterRequest, Incoming, Message, Outgoing};
+use super::{
+    CodecError, ConnectCode, ConnectRequest, FilterRequest, Incoming, Message, Outbound, Outgoing,
+};
 
 /// Takes the next whole packet off `buf` (see `Version::read`).
 pub(super) fn read(buf: &mut BytesMut, max_packet: usize) -> Result<Option<Incoming>, CodecError> {
@@ -54,6 +56,12 @@ fn incoming(packet: v4::Packet) -> Result<Incoming, CodecError> {
                 will,
                 will_delay: 0,
                 topic_alias_maximum: 0,
+                username: connect
+                    .login
+                    .as_ref()
+                    .map(|l| l.username.clone())
+                    .filter(|u| !u.is_empty()),
+                password: connect.login.map(|l| l.password).filter(|p| !p.is_empty()),
             }))
         }
         v4::Packet::Publish(publish) => Incoming::Publish {
@@ -120,8 +128,9 @@ fn packet_name(packet: &v4::Packet) -> &'static str {
     }
 }
 
-/// Appends `packet` to `buf`; always fits (MQTT 3.1.1 has no client packet limit).
-pub(super) fn write(packet: &Outgoing, buf: &mut BytesMut) -> bool {
+/// Appends `packet` to `buf`; always fits (MQTT 3.1.1 has no client packet limit), but a
+/// PUBLISH outside the client's mount is not written (false).
+pub(super) fn write(packet: &Outgoing, buf: &mut BytesMut, out: &Outbound) -> bool {
     let result = match packet {
         Outgoing::ConnAck {
             session_present,
@@ -136,6 +145,8 @@ pub(super) fn write(packet: &Outgoing, buf: &mut BytesMut) -> bool {
                 ConnectCode::ServerUnavailable => v4::ConnectReturnCode::ServiceUnavailable,
                 // Not sent: MQTT 3.1.1 closes the connection instead.
                 ConnectCode::TopicNameInvalid => v4::ConnectReturnCode::BadUserNamePassword,
+                ConnectCode::BadCredentials => v4::ConnectReturnCode::BadUserNamePassword,
+                ConnectCode::NotAuthorized => v4::ConnectReturnCode::NotAuthorized,
             },
         }
         .write(buf),
@@ -146,17 +157,22 @@ pub(super) fn write(packet: &Outgoing, buf: &mut BytesMut) -> bool {
             dup,
             retain,
             ..
-        } => v4::Publish {
-            dup: *dup,
-            qos: wire_qos(*qos),
-            retain: *retain,
-            topic: message.topic.clone(),
-            pkid: *pkid,
-            payload: message.payload.clone(),
+        } => {
+            let Some(topic) = out.mount.strip(&message.topic) else {
+                return false;
+            };
+            v4::Publish {
+                dup: *dup,
+                qos: wire_qos(*qos),
+                retain: *retain,
+                topic: topic.to_string(),
+                pkid: *pkid,
+                payload: message.payload.clone(),
+            }
+            .write(buf)
         }
-        .write(buf),
-        Outgoing::PubAck(pkid) => v4::PubAck::new(*pkid).write(buf),
-        Outgoing::PubRec(pkid) => v4::PubRec::new(*pkid).write(buf),
+        Outgoing::PubAck { pkid, .. } => v4::PubAck::new(*pkid).write(buf),
+        Outgoing::PubRec { pkid, .. } => v4::PubRec::new(*pkid).write(buf),
         Outgoing::PubRel { pkid, .. } => v4::PubRel::new(*pkid).write(buf),
         Outgoing::PubComp { pkid, .. } => v4::PubComp::new(*pkid).write(buf),
         Outgoing::SubAck { pkid, granted } => v4::SubAck::new(

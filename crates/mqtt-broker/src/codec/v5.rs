@@ -165,7 +165,7 @@ fn wire_qos(qos: u8) -> v5bytes::QoS {
 
 fn incoming(packet: v5::Packet) -> Result<Incoming, CodecError> {
     Ok(match packet {
-        v5::Packet::Connect(connect, will, _login) => {
+        v5::Packet::Connect(connect, will, login) => {
             let topic_alias_maximum = connect
                 .properties
                 .as_ref()
@@ -211,6 +211,11 @@ fn incoming(packet: v5::Packet) -> Result<Incoming, CodecError> {
                 will,
                 will_delay,
                 topic_alias_maximum,
+                username: login
+                    .as_ref()
+                    .map(|l| l.username.clone())
+                    .filter(|u| !u.is_empty()),
+                password: login.map(|l| l.password).filter(|p| !p.is_empty()),
             }))
         }
         v5::Packet::Publish(publish) => {
@@ -327,6 +332,8 @@ pub(super) fn write(packet: &Outgoing, buf: &mut BytesMut, out: &mut Outbound) -
                 ConnectCode::ClientIdRejected => v5::ConnectReturnCode::ClientIdentifierNotValid,
                 ConnectCode::ServerUnavailable => v5::ConnectReturnCode::ServerUnavailable,
                 ConnectCode::TopicNameInvalid => v5::ConnectReturnCode::TopicNameInvalid,
+                ConnectCode::BadCredentials => v5::ConnectReturnCode::BadUserNamePassword,
+                ConnectCode::NotAuthorized => v5::ConnectReturnCode::NotAuthorized,
             },
             properties: Some(v5::ConnAckProperties {
                 session_expiry_interval: None,
@@ -368,7 +375,10 @@ pub(super) fn write(packet: &Outgoing, buf: &mut BytesMut, out: &mut Outbound) -
             }
             // Topic aliases toward the client, up to the maximum it announced: the
             // first message on a topic sets one, later ones send it with an empty topic.
-            let mut topic = Bytes::copy_from_slice(message.topic.as_bytes());
+            let Some(visible) = out.mount.strip(&message.topic) else {
+                return false;
+            };
+            let mut topic = Bytes::copy_from_slice(visible.as_bytes());
             if out.alias_maximum > 0 {
                 let alias = match out.aliases.get(&message.topic) {
                     Some(alias) => {
@@ -397,14 +407,22 @@ pub(super) fn write(packet: &Outgoing, buf: &mut BytesMut, out: &mut Outbound) -
                 properties,
             })
         }
-        Outgoing::PubAck(pkid) => v5::Packet::PubAck(v5::PubAck {
+        Outgoing::PubAck { pkid, reason } => v5::Packet::PubAck(v5::PubAck {
             pkid: *pkid,
-            reason: v5::PubAckReason::Success,
+            reason: if *reason == 0 {
+                v5::PubAckReason::Success
+            } else {
+                v5::PubAckReason::NotAuthorized
+            },
             properties: None,
         }),
-        Outgoing::PubRec(pkid) => v5::Packet::PubRec(v5::PubRec {
+        Outgoing::PubRec { pkid, reason } => v5::Packet::PubRec(v5::PubRec {
             pkid: *pkid,
-            reason: v5::PubRecReason::Success,
+            reason: if *reason == 0 {
+                v5::PubRecReason::Success
+            } else {
+                v5::PubRecReason::NotAuthorized
+            },
             properties: None,
         }),
         Outgoing::PubRel { pkid, reason } => v5::Packet::PubRel(v5::PubRel {
@@ -432,6 +450,7 @@ pub(super) fn write(packet: &Outgoing, buf: &mut BytesMut, out: &mut Outbound) -
                 .map(|granted| match granted {
                     Ok(qos) => v5::SubscribeReasonCode::Success(wire_qos(*qos)),
                     Err(reason::QUOTA_EXCEEDED) => v5::SubscribeReasonCode::QuotaExceeded,
+                    Err(reason::NOT_AUTHORIZED) => v5::SubscribeReasonCode::NotAuthorized,
                     Err(reason::TOPIC_FILTER_INVALID) => {
                         v5::SubscribeReasonCode::TopicFilterInvalid
                     }
@@ -480,6 +499,7 @@ fn disconnect_reason(code: u8) -> v5::DisconnectReasonCode {
         reason::PACKET_TOO_LARGE => R::PacketTooLarge,
         reason::TOPIC_ALIAS_INVALID => R::TopicAliasInvalid,
         reason::QUOTA_EXCEEDED => R::QuotaExceeded,
+        reason::NOT_AUTHORIZED => R::NotAuthorized,
         _ => R::UnspecifiedError,
     }
 }

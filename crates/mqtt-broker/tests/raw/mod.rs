@@ -407,3 +407,94 @@ impl Client {
         false
     }
 }
+
+/// An MQTT 5 CONNECT with a clean session, a user name and a password.
+pub fn connect5_login(client_id: &str, user: &str, password: &[u8]) -> Vec<u8> {
+    connect5_login_with(client_id, user, password, None)
+}
+
+/// An MQTT 5 CONNECT with a clean session, a user name, a password and a will.
+pub fn connect5_login_with(
+    client_id: &str,
+    user: &str,
+    password: &[u8],
+    will: Option<&Will>,
+) -> Vec<u8> {
+    let mut flags = 0x02 | 0x80 | 0x40;
+    if let Some(will) = will {
+        flags |= 0x04 | (will.qos << 3);
+    }
+    let mut body = string(b"MQTT");
+    body.push(5);
+    body.push(flags);
+    body.extend(0u16.to_be_bytes());
+    body.extend(props(&[]));
+    body.extend(string(client_id.as_bytes()));
+    if let Some(will) = will {
+        body.extend(props(&will.properties));
+        body.extend(string(will.topic.as_bytes()));
+        body.extend(string(will.payload));
+    }
+    body.extend(string(user.as_bytes()));
+    body.extend(string(password));
+    packet(0x10, &body)
+}
+
+/// An MQTT 3.1.1 CONNECT with a clean session, a user name and a password.
+pub fn connect4_login(client_id: &str, user: &str, password: &[u8]) -> Vec<u8> {
+    let mut body = string(b"MQTT");
+    body.push(4);
+    body.push(0x02 | 0x80 | 0x40);
+    body.extend(60u16.to_be_bytes());
+    body.extend(string(client_id.as_bytes()));
+    body.extend(string(user.as_bytes()));
+    body.extend(string(password));
+    packet(0x10, &body)
+}
+
+/// An MQTT 3.1.1 PUBLISH.
+pub fn publish4(topic: &str, qos: u8, pkid: u16, payload: &[u8]) -> Vec<u8> {
+    let mut body = string(topic.as_bytes());
+    if qos > 0 {
+        body.extend(pkid.to_be_bytes());
+    }
+    body.extend_from_slice(payload);
+    packet(0x30 | (qos << 1), &body)
+}
+
+/// An MQTT 3.1.1 SUBSCRIBE of one filter at `qos`.
+pub fn subscribe4(pkid: u16, filter: &str, qos: u8) -> Vec<u8> {
+    let mut body = pkid.to_be_bytes().to_vec();
+    body.extend(string(filter.as_bytes()));
+    body.push(qos);
+    packet(0x82, &body)
+}
+
+/// The topic and payload of an MQTT 3.1.1 PUBLISH (no properties).
+pub fn publish4_parts(packet: &Packet) -> (String, Vec<u8>) {
+    assert_eq!(packet.kind(), PUBLISH, "{packet:?}");
+    let len = usize::from(u16::from_be_bytes([packet.body[0], packet.body[1]]));
+    let topic = String::from_utf8(packet.body[2..2 + len].to_vec()).expect("UTF-8 topic");
+    let mut at = 2 + len;
+    if (packet.first >> 1) & 3 > 0 {
+        at += 2;
+    }
+    (topic, packet.body[at..].to_vec())
+}
+
+/// The next message of an in-process subscription within `timeout`.
+pub fn next_within(
+    subscription: &mut mqtt_broker::Subscription,
+    timeout: Duration,
+) -> Option<mqtt_broker::BrokerMessage> {
+    let deadline = Instant::now() + timeout;
+    loop {
+        if let Some(message) = subscription.try_recv() {
+            return Some(message);
+        }
+        if Instant::now() >= deadline {
+            return None;
+        }
+        std::thread::sleep(Duration::from_millis(10));
+    }
+}

@@ -2,34 +2,32 @@
 //! subscribers, which is how a publisher is slowed down, answering its PINGREQs
 //! meanwhile) and a writer task that sends what the session holds, in batches.
 
+mod handshake;
+mod writer;
+
 use std::collections::HashMap;
+use std::net::SocketAddr;
 use std::sync::atomic::Ordering;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use bytes::{Buf, BytesMut};
-use tokio::io::{AsyncReadExt, AsyncWriteExt};
-use tokio::net::TcpStream;
-use tokio::net::tcp::{OwnedReadHalf, OwnedWriteHalf};
+use tokio::io::{AsyncRead, AsyncReadExt, AsyncWrite};
 
+use crate::auth::Authenticator;
 use crate::codec::{
-    self, CodecError, ConnectCode, ConnectRequest, Incoming, Message, Outbound, Outgoing,
-    ServerLimits, Version, reason,
+    self, CodecError, ConnectCode, Incoming, Message, Outbound, Outgoing, Version, reason,
 };
 use crate::lock;
+use crate::mount::Mount;
 use crate::router::{Router, parse_share};
-use crate::session::{Closer, Link, Session, Take};
+use crate::session::{Closer, Link, Session};
 use crate::topic::valid_topic;
 
-/// A client must send CONNECT this soon after opening the connection.
-const CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
+use handshake::{admit, refuse, send, server_limits};
+
 /// Bytes read from the socket at a time.
 const READ_CHUNK: usize = 64 * 1024;
-/// About how many bytes of messages the writer sends in one write.
-const WRITE_BATCH: usize = 64 * 1024;
-/// A client that accepts none of a batch for this long is not reading: it is
-/// disconnected, so publishers waiting for room at it go on.
-const WRITE_STALL: Duration = Duration::from_secs(60);
 /// Acknowledgements waiting to be sent to a client that does not read them; past this it
 /// is disconnected.
 const MAX_CONTROL_BACKLOG: usize = 65_536;
@@ -50,72 +48,38 @@ pub(crate) struct Settings {
     pub max_keep_alive: u16,
 }
 
-/// Serves one accepted connection until it ends.
-pub(crate) async fn serve(router: Arc<Router>, stream: TcpStream, settings: Settings) {
-    let _ = stream.set_nodelay(true);
-    let (mut reader, mut writer) = stream.into_split();
+/// Serves one accepted connection, whatever carries it (TCP, TLS, a WebSocket bridged
+/// by the server), until it ends.
+pub(crate) async fn serve<R, W>(
+    router: Arc<Router>,
+    mut reader: R,
+    mut writer: W,
+    peer: SocketAddr,
+    settings: Settings,
+    authenticator: Option<Arc<dyn Authenticator>>,
+) where
+    R: AsyncRead + Unpin + Send,
+    W: AsyncWrite + Unpin + Send + 'static,
+{
     let max_message_bytes = settings.max_message_bytes;
     let max_packet = max_message_bytes + PACKET_OVERHEAD;
     // Small until CONNECT: a connection that never sends one should cost little.
     let mut buf = BytesMut::with_capacity(1024);
-    let (version, request) = match tokio::time::timeout(
-        CONNECT_TIMEOUT,
-        read_connect(&mut reader, &mut buf, max_packet),
+    let Some(admitted) = admit(
+        &mut reader,
+        &mut writer,
+        &mut buf,
+        max_packet,
+        authenticator.as_deref(),
+        peer,
+        || router.next_id(),
     )
     .await
-    {
-        Ok(Ok(connect)) => connect,
-        Ok(Err(CodecError::UnsupportedLevel(level))) => {
-            tracing::debug!(level, "MQTT client with an unsupported protocol level");
-            refuse(
-                &mut writer,
-                Version::V4,
-                ConnectCode::UnsupportedVersion,
-                max_packet,
-            )
-            .await;
-            return;
-        }
-        Ok(Err(error)) => {
-            tracing::debug!(%error, "MQTT connection closed before CONNECT");
-            return;
-        }
-        Err(_) => return,
-    };
-    let mut request = *request;
-    if let Some(will) = &request.will
-        && !valid_topic(&will.topic)
-    {
-        // [MQTT-3.1.3-11], [MQTT-4.7.3-1]: the will topic is a topic name, without
-        // wildcards and not empty. MQTT 3.1.1 has no code for it: the connection closes.
-        tracing::debug!(topic = %will.topic, "MQTT will topic refused");
-        if version == Version::V5 {
-            refuse(
-                &mut writer,
-                version,
-                ConnectCode::TopicNameInvalid,
-                max_packet,
-            )
-            .await;
-        }
+    else {
         return;
-    }
-    let mut assigned = None;
-    if request.client_id.is_empty() {
-        if version == Version::V4 && !request.clean_start {
-            // MQTT 3.1.1 3.1.3-8: a persistent session needs a client id.
-            refuse(
-                &mut writer,
-                version,
-                ConnectCode::ClientIdRejected,
-                max_packet,
-            )
-            .await;
-            return;
-        }
-        request.client_id = format!("portico-{}", router.next_id());
-        assigned = Some(request.client_id.clone());
-    }
+    };
+    let version = admitted.version;
+    let mut request = *admitted.request;
     let limit = router.config.max_connections;
     if router.connections.fetch_add(1, Ordering::AcqRel) >= limit {
         router.connections.fetch_sub(1, Ordering::AcqRel);
@@ -156,7 +120,7 @@ pub(crate) async fn serve(router: Arc<Router>, stream: TcpStream, settings: Sett
     let accepted = Outgoing::ConnAck {
         session_present: connected.present,
         code: ConnectCode::Accepted,
-        assigned_client_id: assigned,
+        assigned_client_id: admitted.assigned,
         limits,
     };
     if send(&mut writer, version, &accepted).await.is_err() {
@@ -166,8 +130,9 @@ pub(crate) async fn serve(router: Arc<Router>, stream: TcpStream, settings: Sett
         max_packet: request.max_packet_size,
         alias_maximum: request.topic_alias_maximum,
         aliases: HashMap::new(),
+        mount: admitted.mount.clone(),
     };
-    let writer_task = tokio::spawn(write_loop(
+    let writer_task = tokio::spawn(writer::write_loop(
         session.clone(),
         router.clone(),
         generation,
@@ -190,6 +155,9 @@ pub(crate) async fn serve(router: Arc<Router>, stream: TcpStream, settings: Sett
         closer: &closer,
         session_expiry: request.session_expiry,
         aliases: Mutex::new(HashMap::new()),
+        mount: admitted.mount,
+        may_publish: admitted.publish,
+        may_subscribe: admitted.subscribe,
     };
     let keep_alive = (keep_alive_seconds > 0)
         .then(|| Duration::from_millis(u64::from(keep_alive_seconds) * 1500));
@@ -274,12 +242,16 @@ struct Connection<'a> {
     session_expiry: u32,
     /// Topic aliases the client set on this connection (alias -> topic).
     aliases: Mutex<HashMap<u16, String>>,
+    /// The client's namespace.
+    mount: Mount,
+    may_publish: bool,
+    may_subscribe: bool,
 }
 
 impl Connection<'_> {
-    async fn read_loop(
+    async fn read_loop<R: AsyncRead + Unpin>(
         &self,
-        reader: &mut OwnedReadHalf,
+        reader: &mut R,
         mut buf: BytesMut,
         keep_alive: Option<Duration>,
     ) -> End {
@@ -428,17 +400,22 @@ impl Connection<'_> {
                 {
                     return Some(End::Error(reason::RECEIVE_MAXIMUM_EXCEEDED));
                 }
+                // A mounted client's `$` topics would escape `#` filters of its namespace.
+                if !self.may_publish || (!self.mount.is_root() && message.topic.starts_with('$')) {
+                    return self.refuse_publish(message.qos, pkid);
+                }
+                message.topic = self.mount.topic(std::mem::take(&mut message.topic));
                 match message.qos {
                     0 => self.publish(message).await,
                     1 => {
                         self.publish(message).await;
-                        return self.reply(Outgoing::PubAck(pkid));
+                        return self.reply(Outgoing::PubAck { pkid, reason: 0 });
                     }
                     _ => {
                         if self.session.first_qos2(pkid) {
                             self.publish(message).await;
                         }
-                        return self.reply(Outgoing::PubRec(pkid));
+                        return self.reply(Outgoing::PubRec { pkid, reason: 0 });
                     }
                 }
                 None
@@ -464,7 +441,14 @@ impl Connection<'_> {
                 };
                 self.reply(Outgoing::PubComp { pkid, reason })
             }
-            Incoming::Subscribe { pkid, filters } => {
+            Incoming::Subscribe { pkid, mut filters } => {
+                if !self.may_subscribe {
+                    let granted = vec![Err(reason::NOT_AUTHORIZED); filters.len()];
+                    return self.reply(Outgoing::SubAck { pkid, granted });
+                }
+                for request in &mut filters {
+                    request.filter = self.mount.filter(&request.filter);
+                }
                 // [MQTT-3.8.3-4]: No Local on a shared subscription is a Protocol Error.
                 if filters
                     .iter()
@@ -482,6 +466,7 @@ impl Connection<'_> {
                 None
             }
             Incoming::Unsubscribe { pkid, filters } => {
+                let filters: Vec<String> = filters.iter().map(|f| self.mount.filter(f)).collect();
                 let existed = self.router.unsubscribe(self.session, &filters);
                 self.reply(Outgoing::UnsubAck { pkid, existed })
             }
@@ -504,6 +489,34 @@ impl Connection<'_> {
         }
     }
 
+    /// Answers a PUBLISH the client may not make; the message goes nowhere. MQTT 5 says
+    /// why (0x87); MQTT 3.1.1 cannot, and acknowledges as usual [MQTT-3.3.5-2].
+    fn refuse_publish(&self, qos: u8, pkid: u16) -> Option<End> {
+        tracing::debug!(client = %self.session.client_id, "MQTT publish not authorized");
+        let refused = match self.version {
+            Version::V5 => reason::NOT_AUTHORIZED,
+            Version::V4 => 0,
+        };
+        match qos {
+            0 => None,
+            1 => self.reply(Outgoing::PubAck {
+                pkid,
+                reason: refused,
+            }),
+            _ => {
+                // MQTT 3.1.1 goes on to PUBREL, which must find the exchange; an MQTT 5
+                // PUBREC with an error code ends it.
+                if self.version == Version::V4 {
+                    self.session.first_qos2(pkid);
+                }
+                self.reply(Outgoing::PubRec {
+                    pkid,
+                    reason: refused,
+                })
+            }
+        }
+    }
+
     async fn publish(&self, message: Message) {
         self.router.publish(Arc::new(message)).await;
     }
@@ -519,135 +532,4 @@ impl Connection<'_> {
             Some(_) => None,
         }
     }
-}
-
-/// Sends what the session holds for connection `generation` until it is closed.
-async fn write_loop(
-    session: Arc<Session>,
-    router: Arc<Router>,
-    generation: u64,
-    version: Version,
-    mut writer: OwnedWriteHalf,
-    closer: Arc<Closer>,
-    mut outbound: Outbound,
-) {
-    let mut items = Vec::new();
-    let mut buf = BytesMut::with_capacity(WRITE_BATCH * 2);
-    while !closer.is_closed() {
-        items.clear();
-        match session.take(generation, &mut items, WRITE_BATCH) {
-            Take::Closed => break,
-            Take::Empty => {
-                tokio::select! {
-                    _ = session.wait_for_work() => continue,
-                    _ = closer.closed() => break,
-                }
-            }
-            Take::Ready => {}
-        }
-        buf.clear();
-        let mut messages = 0;
-        for item in &items {
-            let written = version.write(item, &mut buf, &mut outbound);
-            if let Outgoing::Publish { pkid, qos, .. } = item {
-                if written {
-                    messages += 1;
-                } else if *qos > 0 {
-                    // Over the client's maximum packet size: dropped, as MQTT 5 says
-                    // [MQTT-3.1.2-25].
-                    session.forget(*pkid);
-                }
-            }
-        }
-        let stats = &router.stats;
-        stats.messages_sent.fetch_add(messages, Ordering::Relaxed);
-        stats
-            .bytes_sent
-            .fetch_add(buf.len() as u64, Ordering::Relaxed);
-        tokio::select! {
-            written = tokio::time::timeout(WRITE_STALL, writer.write_all(&buf)) => {
-                if !matches!(written, Ok(Ok(()))) {
-                    closer.close(0);
-                    break;
-                }
-            },
-            _ = closer.closed() => break,
-        }
-    }
-    // The acknowledgements already due go out before the DISCONNECT that explains why
-    // the connection ends (the PUBRECs before a 0x93, say).
-    items.clear();
-    session.take_control(generation, &mut items);
-    buf.clear();
-    for item in &items {
-        version.write(item, &mut buf, &mut outbound);
-    }
-    let code = closer.reason();
-    if version == Version::V5 && code != 0 {
-        version.write(&Outgoing::Disconnect(code), &mut buf, &mut outbound);
-    }
-    if !buf.is_empty() {
-        let _ = tokio::time::timeout(Duration::from_secs(1), writer.write_all(&buf)).await;
-    }
-    let _ = tokio::time::timeout(Duration::from_secs(1), writer.shutdown()).await;
-}
-
-async fn read_connect(
-    reader: &mut OwnedReadHalf,
-    buf: &mut BytesMut,
-    max_packet: usize,
-) -> Result<(Version, Box<ConnectRequest>), CodecError> {
-    let mut version = None;
-    loop {
-        if version.is_none() {
-            version = codec::detect(buf)?;
-        }
-        if let Some(version) = version {
-            match version.read(buf, max_packet)? {
-                Some(Incoming::Connect(request)) => return Ok((version, request)),
-                Some(_) => return Err(CodecError::NotConnect),
-                None => {}
-            }
-        }
-        buf.reserve(1024);
-        match reader.read_buf(buf).await {
-            Ok(0) | Err(_) => return Err(CodecError::Malformed("closed before CONNECT".into())),
-            Ok(_) => {}
-        }
-    }
-}
-
-fn server_limits(max_packet: usize) -> ServerLimits {
-    ServerLimits {
-        max_packet_size: u32::try_from(max_packet).unwrap_or(u32::MAX),
-        receive_maximum: RECEIVE_MAXIMUM,
-        topic_alias_maximum: 0,
-        server_keep_alive: None,
-    }
-}
-
-/// Answers a CONNECT with a refusal; the connection then closes.
-async fn refuse(
-    writer: &mut OwnedWriteHalf,
-    version: Version,
-    code: ConnectCode,
-    max_packet: usize,
-) {
-    let refusal = Outgoing::ConnAck {
-        session_present: false,
-        code,
-        assigned_client_id: None,
-        limits: server_limits(max_packet),
-    };
-    let _ = send(writer, version, &refusal).await;
-}
-
-async fn send(
-    writer: &mut OwnedWriteHalf,
-    version: Version,
-    packet: &Outgoing,
-) -> std::io::Result<()> {
-    let mut buf = BytesMut::new();
-    version.write(packet, &mut buf, &mut Outbound::default());
-    writer.write_all(&buf).await
 }
