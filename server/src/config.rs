@@ -32,6 +32,25 @@ pub struct ServeConfig {
     #[arg(long, env = "PORTICO_MQTT_QUEUE_BYTES", default_value_t = 1024 * 1024)]
     pub mqtt_queue_bytes: usize,
 
+    /// Let MQTT clients use the bundled broker without a user name and password; they
+    /// all share one namespace (`anonymous/`), apart from every organisation's. Off by
+    /// default: clients log in as `USER` or `USER@ORG` with a Portico token as password.
+    #[arg(long, env = "PORTICO_MQTT_ALLOW_ANONYMOUS", default_value_t = false)]
+    pub mqtt_allow_anonymous: bool,
+
+    /// Address of a second bundled-broker listener speaking MQTT over TLS (8883 by
+    /// convention), with `--mqtt-tls-cert` and `--mqtt-tls-key`.
+    #[arg(long, env = "PORTICO_MQTT_TLS_ADDR", requires_all = ["mqtt_tls_cert", "mqtt_tls_key"])]
+    pub mqtt_tls_addr: Option<SocketAddr>,
+
+    /// PEM file of the MQTT TLS listener's certificate chain (server certificate first).
+    #[arg(long, env = "PORTICO_MQTT_TLS_CERT")]
+    pub mqtt_tls_cert: Option<PathBuf>,
+
+    /// PEM file of the MQTT TLS listener's private key.
+    #[arg(long, env = "PORTICO_MQTT_TLS_KEY")]
+    pub mqtt_tls_key: Option<PathBuf>,
+
     /// Channel console sockets one user may have open at once (tabs, editors).
     #[arg(long, env = "PORTICO_CONSOLE_SOCKETS_PER_USER", default_value_t = 8)]
     pub console_sockets_per_user: usize,

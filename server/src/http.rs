@@ -93,7 +93,13 @@ pub fn router(state: AppState, sessions: SqliteStore, settings: &HttpSettings) -
             page_cache::serve_kept_pages,
         ));
 
+    // MQTT over WebSocket: authenticated inside, at the client's CONNECT.
+    let mqtt = Router::new().route(
+        crate::mqtt::websocket::PATH,
+        get(crate::mqtt::websocket::open),
+    );
     api::router(settings.max_document_bytes)
+        .merge(mqtt)
         .merge(pages)
         .layer(middleware::map_request(csrf::reject_cross_origin))
         .layer(session_layer)

@@ -11,6 +11,7 @@ mod csrf;
 mod demo;
 mod health;
 mod http;
+mod mqtt;
 mod page_cache;
 mod proxy;
 mod security_headers;

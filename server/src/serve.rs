@@ -13,7 +13,7 @@ use tower_sessions_sqlx_store::SqliteStore;
 use portico_core::ServerContext;
 use portico_core::repo::Db;
 
-use mqtt_broker::BrokerConfig;
+use mqtt_broker::{BrokerConfig, TlsConfig};
 
 use crate::config::ServeConfig;
 use crate::console::{BundledBroker, ConsoleSettings, ConsoleSockets, RecentConfig};
@@ -50,7 +50,7 @@ pub async fn serve(config: ServeConfig) -> anyhow::Result<()> {
         max_bytes: config.console_recent_bytes,
         ..RecentConfig::DEFAULT
     };
-    let broker = start_broker(&config.mqtt_addr, config.mqtt_queue_bytes, recent)?;
+    let broker = start_broker(&config, &db, recent)?;
     let broker_handle = broker.as_ref().map(|bundled| bundled.handle.clone());
     let console = ConsoleSettings {
         sockets: ConsoleSockets::new(config.console_sockets_per_user, config.console_sockets),
@@ -102,26 +102,52 @@ pub async fn serve(config: ServeConfig) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// Starts the bundled MQTT broker on `PORTICO_MQTT_ADDR`, unless it is `off`, and the
-/// console's recent traffic of it.
+/// Starts the bundled MQTT broker on `PORTICO_MQTT_ADDR`, unless it is `off`, with its
+/// logins checked against the accounts in `db`, and the console's recent traffic of it.
 fn start_broker(
-    mqtt_addr: &str,
-    queue_bytes: usize,
+    config: &ServeConfig,
+    db: &Db,
     recent: RecentConfig,
 ) -> anyhow::Result<Option<BundledBroker>> {
+    let mqtt_addr = &config.mqtt_addr;
     if mqtt_addr.eq_ignore_ascii_case("off") {
         return Ok(None);
     }
     let addr: SocketAddr = mqtt_addr
         .parse()
         .with_context(|| format!("PORTICO_MQTT_ADDR {mqtt_addr:?} is not host:port or off"))?;
+    let tls = match (
+        &config.mqtt_tls_addr,
+        &config.mqtt_tls_cert,
+        &config.mqtt_tls_key,
+    ) {
+        (Some(addr), Some(cert), Some(key)) => Some(TlsConfig {
+            addr: *addr,
+            cert_path: cert.clone(),
+            key_path: key.clone(),
+        }),
+        _ => None,
+    };
+    if config.mqtt_allow_anonymous {
+        tracing::warn!(
+            "MQTT clients may connect without credentials (--mqtt-allow-anonymous): they share the namespace anonymous/"
+        );
+    }
     let broker = mqtt_broker::start(BrokerConfig {
-        queue_bytes_per_client: queue_bytes,
+        queue_bytes_per_client: config.mqtt_queue_bytes,
+        authenticator: Some(crate::mqtt::login::authenticator(
+            db.clone(),
+            config.mqtt_allow_anonymous,
+        )),
+        tls,
         ..BrokerConfig::new(addr)
     })?;
     let addr = broker.addr();
     tracing::info!(%addr, "MQTT broker is up");
     println!("Portico MQTT broker on mqtt://{addr}");
+    if let Some(tls_addr) = broker.tls_addr() {
+        println!("Portico MQTT broker on mqtts://{tls_addr}");
+    }
     Ok(Some(BundledBroker::follow(broker, recent)))
 }
 

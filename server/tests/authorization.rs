@@ -108,7 +108,10 @@ async fn member_token(
 #[tokio::test]
 async fn every_endpoint_answers_every_caller_as_its_role_allows() {
     let data = tempfile::tempdir().unwrap();
-    let server = TestServer::start_with(data.path(), &["--demo", "false"]);
+    let server = TestServer::start_with(
+        data.path(),
+        &["--demo", "false", "--mqtt-addr", "127.0.0.1:0"],
+    );
     let admin_client = browser_like_client();
     sign_up(&admin_client, &server, "acme", "long password").await;
     let admin = create_token(&admin_client, &server, "admin").await;
@@ -349,6 +352,14 @@ async fn every_endpoint_answers_every_caller_as_its_role_allows() {
             expected: [401, 404, 101, 101, 101, 101, 101, 401],
         },
         Row {
+            // MQTT over WebSocket: the upgrade is open, the MQTT CONNECT inside is what
+            // authenticates (tests/mqtt.rs).
+            method: Method::GET,
+            path: "/mqtt",
+            body: None,
+            expected: [101, 101, 101, 101, 101, 101, 101, 101],
+        },
+        Row {
             method: Method::GET,
             path: "/api/v1/assets?q=order",
             body: None,
@@ -388,7 +399,7 @@ async fn every_endpoint_answers_every_caller_as_its_role_allows() {
                 .path
                 .replace("{n}", &n.to_string())
                 .replace("{project}", &project);
-            if path.ends_with("/ws") {
+            if path.ends_with("/ws") || path == "/mqtt" {
                 let status = websocket_status(&server, &path, tokens.of(*caller)).await;
                 if status != row.expected[n] {
                     mismatches.push(format!(

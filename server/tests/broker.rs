@@ -56,7 +56,7 @@ fn portico(data: &Path, mqtt_addr: &str) -> Command {
     let mut command = Command::new(env!("CARGO_BIN_EXE_portico"));
     command
         .args(["serve", "--addr", "127.0.0.1:0", "--demo", "false"])
-        .args(["--mqtt-addr", mqtt_addr])
+        .args(["--mqtt-addr", mqtt_addr, "--mqtt-allow-anonymous"])
         .arg("--data")
         .arg(data)
         .env("RUST_LOG", "warn");

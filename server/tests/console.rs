@@ -28,6 +28,9 @@ struct Server {
     child: Child,
     base_url: String,
     mqtt_port: String,
+    /// A publish-scope token of `root`, a site administrator: MQTT clients log in as
+    /// `root@portico` to live in the demo organisation's namespace.
+    root_token: String,
     _data: tempfile::TempDir,
 }
 
@@ -50,6 +53,7 @@ fn start() -> Server {
 /// `start` with extra `serve` arguments.
 fn start_with(extra: &[&str]) -> Server {
     let data = tempfile::tempdir().expect("temp dir");
+    let root_token = admin_token(data.path());
     let mqtt_port = free_port().to_string();
     let mut child = Command::new(env!("CARGO_BIN_EXE_portico"))
         .args(["serve", "--addr", "127.0.0.1:0"])
@@ -73,8 +77,48 @@ fn start_with(extra: &[&str]) -> Server {
         child,
         base_url,
         mqtt_port,
+        root_token,
         _data: data,
     }
+}
+
+/// Creates the site administrator `root` in the data folder and a publish-scope token
+/// of it, with the CLI.
+fn admin_token(data: &std::path::Path) -> String {
+    use std::io::Write;
+    let mut create = Command::new(env!("CARGO_BIN_EXE_portico"))
+        .args([
+            "user",
+            "create",
+            "root",
+            "--password-stdin",
+            "--admin",
+            "--data",
+        ])
+        .arg(data)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::null())
+        .spawn()
+        .expect("portico user create runs");
+    create
+        .stdin
+        .take()
+        .expect("stdin")
+        .write_all(b"a long root password\n")
+        .expect("password written");
+    assert!(create.wait().expect("user create ends").success());
+    let token = Command::new(env!("CARGO_BIN_EXE_portico"))
+        .args([
+            "token", "create", "--user", "root", "--scope", "publish", "--data",
+        ])
+        .arg(data)
+        .output()
+        .expect("portico token create runs");
+    assert!(token.status.success(), "{token:?}");
+    String::from_utf8(token.stdout)
+        .expect("UTF-8")
+        .trim()
+        .to_owned()
 }
 
 /// Signs up `name` and returns the session cookie (`portico_session=…`).
@@ -159,18 +203,23 @@ async fn next_of(socket: &mut Socket, kind: &str) -> Value {
     }
 }
 
+/// Publishes as `root@portico`: the topic is within the demo organisation's namespace.
 fn mosquitto_pub(server: &Server, topic: &str, payload: &str) {
+    mosquitto_pub_in(server, Some("portico"), topic, payload);
+}
+
+/// Publishes as `root@{org}` (a site administrator may enter any organisation's
+/// namespace), or anonymously with `None` (in the anonymous namespace).
+fn mosquitto_pub_in(server: &Server, org: Option<&str>, topic: &str, payload: &str) {
+    let login = org.map(|org| format!("root@{org}"));
+    let mut credentials = Vec::new();
+    if let Some(login) = &login {
+        credentials = vec!["-u", login.as_str(), "-P", server.root_token.as_str()];
+    }
     let output = Command::new("mosquitto_pub")
-        .args([
-            "-h",
-            "127.0.0.1",
-            "-p",
-            &server.mqtt_port,
-            "-t",
-            topic,
-            "-m",
-            payload,
-        ])
+        .args(["-h", "127.0.0.1", "-p", &server.mqtt_port])
+        .args(credentials)
+        .args(["-t", topic, "-m", payload])
         .output()
         .expect("mosquitto_pub runs (apt-get install mosquitto-clients)");
     assert!(output.status.success(), "mosquitto_pub: {output:?}");
@@ -190,7 +239,7 @@ async fn mosquitto_pub_reaches_the_console_checked_against_the_channel_schema() 
     let recent = next_of(&mut socket, "recent").await;
     assert_eq!(recent["messages"], json!([]));
 
-    mosquitto_pub(&server, "orgs/portico/order-approved", APPROVED);
+    mosquitto_pub(&server, "order-approved", APPROVED);
     let message = next_of(&mut socket, "message").await;
     assert_eq!(message["subscription"], "a");
     assert_eq!(message["topic"], "order-approved");
@@ -203,7 +252,7 @@ async fn mosquitto_pub_reaches_the_console_checked_against_the_channel_schema() 
 
     mosquitto_pub(
         &server,
-        "orgs/portico/order-approved",
+        "order-approved",
         r#"{"orderId":"6f1c1b7e-2f0a-4c55-9a53-0c3f2b1e8d10"}"#,
     );
     let message = next_of(&mut socket, "message").await;
@@ -214,7 +263,7 @@ async fn mosquitto_pub_reaches_the_console_checked_against_the_channel_schema() 
         "{problem}"
     );
 
-    mosquitto_pub(&server, "orgs/portico/order-approved", "not json");
+    mosquitto_pub(&server, "order-approved", "not json");
     let message = next_of(&mut socket, "message").await;
     assert_eq!(message["valid"], false);
     assert_eq!(message["json"], Value::Null);
@@ -245,8 +294,12 @@ async fn a_console_publish_reaches_mosquitto_sub() {
             "127.0.0.1",
             "-p",
             &server.mqtt_port,
+            "-u",
+            "root@portico",
+            "-P",
+            &server.root_token,
             "-t",
-            "orgs/portico/order",
+            "order",
             "-C",
             "1",
             "-W",
@@ -460,7 +513,9 @@ async fn strangers_and_other_origins_are_refused() {
 
 #[tokio::test]
 async fn document_servers_connect_only_when_chosen_and_only_over_mqtt() {
-    let server = start_with(&["--allow-hosts", "127.0.0.1"]);
+    // The bundled broker stands in for a document's own server; the console connects to
+    // it as an anonymous client, in the anonymous namespace.
+    let server = start_with(&["--allow-hosts", "127.0.0.1", "--mqtt-allow-anonymous"]);
     let token = support_token(&server, "olga").await;
     let document = support::ORDER_SERVICE
         .replace(
@@ -523,7 +578,7 @@ async fn document_servers_connect_only_when_chosen_and_only_over_mqtt() {
     .await;
     next_of(&mut socket, "subscribed").await;
     tokio::time::sleep(Duration::from_millis(300)).await;
-    mosquitto_pub(&server, "order-approved", APPROVED);
+    mosquitto_pub_in(&server, None, "order-approved", APPROVED);
     let message = next_of(&mut socket, "message").await;
     assert_eq!(message["valid"], true);
 }
@@ -565,6 +620,10 @@ async fn the_console_still_receives_after_a_burst() {
             "127.0.0.1",
             "-p",
             &server.mqtt_port,
+            "-u",
+            "root@portico",
+            "-P",
+            &server.root_token,
             "-t",
             "burst",
             "-l",
@@ -586,7 +645,7 @@ async fn the_console_still_receives_after_a_burst() {
     // the burst is through arrives.
     let deadline = tokio::time::Instant::now() + Duration::from_secs(30);
     let message = loop {
-        mosquitto_pub(&server, "orgs/portico/order-approved", APPROVED);
+        mosquitto_pub(&server, "order-approved", APPROVED);
         match tokio::time::timeout(Duration::from_secs(2), next_of(&mut socket, "message")).await {
             Ok(message) => break message,
             Err(_) if tokio::time::Instant::now() < deadline => continue,
@@ -618,8 +677,12 @@ async fn a_browser_that_does_not_read_gets_a_dropped_count_not_a_growing_server(
                 "127.0.0.1",
                 "-p",
                 &server.mqtt_port,
+                "-u",
+                "root@portico",
+                "-P",
+                &server.root_token,
                 "-t",
-                "orgs/portico/order",
+                "order",
                 "-l",
             ])
             .stdin(std::fs::File::open(&file).expect("open"))
@@ -686,7 +749,12 @@ async fn the_editor_console_opens_for_viewers_of_the_project_only() {
     )
     .await;
     next_of(&mut socket, "recent").await;
-    mosquitto_pub(&server, "orgs/olga/order-approved", r#"{"orderId":"x"}"#);
+    mosquitto_pub_in(
+        &server,
+        Some("olga"),
+        "order-approved",
+        r#"{"orderId":"x"}"#,
+    );
     let message = next_of(&mut socket, "message").await;
     assert_eq!(message["valid"], false, "{message}");
 }
@@ -800,8 +868,8 @@ async fn mallory(server: &Server) -> (Account, Socket) {
 
 #[tokio::test]
 async fn a_hash_parameter_is_refused_and_other_organisations_traffic_never_arrives() {
-    let server = start();
-    mosquitto_pub(&server, "orgs/portico/order-approved", APPROVED);
+    let server = start_with(&["--mqtt-allow-anonymous"]);
+    mosquitto_pub(&server, "order-approved", APPROVED);
     let (_, mut socket) = mallory(&server).await;
 
     // `#` (or a level separator, or a system topic) through the parameter is refused.
@@ -835,9 +903,9 @@ async fn a_hash_parameter_is_refused_and_other_organisations_traffic_never_arriv
 
     // Raw MQTT clients and another organisation's console publish; only mallory's own
     // namespace arrives, its topic as the document writes it.
-    mosquitto_pub(&server, "acme/private", "\"outside every namespace\"");
-    mosquitto_pub(&server, "orgs/acme/private", "\"acme's\"");
-    mosquitto_pub(&server, "orgs/portico/order-approved", APPROVED);
+    mosquitto_pub_in(&server, None, "private", "\"anonymous\"");
+    mosquitto_pub_in(&server, None, "orgs/acme/private", "\"not acme's\"");
+    mosquitto_pub(&server, "order-approved", APPROVED);
     let mut other = console(&server, "ada").await;
     send(
         &mut other,
@@ -845,7 +913,7 @@ async fn a_hash_parameter_is_refused_and_other_organisations_traffic_never_arriv
     )
     .await;
     next_of(&mut other, "published").await;
-    mosquitto_pub(&server, "orgs/mallory/own", "\"mine\"");
+    mosquitto_pub_in(&server, Some("mallory"), "own", "\"mine\"");
     let seen = messages_within(&mut socket, Duration::from_secs(2)).await;
     let topics: Vec<&str> = seen.iter().filter_map(|m| m["topic"].as_str()).collect();
     assert_eq!(topics, ["own"], "{seen:?}");
@@ -894,7 +962,8 @@ async fn a_retained_publish_stays_in_its_own_namespace() {
 
     let retained = Command::new("mosquitto_sub")
         .args(["-h", "127.0.0.1", "-p", &server.mqtt_port])
-        .args(["-t", "orgs/mallory/order-approved", "-C", "1", "-W", "5"])
+        .args(["-u", "root@mallory", "-P", &server.root_token])
+        .args(["-t", "order-approved", "-C", "1", "-W", "5"])
         .output()
         .expect("mosquitto_sub runs");
     assert_eq!(
@@ -903,16 +972,8 @@ async fn a_retained_publish_stays_in_its_own_namespace() {
     );
     let elsewhere = Command::new("mosquitto_sub")
         .args(["-h", "127.0.0.1", "-p", &server.mqtt_port])
-        .args([
-            "-t",
-            "order-approved",
-            "-t",
-            "orgs/portico/#",
-            "-C",
-            "1",
-            "-W",
-            "1",
-        ])
+        .args(["-u", "root@portico", "-P", &server.root_token])
+        .args(["-t", "order-approved", "-t", "#", "-C", "1", "-W", "1"])
         .output()
         .expect("mosquitto_sub runs");
     assert!(elsewhere.stdout.is_empty(), "{elsewhere:?}");
@@ -944,7 +1005,7 @@ async fn recent_traffic_is_kept_per_namespace() {
     .await;
     next_of(&mut portico, "published").await;
     let (mallory, _) = mallory(&server).await;
-    mosquitto_pub(&server, "orgs/mallory/order-approved", "\"mine\"");
+    mosquitto_pub_in(&server, Some("mallory"), "order-approved", "\"mine\"");
     tokio::time::sleep(Duration::from_millis(300)).await;
 
     let mut page = open_console(

@@ -1,7 +1,7 @@
 //! `portico routes [--format text|json]`: every HTTP entry point the server answers
 //! besides pages and static files: the REST operations (read from the generated OpenAPI
-//! document, so from the router itself), the console's WebSocket upgrades and the pages'
-//! server functions (from their registry). The authorization matrix test reads this list,
+//! document, so from the router itself), the WebSocket upgrades (the console's, MQTT's) and
+//! the pages' server functions (from their registry). The authorization matrix test reads this list,
 //! so an endpoint added without a row in the matrix fails the tests.
 
 use std::process::ExitCode;
@@ -68,6 +68,12 @@ pub fn routes() -> Vec<Route> {
             operation: None,
         });
     }
+    all.push(Route {
+        kind: "websocket",
+        method: "GET".into(),
+        path: crate::mqtt::websocket::PATH.into(),
+        operation: None,
+    });
     for (path, method) in leptos::server_fn::axum::server_fn_paths() {
         all.push(Route {
             kind: "rpc",

@@ -16,7 +16,7 @@
 mod bundled;
 mod channels;
 mod external;
-mod namespace;
+pub(crate) mod namespace;
 mod outbox;
 mod recent;
 mod session;

@@ -35,6 +35,11 @@ impl Namespace {
         &self.org
     }
 
+    /// `orgs/{org}/`: where an MQTT client of the organisation is mounted.
+    pub fn prefix(&self) -> &str {
+        &self.prefix
+    }
+
     /// The broker filter for a filter as the document writes it; `+` only as a whole
     /// level, no `#`.
     pub fn filter(&self, filter: &str) -> Result<String, String> {

@@ -21,10 +21,17 @@ impl TestServer {
         TestServer::start_with(data_dir, &["--demo", "false"])
     }
 
-    /// Starts a server with extra `serve` arguments.
+    /// Starts a server with extra `serve` arguments (the bundled broker is off unless
+    /// they give `--mqtt-addr`).
     pub fn start_with(data_dir: &Path, extra: &[&str]) -> TestServer {
+        let broker_off: &[&str] = if extra.contains(&"--mqtt-addr") {
+            &[]
+        } else {
+            &["--mqtt-addr", "off"]
+        };
         let mut child = Command::new(env!("CARGO_BIN_EXE_portico"))
-            .args(["serve", "--addr", "127.0.0.1:0", "--mqtt-addr", "off"])
+            .args(["serve", "--addr", "127.0.0.1:0"])
+            .args(broker_off)
             .args(extra)
             .arg("--data")
             .arg(data_dir)
