@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Sets up what is missing, then runs every check and test: formatting, clippy, the spec
-# engine worker's WASM, Rust unit and integration tests, schemathesis against the REST API,
+# engine worker's WASM, Rust unit and integration tests, the MQTT broker with paho-mqtt,
+# schemathesis against the REST API,
 # and the end-to-end tests in Chromium.
 # Prints the time of each phase; exits non-zero if anything failed. Idempotent.
 set -uo pipefail
@@ -60,6 +61,11 @@ phase "clippy (browser side)" cargo clippy -p frontend --target wasm32-unknown-u
 cargo_log=$(mktemp)
 phase "Rust tests" bash -c "cargo test --workspace --exclude frontend 2>&1 | tee '$cargo_log'; exit \${PIPESTATUS[0]}"
 count_cargo_results "$cargo_log"
+
+# The broker against a second client library (paho-mqtt from PyPI).
+paho_log=$(mktemp)
+phase "MQTT broker with paho-mqtt" bash -c "bash scripts/paho.sh 2>&1 | tee '$paho_log'; exit \${PIPESTATUS[0]}"
+count_cargo_results "$paho_log"
 
 # After the Rust tests, so the server binary the browser tests start is the one
 # cargo-leptos built together with the WASM it hydrates.
