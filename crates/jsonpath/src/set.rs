@@ -8,6 +8,9 @@
 //!   in a hash map rather than compared one by one.
 //! * A filter runs only if the child can pass it: a static precheck (which keys `@` must
 //!   hold) against a bitmask of the child's keys. Identical filters run once per child.
+//! * Walking through references, a shared subtree is walked once per set of states that
+//!   enter it (and, where filters read them, the key and parent above it); its matches
+//!   are recorded and replayed under every other path that reaches it the same way.
 
 use std::collections::HashMap;
 use std::hash::{BuildHasherDefault, Hasher};
