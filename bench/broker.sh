@@ -103,7 +103,8 @@ bash scripts/paho.sh >/dev/null 2>&1 || true
 python=target/tools/paho/bin/python
 auth_port=$(free_port)
 mosquitto_passwd -c -b "$work/passwords" bench "bench password" >/dev/null
-printf 'listener %s 127.0.0.1\nallow_anonymous false\npassword_file %s\n' "$auth_port" "$work/passwords" >"$work/mosquitto-auth.conf"
+# `user root`: mosquitto would otherwise drop to its own user, who cannot read the file.
+printf 'user root\nlistener %s 127.0.0.1\nallow_anonymous false\npassword_file %s\n' "$auth_port" "$work/passwords" >"$work/mosquitto-auth.conf"
 "$MOSQUITTO" -c "$work/mosquitto-auth.conf" >"$work/mosquitto-auth.log" 2>&1 &
 pids+=($!)
 sleep 0.5
