@@ -6,6 +6,12 @@
 //! [`BrokerHandle::subscribe`] to a topic filter, [`BrokerHandle::observe`] of every
 //! message routed, and [`BrokerHandle::stop`].
 //!
+//! Clients arrive over TCP, over an optional TLS listener ([`TlsConfig`]) or as any byte
+//! stream the server hands over ([`BrokerHandle::serve_connection`], for MQTT over
+//! WebSocket), all served alike. An optional [`Authenticator`] checks each CONNECT and
+//! answers with a [`Grant`]: a mount point (the client's topics live under a prefix it
+//! never sees nor leaves) and whether it may publish and subscribe.
+//!
 //! It is built around one promise: a subscriber that reads slower than a burst is
 //! published must neither lose messages nor grow the server. Each client holds at most
 //! `queue_bytes_per_client` of waiting messages, freed as soon as they are written to it;
