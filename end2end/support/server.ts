@@ -16,6 +16,8 @@ export class PorticoServer {
     private readonly child: ChildProcess,
     readonly baseUrl: string,
     readonly dataDir: string,
+    /** `mqtt://host:port` of the bundled broker, when it runs. */
+    readonly mqttUrl?: string,
   ) {}
 
   /** Starts a server; pass the data folder of a stopped one to restart it, and its
@@ -27,10 +29,13 @@ export class PorticoServer {
       ['serve', '--addr', addr, '--mqtt-addr', mqttAddr, '--data', data, '--site-root', siteRoot],
       { stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, RUST_LOG: 'warn' } },
     );
+    let mqttUrl: string | undefined;
     const baseUrl = await new Promise<string>((resolve, reject) => {
       const timer = setTimeout(() => reject(new Error('portico did not start within 20 s')), 20_000);
       child.once('exit', (code) => reject(new Error(`portico exited early with code ${code}`)));
       createInterface({ input: child.stdout! }).on('line', (line) => {
+        const broker = /^Portico MQTT broker on (mqtt:\/\/\S+)/.exec(line);
+        if (broker) mqttUrl = broker[1];
         const match = /^Portico listening on (http:\/\/\S+)/.exec(line);
         if (match) {
           clearTimeout(timer);
@@ -38,7 +43,7 @@ export class PorticoServer {
         }
       });
     });
-    return new PorticoServer(child, baseUrl, data);
+    return new PorticoServer(child, baseUrl, data, mqttUrl);
   }
 
   /** Starts a server with the bundled MQTT broker on a free loopback port. */

@@ -1,6 +1,8 @@
 // MQTT over WebSocket from a real browser: MQTT.js (npm `mqtt`) in Chromium logs in to the
-// bundled broker at /mqtt on the HTTP port with a Portico token, in the user's namespace.
+// bundled broker at /mqtt on the HTTP port with a Portico token, in the user's namespace;
+// and MQTT.js over TCP meets it there.
 import path from 'node:path';
+import * as mqtt from 'mqtt';
 import { test as base, expect, signUp } from '../support/fixtures';
 import { PorticoServer } from '../support/server';
 
@@ -49,14 +51,19 @@ async function roundTrip(page: import('@playwright/test').Page, baseUrl: string,
   );
 }
 
-test('MQTT.js in the browser logs in with a token over WebSocket and receives what it publishes', async ({ page, brokerServer, consoleErrors }) => {
-  await signUp(page, brokerServer.baseUrl, 'mira', 'mira password');
-  const created = await page.request.post(`${brokerServer.baseUrl}/api/v1/tokens`, {
-    data: { name: 'browser client', scope: 'publish' },
-    headers: { origin: brokerServer.baseUrl },
+/** Signs up `name` in the page and creates a publish token through the REST API. */
+async function publishToken(page: import('@playwright/test').Page, baseUrl: string, name: string): Promise<string> {
+  await signUp(page, baseUrl, name, `${name} password`);
+  const created = await page.request.post(`${baseUrl}/api/v1/tokens`, {
+    data: { name: 'mqtt client', scope: 'publish' },
+    headers: { origin: baseUrl },
   });
   expect(created.status()).toBe(201);
-  const { token } = await created.json();
+  return (await created.json()).token;
+}
+
+test('MQTT.js in the browser logs in with a token over WebSocket and receives what it publishes', async ({ page, brokerServer, consoleErrors }) => {
+  const token = await publishToken(page, brokerServer.baseUrl, 'mira');
 
   expect(await roundTrip(page, brokerServer.baseUrl, 'mira', token)).toEqual({
     received: 'greetings/1 hello from Chromium',
@@ -69,4 +76,27 @@ test('MQTT.js with a wrong token is refused over WebSocket', async ({ page, brok
   const outcome = await roundTrip(page, brokerServer.baseUrl, 'mira', 'not a token');
   expect(outcome.received).toBeUndefined();
   expect(outcome.error ?? '').toMatch(/bad user name or password|not authorized/i);
+});
+
+test('MQTT.js over TCP and MQTT.js in the browser meet in the same namespace', async ({ page, brokerServer }) => {
+  const token = await publishToken(page, brokerServer.baseUrl, 'noor');
+  const tcp = await mqtt.connectAsync(brokerServer.mqttUrl!, {
+    username: 'noor',
+    password: token,
+    protocolVersion: 5,
+    reconnectPeriod: 0,
+  });
+  try {
+    await tcp.subscribeAsync('greetings/+', { qos: 1 });
+    const arrived = new Promise<string>((resolve) =>
+      tcp.on('message', (topic, payload) => resolve(`${topic} ${payload.toString()}`)),
+    );
+    // The browser's client publishes (and receives its own message) over WebSocket.
+    expect(await roundTrip(page, brokerServer.baseUrl, 'noor', token)).toEqual({
+      received: 'greetings/1 hello from Chromium',
+    });
+    expect(await arrived).toBe('greetings/1 hello from Chromium');
+  } finally {
+    await tcp.endAsync();
+  }
 });
