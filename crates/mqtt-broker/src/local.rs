@@ -1,24 +1,25 @@
 //! The broker's in-process clients: subscriptions of the embedding server (to a filter,
 //! or to everything), fed by the router with every message it routes.
 
-use std::sync::Mutex;
+use std::sync::{PoisonError, RwLock, RwLockReadGuard, RwLockWriteGuard};
 
 use crate::codec::Message;
-use crate::lock;
 use crate::message::BrokerMessage;
 use crate::queue::SubscriptionFeed;
 
-/// The feeds of the in-process subscriptions.
+/// The feeds of the in-process subscriptions. Every routed message reads them, from every
+/// connection's task at once, so offering one takes only a shared lock; adding a feed or
+/// forgetting closed ones takes the exclusive one.
 #[derive(Debug, Default)]
 pub(crate) struct LocalSubscribers {
-    feeds: Mutex<Vec<SubscriptionFeed>>,
+    feeds: RwLock<Vec<SubscriptionFeed>>,
 }
 
 impl LocalSubscribers {
     /// Adds a subscription's feed; it is forgotten once the subscription is dropped (here
     /// too, so subscribing and dropping in a loop with no traffic does not pile up feeds).
     pub(crate) fn add(&self, feed: SubscriptionFeed) {
-        let mut feeds = lock(&self.feeds);
+        let mut feeds = self.write();
         feeds.retain(|feed| !feed.is_closed());
         feeds.push(feed);
     }
@@ -26,20 +27,38 @@ impl LocalSubscribers {
     /// Ends every in-process subscription (the broker stopped): their `recv` returns
     /// `None` once drained.
     pub(crate) fn close_all(&self) {
-        lock(&self.feeds).clear();
+        self.write().clear();
     }
 
     /// Offers a routed message to every subscription that selects it. Never waits: a
     /// full subscription drops its oldest message instead.
     pub(crate) fn see(&self, message: &Message) {
-        let mut feeds = lock(&self.feeds);
-        feeds.retain(|feed| !feed.is_closed());
-        // Built once, and only when someone takes it.
-        let mut seen = None;
-        for feed in feeds.iter().filter(|feed| feed.matches(&message.topic)) {
-            let seen = seen.get_or_insert_with(|| BrokerMessage::seen(message));
-            feed.push(seen.clone());
+        let mut closed = false;
+        {
+            let feeds = self.read();
+            // Built once, and only when someone takes it.
+            let mut seen = None;
+            for feed in feeds.iter() {
+                if feed.is_closed() {
+                    closed = true;
+                } else if feed.matches(&message.topic) {
+                    let seen = seen.get_or_insert_with(|| BrokerMessage::seen(message));
+                    feed.push(seen.clone());
+                }
+            }
         }
+        if closed {
+            self.write().retain(|feed| !feed.is_closed());
+        }
+    }
+
+    fn read(&self) -> RwLockReadGuard<'_, Vec<SubscriptionFeed>> {
+        // Every critical section leaves the list whole, so a poisoned lock is still usable.
+        self.feeds.read().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    fn write(&self) -> RwLockWriteGuard<'_, Vec<SubscriptionFeed>> {
+        self.feeds.write().unwrap_or_else(PoisonError::into_inner)
     }
 }
 
@@ -90,16 +109,12 @@ mod tests {
         local.add(feed);
         drop(subscription);
         local.see(&routed("t"));
-        assert!(lock(&local.feeds).is_empty());
+        assert!(local.read().is_empty());
         for _ in 0..3 {
             let (feed, subscription) = Subscription::bounded("#", 10);
             local.add(feed);
             drop(subscription);
         }
-        assert_eq!(
-            lock(&local.feeds).len(),
-            1,
-            "closed feeds go when one is added"
-        );
+        assert_eq!(local.read().len(), 1, "closed feeds go when one is added");
     }
 }
