@@ -1,8 +1,8 @@
 //! `portico routes [--format text|json]`: every HTTP entry point the server answers
 //! besides pages and static files: the REST operations (read from the generated OpenAPI
-//! document, so from the router itself), the WebSocket upgrades (the console's, MQTT's) and
-//! the pages' server functions (from their registry). The authorization matrix test reads this list,
-//! so an endpoint added without a row in the matrix fails the tests.
+//! document, so from the router itself), the WebSocket upgrades (the console's and
+//! MQTT's) and the pages' server functions (from their registry). The authorization
+//! matrix test reads this list, so an endpoint added without a row in it fails the tests.
 
 use std::process::ExitCode;
 
