@@ -453,6 +453,50 @@ rules:
 }
 
 #[test]
+fn the_recommended_ruleset_checks_each_message_example_against_its_schemas() {
+    let document = r##"asyncapi: 3.0.0
+info: {title: T, version: "1", description: d, contact: {name: n}}
+servers:
+  production: {host: broker.example.com, protocol: mqtt, security: [{$ref: "#/components/securitySchemes/user"}]}
+channels:
+  orders:
+    address: orders
+    description: Orders.
+    messages:
+      created: {$ref: "#/components/messages/created"}
+operations:
+  onCreated:
+    action: receive
+    description: Hears of orders.
+    channel: {$ref: "#/channels/orders"}
+components:
+  securitySchemes:
+    user: {type: userPassword}
+  messages:
+    created:
+      payload:
+        type: object
+        required: [id]
+        properties: {id: {type: string}}
+      examples:
+        - payload: {id: "1"}
+        - payload: {id: 2}
+"##;
+    let rules = Ruleset::load("portico:recommended", &NoFiles).expect("built in");
+    let findings: Vec<_> = found(document, &rules)
+        .into_iter()
+        .filter(|(rule, _)| rule == "portico-message-examples-valid")
+        .collect();
+    assert_eq!(
+        findings,
+        [(
+            "portico-message-examples-valid".into(),
+            "/components/messages/created/examples/1/payload/id".into()
+        )]
+    );
+}
+
+#[test]
 fn core_functions_behave_as_documented() {
     let document = r#"openapi: 3.0.3
 info:
