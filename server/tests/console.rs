@@ -85,40 +85,8 @@ fn start_with(extra: &[&str]) -> Server {
 /// Creates the site administrator `root` in the data folder and a publish-scope token
 /// of it, with the CLI.
 fn admin_token(data: &std::path::Path) -> String {
-    use std::io::Write;
-    let mut create = Command::new(env!("CARGO_BIN_EXE_portico"))
-        .args([
-            "user",
-            "create",
-            "root",
-            "--password-stdin",
-            "--admin",
-            "--data",
-        ])
-        .arg(data)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::null())
-        .spawn()
-        .expect("portico user create runs");
-    create
-        .stdin
-        .take()
-        .expect("stdin")
-        .write_all(b"a long root password\n")
-        .expect("password written");
-    assert!(create.wait().expect("user create ends").success());
-    let token = Command::new(env!("CARGO_BIN_EXE_portico"))
-        .args([
-            "token", "create", "--user", "root", "--scope", "publish", "--data",
-        ])
-        .arg(data)
-        .output()
-        .expect("portico token create runs");
-    assert!(token.status.success(), "{token:?}");
-    String::from_utf8(token.stdout)
-        .expect("UTF-8")
-        .trim()
-        .to_owned()
+    support::cli_user(data, "root", true);
+    support::cli_token(data, "root", "publish")
 }
 
 /// Signs up `name` and returns the session cookie (`portico_session=…`).

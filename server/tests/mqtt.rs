@@ -3,8 +3,8 @@
 //! read tokens that cannot publish, anonymous clients refused unless allowed, and MQTT
 //! over WebSocket on the HTTP port.
 
-use std::io::{BufRead, BufReader, Write};
-use std::net::TcpListener;
+mod support;
+
 use std::process::{Child, Command, Output, Stdio};
 use std::time::Duration;
 
@@ -12,8 +12,12 @@ use futures_util::{SinkExt, StreamExt};
 use tokio_tungstenite::tungstenite::Message;
 use tokio_tungstenite::tungstenite::client::IntoClientRequest;
 
+use support::TestServer;
+
+/// `portico serve` with the bundled broker on a free port, and `ada`'s two tokens.
 struct Server {
-    child: Child,
+    /// Stopped when dropped, before its data folder goes.
+    _server: TestServer,
     base_url: String,
     mqtt_port: String,
     publish_token: String,
@@ -21,76 +25,19 @@ struct Server {
     _data: tempfile::TempDir,
 }
 
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-fn portico() -> Command {
-    Command::new(env!("CARGO_BIN_EXE_portico"))
-}
-
 /// `ada` with a publish and a read token, then `portico serve` (extra flags appended).
 fn start(extra: &[&str]) -> Server {
     let data = tempfile::tempdir().expect("temp dir");
-    let mut create = portico()
-        .args(["user", "create", "ada", "--password-stdin", "--data"])
-        .arg(data.path())
-        .stdin(Stdio::piped())
-        .stdout(Stdio::null())
-        .spawn()
-        .expect("user create runs");
-    create
-        .stdin
-        .take()
-        .expect("stdin")
-        .write_all(b"a long password\n")
-        .expect("password");
-    assert!(create.wait().expect("user create ends").success());
-    let token = |scope: &str| {
-        let output = portico()
-            .args([
-                "token", "create", "--user", "ada", "--scope", scope, "--data",
-            ])
-            .arg(data.path())
-            .output()
-            .expect("token create runs");
-        assert!(output.status.success(), "{output:?}");
-        String::from_utf8(output.stdout)
-            .expect("UTF-8")
-            .trim()
-            .to_owned()
-    };
-    let (publish_token, read_token) = (token("publish"), token("read"));
-    let mqtt_port = TcpListener::bind("127.0.0.1:0")
-        .and_then(|l| l.local_addr())
-        .expect("a free port")
-        .port()
-        .to_string();
-    let mut child = portico()
-        .args(["serve", "--addr", "127.0.0.1:0", "--demo", "false"])
-        .args(["--mqtt-addr", &format!("127.0.0.1:{mqtt_port}")])
-        .args(extra)
-        .arg("--data")
-        .arg(data.path())
-        .env("RUST_LOG", "warn")
-        .stdout(Stdio::piped())
-        .stderr(Stdio::inherit())
-        .spawn()
-        .expect("portico serve starts");
-    let mut lines = BufReader::new(child.stdout.take().expect("stdout")).lines();
-    let base_url = loop {
-        let line = lines.next().expect("an address line").expect("readable");
-        if let Some(url) = line.strip_prefix("Portico listening on ") {
-            break url.trim().to_owned();
-        }
-    };
+    support::cli_user(data.path(), "ada", false);
+    let publish_token = support::cli_token(data.path(), "ada", "publish");
+    let read_token = support::cli_token(data.path(), "ada", "read");
+    let mut args = vec!["--demo", "false", "--mqtt-addr", "127.0.0.1:0"];
+    args.extend(extra);
+    let server = TestServer::start_with(data.path(), &args);
     Server {
-        child,
-        base_url,
-        mqtt_port,
+        base_url: server.base_url.clone(),
+        mqtt_port: server.mqtt_port.expect("the broker runs").to_string(),
+        _server: server,
         publish_token,
         read_token,
         _data: data,

@@ -13,6 +13,8 @@ pub struct TestServer {
     child: Option<Child>,
     pub base_url: String,
     pub data_dir: PathBuf,
+    /// The bundled broker's port, when it runs.
+    pub mqtt_port: Option<u16>,
 }
 
 impl TestServer {
@@ -42,11 +44,15 @@ impl TestServer {
             .expect("the portico binary starts");
         let stdout = child.stdout.take().expect("stdout is piped");
         let mut lines = BufReader::new(stdout).lines();
+        let mut mqtt_port = None;
         let base_url = loop {
             let line = lines
                 .next()
                 .expect("the server prints its address before anything else")
                 .expect("stdout is readable");
+            if let Some(url) = line.strip_prefix("Portico MQTT broker on mqtt://") {
+                mqtt_port = url.trim().rsplit(':').next().and_then(|p| p.parse().ok());
+            }
             if let Some(url) = line.strip_prefix("Portico listening on ") {
                 break url.trim().to_owned();
             }
@@ -55,6 +61,7 @@ impl TestServer {
             child: Some(child),
             base_url,
             data_dir: data_dir.to_path_buf(),
+            mqtt_port,
         }
     }
 
@@ -198,4 +205,44 @@ pub async fn api_get(server: &TestServer, token: Option<&str>, path: &str) -> re
         request = request.bearer_auth(token);
     }
     request.send().await.expect("request is sent")
+}
+
+/// Creates an account in `data_dir` with the CLI (`portico user create`), a site
+/// administrator when `admin`.
+pub fn cli_user(data_dir: &Path, name: &str, admin: bool) {
+    use std::io::Write;
+    let mut command = Command::new(env!("CARGO_BIN_EXE_portico"));
+    command.args(["user", "create", name, "--password-stdin", "--data"]);
+    command.arg(data_dir);
+    if admin {
+        command.arg("--admin");
+    }
+    let mut create = command
+        .stdin(Stdio::piped())
+        .stdout(Stdio::null())
+        .spawn()
+        .expect("portico user create runs");
+    create
+        .stdin
+        .take()
+        .expect("stdin")
+        .write_all(b"a long password\n")
+        .expect("password written");
+    assert!(create.wait().expect("user create ends").success());
+}
+
+/// A token of `user` with `scope`, made with the CLI (`portico token create`).
+pub fn cli_token(data_dir: &Path, user: &str, scope: &str) -> String {
+    let output = Command::new(env!("CARGO_BIN_EXE_portico"))
+        .args([
+            "token", "create", "--user", user, "--scope", scope, "--data",
+        ])
+        .arg(data_dir)
+        .output()
+        .expect("portico token create runs");
+    assert!(output.status.success(), "{output:?}");
+    String::from_utf8(output.stdout)
+        .expect("UTF-8")
+        .trim()
+        .to_owned()
 }
