@@ -39,6 +39,7 @@ use error_page::NotFound;
 use exchange::asset_page::AssetPage;
 use exchange::catalog::CatalogPage;
 use exchange::governance::GovernancePage;
+use exchange::inbox::InboxPage;
 use exchange::rules::RulesPage;
 use home::HomePage;
 use layout::{Footer, Header, THEME_BOOT_SCRIPT};
@@ -79,6 +80,7 @@ pub fn mark_hydrated() {
 pub fn App() -> impl IntoView {
     provide_meta_context();
     AuthState::provide();
+    provide_context(exchange::inbox::InboxVersion(RwSignal::new(0)));
     view! {
         <Router>
             <Header/>
@@ -93,6 +95,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/signup") view={Lazy::<SignUpRoute>::new()} ssr=SsrMode::Async/>
                     <Route path=path!("/login") view={Lazy::<LoginRoute>::new()} ssr=SsrMode::Async/>
                     <Route path=path!("/account") view={Lazy::<AccountRoute>::new()} ssr=SsrMode::Async/>
+                    <Route path=path!("/inbox") view={Lazy::<InboxRoute>::new()} ssr=SsrMode::Async/>
                     <Route path=path!("/exchange") view={Lazy::<CatalogRoute>::new()} ssr=SsrMode::Async/>
                     <Route path=path!("/exchange/rules") view={Lazy::<RulesRoute>::new()} ssr=SsrMode::Async/>
                     <Route path=path!("/exchange/governance") view={Lazy::<GovernanceRoute>::new()} ssr=SsrMode::Async/>
@@ -129,6 +132,7 @@ lazy_page!(SignUpRoute, SignUpPage);
 lazy_page!(LoginRoute, LoginPage);
 lazy_page!(AccountRoute, AccountPage);
 lazy_page!(CatalogRoute, CatalogPage);
+lazy_page!(InboxRoute, InboxPage);
 lazy_page!(AssetRoute, AssetPage);
 lazy_page!(RulesRoute, RulesPage);
 lazy_page!(GovernanceRoute, GovernancePage);

@@ -77,6 +77,15 @@ pub struct ServeConfig {
     #[arg(long, env = "PORTICO_ALLOW_HOSTS", default_value = "", value_parser = portico_core::outbound::AllowList::parse)]
     pub allow_hosts: portico_core::outbound::AllowList,
 
+    /// Milliseconds before a failed webhook delivery is tried again; each retry waits
+    /// twice as long as the one before (up to an hour), for 24 hours.
+    #[arg(long, env = "PORTICO_WEBHOOK_FIRST_RETRY_MS", default_value_t = 10_000)]
+    pub webhook_first_retry_ms: u64,
+
+    /// Milliseconds a webhook receiver has to answer a delivery.
+    #[arg(long, env = "PORTICO_WEBHOOK_TIMEOUT_MS", default_value_t = 10_000)]
+    pub webhook_timeout_ms: u64,
+
     /// Folder with the built site (WASM, JS, CSS, static files).
     #[arg(long, env = "LEPTOS_SITE_ROOT", default_value = "target/site")]
     pub site_root: PathBuf,

@@ -18,6 +18,7 @@ mod security_headers;
 mod serve;
 mod server_fn_status;
 mod state;
+mod webhooks;
 
 use std::process::ExitCode;
 

@@ -52,10 +52,22 @@ pub async fn serve(config: ServeConfig) -> anyhow::Result<()> {
     };
     let broker = start_broker(&config, &db, recent)?;
     let broker_handle = broker.as_ref().map(|bundled| bundled.handle.clone());
+    let outbound = Arc::new(config.allow_hosts.clone());
+    crate::webhooks::spawn(
+        db.clone(),
+        outbound.clone(),
+        crate::webhooks::SenderSettings {
+            retry: portico_core::consumers::retry::RetryPolicy {
+                first: std::time::Duration::from_millis(config.webhook_first_retry_ms),
+                ..Default::default()
+            },
+            timeout: std::time::Duration::from_millis(config.webhook_timeout_ms),
+        },
+    );
     let console = ConsoleSettings {
         sockets: ConsoleSockets::new(config.console_sockets_per_user, config.console_sockets),
         socket_bytes: config.console_socket_bytes,
-        outbound: Arc::new(config.allow_hosts.clone()),
+        outbound: outbound.clone(),
     };
     let leptos_options = LeptosOptions::builder()
         .output_name("portico")
@@ -65,7 +77,7 @@ pub async fn serve(config: ServeConfig) -> anyhow::Result<()> {
         .build();
     let state = AppState::new(Services {
         leptos_options,
-        server: ServerContext::new(db, config.signup),
+        server: ServerContext::new(db, config.signup).with_outbound(outbound),
         broker,
         console,
         pages: Arc::default(),

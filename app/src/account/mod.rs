@@ -9,6 +9,7 @@ pub mod security;
 mod server;
 pub mod state;
 pub mod tokens;
+pub mod webhooks;
 
 pub use pages::{AccountPage, LoginPage, LogoutButton, SignUpPage};
 pub use server::{CurrentUser, LogIn, LogOut, SignUp, current_user, log_in, log_out, sign_up};

@@ -119,7 +119,12 @@ pub fn AccountPage() -> impl IntoView {
         <Suspense fallback=|| view! { <p class="muted">"Loading your account…"</p> }>
             {move || Suspend::new(async move {
                 match auth.user.await {
-                    Ok(Some(user)) => view! {
+                    Ok(Some(user)) => {
+                        let administered: Vec<String> = user.organizations.iter()
+                            .filter(|org| org.role == portico_types::Role::Admin)
+                            .map(|org| org.slug.clone())
+                            .collect();
+                        view! {
                         <section class="card">
                             <h1>{user.username.clone()}</h1>
                             {user.is_admin.then(|| view! { <p class="badge">"Site administrator"</p> })}
@@ -140,8 +145,10 @@ pub fn AccountPage() -> impl IntoView {
                         </section>
                         <super::security::SecurityPanel/>
                         <super::tokens::TokensPanel/>
+                        <super::webhooks::WebhooksPanel organisations=administered/>
                         {user.is_admin.then(|| view! { <super::invitations::InvitationsPanel/> })}
-                    }.into_any(),
+                    }.into_any()
+                    }
                     Ok(None) => view! { <Redirect path="/login?next=/account"/> }.into_any(),
                     Err(error) => view! {
                         <p class="form-error" role="alert">{error.to_string()}</p>

@@ -195,6 +195,8 @@ fn AssetView(
                 })}
                 <pre class="code"><code>{curl}</code></pre>
             </section>
+            <super::consumers::ConsumersCard group=detail.group.clone() asset=detail.asset.clone()
+                latest=detail.versions.first().map(|v| v.version.clone())/>
             <super::owner_pages::AssetPagesPanel group=detail.group.clone() asset=detail.asset.clone() initial=detail.pages.clone()/>
             <section class="card">
                 <h2>"Versions"</h2>

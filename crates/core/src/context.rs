@@ -5,6 +5,7 @@ use std::sync::Arc;
 
 use crate::accounts::signup::SignupMode;
 use crate::auth::throttle::Throttle;
+use crate::outbound::AllowList;
 use crate::repo::Db;
 
 /// Shared server state.
@@ -16,6 +17,8 @@ pub struct ServerContext {
     pub throttle: Arc<Throttle>,
     /// Who may sign up.
     pub signup: SignupMode,
+    /// Where the server may connect for a user (webhooks, a document's broker).
+    pub outbound: Arc<AllowList>,
 }
 
 impl ServerContext {
@@ -25,6 +28,12 @@ impl ServerContext {
             db,
             throttle: Throttle::new(),
             signup,
+            outbound: Arc::default(),
         }
+    }
+
+    /// The same context allowing outward connections to `outbound`.
+    pub fn with_outbound(self, outbound: Arc<AllowList>) -> ServerContext {
+        ServerContext { outbound, ..self }
     }
 }

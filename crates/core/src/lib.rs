@@ -9,6 +9,7 @@
 pub mod accounts;
 pub mod analysis;
 pub mod auth;
+pub mod consumers;
 pub mod context;
 pub mod cpu;
 pub mod design;

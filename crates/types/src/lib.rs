@@ -8,6 +8,7 @@
 pub mod account;
 pub mod asset;
 pub mod console;
+pub mod consumers;
 pub mod coordinates;
 pub mod design;
 pub mod diagnostic;

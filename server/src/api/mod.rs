@@ -33,6 +33,7 @@
 mod assets;
 pub(crate) mod caller;
 mod compare;
+mod consumers;
 mod coordinates;
 mod diff_rules;
 mod documents;
@@ -44,6 +45,7 @@ pub(crate) mod problem;
 mod search;
 mod tokens;
 mod versions;
+mod webhooks;
 
 #[cfg(test)]
 mod tests;
@@ -90,6 +92,14 @@ fn documented_routes() -> OpenApiRouter<AppState> {
         .routes(routes!(governance::get_conformance))
         .routes(routes!(governance::get_dashboard))
         .routes(routes!(feed::feed))
+        .routes(routes!(consumers::list, consumers::register))
+        .routes(routes!(consumers::remove))
+        .routes(routes!(consumers::get_inbox))
+        .routes(routes!(consumers::mark_read))
+        .routes(routes!(webhooks::list, webhooks::create))
+        .routes(routes!(webhooks::remove))
+        .routes(routes!(webhooks::deliveries))
+        .routes(routes!(webhooks::redeliver))
 }
 
 /// The routes of `/api/v1`, relative to it, without the layers every request passes.

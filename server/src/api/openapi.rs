@@ -12,6 +12,7 @@ use utoipa::openapi::{Object, ObjectBuilder, Type};
 use utoipa::{Modify, OpenApi};
 
 use portico_core::repo::search::SearchSort;
+use portico_types::consumers::EventKind;
 use portico_types::governance::ConformanceFilter;
 
 use super::problem::{
@@ -35,11 +36,12 @@ use super::problem::{
         (name = "tokens", description = "Personal access tokens"),
         (name = "meta", description = "This description"),
         (name = "organisations", description = "Organisation members and roles, and the levels an organisation gives diff rules"),
+        (name = "consumers", description = "Who consumes which asset, their inbox, and organisations' webhooks"),
     ),
     security(("bearer" = []), ("session" = [])),
     components(
         // Schemas only parameters refer to: utoipa-axum collects those of bodies alone.
-        schemas(ProblemDetails, SearchSort, ConformanceFilter),
+        schemas(ProblemDetails, SearchSort, ConformanceFilter, EventKind),
         responses(
             BadRequest,
             Unauthorized,

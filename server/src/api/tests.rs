@@ -17,7 +17,7 @@ use super::{OPENAPI_JSON, WEBSOCKET_PATHS, v1_routes};
 use crate::state::{AppState, Services};
 
 /// The operation ids clients generate code from: renaming one breaks them.
-const OPERATION_IDS: [&str; 24] = [
+const OPERATION_IDS: [&str; 34] = [
     "searchAssets",
     "getAsset",
     "compareVersions",
@@ -42,6 +42,16 @@ const OPERATION_IDS: [&str; 24] = [
     "getGovernanceProfile",
     "setGovernanceProfile",
     "getConformance",
+    "listConsumers",
+    "registerConsumer",
+    "removeConsumer",
+    "getInbox",
+    "markInboxRead",
+    "listWebhooks",
+    "createWebhook",
+    "removeWebhook",
+    "listWebhookDeliveries",
+    "redeliverWebhook",
 ];
 
 const METHODS: [Method; 5] = [

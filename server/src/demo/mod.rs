@@ -84,6 +84,7 @@ pub async fn seed(db: &Db) -> anyhow::Result<()> {
             published_by: None,
             changes: None,
             conformance: None,
+            change_summary: &Default::default(),
         };
         if let Err(refusal) = publish_version(db, &new).await? {
             anyhow::bail!("demo asset {asset} {version} refused: {refusal:?}");

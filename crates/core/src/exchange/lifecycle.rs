@@ -34,6 +34,7 @@ pub async fn change_lifecycle(
         )));
     }
     assets::set_lifecycle(db, row.id, version, to).await?;
+    crate::consumers::wake_sender();
     assets::find_version(db, row.id, version)
         .await?
         .ok_or_else(|| no_version(group, asset, version))
@@ -49,6 +50,7 @@ pub async fn remove_version(
 ) -> Result<(), Error> {
     let row = asset_for(db, user, group, asset, Role::Admin).await?;
     if assets::delete_version(db, row.id, version).await? {
+        crate::consumers::wake_sender();
         Ok(())
     } else {
         Err(no_version(group, asset, version))

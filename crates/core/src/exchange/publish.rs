@@ -17,6 +17,7 @@ use crate::repo::{Db, organizations};
 use portico_types::Gav;
 use portico_types::Lifecycle;
 use portico_types::Role;
+use portico_types::consumers::ChangeSummary;
 use portico_types::governance::Conformance;
 
 /// Media types a document may be published as; the first of each pair is stored.
@@ -247,6 +248,7 @@ async fn store(
         override_reason: c.override_reason.as_deref(),
         overridden_by: c.override_reason.as_ref().map(|_| user.id),
     });
+    let change_summary = summarize(compared.as_ref());
     let new = NewVersion {
         organization_id: organization,
         asset: &gav.asset,
@@ -265,10 +267,12 @@ async fn store(
         published_by: Some(user.id),
         changes,
         conformance,
+        change_summary: &change_summary,
     };
     match publish_version(db, &new).await? {
         Ok(outcome) => {
             tracing::info!(group = %gav.group, asset = %gav.asset, version = %gav.version, ?outcome, "published");
+            crate::consumers::wake_sender();
             Ok(Published {
                 gav,
                 outcome,
@@ -293,5 +297,32 @@ async fn store(
             existing.as_str(),
             facts.kind.as_str()
         ))),
+    }
+}
+
+/// What consumers hear of a publish: the release it was compared with, the breaking flag
+/// and the first breaking changes.
+fn summarize(compared: Option<&Compared>) -> ChangeSummary {
+    /// Most breaking changes a notification names.
+    const HIGHLIGHTS: usize = 10;
+    let Some(compared) = compared else {
+        return ChangeSummary::default();
+    };
+    let breaking: Vec<&portico_types::diff::Change> = compared
+        .report
+        .changes
+        .iter()
+        .filter(|change| change.severity == portico_types::diff::Severity::Breaking)
+        .collect();
+    ChangeSummary {
+        base_version: Some(compared.base.clone()),
+        breaking: Some(compared.report.breaking),
+        changes: compared.report.changes.len(),
+        breaking_changes: breaking.len(),
+        highlights: breaking
+            .iter()
+            .take(HIGHLIGHTS)
+            .map(|change| change.message.clone())
+            .collect(),
     }
 }

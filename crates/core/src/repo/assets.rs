@@ -3,11 +3,13 @@
 
 use sqlx::FromRow;
 
+use super::events;
 use super::governance::{self, ConformanceRecord};
 use super::read_cache::Document;
 use super::version_changes::{self, ChangeRecord};
 use super::{Db, Write};
 use portico_types::Semver;
+use portico_types::consumers::{ChangeSummary, EventKind};
 use portico_types::{AssetKind, Lifecycle};
 
 /// A version to publish, already validated.
@@ -34,6 +36,8 @@ pub struct NewVersion<'a> {
     /// How it fared against its organisation's governance profile (`None` when the
     /// profile applies no ruleset to it).
     pub conformance: Option<ConformanceRecord<'a>>,
+    /// What its consumers hear about it.
+    pub change_summary: &'a ChangeSummary,
 }
 
 /// What publishing did.
@@ -100,6 +104,14 @@ pub async fn publish_version(
             let id = insert_version(&mut tx, asset_id, new).await?;
             version_changes::record(&mut tx, id, new.changes.as_ref()).await?;
             governance::record(&mut tx, id, new.conformance.as_ref()).await?;
+            events::record(
+                &mut tx,
+                asset_id,
+                new.version,
+                EventKind::Published,
+                new.change_summary,
+            )
+            .await?;
             PublishOutcome::Created
         }
         Some(found) if found.deleted_at.is_some() => return Ok(Err(PublishRefusal::Deleted)),
@@ -110,6 +122,14 @@ pub async fn publish_version(
             overwrite_version(&mut tx, found.id, new).await?;
             version_changes::record(&mut tx, found.id, new.changes.as_ref()).await?;
             governance::record(&mut tx, found.id, new.conformance.as_ref()).await?;
+            events::record(
+                &mut tx,
+                asset_id,
+                new.version,
+                EventKind::Published,
+                new.change_summary,
+            )
+            .await?;
             PublishOutcome::Overwritten
         }
         Some(found) => {
@@ -391,6 +411,10 @@ pub async fn set_lifecycle(
     .await?
     .rows_affected()
         == 1;
+    if changed && lifecycle == Lifecycle::Deprecated {
+        let summary = ChangeSummary::default();
+        events::record(&mut tx, asset_id, version, EventKind::Deprecated, &summary).await?;
+    }
     refresh_asset(&mut tx, asset_id).await?;
     tx.commit().await?;
     Ok(changed)
@@ -411,6 +435,10 @@ pub async fn delete_version(db: &Db, asset_id: i64, version: &str) -> Result<boo
     .await?
     .rows_affected()
         == 1;
+    if deleted {
+        let summary = ChangeSummary::default();
+        events::record(&mut tx, asset_id, version, EventKind::Deleted, &summary).await?;
+    }
     refresh_asset(&mut tx, asset_id).await?;
     tx.commit().await?;
     Ok(deleted)

@@ -3,8 +3,10 @@
 
 pub mod asset_pages;
 pub mod assets;
+pub mod consumers;
 pub mod design;
 pub mod diff_rules;
+pub mod events;
 pub mod governance;
 pub mod invitations;
 pub mod logins;
@@ -15,6 +17,7 @@ pub mod seeded;
 pub mod tokens;
 pub mod users;
 pub mod version_changes;
+pub mod webhooks;
 
 use std::ops::{Deref, DerefMut};
 use std::str::FromStr;
