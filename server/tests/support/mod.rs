@@ -75,6 +75,14 @@ impl TestServer {
         self.terminate();
     }
 
+    /// Kills the server at once (SIGKILL), as a crash or a power cut would.
+    pub fn kill(mut self) {
+        if let Some(mut child) = self.child.take() {
+            let _ = child.kill();
+            let _ = child.wait();
+        }
+    }
+
     fn terminate(&mut self) {
         if let Some(mut child) = self.child.take() {
             let _ = Command::new("kill")
