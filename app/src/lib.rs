@@ -80,7 +80,6 @@ pub fn mark_hydrated() {
 pub fn App() -> impl IntoView {
     provide_meta_context();
     AuthState::provide();
-    provide_context(exchange::inbox::InboxVersion(RwSignal::new(0)));
     view! {
         <Router>
             <Header/>

@@ -22,11 +22,11 @@ export class PorticoServer {
 
   /** Starts a server; pass the data folder of a stopped one to restart it, and its
    * address to keep the browser's origin (and so its local storage). */
-  static async start(dataDir?: string, addr = '127.0.0.1:0', mqttAddr = 'off'): Promise<PorticoServer> {
+  static async start(dataDir?: string, addr = '127.0.0.1:0', mqttAddr = 'off', extraArgs: string[] = []): Promise<PorticoServer> {
     const data = dataDir ?? mkdtempSync(path.join(tmpdir(), 'portico-e2e-'));
     const child = spawn(
       binary,
-      ['serve', '--addr', addr, '--mqtt-addr', mqttAddr, '--data', data, '--site-root', siteRoot],
+      ['serve', '--addr', addr, '--mqtt-addr', mqttAddr, '--data', data, '--site-root', siteRoot, ...extraArgs],
       { stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, RUST_LOG: 'warn' } },
     );
     let mqttUrl: string | undefined;

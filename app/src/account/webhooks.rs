@@ -3,7 +3,7 @@
 //! one again, remove a webhook. The REST API offers the same.
 
 use leptos::prelude::*;
-use portico_types::consumers::{EventKind, NewWebhook, Webhook, WebhookDelivery};
+use portico_types::consumers::{Webhook, WebhookDelivery};
 
 use crate::client_only::ClientOnly;
 use crate::error::AppError;
@@ -29,14 +29,14 @@ pub async fn create_webhook(
     let names = events.unwrap_or_default();
     let mut kinds = Vec::new();
     for name in names.split(',').map(str::trim).filter(|n| !n.is_empty()) {
-        let kind = EventKind::parse(name).ok_or_else(|| {
+        let kind = portico_types::consumers::EventKind::parse(name).ok_or_else(|| {
             AppError::Server(portico_types::Error::Invalid(format!(
                 "events: {name:?} is not an event; use version.published, version.deprecated, version.deleted or sunset.reminder."
             )))
         })?;
         kinds.push(kind);
     }
-    let new = NewWebhook {
+    let new = portico_types::consumers::NewWebhook {
         url,
         secret,
         events: (!kinds.is_empty()).then_some(kinds),

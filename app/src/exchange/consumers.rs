@@ -5,7 +5,7 @@
 
 use leptos::prelude::*;
 use portico_types::Role;
-use portico_types::consumers::{Consumer, NewConsumer};
+use portico_types::consumers::Consumer;
 
 use crate::account::state::AuthState;
 use crate::client_only::ClientOnly;
@@ -39,7 +39,7 @@ pub async fn register_consumer(
         .filter(|name| !name.is_empty())
         .map(str::to_owned)
         .collect();
-    let new = NewConsumer {
+    let new = portico_types::consumers::NewConsumer {
         range,
         organisation: organisation.filter(|o| !o.is_empty()),
         uses: (!uses.is_empty()).then_some(uses),
@@ -74,12 +74,6 @@ pub fn ConsumersCard(group: String, asset: String, latest: Option<String>) -> im
     let coordinate = StoredValue::new((group, asset));
     let auth = expect_context::<AuthState>();
     let version = RwSignal::new(0u32);
-    // Loaded and shown in the browser after hydration (see `ClientOnly`).
-    let consumers = LocalResource::new(move || {
-        version.track();
-        let (group, asset) = coordinate.get_value();
-        list_consumers(group, asset)
-    });
     let range = RwSignal::new(suggested_range(latest.as_deref()));
     let organisation = RwSignal::new(String::new());
     let uses = RwSignal::new(String::new());
@@ -119,7 +113,68 @@ pub fn ConsumersCard(group: String, asset: String, latest: Option<String>) -> im
         <section class="card" data-testid="consumers">
             <h2>"Consumers"</h2>
             <p class="muted">"Register the versions you use and hear when one of them is published, deprecated or deleted: in your inbox, and through your organisation's webhooks."</p>
+            // Loaded and shown in the browser after hydration (see `ClientOnly`).
             <ClientOnly fallback=|| view! { <p class="muted">"Loading consumers…"</p> }>
+                <ConsumerList coordinate version remove/>
+            </ClientOnly>
+            <form class="consumer-form" on:submit=register>
+                <label>"Versions "
+                    <input name="range" required maxlength="100" data-testid="consumer-range"
+                        title="A semver range: ^1.2, ~1.4, >=1.0, <3"
+                        prop:value=range on:input=move |ev| range.set(event_target_value(&ev))/>
+                </label>
+                // The user's organisations arrive with the page's other data, in another
+                // suspended view: built in the browser only, so nothing has to match.
+                <ClientOnly fallback=|| view! { <label>"For " <select disabled><option>"myself"</option></select></label> }>
+                <Transition fallback=|| ()>
+                    {move || Suspend::new(async move {
+                        let organisations = match auth.user.await {
+                            Ok(Some(user)) => user.organizations,
+                            _ => Vec::new(),
+                        };
+                        view! {
+                            <label>"For "
+                                <select data-testid="consumer-organisation" on:change=move |ev| organisation.set(event_target_value(&ev))>
+                                    <option value="">"myself"</option>
+                                    {organisations.into_iter()
+                                        .filter(|o| !o.personal && o.role >= Role::Contributor)
+                                        .map(|o| view! { <option value=o.slug.clone()>{o.slug.clone()}</option> })
+                                        .collect_view()}
+                                </select>
+                            </label>
+                        }
+                    })}
+                </Transition>
+                </ClientOnly>
+                <label>"Uses "
+                    <input name="uses" placeholder="placeOrder, order-approved (empty: everything)"
+                        prop:value=uses on:input=move |ev| uses.set(event_target_value(&ev))/>
+                </label>
+                <label>"Contact "
+                    <input name="contact" maxlength="200" placeholder="orders-team@example.com"
+                        prop:value=contact on:input=move |ev| contact.set(event_target_value(&ev))/>
+                </label>
+                <button type="submit" data-testid="consumer-register">"Register as a consumer"</button>
+            </form>
+            {move || message.get().map(|m| view! { <p class="form-error" role="alert">{m}</p> })}
+        </section>
+    }
+}
+
+/// The registrations table, made in the browser (its resource must not take an id the
+/// page's server-rendered resources expect).
+#[component]
+fn ConsumerList(
+    coordinate: StoredValue<(String, String)>,
+    version: RwSignal<u32>,
+    remove: impl Fn(i64) + Copy + Send + Sync + 'static,
+) -> impl IntoView {
+    let consumers = LocalResource::new(move || {
+        version.track();
+        let (group, asset) = coordinate.get_value();
+        list_consumers(group, asset)
+    });
+    view! {
             <Transition fallback=|| view! { <p class="muted">"Loading consumers…"</p> }>
                 {move || Suspend::new(async move {
                     match consumers.await {
@@ -151,41 +206,5 @@ pub fn ConsumersCard(group: String, asset: String, latest: Option<String>) -> im
                     }
                 })}
             </Transition>
-            </ClientOnly>
-            <form class="consumer-form" on:submit=register>
-                <label>"Versions "
-                    <input name="range" required maxlength="100" data-testid="consumer-range"
-                        title="A semver range: ^1.2, ~1.4, >=1.0, <3"
-                        prop:value=range on:input=move |ev| range.set(event_target_value(&ev))/>
-                </label>
-                <label>"For "
-                    <select data-testid="consumer-organisation" on:change=move |ev| organisation.set(event_target_value(&ev))>
-                        <option value="">"myself"</option>
-                        <Transition fallback=|| ()>
-                            {move || Suspend::new(async move {
-                                let organisations = match auth.user.await {
-                                    Ok(Some(user)) => user.organizations,
-                                    _ => Vec::new(),
-                                };
-                                organisations.into_iter()
-                                    .filter(|o| !o.personal && o.role >= Role::Contributor)
-                                    .map(|o| view! { <option value=o.slug.clone()>{o.slug.clone()}</option> })
-                                    .collect_view()
-                            })}
-                        </Transition>
-                    </select>
-                </label>
-                <label>"Uses "
-                    <input name="uses" placeholder="placeOrder, order-approved (empty: everything)"
-                        prop:value=uses on:input=move |ev| uses.set(event_target_value(&ev))/>
-                </label>
-                <label>"Contact "
-                    <input name="contact" maxlength="200" placeholder="orders-team@example.com"
-                        prop:value=contact on:input=move |ev| contact.set(event_target_value(&ev))/>
-                </label>
-                <button type="submit" data-testid="consumer-register">"Register as a consumer"</button>
-            </form>
-            {move || message.get().map(|m| view! { <p class="form-error" role="alert">{m}</p> })}
-        </section>
     }
 }

@@ -1,5 +1,5 @@
 //! The inbox: what happened to the versions the user (or their organisations) consume,
-//! newest first, with the unread count the header shows.
+//! newest first, with how many are unread.
 
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -34,43 +34,9 @@ pub async fn mark_read(#[server(default)] id: Option<i64>) -> Result<u64, AppErr
     Ok(portico_core::consumers::inbox::mark_read(&ctx.db, &user, ids.as_deref()).await?)
 }
 
-/// Bumped when the inbox changes here, so the header's count follows.
-#[derive(Clone, Copy)]
-pub struct InboxVersion(pub RwSignal<u32>);
-
-/// The header's link to the inbox with the unread count (after hydration).
-#[component]
-pub fn InboxLink() -> impl IntoView {
-    let changed = use_context::<InboxVersion>().map(|v| v.0);
-    let unread = LocalResource::new(move || {
-        if let Some(changed) = changed {
-            changed.track();
-        }
-        unread_count()
-    });
-    view! {
-        <A href="/inbox" attr:data-testid="inbox-link" attr:aria-label="Inbox">
-            "Inbox"
-            <ClientOnly fallback=|| ()>
-                <Transition fallback=|| ()>
-                    {move || Suspend::new(async move {
-                        match unread.await {
-                            Ok(count) if count > 0 => view! {
-                                " "<span class="badge unread" data-testid="inbox-unread">{count}</span>
-                            }.into_any(),
-                            _ => ().into_any(),
-                        }
-                    })}
-                </Transition>
-            </ClientOnly>
-        </A>
-    }
-}
-
 /// The inbox page.
 #[component]
 pub fn InboxPage() -> impl IntoView {
-    let changed = use_context::<InboxVersion>().map(|v| v.0);
     let version = RwSignal::new(0u32);
     let inbox = LocalResource::new(move || {
         version.track();
@@ -82,9 +48,6 @@ pub fn InboxPage() -> impl IntoView {
             match mark_read(id).await {
                 Ok(_) => {
                     version.update(|v| *v += 1);
-                    if let Some(changed) = changed {
-                        changed.update(|v| *v += 1);
-                    }
                 }
                 Err(error) => message.set(Some(error.to_string())),
             }
@@ -104,7 +67,7 @@ pub fn InboxPage() -> impl IntoView {
                         }.into_any(),
                         Ok(inbox) => view! {
                             <p>
-                                {format!("{} unread ", inbox.unread)}
+                                <span data-testid="inbox-unread">{format!("{} unread", inbox.unread)}</span>" "
                                 <button type="button" class="link-button" on:click=move |_| mark(None)>"Mark all read"</button>
                             </p>
                             <ul class="inbox" data-testid="inbox">
