@@ -65,7 +65,10 @@ pub async fn serve(config: ServeConfig) -> anyhow::Result<()> {
         .build();
     let state = AppState::new(Services {
         leptos_options,
-        server: ServerContext::new(db, config.signup),
+        server: ServerContext {
+            mqtt_port: broker_handle.as_ref().map(|handle| handle.addr().port()),
+            ..ServerContext::new(db, config.signup)
+        },
         broker,
         console,
         pages: Arc::default(),

@@ -16,6 +16,9 @@ pub struct ServerContext {
     pub throttle: Arc<Throttle>,
     /// Who may sign up.
     pub signup: SignupMode,
+    /// The bundled MQTT broker's TCP port, when it runs: the account page writes the
+    /// command a new broker credential logs in with.
+    pub mqtt_port: Option<u16>,
 }
 
 impl ServerContext {
@@ -25,6 +28,7 @@ impl ServerContext {
             db,
             throttle: Throttle::new(),
             signup,
+            mqtt_port: None,
         }
     }
 }
