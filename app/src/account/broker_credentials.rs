@@ -121,7 +121,7 @@ pub fn BrokerCredentialsPanel(org: String) -> impl IntoView {
                             view! { <p class="muted">"This server's bundled MQTT broker is off."</p> }.into_any()
                         } else {
                             lines.into_iter().map(|line| view! {
-                                <pre class="command" data-testid="broker-command">{line}</pre>
+                                <pre class="code command" data-testid="broker-command">{line}</pre>
                             }).collect_view().into_any()
                         }}
                     </div>
