@@ -1,7 +1,7 @@
 // Broker credentials from the account page: an organisation admin creates one for a
 // device, a device (MQTT.js over TCP) logs in with exactly what the page shows and
 // publishes, a client of the same namespace receives it; revoked on the page, the
-// credential's next login is refused.
+// device is disconnected and the credential's next login is refused.
 import * as mqtt from 'mqtt';
 import { test as base, expect, signUp } from '../support/fixtures';
 import { PorticoServer } from '../support/server';
@@ -22,7 +22,7 @@ function option(command: string, flag: string): string {
   return words[at + 1];
 }
 
-test('an admin creates a broker credential, a device publishes with it, and once revoked it is refused', async ({ page, brokerServer, consoleErrors }) => {
+test('an admin creates a broker credential, a device publishes with it, and once revoked it is put out and refused', async ({ page, brokerServer, consoleErrors }) => {
   const baseUrl = brokerServer.baseUrl;
   await signUp(page, baseUrl, 'orla', 'orla password');
   const panel = page.getByTestId('broker-credentials-orla');
@@ -54,6 +54,7 @@ test('an admin creates a broker credential, a device publishes with it, and once
     headers: { origin: baseUrl },
   });
   expect(token.status()).toBe(201);
+  let device: mqtt.MqttClient | undefined;
   const watcher = await mqtt.connectAsync(brokerServer.mqttUrl!, {
     username: 'orla',
     password: (await token.json()).token,
@@ -67,18 +68,21 @@ test('an admin creates a broker credential, a device publishes with it, and once
     );
 
     // The device logs in with what the page showed and publishes what the command does.
-    const device = await mqtt.connectAsync(broker, {
+    device = await mqtt.connectAsync(broker, {
       username: option(command, '-u'),
       password: option(command, '-P'),
       protocolVersion: 5,
       reconnectPeriod: 0,
     });
     await device.publishAsync(topic, message, { qos: 1 });
-    await device.endAsync();
     expect(await arrived).toBe(`${topic} ${message}`);
   } finally {
     await watcher.endAsync();
   }
+  // The device stays connected until its credential is revoked.
+  const ended = new Promise<number | undefined>((resolve) =>
+    device!.on('disconnect', (packet) => resolve(packet.reasonCode)),
+  );
 
   // The list records the login; revoking it there removes it...
   await page.reload();
@@ -86,6 +90,10 @@ test('an admin creates a broker credential, a device publishes with it, and once
   await expect(row).not.toContainText('never');
   await row.getByRole('button', { name: 'Revoke' }).click();
   await expect(page.getByTestId('broker-credentials-orla')).toContainText('No broker credentials yet.');
+
+  // ...the broker puts the device out (MQTT 5: Administrative action)...
+  expect(await ended).toBe(0x98);
+  await device!.endAsync(true);
 
   // ...and the device's next login is refused.
   const refused = await mqtt

@@ -2,7 +2,8 @@
 //! over the REST API (the secret once; bad and taken names refused), a device logs in
 //! with it as `NAME@ORG` and lives in the organisation's namespace from its root, with
 //! the rights it was given (a subscribe-only credential's publish: PUBACK 0x87), and once
-//! revoked its next CONNECT is refused (0x86).
+//! revoked its open connection is ended (DISCONNECT 0x98) and its next CONNECT refused
+//! (0x86).
 
 mod support;
 
@@ -160,6 +161,12 @@ impl RawClient {
         if puback[1] < 3 { 0 } else { puback[4] }
     }
 
+    /// Whether the broker has closed the connection (all that was sent read).
+    fn closed(&mut self) -> bool {
+        let mut chunk = [0u8; 64];
+        matches!(self.0.read(&mut chunk), Ok(0))
+    }
+
     /// The next whole packet.
     fn packet(&mut self) -> Vec<u8> {
         loop {
@@ -267,7 +274,9 @@ async fn an_admin_makes_a_credential_a_device_uses_in_the_namespace_until_it_is_
         "a secret was listed"
     );
 
-    // Revoked: the next CONNECT is refused.
+    // Revoked: the open connection ends, the next CONNECT is refused.
+    let (mut live, code) = RawClient::connect(setup.mqtt_port, "sensor-17@ada", &secret);
+    assert_eq!(code, 0, "sensor-17 was refused");
     let revoked = reqwest::Client::new()
         .delete(
             setup
@@ -279,6 +288,13 @@ async fn an_admin_makes_a_credential_a_device_uses_in_the_namespace_until_it_is_
         .await
         .expect("request is sent");
     assert_eq!(revoked.status(), 204);
+    let disconnect = live.packet();
+    assert_eq!(
+        (disconnect[0], disconnect[2]),
+        (0xE0, 0x98),
+        "DISCONNECT Administrative action: {disconnect:?}"
+    );
+    assert!(live.closed(), "the revoked connection stays open");
     let (_, code) = RawClient::connect(setup.mqtt_port, "sensor-17@ada", &secret);
     assert_eq!(code, BAD_CREDENTIALS, "a revoked credential logged in");
     let again = reqwest::Client::new()

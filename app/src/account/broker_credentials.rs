@@ -49,12 +49,13 @@ pub async fn create_broker_credential(
     })
 }
 
-/// Revokes a broker credential of an organisation (its admins).
+/// Revokes a broker credential of an organisation (its admins); the broker ends its
+/// connections.
 #[server(prefix = "/rpc", endpoint = "org_revoke_broker_credential")]
 pub async fn revoke_broker_credential(org: String, name: String) -> Result<(), AppError> {
     let user = crate::session::require_user().await?;
     let ctx = crate::context::server_context()?;
-    portico_core::accounts::broker_credentials::revoke(&ctx.db, &user, &org, &name)
+    portico_core::accounts::broker_credentials::revoke(&ctx, &user, &org, &name)
         .await
         .map_err(crate::error::respond_with)
 }

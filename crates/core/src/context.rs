@@ -19,7 +19,15 @@ pub struct ServerContext {
     /// The bundled MQTT broker's TCP port, when it runs: the account page writes the
     /// command a new broker credential logs in with.
     pub mqtt_port: Option<u16>,
+    /// Ends the bundled broker's connections granted an identity, answering how many
+    /// (`None` when the broker is off): a revoked broker credential's clients are put out
+    /// at once, not only refused at their next CONNECT.
+    pub disconnect_broker_clients: Option<DisconnectBrokerClients>,
 }
+
+/// See [`ServerContext::disconnect_broker_clients`]; core knows no broker, the server
+/// hands it this.
+pub type DisconnectBrokerClients = Arc<dyn Fn(&str) -> usize + Send + Sync>;
 
 impl ServerContext {
     /// A context over `db` with fresh counters.
@@ -29,6 +37,7 @@ impl ServerContext {
             throttle: Throttle::new(),
             signup,
             mqtt_port: None,
+            disconnect_broker_clients: None,
         }
     }
 }

@@ -86,12 +86,12 @@ pub async fn list(
     Ok(Json(BrokerCredentials { items }))
 }
 
-/// Create a broker credential for a device or service (admin role, admin scope); the
-/// secret is shown only in this response
+/// Create a broker credential for a device or service (admin role, admin scope)
 ///
-/// The client logs in to the bundled broker with the user name `NAME@ORG` and the secret
-/// as password, and lives in the organisation's namespace from its root. 409 when the
-/// name is taken in the organisation.
+/// The secret is shown only in this response. The client logs in to the bundled broker
+/// with the user name `NAME@ORG` and the secret as password, and lives in the
+/// organisation's namespace from its root. 409 when the name is taken in the
+/// organisation.
 #[utoipa::path(
     post,
     path = "/orgs/{org}/broker-credentials",
@@ -130,7 +130,10 @@ pub async fn create(
     Ok((StatusCode::CREATED, Json(created)))
 }
 
-/// Revoke a broker credential (admin role, admin scope): it cannot log in again
+/// Revoke a broker credential (admin role, admin scope)
+///
+/// Its next CONNECT is refused (0x86), and the bundled broker ends the connections it has
+/// open (MQTT 5: DISCONNECT 0x98).
 #[utoipa::path(
     delete,
     path = "/orgs/{org}/broker-credentials/{name}",
@@ -152,6 +155,6 @@ pub async fn revoke(
     Path(CredentialPath { org, name }): Path<CredentialPath>,
 ) -> Result<StatusCode, Problem> {
     caller.require_admin_scope()?;
-    broker_credentials::revoke(&state.server.db, &caller.user, &org, &name).await?;
+    broker_credentials::revoke(&state.server, &caller.user, &org, &name).await?;
     Ok(StatusCode::NO_CONTENT)
 }

@@ -95,6 +95,7 @@ async fn grant(db: &Db, login: Login, allow_anonymous: bool) -> Result<Grant, Re
         mount: Namespace::of_org(&slug).prefix().to_owned(),
         publish: scope != TokenScope::Read,
         subscribe: true,
+        identity: None,
     })
 }
 
@@ -118,6 +119,8 @@ async fn credential_grant(db: &Db, username: &str, secret: &str) -> Result<Grant
                 .to_owned(),
             publish: credential.publish,
             subscribe: credential.subscribe,
+            // A revocation ends the connections granted this.
+            identity: Some(broker_credentials::identity(credential.credential_id)),
         }),
         Ok(None) => Err(Refusal::BadCredentials),
         Err(error) => {

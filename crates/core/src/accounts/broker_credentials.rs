@@ -1,16 +1,17 @@
 //! Broker credentials: an organisation's admins make a login for each device or service
 //! that talks to the bundled MQTT broker (the secret answered once, stored only hashed),
-//! list and revoke them; the broker's login checks a presented one with
-//! [`authenticate`]. A credential lives in its organisation's namespace with the rights
-//! it was made with, whoever made it and whatever becomes of that person.
+//! list and revoke them (the broker then ends their connections); the broker's login
+//! checks a presented one with [`authenticate`] and grants it [`identity`]. A credential
+//! lives in its organisation's namespace with the rights it was made with, whoever made it
+//! and whatever becomes of that person.
 
 use portico_types::broker_credentials::check_credential_name;
 use portico_types::{BrokerCredentialInfo, CreatedBrokerCredential, Error, Role};
 
-use crate::Result;
 use crate::auth::{SignedInUser, authorize};
 use crate::repo::broker_credentials::{self, CredentialOwner, SECRET_PREFIX};
 use crate::repo::{Db, organizations};
+use crate::{Result, ServerContext};
 
 /// The id of the organisation `org`, which the caller was just authorized in.
 async fn organization_id(db: &Db, org: &str) -> Result<i64> {
@@ -63,18 +64,29 @@ pub async fn create(
     })
 }
 
-/// Revokes `org`'s credential `name` (organisation admins): it cannot log in again.
-pub async fn revoke(db: &Db, user: &SignedInUser, org: &str, name: &str) -> Result<()> {
+/// Revokes `org`'s credential `name` (organisation admins): it cannot log in again, and
+/// the bundled broker ends the connections it has open.
+pub async fn revoke(ctx: &ServerContext, user: &SignedInUser, org: &str, name: &str) -> Result<()> {
+    let db = &ctx.db;
     authorize(db, user, org, Role::Admin).await?;
     let org_id = organization_id(db, org).await?;
-    if broker_credentials::revoke(db, org_id, name).await? {
-        tracing::info!(%org, credential = %name, by = %user.username, "broker credential revoked");
-        Ok(())
-    } else {
-        Err(Error::NotFound(format!(
+    let Some(id) = broker_credentials::revoke(db, org_id, name).await? else {
+        return Err(Error::NotFound(format!(
             "{org:?} has no broker credential named {name:?}."
-        )))
-    }
+        )));
+    };
+    let disconnected = ctx
+        .disconnect_broker_clients
+        .as_ref()
+        .map_or(0, |disconnect| disconnect(&identity(id)));
+    tracing::info!(%org, credential = %name, by = %user.username, disconnected, "broker credential revoked");
+    Ok(())
+}
+
+/// The identity the broker grants a client of credential `credential_id`, by which a
+/// revocation finds its connections (ids are never reused, names may be).
+pub fn identity(credential_id: i64) -> String {
+    format!("broker-credential:{credential_id}")
 }
 
 /// Whether `secret` looks like a broker credential rather than a personal token.
@@ -100,6 +112,8 @@ pub async fn authenticate(db: &Db, login: &str, secret: &str) -> Result<Option<C
 
 #[cfg(test)]
 mod tests {
+    use std::sync::{Arc, Mutex};
+
     use super::*;
     use crate::repo::organizations::{create_organization, set_member_role};
     use crate::repo::users::create_user;
@@ -116,6 +130,17 @@ mod tests {
     #[tokio::test]
     async fn only_admins_manage_credentials_and_the_login_must_name_its_own() {
         let db = Db::open("sqlite::memory:").await.unwrap();
+        let ended = Arc::new(Mutex::new(Vec::new()));
+        let ctx = ServerContext {
+            disconnect_broker_clients: Some({
+                let ended = ended.clone();
+                Arc::new(move |identity: &str| {
+                    ended.lock().unwrap().push(identity.to_owned());
+                    1
+                })
+            }),
+            ..ServerContext::new(db.clone(), Default::default())
+        };
         let ada = user(&db, "ada").await;
         let vic = user(&db, "vic").await;
         let eve = user(&db, "eve").await;
@@ -141,7 +166,7 @@ mod tests {
             Err(Error::Forbidden(_))
         ));
         assert!(matches!(
-            revoke(&db, &eve, "acme", "sensor-17").await,
+            revoke(&ctx, &eve, "acme", "sensor-17").await,
             Err(Error::NotFound(_))
         ));
 
@@ -160,8 +185,11 @@ mod tests {
         assert!(matches!(idle, Err(Error::Invalid(_))), "{idle:?}");
 
         let secret = created.secret.as_str();
-        let owner = authenticate(&db, "sensor-17@acme", secret).await.unwrap();
-        assert_eq!(owner.map(|o| (o.publish, o.subscribe)), Some((true, false)));
+        let owner = authenticate(&db, "sensor-17@acme", secret)
+            .await
+            .unwrap()
+            .expect("it logs in");
+        assert_eq!((owner.publish, owner.subscribe), (true, false));
         for wrong in ["sensor-17", "other@acme", "sensor-17@globex", "ada"] {
             assert_eq!(
                 authenticate(&db, wrong, secret).await.unwrap(),
@@ -175,13 +203,16 @@ mod tests {
             listed.iter().map(|c| c.name.as_str()).collect::<Vec<_>>(),
             ["sensor-17"]
         );
-        revoke(&db, &ada, "acme", "sensor-17").await.unwrap();
+        assert!(ended.lock().unwrap().is_empty(), "nothing revoked yet");
+        revoke(&ctx, &ada, "acme", "sensor-17").await.unwrap();
         assert_eq!(
             authenticate(&db, "sensor-17@acme", secret).await.unwrap(),
             None
         );
+        // The broker was told to end the connections of exactly that credential.
+        assert_eq!(*ended.lock().unwrap(), [identity(owner.credential_id)]);
         assert!(matches!(
-            revoke(&db, &ada, "acme", "sensor-17").await,
+            revoke(&ctx, &ada, "acme", "sensor-17").await,
             Err(Error::NotFound(_))
         ));
     }

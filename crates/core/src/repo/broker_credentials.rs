@@ -82,18 +82,20 @@ pub async fn list(db: &Db, organization_id: i64) -> Result<Vec<BrokerCredentialI
     .await
 }
 
-/// Revokes (deletes) the organisation's credential `name`; `false` when there was none.
-pub async fn revoke(db: &Db, organization_id: i64, name: &str) -> Result<bool, sqlx::Error> {
+/// Revokes (deletes) the organisation's credential `name`; its id, `None` when there was
+/// none.
+pub async fn revoke(db: &Db, organization_id: i64, name: &str) -> Result<Option<i64>, sqlx::Error> {
     let mut tx = db.write().await?;
-    let result =
-        sqlx::query("DELETE FROM broker_credentials WHERE organization_id = ? AND name = ?")
-            .bind(organization_id)
-            .bind(name)
-            .execute(&mut *tx)
-            .await?;
+    let deleted = sqlx::query_scalar(
+        "DELETE FROM broker_credentials WHERE organization_id = ? AND name = ? RETURNING id",
+    )
+    .bind(organization_id)
+    .bind(name)
+    .fetch_optional(&mut *tx)
+    .await?;
     // The commit retires the cached owner: the secret stops logging in at once.
     tx.commit().await?;
-    Ok(result.rows_affected() == 1)
+    Ok(deleted)
 }
 
 /// How stale a credential's recorded last use may get before a login writes it again:
@@ -195,9 +197,12 @@ mod tests {
         assert!(listed[0].last_used_at.is_some(), "the login is recorded");
 
         // The answer was cached; the revocation's commit retires it.
-        assert!(revoke(&db, acme, "sensor-17").await.unwrap());
+        assert_eq!(
+            revoke(&db, acme, "sensor-17").await.unwrap(),
+            Some(owner.credential_id)
+        );
         assert_eq!(authenticate(&db, &secret).await.unwrap(), None);
-        assert!(!revoke(&db, acme, "sensor-17").await.unwrap());
+        assert_eq!(revoke(&db, acme, "sensor-17").await.unwrap(), None);
     }
 
     #[tokio::test]
