@@ -11,6 +11,7 @@ use tower_sessions::ExpiredDeletion;
 use tower_sessions_sqlx_store::SqliteStore;
 
 use portico_core::ServerContext;
+use portico_core::context::DisconnectBrokerClients;
 use portico_core::repo::Db;
 
 use mqtt_broker::{BrokerConfig, TlsConfig};
@@ -77,7 +78,14 @@ pub async fn serve(config: ServeConfig) -> anyhow::Result<()> {
         .build();
     let state = AppState::new(Services {
         leptos_options,
-        server: ServerContext::new(db, config.signup).with_outbound(outbound),
+        server: ServerContext {
+            mqtt_port: broker_handle.as_ref().map(|handle| handle.addr().port()),
+            disconnect_broker_clients: broker_handle.clone().map(|handle| {
+                Arc::new(move |identity: &str| handle.disconnect(identity))
+                    as DisconnectBrokerClients
+            }),
+            ..ServerContext::new(db, config.signup).with_outbound(outbound)
+        },
         broker,
         console,
         pages: Arc::default(),

@@ -347,6 +347,26 @@ async fn every_endpoint_answers_every_caller_as_its_role_allows() {
             expected: [401, 403, 403, 403, 403, 204, 403, 401],
         },
         Row {
+            // Broker credentials are managed like members: admins, with an admin-scope
+            // token for changes; listing them shows no secret, but is for admins too.
+            method: Method::GET,
+            path: "/api/v1/orgs/acme/broker-credentials",
+            body: None,
+            expected: [401, 404, 403, 403, 403, 200, 200, 401],
+        },
+        Row {
+            method: Method::POST,
+            path: "/api/v1/orgs/acme/broker-credentials",
+            body: json(serde_json::json!({"name": "matrix", "publish": true, "subscribe": true})),
+            expected: [401, 403, 403, 403, 403, 201, 403, 401],
+        },
+        Row {
+            method: Method::DELETE,
+            path: "/api/v1/orgs/acme/broker-credentials/matrix",
+            body: None,
+            expected: [401, 403, 403, 403, 403, 204, 403, 401],
+        },
+        Row {
             method: Method::GET,
             path: "/api/v1/console/acme/orders/1.0.0/ws",
             body: None,
@@ -905,6 +925,28 @@ fn rpc_rows(project: &str, share: &str, doomed: &str) -> Vec<RpcRow> {
             "org_remove_member",
             [401, 404, 403, 403, 200],
             Box::new(|_| form(&[("org", "acme"), ("username", "leaver2")])),
+        ),
+        row(
+            "org_broker_credentials",
+            [401, 404, 403, 403, 200],
+            Box::new(|_| form(&[("org", "acme")])),
+        ),
+        row(
+            "org_create_broker_credential",
+            [401, 404, 403, 403, 200],
+            Box::new(|_| {
+                form(&[
+                    ("org", "acme"),
+                    ("name", "matrix-rpc"),
+                    ("publish", "true"),
+                    ("subscribe", "true"),
+                ])
+            }),
+        ),
+        row(
+            "org_revoke_broker_credential",
+            [401, 404, 403, 403, 200],
+            Box::new(|_| form(&[("org", "acme"), ("name", "matrix-rpc")])),
         ),
         row(
             "list_sessions",

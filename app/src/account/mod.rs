@@ -1,7 +1,8 @@
 //! Accounts: sign up, log in, log out and the account page (organisations and members,
-//! password and sessions, tokens, invitations). Types, server functions and
-//! components live together here, as in the Leptos examples.
+//! broker credentials, password and sessions, tokens, invitations). Types, server
+//! functions and components live together here, as in the Leptos examples.
 
+pub mod broker_credentials;
 pub mod invitations;
 pub mod members;
 mod pages;

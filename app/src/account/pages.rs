@@ -5,6 +5,8 @@ use leptos_meta::Title;
 use leptos_router::components::{A, Redirect};
 use leptos_router::hooks::use_query_map;
 
+use portico_types::Role;
+
 use crate::account::state::AuthState;
 use crate::error::AppError;
 
@@ -110,7 +112,8 @@ pub fn LogoutButton() -> impl IntoView {
     }
 }
 
-/// The signed-in user's page: name and organisations with roles.
+/// The signed-in user's page: name and organisations with roles, the broker credentials
+/// of those they administer, security, tokens.
 #[component]
 pub fn AccountPage() -> impl IntoView {
     let auth = expect_context::<AuthState>();
@@ -120,11 +123,13 @@ pub fn AccountPage() -> impl IntoView {
             {move || Suspend::new(async move {
                 match auth.user.await {
                     Ok(Some(user)) => {
-                        let administered: Vec<String> = user.organizations.iter()
-                            .filter(|org| org.role == portico_types::Role::Admin)
-                            .map(|org| org.slug.clone())
-                            .collect();
-                        view! {
+                    let administered: Vec<String> = user
+                        .organizations
+                        .iter()
+                        .filter(|org| org.role == Role::Admin)
+                        .map(|org| org.slug.clone())
+                        .collect();
+                    view! {
                         <section class="card">
                             <h1>{user.username.clone()}</h1>
                             {user.is_admin.then(|| view! { <p class="badge">"Site administrator"</p> })}
@@ -144,11 +149,12 @@ pub fn AccountPage() -> impl IntoView {
                             </table>
                         </section>
                         <super::security::SecurityPanel/>
+                        <super::broker_credentials::BrokerCredentialsSection orgs=administered.clone()/>
                         <super::tokens::TokensPanel/>
                         <super::webhooks::WebhooksPanel organisations=administered/>
                         {user.is_admin.then(|| view! { <super::invitations::InvitationsPanel/> })}
                     }.into_any()
-                    }
+                }
                     Ok(None) => view! { <Redirect path="/login?next=/account"/> }.into_any(),
                     Err(error) => view! {
                         <p class="form-error" role="alert">{error.to_string()}</p>

@@ -19,7 +19,18 @@ pub struct ServerContext {
     pub signup: SignupMode,
     /// Where the server may connect for a user (webhooks, a document's broker).
     pub outbound: Arc<AllowList>,
+    /// The bundled MQTT broker's TCP port, when it runs: the account page writes the
+    /// command a new broker credential logs in with.
+    pub mqtt_port: Option<u16>,
+    /// Ends the bundled broker's connections granted an identity, answering how many
+    /// (`None` when the broker is off): a revoked broker credential's clients are put out
+    /// at once, not only refused at their next CONNECT.
+    pub disconnect_broker_clients: Option<DisconnectBrokerClients>,
 }
+
+/// See [`ServerContext::disconnect_broker_clients`]; core knows no broker, the server
+/// hands it this.
+pub type DisconnectBrokerClients = Arc<dyn Fn(&str) -> usize + Send + Sync>;
 
 impl ServerContext {
     /// A context over `db` with fresh counters.
@@ -29,6 +40,8 @@ impl ServerContext {
             throttle: Throttle::new(),
             signup,
             outbound: Arc::default(),
+            mqtt_port: None,
+            disconnect_broker_clients: None,
         }
     }
 

@@ -48,6 +48,10 @@ pub struct Grant {
     pub publish: bool,
     /// May subscribe; refused: SUBACK 0x87 (MQTT 5) or 0x80 (MQTT 3.1.1).
     pub subscribe: bool,
+    /// What the embedding server calls the credential the client logged in with, when
+    /// it may be revoked while the client is connected:
+    /// [`crate::BrokerHandle::disconnect`] ends the connections granted this identity.
+    pub identity: Option<String>,
 }
 
 impl Grant {
@@ -57,6 +61,7 @@ impl Grant {
             mount: mount.into(),
             publish: true,
             subscribe: true,
+            identity: None,
         }
     }
 
@@ -66,6 +71,7 @@ impl Grant {
             mount: mount.into(),
             publish: false,
             subscribe: true,
+            identity: None,
         }
     }
 }

@@ -213,6 +213,16 @@ impl BrokerHandle {
         }
     }
 
+    /// Ends every connection whose [`crate::Grant::identity`] is `identity` (MQTT 5:
+    /// DISCONNECT 0x98 Administrative action) and answers how many: how the server puts
+    /// out the clients of a credential it has revoked, whose next CONNECT it refuses.
+    /// Their sessions and wills fare as after any connection the server closes.
+    pub fn disconnect(&self, identity: &str) -> usize {
+        self.shared
+            .router
+            .close_identity(identity, reason::ADMINISTRATIVE_ACTION)
+    }
+
     /// `"up"` while the broker's runtime runs, `"down"` otherwise; what `/healthz`
     /// reports.
     pub fn status(&self) -> &'static str {

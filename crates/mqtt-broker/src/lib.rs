@@ -10,7 +10,9 @@
 //! stream the server hands over ([`BrokerHandle::serve_connection`], for MQTT over
 //! WebSocket), all served alike. An optional [`Authenticator`] checks each CONNECT and
 //! answers with a [`Grant`]: a mount point (the client's topics live under a prefix it
-//! never sees nor leaves) and whether it may publish and subscribe.
+//! never sees nor leaves), whether it may publish and subscribe, and optionally an
+//! identity by which [`BrokerHandle::disconnect`] ends the client's connection once the
+//! server has revoked what it logged in with.
 //!
 //! It is built around one promise: a subscriber that reads slower than a burst is
 //! published must neither lose messages nor grow the server. Each client holds at most

@@ -203,6 +203,15 @@ impl Router {
         }
     }
 
+    /// Closes with `reason` every connection granted `identity`; how many.
+    pub(crate) fn close_identity(&self, identity: &str, reason: u8) -> usize {
+        let sessions: Vec<Arc<Session>> = lock(&self.sessions).values().cloned().collect();
+        sessions
+            .iter()
+            .filter(|session| session.close_link_of(identity, reason))
+            .count()
+    }
+
     /// Subscribes `session`; returns per filter the granted QoS or the reason it was
     /// refused, and the retained messages to send.
     pub(crate) fn subscribe(
@@ -445,6 +454,7 @@ mod tests {
             generation,
             receive_maximum: 10,
             closer: Arc::new(Closer::default()),
+            identity: None,
         };
         let connected = router.connect(&request, link);
         (connected.session, generation, connected.present)

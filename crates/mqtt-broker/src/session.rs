@@ -107,6 +107,8 @@ pub(crate) struct Link {
     pub generation: u64,
     pub receive_maximum: u16,
     pub closer: Arc<Closer>,
+    /// The identity the authenticator granted the connection, if any.
+    pub identity: Option<Arc<str>>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -274,6 +276,18 @@ impl Session {
     pub(crate) fn close_link(&self, reason: u8) {
         if let Some(link) = lock(&self.state).link.as_ref() {
             link.closer.close(reason);
+        }
+    }
+
+    /// Closes the current connection with `reason` if it was granted `identity`;
+    /// whether it did.
+    pub(crate) fn close_link_of(&self, identity: &str, reason: u8) -> bool {
+        match lock(&self.state).link.as_ref() {
+            Some(link) if link.identity.as_deref() == Some(identity) => {
+                link.closer.close(reason);
+                true
+            }
+            _ => false,
         }
     }
 
@@ -586,6 +600,7 @@ mod tests {
             generation,
             receive_maximum,
             closer: Arc::new(Closer::default()),
+            identity: None,
         }
     }
 

@@ -1,7 +1,8 @@
 //! Authentication and mounts: a fixed table stands in for the server's token check.
 //! Refusals carry the CONNACK code of each version [MQTT-3.2.2], a client lives under
 //! its mount and sees its namespace from the root, and grants limit publish and
-//! subscribe (MQTT 5 0x87; MQTT 3.1.1 acknowledges and drops [MQTT-3.3.5-2]).
+//! subscribe (MQTT 5 0x87; MQTT 3.1.1 acknowledges and drops [MQTT-3.3.5-2]), and the
+//! server ends the connections of an identity it revoked.
 
 mod raw;
 
@@ -41,6 +42,7 @@ fn table() -> Arc<dyn Authenticator> {
                     mount: "orgs/acme/".into(),
                     publish: true,
                     subscribe: false,
+                    identity: Some("writer-key".into()),
                 },
                 _ => Grant::full("orgs/acme/"),
             })
@@ -234,6 +236,21 @@ fn the_same_client_id_in_two_organisations_are_two_sessions() {
     let _again = acme(&broker, "sensor-1");
     let disconnect = alice.expect(DISCONNECT);
     assert_eq!(disconnect.body[0], 0x8E, "Session taken over");
+}
+
+#[test]
+fn the_server_ends_the_connections_of_an_identity_it_revoked_and_only_those() {
+    let broker = broker();
+    let mut writer = v5(&broker, "w1", "writer", "acme-token");
+    let mut alice = acme(&broker, "a1");
+    assert_eq!(broker.disconnect("writer-key"), 1);
+    let disconnect = writer.expect(DISCONNECT);
+    assert_eq!(disconnect.body[0], 0x98, "Administrative action");
+    assert!(writer.closed_within(SHORT), "closed after the DISCONNECT");
+    // Clients of other identities (or none) go on.
+    alice.send(&publish5("t", 1, 1, &[], b"x"));
+    assert_eq!(alice.expect(PUBACK).ack_reason(), 0);
+    assert_eq!(broker.disconnect("writer-key"), 0, "nobody left to end");
 }
 
 #[test]

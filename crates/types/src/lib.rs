@@ -7,6 +7,7 @@
 
 pub mod account;
 pub mod asset;
+pub mod broker_credentials;
 pub mod console;
 pub mod consumers;
 pub mod coordinates;
@@ -26,6 +27,7 @@ pub use asset::{
     AssetDetail, AssetKind, AssetPageText, AssetPages, FindingCounts, Lifecycle, SearchHit,
     VersionSummary,
 };
+pub use broker_credentials::{BrokerCredentialInfo, CreatedBrokerCredential};
 pub use coordinates::{Gav, Semver};
 pub use design::{Project, ProjectFile, ProjectSummary, SaveResult, ShareInfo};
 pub use diagnostic::DocumentDiagnostic;

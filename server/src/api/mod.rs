@@ -31,6 +31,7 @@
 //! and the test `every_route_is_documented` fails until it is.
 
 mod assets;
+mod broker_credentials;
 pub(crate) mod caller;
 mod compare;
 mod consumers;
@@ -86,6 +87,11 @@ fn documented_routes() -> OpenApiRouter<AppState> {
         .routes(routes!(tokens::revoke))
         .routes(routes!(members::list))
         .routes(routes!(members::put, members::delete))
+        .routes(routes!(
+            broker_credentials::list,
+            broker_credentials::create
+        ))
+        .routes(routes!(broker_credentials::revoke))
         .routes(routes!(diff_rules::catalog))
         .routes(routes!(diff_rules::get_levels, diff_rules::put_levels))
         .routes(routes!(governance::get_profile, governance::put_profile))

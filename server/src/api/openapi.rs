@@ -35,7 +35,7 @@ use super::problem::{
         (name = "assets", description = "Versioned API assets"),
         (name = "tokens", description = "Personal access tokens"),
         (name = "meta", description = "This description"),
-        (name = "organisations", description = "Organisation members and roles, and the levels an organisation gives diff rules"),
+        (name = "organisations", description = "Organisation members and roles, the levels an organisation gives diff rules, its governance profile, and the broker credentials of its devices and services"),
         (name = "consumers", description = "Who consumes which asset, their inbox, and organisations' webhooks"),
     ),
     security(("bearer" = []), ("session" = [])),

@@ -17,7 +17,7 @@ use super::{OPENAPI_JSON, WEBSOCKET_PATHS, v1_routes};
 use crate::state::{AppState, Services};
 
 /// The operation ids clients generate code from: renaming one breaks them.
-const OPERATION_IDS: [&str; 34] = [
+const OPERATION_IDS: [&str; 37] = [
     "searchAssets",
     "getAsset",
     "compareVersions",
@@ -33,6 +33,9 @@ const OPERATION_IDS: [&str; 34] = [
     "listMembers",
     "setMemberRole",
     "removeMember",
+    "listBrokerCredentials",
+    "createBrokerCredential",
+    "revokeBrokerCredential",
     "getOpenApi",
     "getAssetFeed",
     "listDiffRules",

@@ -6,7 +6,9 @@
 //! nothing else: a raw client and the console of the organisation's assets meet on the
 //! same topics. Any member (and any site administrator) may subscribe; publishing needs
 //! a token with the publish or admin scope, as publishing from the console does over the
-//! REST API. Anonymous clients
+//! REST API. A device or service logs in as `NAME@ORG` with a broker credential
+//! (`pbc_…`) an admin of ORG made, into the same namespace with the credential's own
+//! publish and subscribe rights. Anonymous clients
 //! (no user name, no password) only when the server allows them, all in one namespace of
 //! their own, apart from every organisation's.
 
@@ -14,6 +16,7 @@ use std::sync::Arc;
 
 use mqtt_broker::{AuthFuture, Authenticator, Grant, Login, Refusal};
 use portico_core::Error;
+use portico_core::accounts::broker_credentials;
 use portico_core::auth::user_of_token;
 use portico_core::repo::Db;
 use portico_core::repo::organizations::{find_by_slug, memberships_of};
@@ -50,11 +53,14 @@ async fn grant(db: &Db, login: Login, allow_anonymous: bool) -> Result<Grant, Re
         // A name without a password or the other way round is a failed login.
         _ => return Err(Refusal::BadCredentials),
     };
+    let token = String::from_utf8(password).map_err(|_| Refusal::BadCredentials)?;
+    if broker_credentials::is_credential_secret(&token) {
+        return credential_grant(db, &username, &token).await;
+    }
     let (user, org) = match username.rsplit_once('@') {
         Some((user, org)) => (user, Some(org)),
         None => (username.as_str(), None),
     };
-    let token = String::from_utf8(password).map_err(|_| Refusal::BadCredentials)?;
     let (owner, scope) = match user_of_token(db, &token).await {
         Ok(found) => found,
         Err(Error::Unauthenticated) => return Err(Refusal::BadCredentials),
@@ -89,6 +95,7 @@ async fn grant(db: &Db, login: Login, allow_anonymous: bool) -> Result<Grant, Re
         mount: Namespace::of_org(&slug).prefix().to_owned(),
         publish: scope != TokenScope::Read,
         subscribe: true,
+        identity: None,
     })
 }
 
@@ -97,6 +104,27 @@ async fn organization_exists(db: &Db, slug: &str) -> Result<bool, Refusal> {
         Ok(found) => Ok(found.is_some()),
         Err(error) => {
             tracing::error!(%error, "MQTT login: cannot read organisations");
+            Err(Refusal::NotAuthorized)
+        }
+    }
+}
+
+/// What a broker credential may do: its organisation's namespace, its own rights. A
+/// wrong, revoked or misnamed secret is a failed login (0x86).
+async fn credential_grant(db: &Db, username: &str, secret: &str) -> Result<Grant, Refusal> {
+    match broker_credentials::authenticate(db, username, secret).await {
+        Ok(Some(credential)) => Ok(Grant {
+            mount: Namespace::of_org(&credential.organization)
+                .prefix()
+                .to_owned(),
+            publish: credential.publish,
+            subscribe: credential.subscribe,
+            // A revocation ends the connections granted this.
+            identity: Some(broker_credentials::identity(credential.credential_id)),
+        }),
+        Ok(None) => Err(Refusal::BadCredentials),
+        Err(error) => {
+            tracing::error!(%error, "MQTT login: cannot check the broker credential");
             Err(Refusal::NotAuthorized)
         }
     }

@@ -1,7 +1,9 @@
 //! Accounts: creating one (sign-up, invitations and `portico user create`), logging in
 //! and changing the password, the browser sign-ins, what the pages know of the
-//! signed-in user; tokens and members in their own modules.
+//! signed-in user; tokens, members and organisations' broker credentials in their own
+//! modules.
 
+pub mod broker_credentials;
 pub mod invitations;
 pub mod login;
 pub mod members;

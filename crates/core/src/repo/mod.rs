@@ -3,6 +3,7 @@
 
 pub mod asset_pages;
 pub mod assets;
+pub mod broker_credentials;
 pub mod consumers;
 pub mod design;
 pub mod diff_rules;

@@ -1,4 +1,5 @@
-//! The hottest reads kept in memory: an API token's owner, a signed-in user and their
+//! The hottest reads kept in memory: an API token's owner, a broker credential's owner
+//! (checked at every MQTT CONNECT), a signed-in user and their
 //! organisations, an asset by group and name, a version's document, a user's membership
 //! of an organisation. A download or a page view otherwise costs
 //! three SQLite round trips through sqlx's worker thread, which is most of its time.
@@ -19,6 +20,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
 use super::assets::AssetRow;
+use super::broker_credentials::CredentialOwner;
 use super::organizations::MembershipRow;
 use super::tokens::TokenOwner;
 use super::users::UserRow;
@@ -98,6 +100,8 @@ pub struct ReadCache {
     memberships: Memo<(i64, String), Option<MembershipRow>>,
     /// By the token's SHA-256 (the secret itself is never kept).
     tokens: Memo<[u8; 32], Option<TokenOwner>>,
+    /// By the broker credential secret's SHA-256, like tokens.
+    broker_credentials: Memo<[u8; 32], Option<CredentialOwner>>,
     users: Memo<i64, Option<UserRow>>,
     /// A user's organisations (the header and the account page show them).
     organisations: Memo<i64, Vec<MembershipRow>>,
@@ -111,6 +115,7 @@ impl Default for ReadCache {
             documents: Memo::new(MAX_DOCUMENTS),
             memberships: Memo::new(MAX_ROWS),
             tokens: Memo::new(MAX_ROWS),
+            broker_credentials: Memo::new(MAX_ROWS),
             users: Memo::new(MAX_ROWS),
             organisations: Memo::new(MAX_ROWS),
         }
@@ -191,6 +196,23 @@ impl ReadCache {
 
     pub fn put_token(&self, sha256: [u8; 32], generation: u64, owner: Option<TokenOwner>) {
         self.tokens.put(sha256, generation, owner);
+    }
+
+    pub fn broker_credential(
+        &self,
+        sha256: &[u8; 32],
+        generation: u64,
+    ) -> Option<Option<CredentialOwner>> {
+        self.broker_credentials.get(sha256, generation)
+    }
+
+    pub fn put_broker_credential(
+        &self,
+        sha256: [u8; 32],
+        generation: u64,
+        owner: Option<CredentialOwner>,
+    ) {
+        self.broker_credentials.put(sha256, generation, owner);
     }
 
     pub fn user(&self, id: i64, generation: u64) -> Option<Option<UserRow>> {

@@ -500,6 +500,7 @@ fn disconnect_reason(code: u8) -> v5::DisconnectReasonCode {
         reason::TOPIC_ALIAS_INVALID => R::TopicAliasInvalid,
         reason::QUOTA_EXCEEDED => R::QuotaExceeded,
         reason::NOT_AUTHORIZED => R::NotAuthorized,
+        reason::ADMINISTRATIVE_ACTION => R::AdministrativeAction,
         _ => R::UnspecifiedError,
     }
 }

@@ -2,6 +2,7 @@
 //! checked (will topic, client id), authenticated, or answered with a refusal.
 
 use std::net::SocketAddr;
+use std::sync::Arc;
 use std::time::Duration;
 
 use bytes::BytesMut;
@@ -28,6 +29,8 @@ pub(super) struct Admitted {
     pub publish: bool,
     pub subscribe: bool,
     pub mount: Mount,
+    /// The grant's identity, by which the server may end the connection.
+    pub identity: Option<Arc<str>>,
     /// The client id the broker assigned (MQTT 5 CONNACK), if the client sent none.
     pub assigned: Option<String>,
 }
@@ -154,6 +157,7 @@ where
         publish: grant.publish,
         subscribe: grant.subscribe,
         mount,
+        identity: grant.identity.map(Arc::from),
         assigned,
     })
 }

@@ -105,6 +105,7 @@ pub(crate) async fn serve<R, W>(
         generation,
         receive_maximum: request.receive_maximum,
         closer: closer.clone(),
+        identity: admitted.identity.clone(),
     };
     let connected = router.connect(&request, link);
     let session = connected.session;
