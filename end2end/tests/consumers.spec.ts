@@ -37,7 +37,7 @@ test('a consumer hears about a breaking release in the inbox and through a signe
     // Olga owns the Order Service and publishes from CI with a token.
     const olga = await browser.newPage();
     await signUp(olga, server.baseUrl, 'olga', 'olga password');
-    await olga.getByLabel('Name').first().fill('ci');
+    await olga.getByPlaceholder('ci-pipeline').fill('ci');
     await olga.getByRole('combobox', { name: 'Scope' }).selectOption('admin');
     await olga.getByRole('button', { name: 'Create token' }).click();
     const token = (await olga.getByTestId('new-token').textContent())!.trim();
