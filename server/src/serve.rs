@@ -68,7 +68,6 @@ pub async fn serve(config: ServeConfig) -> anyhow::Result<()> {
     let console = ConsoleSettings {
         sockets: ConsoleSockets::new(config.console_sockets_per_user, config.console_sockets),
         socket_bytes: config.console_socket_bytes,
-        outbound: outbound.clone(),
     };
     let leptos_options = LeptosOptions::builder()
         .output_name("portico")

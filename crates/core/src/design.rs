@@ -16,7 +16,7 @@ use portico_types::{
 
 use crate::Result;
 use crate::analysis;
-use crate::auth::{SignedInUser, authorize};
+use crate::auth::{SignedInUser, authorize, authorize_organization};
 use crate::exchange::access::version_text;
 use crate::exchange::gate::{self, Override};
 use crate::exchange::publish::{Inspected, PublishRequest, Published, publish_inspected};
@@ -81,10 +81,7 @@ pub async fn create(
             return Err(Error::Invalid(format!("The file {path} appears twice.")));
         }
     }
-    authorize(db, user, group, Role::Contributor).await?;
-    let org = organizations::find_by_slug(db, group)
-        .await?
-        .ok_or_else(|| Error::NotFound(format!("No organisation named {group:?}.")))?;
+    let org = authorize_organization(db, user, group, Role::Contributor).await?;
     let main = &files[0].0;
     Ok(design::create_project(db, org, name.trim(), main, files, user.id).await?)
 }

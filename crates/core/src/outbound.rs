@@ -1,5 +1,5 @@
 //! The one check every connection Portico makes outward passes (a document's broker in
-//! the console today, webhooks later): only hosts an administrator allows
+//! the console, organisations' webhooks): only hosts an administrator allows
 //! (`--allow-hosts`), and never an internal address unless an entry names it, so a
 //! document cannot point the server at its own network (SSRF). Answers say "not
 //! allowed" or "could not connect" and nothing more: the reason a port did not answer

@@ -33,7 +33,6 @@ use axum::response::{IntoResponse, Response};
 use portico_core::Error;
 use portico_core::design::project_for;
 use portico_core::exchange::access::asset_for;
-use portico_core::outbound::AllowList;
 use portico_core::repo::assets::version_content;
 use portico_core::repo::design::project_files;
 use portico_core::repo::tokens::TokenScope;
@@ -61,8 +60,6 @@ pub struct ConsoleSettings {
     pub sockets: Arc<ConsoleSockets>,
     /// Each socket's outbound budget in bytes (`Limits::outbound_bytes`).
     pub socket_bytes: usize,
-    /// Where a document's own server may be (`--allow-hosts`; nowhere by default).
-    pub outbound: Arc<AllowList>,
 }
 
 impl ConsoleSettings {
@@ -71,7 +68,6 @@ impl ConsoleSettings {
         ConsoleSettings {
             sockets: ConsoleSockets::new(8, 1000),
             socket_bytes: Limits::DEFAULT.outbound_bytes,
-            outbound: Arc::default(),
         }
     }
 }
@@ -227,7 +223,7 @@ fn upgrade_to_console(
         namespace: owner.namespace,
         limits,
         may_publish: owner.caller.scope >= TokenScope::Publish,
-        outbound: state.console.outbound.clone(),
+        outbound: state.server.outbound.clone(),
         slot: owner.slot,
     };
     upgrade

@@ -8,22 +8,14 @@
 use portico_types::broker_credentials::check_credential_name;
 use portico_types::{BrokerCredentialInfo, CreatedBrokerCredential, Error, Role};
 
-use crate::auth::{SignedInUser, authorize};
+use crate::auth::{SignedInUser, authorize_organization};
+use crate::repo::Db;
 use crate::repo::broker_credentials::{self, CredentialOwner, SECRET_PREFIX};
-use crate::repo::{Db, organizations};
 use crate::{Result, ServerContext};
-
-/// The id of the organisation `org`, which the caller was just authorized in.
-async fn organization_id(db: &Db, org: &str) -> Result<i64> {
-    organizations::find_by_slug(db, org)
-        .await?
-        .ok_or_else(|| Error::NotFound(format!("No organisation named {org:?}.")))
-}
 
 /// The credentials of `org`, never their secrets (organisation admins).
 pub async fn list(db: &Db, user: &SignedInUser, org: &str) -> Result<Vec<BrokerCredentialInfo>> {
-    authorize(db, user, org, Role::Admin).await?;
-    let org_id = organization_id(db, org).await?;
+    let org_id = authorize_organization(db, user, org, Role::Admin).await?;
     Ok(broker_credentials::list(db, org_id).await?)
 }
 
@@ -37,7 +29,7 @@ pub async fn create(
     publish: bool,
     subscribe: bool,
 ) -> Result<CreatedBrokerCredential> {
-    authorize(db, user, org, Role::Admin).await?;
+    let org_id = authorize_organization(db, user, org, Role::Admin).await?;
     let name = name.trim();
     check_credential_name(name).map_err(Error::Invalid)?;
     if !publish && !subscribe {
@@ -45,7 +37,6 @@ pub async fn create(
             "The broker credential {name:?} may neither publish nor subscribe; allow one of them."
         )));
     }
-    let org_id = organization_id(db, org).await?;
     let secret = broker_credentials::create(db, org_id, name, publish, subscribe, user.id)
         .await?
         .ok_or_else(|| {
@@ -68,8 +59,7 @@ pub async fn create(
 /// the bundled broker ends the connections it has open.
 pub async fn revoke(ctx: &ServerContext, user: &SignedInUser, org: &str, name: &str) -> Result<()> {
     let db = &ctx.db;
-    authorize(db, user, org, Role::Admin).await?;
-    let org_id = organization_id(db, org).await?;
+    let org_id = authorize_organization(db, user, org, Role::Admin).await?;
     let Some(id) = broker_credentials::revoke(db, org_id, name).await? else {
         return Err(Error::NotFound(format!(
             "{org:?} has no broker credential named {name:?}."

@@ -4,7 +4,7 @@
 use portico_types::{Error, Member, Role};
 
 use crate::Result;
-use crate::auth::{SignedInUser, authorize};
+use crate::auth::{SignedInUser, authorize, authorize_organization};
 use crate::repo::organizations::RemoveOutcome;
 use crate::repo::{Db, organizations, users};
 
@@ -29,14 +29,11 @@ pub async fn set_role(
     username: &str,
     role: Role,
 ) -> Result<Member> {
-    authorize(db, user, org, Role::Admin).await?;
+    let org_id = authorize_organization(db, user, org, Role::Admin).await?;
     let username = username.trim();
     let member = users::find_by_name(db, username)
         .await?
         .ok_or_else(|| Error::NotFound(format!("No user named {username:?}.")))?;
-    let org_id = organizations::find_by_slug(db, org)
-        .await?
-        .ok_or_else(|| Error::NotFound(format!("No organisation named {org:?}.")))?;
     organizations::set_member_role(db, org_id, member.id, role).await?;
     Ok(Member {
         username: member.username,

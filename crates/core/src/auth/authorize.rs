@@ -36,6 +36,19 @@ pub async fn authorize(
     }
 }
 
+/// [`authorize`], answering the organisation's id for the change that follows.
+pub async fn authorize_organization(
+    db: &Db,
+    user: &SignedInUser,
+    org_slug: &str,
+    needed: Role,
+) -> Result<i64, Error> {
+    authorize(db, user, org_slug, needed).await?;
+    organizations::find_by_slug(db, org_slug)
+        .await?
+        .ok_or_else(|| Error::NotFound(format!("No organisation named {org_slug:?}.")))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

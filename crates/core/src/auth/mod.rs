@@ -6,7 +6,7 @@ pub mod client;
 pub mod password;
 pub mod throttle;
 
-pub use authorize::authorize;
+pub use authorize::{authorize, authorize_organization};
 
 use tower_sessions::Session;
 

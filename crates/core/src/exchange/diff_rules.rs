@@ -7,8 +7,8 @@ use portico_types::{Error, Role};
 use spec_engine::diff::{DiffOptions, RuleOverrides, rules};
 
 use crate::Result;
-use crate::auth::{SignedInUser, authorize};
-use crate::repo::{Db, diff_rules, organizations};
+use crate::auth::{SignedInUser, authorize, authorize_organization};
+use crate::repo::{Db, diff_rules};
 
 /// Every rule of the catalog, in display order.
 pub fn catalog() -> Vec<RuleSummary> {
@@ -49,12 +49,9 @@ pub async fn set_levels(
     org: &str,
     levels: &RuleLevels,
 ) -> Result<RuleLevels> {
-    authorize(db, user, org, Role::Admin).await?;
+    let org_id = authorize_organization(db, user, org, Role::Admin).await?;
     let overrides =
         RuleOverrides::from_levels(levels).map_err(|error| Error::Invalid(error.to_string()))?;
-    let org_id = organizations::find_by_slug(db, org)
-        .await?
-        .ok_or_else(|| Error::NotFound(format!("No organisation named {org:?}.")))?;
     let stored = overrides.to_levels();
     let json = serde_json::to_string(&stored).map_err(|_| Error::Internal)?;
     diff_rules::set_levels(db, org_id, &json, user.id).await?;

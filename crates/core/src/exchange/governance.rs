@@ -17,8 +17,8 @@ use super::document::document_diagnostic;
 use super::publish::Inspected;
 use crate::Result;
 use crate::analysis;
-use crate::auth::{SignedInUser, authorize};
-use crate::repo::{Db, governance, organizations};
+use crate::auth::{SignedInUser, authorize, authorize_organization};
+use crate::repo::{Db, governance};
 
 /// The profile of `org` (any member may read it), and whether the caller may change it.
 pub async fn profile(db: &Db, user: &SignedInUser, org: &str) -> Result<(GovernanceProfile, bool)> {
@@ -36,11 +36,8 @@ pub async fn set_profile(
     org: &str,
     profile: GovernanceProfile,
 ) -> Result<GovernanceProfile> {
-    authorize(db, user, org, Role::Admin).await?;
+    let org_id = authorize_organization(db, user, org, Role::Admin).await?;
     check_bounds(&profile)?;
-    let org_id = organizations::find_by_slug(db, org)
-        .await?
-        .ok_or_else(|| Error::NotFound(format!("No organisation named {org:?}.")))?;
     let checked = profile.clone();
     analysis::run(Some(user.id), move || load_all(&checked).map(|_| ())).await??;
     let json = serde_json::to_string(&profile).map_err(|_| Error::Internal)?;

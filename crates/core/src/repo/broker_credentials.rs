@@ -1,18 +1,14 @@
 //! Broker credentials of an organisation: created once (the admin sees the secret a
 //! single time), stored only as a SHA-256 hash, listed with last use, revoked by deleting
 //! the row.
-//!
-//! The secret is 32 random bytes, so SHA-256 is the right hash: a slow password hash
-//! (argon2) protects guessable passwords, and nothing about 256 random bits is guessable;
-//! it would only cost a CPU-pool permit on every MQTT CONNECT.
+//! (`secrets` says why a fast hash is right).
 
-use rand::RngCore;
-use sha2::{Digest, Sha256};
 use sqlx::FromRow;
 
 use portico_types::BrokerCredentialInfo;
 
 use super::Db;
+use super::secrets::{digest, new_secret};
 
 /// Every broker credential's secret starts with this, so secret scanners and people
 /// recognise it, and the broker's login tells it from a personal token (`ptc_`).
@@ -29,11 +25,6 @@ pub struct CredentialOwner {
     pub subscribe: bool,
 }
 
-/// A secret's SHA-256, the only form of it that is ever kept.
-fn digest_secret(secret: &str) -> [u8; 32] {
-    Sha256::digest(secret.as_bytes()).into()
-}
-
 /// Creates a credential and returns its secret in clear, the only time it is available;
 /// `None` when the organisation already has a credential of that name.
 pub async fn create(
@@ -44,10 +35,7 @@ pub async fn create(
     subscribe: bool,
     created_by: i64,
 ) -> Result<Option<String>, sqlx::Error> {
-    let mut bytes = [0u8; 32];
-    rand::rngs::OsRng.fill_bytes(&mut bytes);
-    let secret = format!("{SECRET_PREFIX}{}", hex::encode(bytes));
-    let display = format!("{}…", &secret[..SECRET_PREFIX.len() + 6]);
+    let secret = new_secret(SECRET_PREFIX);
     let mut tx = db.write().await?;
     let inserted: Option<i64> = sqlx::query_scalar(
         "INSERT INTO broker_credentials
@@ -58,15 +46,15 @@ pub async fn create(
     )
     .bind(organization_id)
     .bind(name)
-    .bind(hex::encode(digest_secret(&secret)))
-    .bind(display)
+    .bind(&secret.stored)
+    .bind(&secret.display)
     .bind(publish)
     .bind(subscribe)
     .bind(created_by)
     .fetch_optional(&mut *tx)
     .await?;
     tx.commit().await?;
-    Ok(inserted.map(|_| secret))
+    Ok(inserted.map(|_| secret.clear))
 }
 
 /// The organisation's credentials by name (never their secrets).
@@ -107,7 +95,7 @@ const LAST_USE_RESOLUTION_SECS: i64 = 60;
 /// minute). Answers are cached for a few seconds (`read_cache`) like tokens', and every
 /// write (a revocation included) retires them.
 pub async fn authenticate(db: &Db, secret: &str) -> Result<Option<CredentialOwner>, sqlx::Error> {
-    let digest = digest_secret(secret);
+    let digest = digest(secret);
     let generation = db.cache().generation();
     if let Some(found) = db.cache().broker_credential(&digest, generation) {
         return Ok(found);
@@ -177,7 +165,7 @@ mod tests {
             .fetch_one(db.reader())
             .await
             .unwrap();
-        assert_eq!(stored, hex::encode(Sha256::digest(secret.as_bytes())));
+        assert_eq!(stored, hex::encode(digest(&secret)));
 
         let owner = authenticate(&db, &secret)
             .await

@@ -14,6 +14,7 @@ pub mod logins;
 pub mod organizations;
 pub mod read_cache;
 pub mod search;
+pub mod secrets;
 pub mod seeded;
 pub mod tokens;
 pub mod users;

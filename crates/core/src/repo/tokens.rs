@@ -1,13 +1,12 @@
 //! Personal access tokens: created once (the caller sees the token a single time),
 //! stored only as a SHA-256 hash, listed with last use, revoked.
 
-use rand::RngCore;
-use sha2::{Digest, Sha256};
 use sqlx::FromRow;
 
 use portico_types::TokenInfo;
 
 use super::Db;
+use super::secrets::{digest, new_secret};
 
 /// What a token may do; each scope includes the ones before it (`read < publish < admin`).
 #[derive(
@@ -58,16 +57,6 @@ pub struct TokenOwner {
     pub scope: String,
 }
 
-/// A token's SHA-256, the only form of it that is ever kept.
-fn digest_token(token: &str) -> [u8; 32] {
-    Sha256::digest(token.as_bytes()).into()
-}
-
-/// The digest as stored in `api_tokens.token_sha256`.
-fn hash_token(token: &str) -> String {
-    hex::encode(digest_token(token))
-}
-
 /// Creates a token that expires at `expires_at` (an instant, stored as written) and
 /// returns it in clear: the only time it is ever available.
 pub async fn create_token(
@@ -77,10 +66,7 @@ pub async fn create_token(
     scope: TokenScope,
     expires_at: &str,
 ) -> Result<String, sqlx::Error> {
-    let mut secret = [0u8; 32];
-    rand::rngs::OsRng.fill_bytes(&mut secret);
-    let token = format!("{TOKEN_PREFIX}{}", hex::encode(secret));
-    let display = format!("{}…", &token[..TOKEN_PREFIX.len() + 6]);
+    let token = new_secret(TOKEN_PREFIX);
     let mut tx = db.write().await?;
     sqlx::query(
         "INSERT INTO api_tokens (user_id, name, scope, token_sha256, display, expires_at)
@@ -89,13 +75,13 @@ pub async fn create_token(
     .bind(user_id)
     .bind(name)
     .bind(scope.as_str())
-    .bind(hash_token(&token))
-    .bind(display)
+    .bind(&token.stored)
+    .bind(&token.display)
     .bind(expires_at)
     .execute(&mut *tx)
     .await?;
     tx.commit().await?;
-    Ok(token)
+    Ok(token.clear)
 }
 
 /// How stale a token's recorded last use may get before a request writes it again: the
@@ -107,7 +93,7 @@ const LAST_USE_RESOLUTION_SECS: i64 = 60;
 /// Answers are cached for a few seconds (`read_cache`), so the check of the last use
 /// runs at most that often per token.
 pub async fn authenticate(db: &Db, token: &str) -> Result<Option<TokenOwner>, sqlx::Error> {
-    let digest = digest_token(token);
+    let digest = digest(token);
     let generation = db.cache().generation();
     if let Some(found) = db.cache().token(&digest, generation) {
         return Ok(found);
