@@ -13,7 +13,6 @@ use portico_core::consumers::webhooks::{body_of, signature, target_of};
 use portico_core::consumers::work_announced;
 use portico_core::outbound::AllowList;
 use portico_core::repo::Db;
-use portico_core::repo::events;
 use portico_core::repo::webhooks::{self, AttemptOutcome, DueDelivery};
 
 /// How the sender behaves.
@@ -68,7 +67,7 @@ async fn round(db: &Db, allow: &AllowList, settings: &SenderSettings) -> anyhow:
             let (db, allow, settings) = (db.clone(), allow.clone(), *settings);
             sending.spawn(async move {
                 if let Err(error) = attempt(&db, &allow, &settings, &delivery).await {
-                    tracing::warn!(delivery = delivery.id, %error, "webhook attempt not recorded");
+                    tracing::warn!(delivery = delivery.delivery_id, %error, "webhook attempt not recorded");
                 }
             });
         }
@@ -94,21 +93,18 @@ async fn attempt(
     settings: &SenderSettings,
     delivery: &DueDelivery,
 ) -> anyhow::Result<()> {
-    let Some(event) = events::event(db, delivery.event_id).await? else {
-        return Ok(());
-    };
-    let body = body_of(&event, &delivery.delivery_key);
+    let body = body_of(&delivery.event, &delivery.delivery_key);
     let started = Instant::now();
-    let result = post(allow, settings, delivery, event.kind.as_str(), &body).await;
+    let result = post(allow, settings, delivery, &delivery.event.kind, &body).await;
     let duration_ms = i64::try_from(started.elapsed().as_millis()).unwrap_or(i64::MAX);
     let (status, error) = match &result {
         Ok(status) => (Some(*status), None),
         Err(error) => (None, Some(truncated(error))),
     };
     let delivered = status.is_some_and(|s| (200..300).contains(&s));
-    let failed_attempts = webhooks::attempt_count(db, delivery.id).await? + 1;
+    let failed_attempts = delivery.attempts + 1;
     let now = Utc::now();
-    let queued = parse_stored_time(&delivery.created_at).unwrap_or(now);
+    let queued = parse_stored_time(&delivery.queued_at).unwrap_or(now);
     let next = (!delivered)
         .then(|| {
             settings.retry.next_attempt(
@@ -125,7 +121,7 @@ async fn attempt(
         (false, None) => "failed",
     };
     tracing::info!(
-        delivery = delivery.id,
+        delivery = delivery.delivery_id,
         key = %delivery.delivery_key,
         ?status,
         error = error.as_deref().unwrap_or(""),
@@ -134,7 +130,7 @@ async fn attempt(
     );
     webhooks::record_attempt(
         db,
-        delivery.id,
+        delivery.delivery_id,
         &AttemptOutcome {
             status,
             error: error.as_deref(),

@@ -167,12 +167,17 @@ async fn owner_and_consumer(server: &TestServer) -> (String, String) {
     (ada, bob)
 }
 
-async fn inbox(server: &TestServer, token: &str) -> Value {
+/// GETs `path` of the API, which must answer 200 with JSON.
+async fn get_json(server: &TestServer, token: &str, path: &str) -> Value {
     json_of(
-        send(reqwest::Method::GET, server, token, "/inbox", None).await,
+        send(reqwest::Method::GET, server, token, path, None).await,
         200,
     )
     .await
+}
+
+async fn inbox(server: &TestServer, token: &str) -> Value {
+    get_json(server, token, "/inbox").await
 }
 
 /// Waits until the inbox holds `count` notifications.
@@ -243,18 +248,7 @@ async fn consumers_hear_once_per_event_in_range_and_webhooks_are_signed_and_retr
     let bad = json_of(bad, 422).await;
     assert!(bad["detail"].as_str().unwrap().contains("range:"), "{bad}");
     // The owner sees the consumer; the consumer's organisation hears through its webhook.
-    let seen = json_of(
-        send(
-            reqwest::Method::GET,
-            &server,
-            &ada,
-            "/assets/acme/orders/consumers",
-            None,
-        )
-        .await,
-        200,
-    )
-    .await;
+    let seen = get_json(&server, &ada, "/assets/acme/orders/consumers").await;
     assert_eq!(seen["items"][0]["contact"], "bob@example.com");
     let hook = send(reqwest::Method::POST, &server, &bob, "/orgs/bob/webhooks",
         Some(json!({"url": url, "secret": SECRET, "events": ["version.published", "version.deprecated"]}))).await;
@@ -338,16 +332,10 @@ async fn consumers_hear_once_per_event_in_range_and_webhooks_are_signed_and_retr
     assert_eq!(inbox(&server, &ada).await["notifications"], json!([]));
 
     // The delivery log: the first delivery had two attempts, 503 then 200.
-    let log = json_of(
-        send(
-            reqwest::Method::GET,
-            &server,
-            &bob,
-            &format!("/orgs/bob/webhooks/{hook_id}/deliveries"),
-            None,
-        )
-        .await,
-        200,
+    let log = get_json(
+        &server,
+        &bob,
+        &format!("/orgs/bob/webhooks/{hook_id}/deliveries"),
     )
     .await;
     let items = log["items"].as_array().unwrap();
@@ -485,16 +473,10 @@ async fn a_crash_mid_delivery_sends_the_same_delivery_again_and_a_disallowed_hos
         "the same delivery, not a new one"
     );
     assert_signed(&got[1]);
-    let log = json_of(
-        send(
-            reqwest::Method::GET,
-            &server,
-            &bob,
-            &format!("/orgs/bob/webhooks/{hook_id}/deliveries"),
-            None,
-        )
-        .await,
-        200,
+    let log = get_json(
+        &server,
+        &bob,
+        &format!("/orgs/bob/webhooks/{hook_id}/deliveries"),
     )
     .await;
     assert_eq!(log["items"].as_array().unwrap().len(), 1, "{log}");
@@ -521,16 +503,10 @@ async fn a_crash_mid_delivery_sends_the_same_delivery_again_and_a_disallowed_hos
     );
     let mut refused = Value::Null;
     for _ in 0..100 {
-        let log = json_of(
-            send(
-                reqwest::Method::GET,
-                &server,
-                &bob,
-                &format!("/orgs/bob/webhooks/{hook_id}/deliveries"),
-                None,
-            )
-            .await,
-            200,
+        let log = get_json(
+            &server,
+            &bob,
+            &format!("/orgs/bob/webhooks/{hook_id}/deliveries"),
         )
         .await;
         let newest = &log["items"][0];

@@ -10,9 +10,10 @@ use portico_types::consumers::{
 use portico_types::{Error, Role};
 
 use crate::Result;
-use crate::auth::{SignedInUser, authorize};
+use crate::auth::{SignedInUser, authorize, authorize_organization};
 use crate::exchange::access::asset_for;
 use crate::repo::consumers::{self, ConsumerRow, NewConsumerRow};
+use crate::repo::organizations::MembershipRow;
 use crate::repo::{Db, organizations};
 
 /// Registers `user` (or one of their organisations) as a consumer of an asset they may read.
@@ -33,10 +34,8 @@ pub async fn register(
             "contact: longer than {MAX_CONTACT_CHARS} characters."
         )));
     }
-    let organization = consuming_organization(db, user, new.organisation.as_deref()).await?;
-    let organization_id = organizations::find_by_slug(db, &organization)
-        .await?
-        .ok_or_else(|| Error::NotFound(format!("No organisation named {organization:?}.")))?;
+    let (organization, organization_id) =
+        consuming_organization(db, user, new.organisation.as_deref()).await?;
     let uses_json = serde_json::to_string(&uses).unwrap_or_else(|_| "[]".into());
     let id = consumers::insert(
         db,
@@ -64,64 +63,87 @@ pub async fn register(
 /// The consumers of an asset `user` may see.
 pub async fn list(db: &Db, user: &SignedInUser, group: &str, asset: &str) -> Result<Vec<Consumer>> {
     let row = asset_for(db, user, group, asset, Role::Viewer).await?;
-    let owner_role = authorize(db, user, group, Role::Viewer).await.ok();
-    let memberships = organizations::memberships_of(db, user.id).await?;
-    let mut out = Vec::new();
-    for consumer in consumers::of_asset(db, row.id).await? {
-        let membership = memberships
-            .iter()
-            .find(|m| m.organization_id == consumer.organization_id);
-        if owner_role.is_none() && membership.is_none() {
-            continue;
-        }
-        let removable = consumer.registered_by_id == Some(user.id)
-            || owner_role == Some(Role::Admin)
-            || membership.is_some_and(|m| m.role() == Role::Admin);
-        out.push(consumer_of(consumer, removable));
-    }
-    Ok(out)
-}
-
-/// How many consumers each asset has (for the catalog), by asset id.
-pub async fn counts(db: &Db, asset_ids: &[i64]) -> Result<std::collections::HashMap<i64, i64>> {
-    Ok(consumers::counts(db, asset_ids).await?)
+    let viewer = Viewer::of(db, user, group).await?;
+    Ok(consumers::of_asset(db, row.id)
+        .await?
+        .into_iter()
+        .filter(|consumer| viewer.sees(consumer))
+        .map(|consumer| {
+            let removable = viewer.may_remove(&consumer);
+            consumer_of(consumer, removable)
+        })
+        .collect())
 }
 
 /// Removes a registration: its registrant, an admin of the consuming organisation or an
 /// admin of the asset's.
 pub async fn remove(db: &Db, user: &SignedInUser, group: &str, asset: &str, id: i64) -> Result<()> {
     let row = asset_for(db, user, group, asset, Role::Viewer).await?;
-    let not_found = || Error::NotFound(format!("No consumer {id} of {group}/{asset}."));
+    let viewer = Viewer::of(db, user, group).await?;
     let consumer = consumers::find(db, row.id, id)
         .await?
-        .ok_or_else(not_found)?;
-    let visible = list(db, user, group, asset).await?;
-    match visible.iter().find(|c| c.id == id) {
-        None => return Err(not_found()),
-        Some(seen) if !seen.removable => {
-            return Err(Error::Forbidden(format!(
-                "Only whoever registered it, or an admin of {} or of {group}, may remove this registration.",
-                consumer.organization
-            )));
-        }
-        Some(_) => {}
+        .filter(|consumer| viewer.sees(consumer))
+        .ok_or_else(|| Error::NotFound(format!("No consumer {id} of {group}/{asset}.")))?;
+    if !viewer.may_remove(&consumer) {
+        return Err(Error::Forbidden(format!(
+            "Only whoever registered it, or an admin of {} or of {group}, may remove this registration.",
+            consumer.organization
+        )));
     }
     consumers::delete(db, consumer.id).await?;
     Ok(())
 }
 
-/// The organisation a registration is for: one the user contributes to, or their own.
+/// Who looks at an asset's consumers: its organisation sees every one, others the
+/// registrations of organisations they belong to.
+struct Viewer {
+    user_id: i64,
+    /// The user's role in the asset's organisation, if any.
+    owner_role: Option<Role>,
+    memberships: Vec<MembershipRow>,
+}
+
+impl Viewer {
+    async fn of(db: &Db, user: &SignedInUser, group: &str) -> Result<Viewer> {
+        Ok(Viewer {
+            user_id: user.id,
+            owner_role: authorize(db, user, group, Role::Viewer).await.ok(),
+            memberships: organizations::memberships_of(db, user.id).await?,
+        })
+    }
+
+    fn membership(&self, consumer: &ConsumerRow) -> Option<&MembershipRow> {
+        self.memberships
+            .iter()
+            .find(|m| m.organization_id == consumer.organization_id)
+    }
+
+    fn sees(&self, consumer: &ConsumerRow) -> bool {
+        self.owner_role.is_some() || self.membership(consumer).is_some()
+    }
+
+    fn may_remove(&self, consumer: &ConsumerRow) -> bool {
+        consumer.registered_by_id == Some(self.user_id)
+            || self.owner_role == Some(Role::Admin)
+            || self
+                .membership(consumer)
+                .is_some_and(|m| m.role() == Role::Admin)
+    }
+}
+
+/// The organisation a registration is for (slug and id): one the user contributes to,
+/// or their own.
 async fn consuming_organization(
     db: &Db,
     user: &SignedInUser,
     asked: Option<&str>,
-) -> Result<String> {
-    let memberships = organizations::memberships_of(db, user.id).await?;
+) -> Result<(String, i64)> {
     match asked.map(str::trim).filter(|slug| !slug.is_empty()) {
-        None => memberships
-            .iter()
+        None => organizations::memberships_of(db, user.id)
+            .await?
+            .into_iter()
             .find(|m| m.personal)
-            .map(|m| m.slug.clone())
+            .map(|m| (m.slug, m.organization_id))
             .ok_or_else(|| {
                 Error::Invalid(
                     "organisation: you have no personal organisation; name one you belong to."
@@ -129,7 +151,7 @@ async fn consuming_organization(
                 )
             }),
         Some(slug) => {
-            authorize(db, user, slug, Role::Contributor)
+            let id = authorize_organization(db, user, slug, Role::Contributor)
                 .await
                 .map_err(|error| match error {
                     Error::NotFound(_) => Error::NotFound(format!(
@@ -137,7 +159,7 @@ async fn consuming_organization(
                     )),
                     other => other,
                 })?;
-            Ok(slug.to_owned())
+            Ok((slug.to_owned(), id))
         }
     }
 }

@@ -14,11 +14,11 @@ use portico_types::consumers::{
 use portico_types::{Error, Role};
 
 use crate::Result;
-use crate::auth::{SignedInUser, authorize};
+use crate::auth::{SignedInUser, authorize_organization};
 use crate::outbound::AllowList;
+use crate::repo::Db;
 use crate::repo::events::EventRow;
 use crate::repo::webhooks::{self, WebhookRow};
-use crate::repo::{Db, organizations};
 
 /// Most deliveries a webhook's log shows.
 pub const DELIVERY_LOG_LIMIT: i64 = 50;
@@ -75,7 +75,7 @@ pub async fn create(
     org: &str,
     new: &NewWebhook,
 ) -> Result<Webhook> {
-    let organization_id = admin_of(db, user, org).await?;
+    let organization_id = authorize_organization(db, user, org, Role::Admin).await?;
     let url = new.url.trim();
     let target = target_of(url)?;
     allow
@@ -117,7 +117,7 @@ pub async fn create(
 
 /// `org`'s webhooks (its admins).
 pub async fn list(db: &Db, user: &SignedInUser, org: &str) -> Result<Vec<Webhook>> {
-    let organization_id = admin_of(db, user, org).await?;
+    let organization_id = authorize_organization(db, user, org, Role::Admin).await?;
     Ok(webhooks::of_organization(db, organization_id)
         .await?
         .into_iter()
@@ -127,7 +127,7 @@ pub async fn list(db: &Db, user: &SignedInUser, org: &str) -> Result<Vec<Webhook
 
 /// Removes a webhook and its delivery log (its admins).
 pub async fn remove(db: &Db, user: &SignedInUser, org: &str, id: i64) -> Result<()> {
-    let organization_id = admin_of(db, user, org).await?;
+    let organization_id = authorize_organization(db, user, org, Role::Admin).await?;
     if webhooks::delete(db, organization_id, id).await? {
         Ok(())
     } else {
@@ -142,30 +142,27 @@ pub async fn deliveries(
     org: &str,
     id: i64,
 ) -> Result<Vec<WebhookDelivery>> {
-    let organization_id = admin_of(db, user, org).await?;
+    let organization_id = authorize_organization(db, user, org, Role::Admin).await?;
     webhooks::find(db, organization_id, id)
         .await?
         .ok_or_else(|| no_webhook(org, id))?;
     let rows = webhooks::deliveries(db, id, DELIVERY_LOG_LIMIT).await?;
-    let ids: Vec<i64> = rows.iter().map(|r| r.id).collect();
+    let ids: Vec<i64> = rows.iter().map(|r| r.delivery_id).collect();
     let attempts = webhooks::attempts(db, &ids).await?;
     let mut out = Vec::with_capacity(rows.len());
     for row in rows {
-        let Some(event) = crate::repo::events::event(db, row.event_id).await? else {
-            continue;
-        };
         let state = DeliveryState::parse(&row.state).unwrap_or(DeliveryState::Pending);
         out.push(WebhookDelivery {
-            id: row.id,
+            id: row.delivery_id,
             key: row.delivery_key,
-            event: event.kind(),
-            group: event.group_slug,
-            asset: event.asset,
-            version: event.version,
+            event: row.event.kind(),
+            group: row.event.group_slug,
+            asset: row.event.asset,
+            version: row.event.version,
             state,
             attempts: attempts
                 .iter()
-                .filter(|a| a.delivery_id == row.id)
+                .filter(|a| a.delivery_id == row.delivery_id)
                 .map(|a| DeliveryAttempt {
                     at: a.at.clone(),
                     status: a.status.and_then(|s| u16::try_from(s).ok()),
@@ -176,7 +173,7 @@ pub async fn deliveries(
             next_attempt_at: row
                 .next_attempt_at
                 .filter(|_| state == DeliveryState::Pending),
-            created_at: row.created_at,
+            created_at: row.queued_at,
         });
     }
     Ok(out)
@@ -190,7 +187,7 @@ pub async fn redeliver(
     id: i64,
     delivery: i64,
 ) -> Result<()> {
-    let organization_id = admin_of(db, user, org).await?;
+    let organization_id = authorize_organization(db, user, org, Role::Admin).await?;
     webhooks::find(db, organization_id, id)
         .await?
         .ok_or_else(|| no_webhook(org, id))?;
@@ -227,13 +224,6 @@ pub fn signature(secret: &str, timestamp: i64, body: &str) -> String {
         "t={timestamp},v1={}",
         hex::encode(mac.finalize().into_bytes())
     )
-}
-
-async fn admin_of(db: &Db, user: &SignedInUser, org: &str) -> Result<i64> {
-    authorize(db, user, org, Role::Admin).await?;
-    organizations::find_by_slug(db, org)
-        .await?
-        .ok_or_else(|| Error::NotFound(format!("No organisation named {org:?}.")))
 }
 
 fn no_webhook(org: &str, id: i64) -> Error {

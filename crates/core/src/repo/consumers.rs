@@ -89,22 +89,3 @@ pub async fn delete(db: &Db, id: i64) -> Result<bool, sqlx::Error> {
     tx.commit().await?;
     Ok(deleted)
 }
-
-/// How many consumers each of these assets has (assets without any are left out).
-pub async fn counts(
-    db: &Db,
-    asset_ids: &[i64],
-) -> Result<std::collections::HashMap<i64, i64>, sqlx::Error> {
-    if asset_ids.is_empty() {
-        return Ok(Default::default());
-    }
-    let placeholders = vec!["?"; asset_ids.len()].join(", ");
-    let sql = format!(
-        "SELECT asset_id, COUNT(*) FROM consumers WHERE asset_id IN ({placeholders}) GROUP BY asset_id"
-    );
-    let mut query = sqlx::query_as::<_, (i64, i64)>(&sql);
-    for id in asset_ids {
-        query = query.bind(id);
-    }
-    Ok(query.fetch_all(db.reader()).await?.into_iter().collect())
-}

@@ -49,10 +49,13 @@ impl EventRow {
     }
 }
 
-const EVENT_COLUMNS: &str = "e.id, e.asset_id, o.slug AS group_slug, a.name AS asset, e.version,
+/// The columns of [`EventRow`], over [`EVENT_FROM`].
+pub(super) const EVENT_COLUMNS: &str =
+    "e.id, e.asset_id, o.slug AS group_slug, a.name AS asset, e.version,
      e.kind, e.summary, e.created_at";
 
-const EVENT_FROM: &str = "asset_events e JOIN assets a ON a.id = e.asset_id
+/// An event (`e`) with its asset (`a`) and the asset's organisation (`o`).
+pub(super) const EVENT_FROM: &str = "asset_events e JOIN assets a ON a.id = e.asset_id
      JOIN organizations o ON o.id = a.organization_id";
 
 /// Events whose notifications and deliveries are not made yet, oldest first.
@@ -161,9 +164,8 @@ pub async fn inbox(db: &Db, user_id: i64, limit: i64) -> Result<Vec<Notification
     sqlx::query_as(&format!(
         "SELECT n.id, n.version_range, n.created_at, (n.read_at IS NOT NULL) AS read,
             {EVENT_COLUMNS}
-         FROM notifications n JOIN asset_events e ON e.id = n.event_id
-            JOIN assets a ON a.id = e.asset_id JOIN organizations o ON o.id = a.organization_id
-         WHERE n.user_id = ? ORDER BY n.id DESC LIMIT ?"
+         FROM notifications n, {EVENT_FROM}
+         WHERE n.event_id = e.id AND n.user_id = ? ORDER BY n.id DESC LIMIT ?"
     ))
     .bind(user_id)
     .bind(limit)
@@ -209,14 +211,4 @@ pub async fn mark_read(db: &Db, user_id: i64, ids: Option<&[i64]>) -> Result<u64
     };
     tx.commit().await?;
     Ok(changed)
-}
-
-/// The event a delivery carries.
-pub async fn event(db: &Db, id: i64) -> Result<Option<EventRow>, sqlx::Error> {
-    sqlx::query_as(&format!(
-        "SELECT {EVENT_COLUMNS} FROM {EVENT_FROM} WHERE e.id = ?"
-    ))
-    .bind(id)
-    .fetch_optional(db.reader())
-    .await
 }

@@ -3,6 +3,7 @@
 use sqlx::FromRow;
 
 use super::Db;
+use super::events::{EVENT_COLUMNS, EVENT_FROM, EventRow};
 
 /// A webhook as stored (with its secret, which only the sender reads).
 #[derive(Debug, Clone, FromRow)]
@@ -88,20 +89,17 @@ pub async fn delete(db: &Db, organization_id: i64, id: i64) -> Result<bool, sqlx
     Ok(deleted)
 }
 
-/// A delivery as the log shows it.
+/// A delivery as the log shows it, with its event.
 #[derive(Debug, Clone, FromRow)]
 pub struct DeliveryRow {
-    pub id: i64,
-    pub webhook_id: i64,
-    pub event_id: i64,
+    pub delivery_id: i64,
     pub delivery_key: String,
     pub state: String,
     pub next_attempt_at: Option<String>,
-    pub created_at: String,
+    pub queued_at: String,
+    #[sqlx(flatten)]
+    pub event: EventRow,
 }
-
-const DELIVERY_COLUMNS: &str =
-    "d.id, d.webhook_id, d.event_id, d.delivery_key, d.state, d.next_attempt_at, d.created_at";
 
 /// A webhook's newest deliveries.
 pub async fn deliveries(
@@ -110,8 +108,10 @@ pub async fn deliveries(
     limit: i64,
 ) -> Result<Vec<DeliveryRow>, sqlx::Error> {
     sqlx::query_as(&format!(
-        "SELECT {DELIVERY_COLUMNS} FROM webhook_deliveries d WHERE d.webhook_id = ?
-         ORDER BY d.id DESC LIMIT ?"
+        "SELECT d.id AS delivery_id, d.delivery_key, d.state, d.next_attempt_at,
+            d.created_at AS queued_at, {EVENT_COLUMNS}
+         FROM webhook_deliveries d, {EVENT_FROM}
+         WHERE d.event_id = e.id AND d.webhook_id = ? ORDER BY d.id DESC LIMIT ?"
     ))
     .bind(webhook_id)
     .bind(limit)
@@ -149,12 +149,15 @@ pub async fn attempts(db: &Db, delivery_ids: &[i64]) -> Result<Vec<AttemptRow>, 
 /// A delivery due now, with what sending it needs.
 #[derive(Debug, Clone, FromRow)]
 pub struct DueDelivery {
-    pub id: i64,
-    pub event_id: i64,
+    pub delivery_id: i64,
     pub delivery_key: String,
-    pub created_at: String,
+    pub queued_at: String,
+    /// Attempts made so far.
+    pub attempts: i64,
     pub url: String,
     pub secret: String,
+    #[sqlx(flatten)]
+    pub event: EventRow,
 }
 
 /// Takes up to `limit` due deliveries for one attempt each: their next attempt moves
@@ -167,12 +170,14 @@ pub async fn take_due(
     limit: i64,
 ) -> Result<Vec<DueDelivery>, sqlx::Error> {
     let mut tx = db.write().await?;
-    let due: Vec<DueDelivery> = sqlx::query_as(
-        "SELECT d.id, d.event_id, d.delivery_key, d.created_at, w.url, w.secret
-         FROM webhook_deliveries d JOIN webhooks w ON w.id = d.webhook_id
-         WHERE d.state = 'pending' AND d.next_attempt_at <= ?
-         ORDER BY d.next_attempt_at LIMIT ?",
-    )
+    let due: Vec<DueDelivery> = sqlx::query_as(&format!(
+        "SELECT d.id AS delivery_id, d.delivery_key, d.created_at AS queued_at,
+            (SELECT COUNT(*) FROM webhook_attempts t WHERE t.delivery_id = d.id) AS attempts,
+            w.url, w.secret, {EVENT_COLUMNS}
+         FROM webhook_deliveries d JOIN webhooks w ON w.id = d.webhook_id, {EVENT_FROM}
+         WHERE d.event_id = e.id AND d.state = 'pending' AND d.next_attempt_at <= ?
+         ORDER BY d.next_attempt_at LIMIT ?"
+    ))
     .bind(now)
     .bind(limit)
     .fetch_all(&mut *tx)
@@ -180,7 +185,7 @@ pub async fn take_due(
     for delivery in &due {
         sqlx::query("UPDATE webhook_deliveries SET next_attempt_at = ? WHERE id = ?")
             .bind(lease_until)
-            .bind(delivery.id)
+            .bind(delivery.delivery_id)
             .execute(&mut *tx)
             .await?;
     }
@@ -231,14 +236,6 @@ pub async fn record_attempt(
         .await?;
     tx.commit().await?;
     Ok(())
-}
-
-/// How many attempts a delivery has had.
-pub async fn attempt_count(db: &Db, delivery_id: i64) -> Result<i64, sqlx::Error> {
-    sqlx::query_scalar("SELECT COUNT(*) FROM webhook_attempts WHERE delivery_id = ?")
-        .bind(delivery_id)
-        .fetch_one(db.reader())
-        .await
 }
 
 /// Queues a delivery of a webhook again, now, with its same key; `false` when the
