@@ -27,7 +27,7 @@ test('an admin creates a broker credential, a device publishes with it, and once
   await signUp(page, baseUrl, 'orla', 'orla password');
   const panel = page.getByTestId('broker-credentials-orla');
 
-  await panel.getByLabel('Name').fill('sensor-17');
+  await panel.getByLabel('Credential', { exact: true }).fill('sensor-17');
   await expect(panel.getByLabel('Publish')).toBeChecked();
   await expect(panel.getByLabel('Subscribe')).toBeChecked();
   await panel.getByRole('button', { name: 'Create credential' }).click();

@@ -143,7 +143,7 @@ pub fn BrokerCredentialsPanel(org: String) -> impl IntoView {
             <ActionForm action=create attr:class="token-form">
                 <input type="hidden" name="org" value=org.get_value()/>
                 <label>
-                    "Name"
+                    "Credential"
                     <input name="name" required maxlength="64" placeholder="sensor-17"
                         pattern="[a-z0-9][a-z0-9._\\-]*"
                         title="Lowercase letters, digits, '.', '_' and '-'; starts with a letter or digit"/>
