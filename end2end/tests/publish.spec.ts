@@ -67,9 +67,20 @@ test('publish from the editor, find it by a field, publish again from CI, manage
   await hydrated(page);
   await expect(page.getByTestId('version-switcher').locator('option')).toHaveText(['1.1.0', '1.0.0']);
 
-  // The admin deprecates 1.1.0 from the page.
-  await page.getByTestId('manage-version').getByRole('button', { name: 'Mark deprecated' }).click();
+  // The admin deprecates 1.1.0 from the page, naming what replaces it and when it goes.
+  const manage = page.getByTestId('manage-version');
+  await manage.getByRole('button', { name: 'Mark deprecated' }).click();
+  await manage.getByLabel('Replaced by').selectOption('1.0.0');
+  const sunset = new Date(Date.now() + 30 * 86_400_000).toISOString().slice(0, 10);
+  await manage.getByLabel('Sunset day').fill(sunset);
+  await manage.getByRole('button', { name: 'Deprecate' }).click();
   await expect(page.getByTestId('lifecycle')).toHaveText('deprecated');
+  const notice = page.getByTestId('deprecation');
+  await expect(notice).toContainText('Use 1.0.0 instead.');
+  await expect(notice).toContainText(`Goes away on ${sunset}`);
+  await expect(page.getByTestId('sunset-countdown')).toHaveText('in 30 days');
+  await notice.getByRole('link', { name: '1.0.0' }).click();
+  await expect(page).toHaveURL(`${server.baseUrl}/exchange/nora/parcel-service/1.0.0`);
 
   expect(consoleErrors).toEqual([]);
 });

@@ -86,6 +86,11 @@ pub struct ServeConfig {
     #[arg(long, env = "PORTICO_WEBHOOK_TIMEOUT_MS", default_value_t = 10_000)]
     pub webhook_timeout_ms: u64,
 
+    /// Days before a deprecated version's sunset day that its consumers are reminded
+    /// (inbox and `sunset.reminder` webhooks), once per sunset day.
+    #[arg(long, env = "PORTICO_SUNSET_REMINDER_DAYS", default_value_t = 14)]
+    pub sunset_reminder_days: u32,
+
     /// Folder with the built site (WASM, JS, CSS, static files).
     #[arg(long, env = "LEPTOS_SITE_ROOT", default_value = "target/site")]
     pub site_root: PathBuf,

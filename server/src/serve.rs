@@ -63,6 +63,7 @@ pub async fn serve(config: ServeConfig) -> anyhow::Result<()> {
                 ..Default::default()
             },
             timeout: std::time::Duration::from_millis(config.webhook_timeout_ms),
+            sunset_lead_days: config.sunset_reminder_days,
         },
     );
     let console = ConsoleSettings {

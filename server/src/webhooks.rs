@@ -1,7 +1,8 @@
 //! The background sender: fans recorded events out to inboxes and delivery queues, then
 //! POSTs each due delivery to its webhook, through the outbound allow-list, signed, and
 //! records every attempt. It wakes when an event is recorded or a delivery is queued
-//! again, and otherwise when the next retry is due (or every few seconds).
+//! again, and otherwise when the next retry is due (or every few seconds); each round
+//! first records the sunset reminders that fell due.
 
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -10,7 +11,7 @@ use chrono::Utc;
 use portico_core::consumers::fan_out::fan_out_pending;
 use portico_core::consumers::retry::{RetryPolicy, parse_stored_time, stored_time};
 use portico_core::consumers::webhooks::{body_of, signature, target_of};
-use portico_core::consumers::work_announced;
+use portico_core::consumers::{sunset, work_announced};
 use portico_core::outbound::AllowList;
 use portico_core::repo::Db;
 use portico_core::repo::webhooks::{self, AttemptOutcome, DueDelivery};
@@ -21,6 +22,8 @@ pub struct SenderSettings {
     pub retry: RetryPolicy,
     /// How long a receiver has to answer.
     pub timeout: Duration,
+    /// Days before a sunset day that its reminder is recorded.
+    pub sunset_lead_days: u32,
 }
 
 /// Deliveries sent at once.
@@ -48,8 +51,10 @@ pub fn spawn(db: Db, allow: Arc<AllowList>, settings: SenderSettings) {
     });
 }
 
-/// Fans out new events, then sends what is due until nothing is.
+/// Records the sunset reminders that fell due, fans out new events, then sends what is
+/// due until nothing is.
 async fn round(db: &Db, allow: &AllowList, settings: &SenderSettings) -> anyhow::Result<()> {
+    sunset::remind_due(db, Utc::now().date_naive(), settings.sunset_lead_days).await?;
     fan_out_pending(db).await?;
     loop {
         let now = Utc::now();

@@ -6,109 +6,16 @@
 
 mod support;
 
-use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use axum::extract::State;
-use axum::http::{HeaderMap, StatusCode};
-use hmac::{Hmac, Mac};
 use serde_json::{Value, json};
-use sha2::Sha256;
+use support::webhook_receiver::{Answer, Receiver, assert_signed_with};
 use support::{ORDER_SERVICE, TestServer, put_document, user_with_token};
 
 const SECRET: &str = "the webhook secret, shared";
 
-/// One request the test receiver got.
-#[derive(Debug, Clone)]
-struct Received {
-    headers: HeaderMap,
-    body: String,
-}
-
-/// What the receiver answers, request by request (then 200).
-#[derive(Clone, Copy, Debug)]
-enum Answer {
-    Status(u16),
-    /// Never answers (the sender times out, or is killed meanwhile).
-    Hang,
-}
-
-#[derive(Clone, Default)]
-struct Receiver {
-    got: Arc<Mutex<Vec<Received>>>,
-    script: Arc<Mutex<Vec<Answer>>>,
-}
-
-impl Receiver {
-    /// Listens on a free loopback port; the URL to POST to.
-    async fn start(script: Vec<Answer>) -> (Receiver, String) {
-        let receiver = Receiver {
-            script: Arc::new(Mutex::new(script.into_iter().rev().collect())),
-            ..Receiver::default()
-        };
-        let app = axum::Router::new()
-            .route("/hook", axum::routing::post(receive))
-            .with_state(receiver.clone());
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-        let url = format!("http://{}/hook", listener.local_addr().unwrap());
-        tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
-        (receiver, url)
-    }
-
-    fn got(&self) -> Vec<Received> {
-        self.got.lock().unwrap().clone()
-    }
-
-    /// Waits until `count` requests arrived.
-    async fn wait_for(&self, count: usize) -> Vec<Received> {
-        for _ in 0..200 {
-            let got = self.got();
-            if got.len() >= count {
-                return got;
-            }
-            tokio::time::sleep(Duration::from_millis(50)).await;
-        }
-        panic!(
-            "the receiver got {} requests, expected {count}",
-            self.got().len()
-        );
-    }
-}
-
-async fn receive(State(receiver): State<Receiver>, headers: HeaderMap, body: String) -> StatusCode {
-    receiver
-        .got
-        .lock()
-        .unwrap()
-        .push(Received { headers, body });
-    let answer = receiver
-        .script
-        .lock()
-        .unwrap()
-        .pop()
-        .unwrap_or(Answer::Status(200));
-    match answer {
-        Answer::Status(code) => StatusCode::from_u16(code).unwrap(),
-        Answer::Hang => {
-            tokio::time::sleep(Duration::from_secs(3600)).await;
-            StatusCode::OK
-        }
-    }
-}
-
-/// Checks `Portico-Signature: t=TIMESTAMP,v1=HEX` against the body, as a receiver would.
-fn assert_signed(received: &Received) {
-    let header = received.headers["portico-signature"].to_str().unwrap();
-    let (t, v1) = header
-        .strip_prefix("t=")
-        .and_then(|rest| rest.split_once(",v1="))
-        .unwrap_or_else(|| panic!("signature header {header:?}"));
-    let mut mac = Hmac::<Sha256>::new_from_slice(SECRET.as_bytes()).unwrap();
-    mac.update(format!("{t}.{}", received.body).as_bytes());
-    mac.verify_slice(&hex::decode(v1).unwrap())
-        .expect("the signature is HMAC-SHA256 of TIMESTAMP.BODY with the secret");
-    let age = chrono::Utc::now().timestamp() - t.parse::<i64>().unwrap();
-    assert!((0..60).contains(&age), "a fresh timestamp: {age} s old");
+fn assert_signed(received: &support::webhook_receiver::Received) {
+    assert_signed_with(SECRET, received);
 }
 
 async fn send(

@@ -180,6 +180,9 @@ fn AssetView(
                     </select>
                 </label>
             </header>
+            {current.clone().filter(|v| v.lifecycle == portico_types::Lifecycle::Deprecated).map(|version| view! {
+                <super::sunset_notice::SunsetNotice base=base.clone() version/>
+            })}
             {(!detail.description.is_empty()).then(|| view! { <p class="lead">{detail.description.clone()}</p> })}
             <section class="card">
                 <h2>"Use it"</h2>
@@ -191,7 +194,9 @@ fn AssetView(
                 </p>
                 {(detail.can_manage && current.is_some()).then(|| view! {
                     <ManageVersion group=detail.group.clone() asset=detail.asset.clone() version=selected.clone()
-                        lifecycle=current.as_ref().map(|v| v.lifecycle).unwrap_or(portico_types::Lifecycle::Stable)/>
+                        lifecycle=current.as_ref().map(|v| v.lifecycle).unwrap_or(portico_types::Lifecycle::Stable)
+                        others=detail.versions.iter().map(|v| v.version.clone()).filter(|v| *v != selected).collect()
+                        deprecation=current.as_ref().map(|v| v.deprecation.clone()).unwrap_or_default()/>
                 })}
                 <pre class="code"><code>{curl}</code></pre>
             </section>

@@ -95,6 +95,12 @@ fn NotificationItem(n: Notification, mark: impl Fn(Option<i64>) + Copy + 'static
         .as_ref()
         .map(|base| format!(" (compared with {base})"))
         .unwrap_or_default();
+    let way_out = match (&n.summary.replacement, &n.summary.sunset) {
+        (Some(next), Some(day)) => Some(format!("Move to {next}; it goes away on {day}.")),
+        (Some(next), None) => Some(format!("Move to {next}.")),
+        (None, Some(day)) => Some(format!("It goes away on {day}.")),
+        (None, None) => None,
+    };
     view! {
         <li class=if n.read { "notification read" } else { "notification unread" } data-event=n.event.as_str()>
             <p>
@@ -108,6 +114,7 @@ fn NotificationItem(n: Notification, mark: impl Fn(Option<i64>) + Copy + 'static
                     " "<button type="button" class="link-button" on:click=move |_| mark(Some(id))>"Mark read"</button>
                 })}
             </p>
+            {way_out.map(|text| view! { <p data-testid="notification-sunset">{text}</p> })}
             {(!n.summary.highlights.is_empty()).then(|| view! {
                 <ul class="highlights">
                     {n.summary.highlights.iter().map(|h| view! { <li>{h.clone()}</li> }).collect_view()}

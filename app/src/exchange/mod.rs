@@ -14,3 +14,4 @@ pub mod manage;
 pub mod organization_picker;
 pub mod owner_pages;
 pub mod rules;
+pub mod sunset_notice;

@@ -96,6 +96,29 @@ pub struct VersionSummary {
     /// no ruleset applied to it.
     #[serde(default)]
     pub findings: Option<FindingCounts>,
+    /// What a deprecated version's consumers should move to and by when.
+    #[serde(default)]
+    pub deprecation: Deprecation,
+    /// Whole days from today (UTC) until the sunset; negative once it has passed.
+    #[serde(default)]
+    pub sunset_in_days: Option<i64>,
+}
+
+/// A deprecated version's way out: the version that replaces it and the day it goes
+/// away (`YYYY-MM-DD`, UTC). Both are optional: an API can be retired without a successor.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Deprecation {
+    #[serde(default)]
+    pub replacement: Option<String>,
+    #[serde(default)]
+    pub sunset: Option<String>,
+}
+
+impl Deprecation {
+    pub fn is_empty(&self) -> bool {
+        self.replacement.is_none() && self.sunset.is_none()
+    }
 }
 
 /// Governance findings by severity.

@@ -155,6 +155,12 @@ pub struct ChangeSummary {
     pub breaking_changes: usize,
     /// The first breaking changes' messages (at most ten).
     pub highlights: Vec<String>,
+    /// For a deprecation or a sunset reminder: the version to move to.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub replacement: Option<String>,
+    /// For a deprecation or a sunset reminder: the day the version goes away.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sunset: Option<String>,
 }
 
 /// One entry of a user's inbox.

@@ -24,7 +24,7 @@ pub use account::{
     InvitationInfo, Member, OrganizationSummary, SessionInfo, TokenInfo, UserSummary,
 };
 pub use asset::{
-    AssetDetail, AssetKind, AssetPageText, AssetPages, FindingCounts, Lifecycle, SearchHit,
+    AssetDetail, AssetKind, Deprecation, AssetPageText, AssetPages, FindingCounts, Lifecycle, SearchHit,
     VersionSummary,
 };
 pub use broker_credentials::{BrokerCredentialInfo, CreatedBrokerCredential};

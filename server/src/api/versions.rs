@@ -16,7 +16,7 @@ use portico_core::exchange::gate::Override;
 use portico_core::exchange::lifecycle::{change_lifecycle, remove_version};
 use portico_core::exchange::publish::{PublishRequest, publish};
 use portico_core::repo::assets::{self, PublishOutcome, VersionRow};
-use portico_types::{FindingCounts, Lifecycle, Role, VersionSummary};
+use portico_types::{Deprecation, FindingCounts, Lifecycle, Role, VersionSummary};
 
 use super::caller::Caller;
 use super::coordinates::VersionPath;
@@ -57,6 +57,17 @@ pub struct Version {
     /// when no ruleset of its organisation's profile applied to it.
     #[schema(required = true)]
     pub findings: Option<FindingCounts>,
+    /// For a deprecated version: the version its consumers should move to; null when
+    /// none was named.
+    #[schema(required = true)]
+    pub replacement: Option<String>,
+    /// For a deprecated version: the day it goes away (`YYYY-MM-DD`, UTC); null when none
+    /// was set.
+    #[schema(required = true, format = Date)]
+    pub sunset: Option<String>,
+    /// Whole days from today until the sunset (negative once passed); null without one.
+    #[schema(required = true)]
+    pub sunset_in_days: Option<i64>,
     pub links: VersionLinks,
 }
 
@@ -95,6 +106,9 @@ impl Version {
             breaking: summary.breaking,
             override_reason: summary.override_reason,
             findings: summary.findings,
+            replacement: summary.deprecation.replacement,
+            sunset: summary.deprecation.sunset,
+            sunset_in_days: summary.sunset_in_days,
             links,
         }
     }
@@ -271,10 +285,20 @@ pub fn no_version(group: &str, asset: &str, version: &str) -> Problem {
 
 /// Body of `PATCH …/{version}`.
 #[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
 pub struct VersionPatch {
-    /// development → stable → deprecated (and deprecated → stable).
+    /// development → stable → deprecated (and deprecated → stable). Sending deprecated
+    /// for a deprecated version changes its replacement and sunset.
     #[schema(value_type = Lifecycle)]
     lifecycle: String,
+    /// With `deprecated`: the live version of this asset that replaces it.
+    #[serde(default)]
+    replacement: Option<String>,
+    /// With `deprecated`: the day it goes away, `YYYY-MM-DD` (UTC), after today. Its
+    /// consumers are reminded before (`PORTICO_SUNSET_REMINDER_DAYS`).
+    #[serde(default)]
+    #[schema(format = Date)]
+    sunset: Option<String>,
 }
 
 /// Change the lifecycle of a version (admin role)
@@ -314,8 +338,20 @@ pub async fn patch_version(
             patch.lifecycle
         )))
     })?;
-    let stored =
-        change_lifecycle(&state.server.db, &caller.user, &group, &asset, &version, to).await?;
+    let deprecation = Deprecation {
+        replacement: patch.replacement,
+        sunset: patch.sunset,
+    };
+    let stored = change_lifecycle(
+        &state.server.db,
+        &caller.user,
+        &group,
+        &asset,
+        &version,
+        to,
+        deprecation,
+    )
+    .await?;
     Ok(Json(Version::from_row(&group, &asset, stored)))
 }
 

@@ -6,6 +6,7 @@ pub mod fan_out;
 pub mod inbox;
 pub mod registry;
 pub mod retry;
+pub mod sunset;
 pub mod webhooks;
 
 use std::sync::LazyLock;

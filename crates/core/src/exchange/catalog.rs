@@ -2,7 +2,7 @@
 //! the pages and the REST API both show them.
 
 use portico_types::asset::FindingCounts;
-use portico_types::{AssetDetail, AssetKind, Lifecycle, Role, SearchHit, VersionSummary};
+use portico_types::{AssetDetail, AssetKind, Deprecation, Lifecycle, Role, SearchHit, VersionSummary};
 
 use super::access::asset_for;
 use super::owner_pages;
@@ -95,5 +95,13 @@ pub fn version_summary(v: VersionRow) -> VersionSummary {
             v.findings_infos,
             v.findings_hints,
         ),
+        sunset_in_days: v
+            .sunset_on
+            .as_deref()
+            .and_then(super::lifecycle::days_until),
+        deprecation: Deprecation {
+            replacement: v.replaced_by,
+            sunset: v.sunset_on,
+        },
     }
 }

@@ -324,5 +324,6 @@ fn summarize(compared: Option<&Compared>) -> ChangeSummary {
             .take(HIGHLIGHTS)
             .map(|change| change.message.clone())
             .collect(),
+        ..ChangeSummary::default()
     }
 }

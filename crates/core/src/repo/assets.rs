@@ -10,7 +10,7 @@ use super::version_changes::{self, ChangeRecord};
 use super::{Db, Write};
 use portico_types::Semver;
 use portico_types::consumers::{ChangeSummary, EventKind};
-use portico_types::{AssetKind, Lifecycle};
+use portico_types::{AssetKind, Deprecation, Lifecycle};
 
 /// A version to publish, already validated.
 #[derive(Debug, Clone)]
@@ -304,6 +304,9 @@ pub struct VersionRow {
     pub findings_warnings: Option<i64>,
     pub findings_infos: Option<i64>,
     pub findings_hints: Option<i64>,
+    /// A deprecated version's successor and sunset day (`YYYY-MM-DD`).
+    pub replaced_by: Option<String>,
+    pub sunset_on: Option<String>,
 }
 
 /// The columns of a [`VersionRow`]; the query joins `users u` (the publisher),
@@ -313,7 +316,7 @@ const VERSION_COLUMNS: &str = "v.id, v.version, v.lifecycle, v.title, v.descript
     v.spec_version, v.content_type, v.content_sha256, v.published_at, u.username AS published_by,
     COALESCE(c.breaking, 0) AS breaking, c.override_reason,
     k.errors AS findings_errors, k.warnings AS findings_warnings, k.infos AS findings_infos,
-    k.hints AS findings_hints";
+    k.hints AS findings_hints, v.replaced_by, v.sunset_on";
 const VERSION_JOINS: &str = "LEFT JOIN users u ON u.id = v.published_by
     LEFT JOIN version_changes c ON c.version_id = v.id
     LEFT JOIN version_conformance k ON k.version_id = v.id";
@@ -393,31 +396,90 @@ pub async fn version_document(
     Ok(found)
 }
 
-/// Moves a live version to another lifecycle; `false` when it does not exist.
+/// Moves a live version to another lifecycle with its deprecation details (cleared
+/// unless it ends deprecated); `false` when it does not exist. Deprecating records the
+/// event its consumers hear about; a new sunset day earns a new reminder.
 pub async fn set_lifecycle(
     db: &Db,
     asset_id: i64,
     version: &str,
     lifecycle: Lifecycle,
+    deprecation: &Deprecation,
 ) -> Result<bool, sqlx::Error> {
     let mut tx = db.write().await?;
-    let changed = sqlx::query(
-        "UPDATE asset_versions SET lifecycle = ? WHERE asset_id = ? AND version = ? AND deleted_at IS NULL",
+    let was: Option<String> = sqlx::query_scalar(
+        "SELECT lifecycle FROM asset_versions
+         WHERE asset_id = ? AND version = ? AND deleted_at IS NULL",
+    )
+    .bind(asset_id)
+    .bind(version)
+    .fetch_optional(&mut *tx)
+    .await?;
+    let Some(was) = was else {
+        return Ok(false);
+    };
+    let kept = if lifecycle == Lifecycle::Deprecated {
+        deprecation.clone()
+    } else {
+        Deprecation::default()
+    };
+    sqlx::query(
+        "UPDATE asset_versions SET lifecycle = ?, replaced_by = ?, sunset_on = ?,
+            sunset_reminded_at = CASE WHEN sunset_on IS ? THEN sunset_reminded_at END
+         WHERE asset_id = ? AND version = ? AND deleted_at IS NULL",
     )
     .bind(lifecycle.as_str())
+    .bind(&kept.replacement)
+    .bind(&kept.sunset)
+    .bind(&kept.sunset)
     .bind(asset_id)
     .bind(version)
     .execute(&mut *tx)
-    .await?
-    .rows_affected()
-        == 1;
-    if changed && lifecycle == Lifecycle::Deprecated {
-        let summary = ChangeSummary::default();
+    .await?;
+    if lifecycle == Lifecycle::Deprecated && was != lifecycle.as_str() {
+        let summary = ChangeSummary {
+            replacement: kept.replacement.clone(),
+            sunset: kept.sunset.clone(),
+            ..ChangeSummary::default()
+        };
         events::record(&mut tx, asset_id, version, EventKind::Deprecated, &summary).await?;
     }
     refresh_asset(&mut tx, asset_id).await?;
     tx.commit().await?;
-    Ok(changed)
+    Ok(true)
+}
+
+/// Records a `sunset.reminder` for every deprecated version whose sunset day is on or
+/// before `due_by` (`YYYY-MM-DD`) and whose consumers were not reminded of that day yet;
+/// how many were recorded. Marking and recording share one transaction, so a restart
+/// never reminds twice.
+pub async fn remind_due_sunsets(db: &Db, due_by: &str) -> Result<usize, sqlx::Error> {
+    let mut tx = db.write().await?;
+    let due: Vec<(i64, i64, String, Option<String>, String)> = sqlx::query_as(
+        "SELECT id, asset_id, version, replaced_by, sunset_on FROM asset_versions
+         WHERE sunset_on IS NOT NULL AND sunset_reminded_at IS NULL AND deleted_at IS NULL
+           AND lifecycle = 'deprecated' AND sunset_on <= ?",
+    )
+    .bind(due_by)
+    .fetch_all(&mut *tx)
+    .await?;
+    for (id, asset_id, version, replacement, sunset) in &due {
+        sqlx::query(
+            "UPDATE asset_versions SET sunset_reminded_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now')
+             WHERE id = ?",
+        )
+        .bind(id)
+        .execute(&mut *tx)
+        .await?;
+        let summary = ChangeSummary {
+            replacement: replacement.clone(),
+            sunset: Some(sunset.clone()),
+            ..ChangeSummary::default()
+        };
+        events::record(&mut tx, *asset_id, version, EventKind::SunsetReminder, &summary).await?;
+    }
+    tx.commit().await?;
+    Ok(due.len())
 }
 
 /// Deletes a live version, keeping a tombstone so the number is never reused; the
