@@ -80,6 +80,7 @@ pub fn mark_hydrated() {
 pub fn App() -> impl IntoView {
     provide_meta_context();
     AuthState::provide();
+    exchange::inbox::UnreadInbox::provide();
     view! {
         <Router>
             <Header/>

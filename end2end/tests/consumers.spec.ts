@@ -90,12 +90,14 @@ test('a consumer hears about a breaking release in the inbox and through a signe
       await hydrated(bob);
       return (await bob.getByTestId('inbox-unread').textContent({ timeout: 2000 }).catch(() => null)) ?? '';
     }, { timeout: 10_000 }).toBe('1 unread');
+    await expect(nav(bob).getByTestId('unread-count')).toHaveText('1');
     const entry = bob.getByTestId('inbox').locator('li[data-event="version.published"]');
     await expect(entry).toContainText('olga/orders 2.0.0 published (compared with 1.0.0)');
     await expect(entry.getByTestId('notification-breaking')).toBeVisible();
     await expect(entry.locator('.highlights')).not.toBeEmpty();
     await bob.getByRole('button', { name: 'Mark all read' }).click();
     await expect(bob.getByTestId('inbox-unread')).toHaveText('0 unread');
+    await expect(nav(bob).getByTestId('unread-count')).toHaveCount(0);
 
     // Exactly one delivery reached the receiver, signed with the secret.
     await expect.poll(() => deliveries.length, { timeout: 10_000 }).toBe(1);

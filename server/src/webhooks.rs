@@ -4,7 +4,9 @@
 //! again, and otherwise when the next retry is due (or every few seconds); each round
 //! first records the sunset reminders that fell due.
 
-use std::sync::Arc;
+use std::collections::HashMap;
+use std::net::SocketAddr;
+use std::sync::{Arc, LazyLock, Mutex};
 use std::time::{Duration, Instant};
 
 use chrono::Utc;
@@ -51,12 +53,14 @@ pub fn spawn(db: Db, allow: Arc<AllowList>, settings: SenderSettings) {
     });
 }
 
-/// Records the sunset reminders that fell due, fans out new events, then sends what is
-/// due until nothing is.
+/// Records the sunset reminders that fell due, then fans out new events and sends what
+/// is due until nothing is.
 async fn round(db: &Db, allow: &AllowList, settings: &SenderSettings) -> anyhow::Result<()> {
     sunset::remind_due(db, Utc::now().date_naive(), settings.sunset_lead_days).await?;
-    fan_out_pending(db).await?;
     loop {
+        // Between batches too: a new event reaches inboxes without waiting for the
+        // deliveries of the ones before it.
+        fan_out_pending(db).await?;
         let now = Utc::now();
         // An attempt that never reports back (the server stopped) is retried after this.
         let lease = now + chrono::Duration::from_std(settings.timeout * 2)?;
@@ -162,14 +166,7 @@ async fn post(
         .check(&target.host, target.port)
         .await
         .map_err(|error| error.to_string())?;
-    let mut client = reqwest::Client::builder()
-        .redirect(reqwest::redirect::Policy::none())
-        .timeout(settings.timeout)
-        .user_agent(concat!("Portico-Webhooks/", env!("CARGO_PKG_VERSION")));
-    if target.host.parse::<std::net::IpAddr>().is_err() {
-        client = client.resolve_to_addrs(&target.host, &checked.addresses);
-    }
-    let client = client.build().map_err(|error| error.to_string())?;
+    let client = client_for(settings, &target.host, checked.addresses)?;
     let timestamp = Utc::now().timestamp();
     let response = client
         .post(&delivery.url)
@@ -191,6 +188,42 @@ async fn post(
             }
         })?;
     Ok(response.status().as_u16())
+}
+
+/// Clients kept by host and the addresses the allow-list approved for it. Building one
+/// loads the TLS roots (milliseconds each), and a kept client reuses its connections; a
+/// client only ever reaches the addresses of its key, so another approval (the name now
+/// resolves elsewhere) makes another client.
+type ClientKey = (String, Vec<SocketAddr>);
+static CLIENTS: LazyLock<Mutex<HashMap<ClientKey, reqwest::Client>>> =
+    LazyLock::new(Mutex::default);
+/// Clients kept at most; past it they are all dropped and built again as needed.
+const MAX_CLIENTS: usize = 256;
+
+fn client_for(
+    settings: &SenderSettings,
+    host: &str,
+    mut addresses: Vec<SocketAddr>,
+) -> Result<reqwest::Client, String> {
+    addresses.sort();
+    let key = (host.to_owned(), addresses);
+    let mut clients = CLIENTS.lock().map_err(|_| "client cache poisoned".to_owned())?;
+    if let Some(client) = clients.get(&key) {
+        return Ok(client.clone());
+    }
+    let mut builder = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .timeout(settings.timeout)
+        .user_agent(concat!("Portico-Webhooks/", env!("CARGO_PKG_VERSION")));
+    if host.parse::<std::net::IpAddr>().is_err() {
+        builder = builder.resolve_to_addrs(host, &key.1);
+    }
+    let client = builder.build().map_err(|error| error.to_string())?;
+    if clients.len() >= MAX_CLIENTS {
+        clients.clear();
+    }
+    clients.insert(key, client.clone());
+    Ok(client)
 }
 
 fn truncated(text: &str) -> String {

@@ -4,6 +4,7 @@
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::components::A;
+use leptos_router::hooks::use_location;
 use portico_types::consumers::{Inbox, Notification};
 
 use crate::client_only::ClientOnly;
@@ -34,6 +35,53 @@ pub async fn mark_read(#[server(default)] id: Option<i64>) -> Result<u64, AppErr
     Ok(portico_core::consumers::inbox::mark_read(&ctx.db, &user, ids.as_deref()).await?)
 }
 
+/// The header's unread count, shared so that the inbox page lowers it as it marks
+/// notifications read.
+#[derive(Clone, Copy)]
+pub struct UnreadInbox(RwSignal<Option<i64>>);
+
+impl UnreadInbox {
+    pub fn provide() {
+        provide_context(UnreadInbox(RwSignal::new(None)));
+    }
+
+    fn signal() -> RwSignal<Option<i64>> {
+        use_context::<UnreadInbox>()
+            .map(|shared| shared.0)
+            .unwrap_or_else(|| RwSignal::new(None))
+    }
+
+    /// Asks the server again (in the browser only: effects never run on the server).
+    fn refresh(unread: RwSignal<Option<i64>>) {
+        leptos::task::spawn_local(async move {
+            if let Ok(count) = unread_count().await {
+                unread.set(Some(count));
+            }
+        });
+    }
+}
+
+/// "Inbox" in the header with the unread count. The count is fetched after hydration and
+/// on every navigation, not rendered on the server, so the header holds no resource that
+/// would shift the page's own.
+#[component]
+pub fn InboxLink() -> impl IntoView {
+    let unread = UnreadInbox::signal();
+    let location = use_location();
+    Effect::new(move |_| {
+        location.pathname.track();
+        UnreadInbox::refresh(unread);
+    });
+    view! {
+        <A href="/inbox" attr:data-testid="inbox-link">
+            "Inbox"
+            {move || unread.get().filter(|count| *count > 0).map(|count| view! {
+                " "<span class="badge unread" data-testid="unread-count" title=format!("{count} unread")>{count}</span>
+            })}
+        </A>
+    }
+}
+
 /// The inbox page.
 #[component]
 pub fn InboxPage() -> impl IntoView {
@@ -43,11 +91,13 @@ pub fn InboxPage() -> impl IntoView {
         load_inbox()
     });
     let message = RwSignal::new(None::<String>);
+    let unread = UnreadInbox::signal();
     let mark = move |id: Option<i64>| {
         leptos::task::spawn_local(async move {
             match mark_read(id).await {
                 Ok(_) => {
                     version.update(|v| *v += 1);
+                    UnreadInbox::refresh(unread);
                 }
                 Err(error) => message.set(Some(error.to_string())),
             }
