@@ -207,7 +207,9 @@ fn client_for(
 ) -> Result<reqwest::Client, String> {
     addresses.sort();
     let key = (host.to_owned(), addresses);
-    let mut clients = CLIENTS.lock().map_err(|_| "client cache poisoned".to_owned())?;
+    let mut clients = CLIENTS
+        .lock()
+        .map_err(|_| "client cache poisoned".to_owned())?;
     if let Some(client) = clients.get(&key) {
         return Ok(client.clone());
     }
