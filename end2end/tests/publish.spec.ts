@@ -73,7 +73,7 @@ test('publish from the editor, find it by a field, publish again from CI, manage
   await manage.getByLabel('Replaced by').selectOption('1.0.0');
   const sunset = new Date(Date.now() + 30 * 86_400_000).toISOString().slice(0, 10);
   await manage.getByLabel('Sunset day').fill(sunset);
-  await manage.getByRole('button', { name: 'Deprecate' }).click();
+  await manage.getByRole('button', { name: 'Save deprecation' }).click();
   await expect(page.getByTestId('lifecycle')).toHaveText('deprecated');
   const notice = page.getByTestId('deprecation');
   await expect(notice).toContainText('Use 1.0.0 instead.');

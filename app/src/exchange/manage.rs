@@ -169,7 +169,7 @@ fn DeprecationForm(
                 <input type="date" prop:value=move || sunset.get()
                     on:input=move |ev| sunset.set(event_target_value(&ev))/>
             </label>
-            <button type="submit">"Deprecate"</button>
+            <button type="submit">"Save deprecation"</button>
         </form>
     }
     .into_any()
