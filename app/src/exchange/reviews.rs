@@ -112,14 +112,14 @@ pub fn ReviewsCard(group: String, asset: String, version: String) -> impl IntoVi
                         }}
                     </p>
                     <label>"Rating "
-                        <select name="rating" prop:value=rating on:change=move |ev| rating.set(event_target_value(&ev))>
+                        <select name="rating" aria-label="Rating" prop:value=rating on:change=move |ev| rating.set(event_target_value(&ev))>
                             {(1..=5).rev().map(|n| view! {
                                 <option value=n.to_string()>{format!("{n} {}", stars(f64::from(n)))}</option>
                             }).collect_view()}
                         </select>
                     </label>
                     <label>"Comment "
-                        <textarea name="comment" rows="3" maxlength=MAX_COMMENT_CHARS.to_string()
+                        <textarea name="comment" aria-label="Comment" rows="3" maxlength=MAX_COMMENT_CHARS.to_string()
                             placeholder="What works well, what is missing"
                             prop:value=comment on:input=move |ev| comment.set(event_target_value(&ev))></textarea>
                     </label>
