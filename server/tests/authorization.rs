@@ -432,6 +432,26 @@ async fn every_endpoint_answers_every_caller_as_its_role_allows() {
         },
         Row {
             method: Method::GET,
+            path: "/api/v1/assets/acme/orders/reviews?version=1.0",
+            body: None,
+            expected: [401, 404, 200, 200, 200, 200, 200, 401],
+        },
+        Row {
+            // Anyone who may see the asset reviews it, as themselves (new: 201).
+            method: Method::PUT,
+            path: "/api/v1/assets/acme/orders/reviews/1.0.0",
+            body: json(serde_json::json!({"rating": 4, "comment": "matrix"})),
+            expected: [401, 404, 201, 201, 403, 201, 201, 401],
+        },
+        Row {
+            // Each deletes the review they just wrote; the read-only token wrote none.
+            method: Method::DELETE,
+            path: "/api/v1/assets/acme/orders/reviews/1.0.0",
+            body: None,
+            expected: [401, 404, 204, 204, 403, 204, 204, 401],
+        },
+        Row {
+            method: Method::GET,
             path: "/api/v1/inbox",
             body: None,
             expected: [401, 200, 200, 200, 200, 200, 200, 401],
@@ -864,6 +884,22 @@ fn rpc_rows(project: &str, share: &str, doomed: &str) -> Vec<RpcRow> {
             "consumer_remove",
             [401, 404, 404, 404, 404],
             Box::new(move |_| asset(&[("id", "999999")])),
+        ),
+        row(
+            "asset_reviews",
+            [401, 404, 200, 200, 200],
+            Box::new(move |_| asset(&[])),
+        ),
+        row(
+            "review_save",
+            [401, 404, 200, 200, 200],
+            Box::new(move |_| asset(&[("version", "1.0.0"), ("rating", "5"), ("comment", "rpc")])),
+        ),
+        row(
+            // Each deletes the review they just saved.
+            "review_delete",
+            [401, 404, 200, 200, 200],
+            Box::new(move |_| asset(&[("version", "1.0.0")])),
         ),
         row(
             "inbox_load",

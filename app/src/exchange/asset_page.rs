@@ -183,7 +183,10 @@ fn AssetView(
             {current.clone().filter(|v| v.lifecycle == portico_types::Lifecycle::Deprecated).map(|version| view! {
                 <super::sunset_notice::SunsetNotice base=base.clone() version/>
             })}
-            {(!detail.description.is_empty()).then(|| view! { <p class="lead">{detail.description.clone()}</p> })}
+            // Sanitized inline HTML made on the server from the description (portico_markdown).
+            {(!detail.description_html.is_empty()).then(|| view! {
+                <p class="lead" data-testid="asset-summary" inner_html=detail.description_html.clone()></p>
+            })}
             <section class="card">
                 <h2>"Use it"</h2>
                 <p class="downloads">
@@ -202,6 +205,7 @@ fn AssetView(
             </section>
             <super::consumers::ConsumersCard group=detail.group.clone() asset=detail.asset.clone()
                 latest=detail.versions.first().map(|v| v.version.clone())/>
+            <super::reviews::ReviewsCard group=detail.group.clone() asset=detail.asset.clone() version=selected.clone()/>
             <super::owner_pages::AssetPagesPanel group=detail.group.clone() asset=detail.asset.clone() initial=detail.pages.clone()/>
             <section class="card">
                 <h2>"Versions"</h2>
@@ -212,7 +216,7 @@ fn AssetView(
                     " · what the badges check: "<A href=format!("/exchange/governance?org={}", detail.group)>"governance"</A>
                 </p>
                 <table class="table" data-testid="versions">
-                    <thead><tr><th>"Version"</th><th>"Lifecycle"</th><th>"Spec"</th><th>"Published"</th><th>"By"</th></tr></thead>
+                    <thead><tr><th>"Version"</th><th>"Lifecycle"</th><th>"Spec"</th><th>"Published"</th><th>"Published by"</th></tr></thead>
                     <tbody>
                         {detail.versions.clone().into_iter().map(|v| { let row = v.version.clone(); view! {
                             <tr data-version=row>
@@ -227,7 +231,7 @@ fn AssetView(
                                 <td>{v.lifecycle.as_str()}</td>
                                 <td>{v.spec_version}</td>
                                 <td>{v.published_at}</td>
-                                <td>{v.published_by.unwrap_or_default()}</td>
+                                <td data-testid="published-by">{v.published_by.unwrap_or_else(|| "—".into())}</td>
                             </tr>
                         }}).collect_view()}
                     </tbody>

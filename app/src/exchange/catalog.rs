@@ -15,7 +15,7 @@ use portico_types::SearchHit;
 pub const PAGE_SIZE: u32 = 20;
 
 /// One page of search results.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct SearchPage {
     pub total: i64,
     pub page: u32,
@@ -54,10 +54,13 @@ pub async fn search_catalog(
     Ok(SearchPage { total, page, hits })
 }
 
+/// Starts a matched word in a snippet (`repo::search::MARK_START`).
+const MARK_START: char = '\u{E000}';
+
 /// Renders a snippet, turning the match markers into `<mark>`; everything is text.
 #[component]
 pub fn Snippet(text: String) -> impl IntoView {
-    const START: char = '\u{E000}';
+    const START: char = MARK_START;
     const END: char = '\u{E001}';
     let mut parts = Vec::new();
     let mut rest = text.as_str();
@@ -135,8 +138,9 @@ pub fn CatalogPage() -> impl IntoView {
                 </select>
                 <select name="sort" aria-label="Sort by">
                     <option value="relevance" selected=move || selected("sort", "relevance")>"Best match"</option>
-                    <option value="updated" selected=move || selected("sort", "updated")>"Recently updated"</option>
                     <option value="name" selected=move || selected("sort", "name")>"Name"</option>
+                    <option value="newest" selected=move || selected("sort", "newest") || selected("sort", "updated")>"Newest"</option>
+                    <option value="rating" selected=move || selected("sort", "rating")>"Rating"</option>
                 </select>
                 <button type="submit" class="primary-inline">"Search"</button>
             </Form>
@@ -185,7 +189,13 @@ fn ResultList(page: SearchPage) -> impl IntoView {
                             {hit.findings.map(|counts| view! { <ConformanceBadge counts/> })}
                         </div>
                         <p class="muted gav"><code>{format!("{}/{}", hit.group, hit.asset)}</code>" · "{hit.latest_version}</p>
-                        <Snippet text=hit.snippet/>
+                        // Sanitized inline HTML made on the server from the description (portico_markdown).
+                        {(!hit.summary_html.is_empty()).then(|| view! {
+                            <p class="summary" data-testid="card-summary" inner_html=hit.summary_html></p>
+                        })}
+                        // Where the words matched, when they matched anything but the description's start.
+                        {hit.snippet.contains(MARK_START).then(|| view! { <Snippet text=hit.snippet/> })}
+                        <CardFacts consumers=hit.consumers rating=hit.rating reviews=hit.reviews/>
                     </li>
                 }
             }).collect_view()}
@@ -198,6 +208,28 @@ fn ResultList(page: SearchPage) -> impl IntoView {
             </nav>
         })}
     }
+}
+
+/// What a card says of an asset's use: its consumers and its rating, when it has them.
+#[component]
+fn CardFacts(consumers: u32, rating: Option<f64>, reviews: u32) -> impl IntoView {
+    let consumers = (consumers > 0).then(|| {
+        view! {
+            <span data-testid="card-consumers">
+                {format!("{consumers} consumer{}", if consumers == 1 { "" } else { "s" })}
+            </span>
+        }
+    });
+    let rating = rating.map(|average| {
+        view! {
+            <span data-testid="card-rating" title=format!("{average:.1} out of 5")>
+                <span class="stars" aria-hidden="true">{super::reviews::stars(average)}</span>
+                " "<strong data-testid="card-rating-value">{format!("{average:.1}")}</strong>
+                " ("{super::reviews::review_count(reviews)}")"
+            </span>
+        }
+    });
+    view! { <p class="muted card-facts">{consumers}{rating}</p> }
 }
 
 /// Percent-encodes a query value.

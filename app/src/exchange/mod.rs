@@ -1,6 +1,6 @@
 //! The exchange: versioned assets that an organisation publishes and everyone it allows
 //! can find: the catalog and asset pages, lifecycle and deletion, owners' pages, what
-//! changed between versions and the rules that judge it.
+//! changed between versions and the rules that judge it, and what its users think of it.
 
 pub mod asset_page;
 pub mod catalog;
@@ -13,5 +13,6 @@ pub mod inbox;
 pub mod manage;
 pub mod organization_picker;
 pub mod owner_pages;
+pub mod reviews;
 pub mod rules;
 pub mod sunset_notice;

@@ -4,6 +4,10 @@
 //! and links to http(s) and mailto, as a second line of defence. Only the server renders
 //! with this (pages in the browser ask it); no WASM carries markdown code.
 
+mod inline;
+
+pub use inline::{ELLIPSIS, inline_summary_html};
+
 use std::collections::HashSet;
 use std::sync::{Arc, LazyLock, Mutex};
 

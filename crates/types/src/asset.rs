@@ -163,6 +163,9 @@ pub struct AssetDetail {
     pub public: bool,
     pub title: String,
     pub description: String,
+    /// The description's first words as sanitized inline HTML, for the page's header.
+    #[serde(default)]
+    pub description_html: String,
     pub tags: Vec<String>,
     pub versions: Vec<VersionSummary>,
     /// Whether the signed-in user may change lifecycles and delete (organisation admin).
@@ -172,7 +175,7 @@ pub struct AssetDetail {
 }
 
 /// One search hit: the asset, its latest version and where the query matched.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct SearchHit {
     pub group: String,
     pub asset: String,
@@ -188,6 +191,18 @@ pub struct SearchHit {
     /// ruleset applied to it.
     #[serde(default)]
     pub findings: Option<FindingCounts>,
+    /// The latest version's description, its first words as sanitized inline HTML.
+    #[serde(default)]
+    pub summary_html: String,
+    /// How many organisations registered as consumers.
+    #[serde(default)]
+    pub consumers: u32,
+    /// The mean of its reviews' ratings (all versions), to one decimal; none unreviewed.
+    #[serde(default)]
+    pub rating: Option<f64>,
+    /// How many reviews it has.
+    #[serde(default)]
+    pub reviews: u32,
 }
 
 /// Longest page body, in bytes.

@@ -18,6 +18,7 @@ pub mod error;
 pub mod governance;
 pub mod names;
 pub mod rendering_memo;
+pub mod reviews;
 pub mod role;
 
 pub use account::{

@@ -43,6 +43,7 @@ mod governance;
 mod members;
 pub(crate) mod openapi;
 pub(crate) mod problem;
+mod reviews;
 mod search;
 mod tokens;
 mod versions;
@@ -100,6 +101,8 @@ fn documented_routes() -> OpenApiRouter<AppState> {
         .routes(routes!(feed::feed))
         .routes(routes!(consumers::list, consumers::register))
         .routes(routes!(consumers::remove))
+        .routes(routes!(reviews::list))
+        .routes(routes!(reviews::put, reviews::delete))
         .routes(routes!(consumers::get_inbox))
         .routes(routes!(consumers::mark_read))
         .routes(routes!(webhooks::list, webhooks::create))

@@ -37,6 +37,7 @@ use super::problem::{
         (name = "meta", description = "This description"),
         (name = "organisations", description = "Organisation members and roles, the levels an organisation gives diff rules, its governance profile, and the broker credentials of its devices and services"),
         (name = "consumers", description = "Who consumes which asset, their inbox, and organisations' webhooks"),
+        (name = "reviews", description = "Ratings and comments of assets, one per user and minor version"),
     ),
     security(("bearer" = []), ("session" = [])),
     components(

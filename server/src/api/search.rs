@@ -76,6 +76,15 @@ pub struct SearchResult {
     /// The latest version's governance findings by severity; null when no ruleset
     /// applied to it.
     pub findings: Option<FindingCounts>,
+    /// The start of the latest version's description, cut at a word, as sanitized inline
+    /// HTML (code, emphasis, links to http(s) and mailto only).
+    pub summary_html: String,
+    /// How many organisations registered as its consumers.
+    pub consumers: u32,
+    /// The mean rating of its reviews (all versions), to one decimal; null unreviewed.
+    pub rating: Option<f64>,
+    /// How many reviews it has.
+    pub reviews: u32,
 }
 
 impl From<SearchHit> for SearchResult {
@@ -90,6 +99,10 @@ impl From<SearchHit> for SearchResult {
             updated_at: hit.updated_at,
             snippet: hit.snippet.replace([MARK_START, MARK_END], "**"),
             findings: hit.findings,
+            summary_html: hit.summary_html,
+            consumers: hit.consumers,
+            rating: hit.rating,
+            reviews: hit.reviews,
         }
     }
 }
@@ -143,9 +156,8 @@ pub async fn search(
         };
     let sort = match query.sort.as_deref() {
         None => SearchSort::Relevance,
-        Some(s) => {
-            SearchSort::parse(s).ok_or_else(|| invalid("sort", s, "relevance, updated, name"))?
-        }
+        Some(s) => SearchSort::parse(s)
+            .ok_or_else(|| invalid("sort", s, "relevance, updated (or newest), name, rating"))?,
     };
     let per_page = query
         .per_page

@@ -17,7 +17,7 @@ use super::{OPENAPI_JSON, WEBSOCKET_PATHS, v1_routes};
 use crate::state::{AppState, Services};
 
 /// The operation ids clients generate code from: renaming one breaks them.
-const OPERATION_IDS: [&str; 37] = [
+const OPERATION_IDS: [&str; 40] = [
     "searchAssets",
     "getAsset",
     "compareVersions",
@@ -48,6 +48,9 @@ const OPERATION_IDS: [&str; 37] = [
     "listConsumers",
     "registerConsumer",
     "removeConsumer",
+    "listReviews",
+    "putReview",
+    "deleteReview",
     "getInbox",
     "markInboxRead",
     "listWebhooks",

@@ -1,7 +1,9 @@
 //! Reading the exchange: searching the catalog and an asset with its live versions, as
 //! the pages and the REST API both show them.
 
+use portico_markdown::inline_summary_html;
 use portico_types::asset::FindingCounts;
+use portico_types::reviews::rounded_average;
 use portico_types::{
     AssetDetail, AssetKind, Deprecation, Lifecycle, Role, SearchHit, VersionSummary,
 };
@@ -13,6 +15,12 @@ use crate::auth::{SignedInUser, authorize};
 use crate::repo::Db;
 use crate::repo::assets::{VersionRow, list_versions};
 use crate::repo::search::{SearchRequest, Viewer, search_assets};
+
+/// Characters of description a catalog card shows.
+pub const CARD_SUMMARY_CHARS: usize = 160;
+/// Characters of description an asset page's header shows (the documentation below has
+/// all of it).
+pub const HEADER_SUMMARY_CHARS: usize = 320;
 
 /// The hits `user` may see for `request`, and how many there are in all.
 pub async fn search(
@@ -42,6 +50,10 @@ pub async fn search(
                 row.findings_infos,
                 row.findings_hints,
             ),
+            summary_html: inline_summary_html(&row.description, CARD_SUMMARY_CHARS),
+            consumers: u32::try_from(row.consumers).unwrap_or(0),
+            rating: row.rating_average.map(rounded_average),
+            reviews: u32::try_from(row.rating_count).unwrap_or(0),
         })
         .collect();
     Ok((hits, total))
@@ -67,6 +79,9 @@ pub async fn asset_detail(
             .map(|v| v.title.clone())
             .unwrap_or_else(|| asset.to_owned()),
         description: latest.map(|v| v.description.clone()).unwrap_or_default(),
+        description_html: latest
+            .map(|v| inline_summary_html(&v.description, HEADER_SUMMARY_CHARS))
+            .unwrap_or_default(),
         tags: latest
             .and_then(|v| serde_json::from_str(&v.tags).ok())
             .unwrap_or_default(),

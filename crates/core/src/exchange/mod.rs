@@ -1,5 +1,5 @@
 //! The exchange's use-cases: publishing, reading and searching, who may see an asset,
-//! lifecycle and deletion, the owners' pages, the documents' facts and their analysed
+//! lifecycle and deletion, the owners' pages, reviews, the documents' facts and their analysed
 //! models.
 
 pub mod access;
@@ -13,3 +13,4 @@ pub mod lifecycle;
 pub mod model_cache;
 pub mod owner_pages;
 pub mod publish;
+pub mod reviews;

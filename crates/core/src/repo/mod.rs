@@ -13,6 +13,7 @@ pub mod invitations;
 pub mod logins;
 pub mod organizations;
 pub mod read_cache;
+pub mod reviews;
 pub mod search;
 pub mod secrets;
 pub mod seeded;

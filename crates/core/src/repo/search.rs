@@ -33,15 +33,19 @@ pub enum SearchSort {
     Updated,
     /// By asset id.
     Name,
+    /// Best rated first (by the mean of their reviews; unreviewed last).
+    Rating,
 }
 
 impl SearchSort {
-    /// Parses a requested order (`relevance`, `updated`, `name`; empty is relevance).
+    /// Parses a requested order (`relevance`, `updated` or `newest`, `name`, `rating`;
+    /// empty is relevance).
     pub fn parse(name: &str) -> Option<SearchSort> {
         match name {
             "" | "relevance" => Some(SearchSort::Relevance),
-            "updated" => Some(SearchSort::Updated),
+            "updated" | "newest" => Some(SearchSort::Updated),
             "name" => Some(SearchSort::Name),
+            "rating" => Some(SearchSort::Rating),
             _ => None,
         }
     }
@@ -77,6 +81,13 @@ pub struct SearchRow {
     pub findings_warnings: Option<i64>,
     pub findings_infos: Option<i64>,
     pub findings_hints: Option<i64>,
+    /// The start of the latest version's description (enough for any summary).
+    pub description: String,
+    /// How many organisations consume the asset.
+    pub consumers: i64,
+    /// The mean rating of its reviews, none without.
+    pub rating_average: Option<f64>,
+    pub rating_count: i64,
 }
 
 /// Turns what a person typed into an FTS5 query: every word becomes a quoted prefix
@@ -188,7 +199,10 @@ async fn run_search(
         "SELECT o.slug AS group_slug, a.name, a.kind, v.title, v.version, v.lifecycle,
                 a.updated_at, {snippet} AS snippet, k.errors AS findings_errors,
                 k.warnings AS findings_warnings, k.infos AS findings_infos,
-                k.hints AS findings_hints"
+                k.hints AS findings_hints, substr(v.description, 1, 2000) AS description,
+                (SELECT count(*) FROM consumers c WHERE c.asset_id = a.id) AS consumers,
+                (SELECT avg(r.rating) FROM reviews r WHERE r.asset_id = a.id) AS rating_average,
+                (SELECT count(*) FROM reviews r WHERE r.asset_id = a.id) AS rating_count"
     ));
     push_filters(&mut query, viewer, request, fts);
     query.push(match (request.sort, fts.is_some()) {
@@ -196,6 +210,9 @@ async fn run_search(
             " ORDER BY bm25(asset_search, 10.0, 8.0, 2.0, 4.0, 1.0), a.name"
         }
         (SearchSort::Name, _) => " ORDER BY a.name, o.slug",
+        (SearchSort::Rating, _) => {
+            " ORDER BY rating_average IS NULL, rating_average DESC, rating_count DESC, a.name"
+        }
         _ => " ORDER BY a.updated_at DESC, a.name",
     });
     query
