@@ -13,7 +13,7 @@ pub async fn set_version_lifecycle(
     asset: String,
     version: String,
     lifecycle: Lifecycle,
-    deprecation: Deprecation,
+    #[server(default)] deprecation: Deprecation,
 ) -> Result<(), AppError> {
     let user = crate::session::require_user().await?;
     let ctx = crate::context::server_context()?;
