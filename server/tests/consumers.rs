@@ -10,35 +10,12 @@ use std::time::Duration;
 
 use serde_json::{Value, json};
 use support::webhook_receiver::{Answer, Receiver, assert_signed_with};
-use support::{ORDER_SERVICE, TestServer, put_document, user_with_token};
+use support::{ORDER_SERVICE, TestServer, api_send, json_of, put_document, user_with_token};
 
 const SECRET: &str = "the webhook secret, shared";
 
 fn assert_signed(received: &support::webhook_receiver::Received) {
     assert_signed_with(SECRET, received);
-}
-
-async fn send(
-    method: reqwest::Method,
-    server: &TestServer,
-    token: &str,
-    path: &str,
-    body: Option<Value>,
-) -> reqwest::Response {
-    let mut request = reqwest::Client::new()
-        .request(method, server.url(&format!("/api/v1{path}")))
-        .bearer_auth(token);
-    if let Some(body) = body {
-        request = request.json(&body);
-    }
-    request.send().await.unwrap()
-}
-
-async fn json_of(response: reqwest::Response, status: u16) -> Value {
-    let got = response.status().as_u16();
-    let text = response.text().await.unwrap();
-    assert_eq!(got, status, "{text}");
-    serde_json::from_str(&text).unwrap_or(Value::Null)
 }
 
 /// 1.x without a field of a message consumers receive: breaking for them.
@@ -62,7 +39,7 @@ async fn owner_and_consumer(server: &TestServer) -> (String, String) {
             .status(),
         201
     );
-    let public = send(
+    let public = api_send(
         reqwest::Method::PATCH,
         server,
         &ada,
@@ -77,7 +54,7 @@ async fn owner_and_consumer(server: &TestServer) -> (String, String) {
 /// GETs `path` of the API, which must answer 200 with JSON.
 async fn get_json(server: &TestServer, token: &str, path: &str) -> Value {
     json_of(
-        send(reqwest::Method::GET, server, token, path, None).await,
+        api_send(reqwest::Method::GET, server, token, path, None).await,
         200,
     )
     .await
@@ -120,7 +97,7 @@ async fn consumers_hear_once_per_event_in_range_and_webhooks_are_signed_and_retr
     // The receiver fails the first delivery: it must come again, later, with its key.
     let (receiver, url) = Receiver::start(vec![Answer::Status(503)]).await;
 
-    let registered = send(
+    let registered = api_send(
         reqwest::Method::POST,
         &server,
         &bob,
@@ -131,7 +108,7 @@ async fn consumers_hear_once_per_event_in_range_and_webhooks_are_signed_and_retr
     let registered = json_of(registered, 201).await;
     assert_eq!(registered["organisation"], "bob");
     assert_eq!(registered["range"], "^1.0");
-    let again = send(
+    let again = api_send(
         reqwest::Method::POST,
         &server,
         &bob,
@@ -144,7 +121,7 @@ async fn consumers_hear_once_per_event_in_range_and_webhooks_are_signed_and_retr
         409,
         "one registration per organisation and asset"
     );
-    let bad = send(
+    let bad = api_send(
         reqwest::Method::POST,
         &server,
         &bob,
@@ -157,7 +134,7 @@ async fn consumers_hear_once_per_event_in_range_and_webhooks_are_signed_and_retr
     // The owner sees the consumer; the consumer's organisation hears through its webhook.
     let seen = get_json(&server, &ada, "/assets/acme/orders/consumers").await;
     assert_eq!(seen["items"][0]["contact"], "bob@example.com");
-    let hook = send(reqwest::Method::POST, &server, &bob, "/orgs/bob/webhooks",
+    let hook = api_send(reqwest::Method::POST, &server, &bob, "/orgs/bob/webhooks",
         Some(json!({"url": url, "secret": SECRET, "events": ["version.published", "version.deprecated"]}))).await;
     let hook = json_of(hook, 201).await;
     assert!(
@@ -165,7 +142,7 @@ async fn consumers_hear_once_per_event_in_range_and_webhooks_are_signed_and_retr
         "a secret is never shown again"
     );
     let hook_id = hook["id"].as_i64().unwrap();
-    let refused = send(
+    let refused = api_send(
         reqwest::Method::POST,
         &server,
         &bob,
@@ -214,7 +191,7 @@ async fn consumers_hear_once_per_event_in_range_and_webhooks_are_signed_and_retr
         201
     );
     // Deprecating a version in range: heard once.
-    let deprecate = send(
+    let deprecate = api_send(
         reqwest::Method::PATCH,
         &server,
         &ada,
@@ -261,7 +238,7 @@ async fn consumers_hear_once_per_event_in_range_and_webhooks_are_signed_and_retr
     assert_eq!(statuses, [&json!(503), &json!(200)]);
     // Delivering it again sends the same key once more.
     let delivery = published["id"].as_i64().unwrap();
-    let redeliver = send(
+    let redeliver = api_send(
         reqwest::Method::POST,
         &server,
         &bob,
@@ -278,7 +255,7 @@ async fn consumers_hear_once_per_event_in_range_and_webhooks_are_signed_and_retr
 
     // Marking read empties the count.
     let marked = json_of(
-        send(
+        api_send(
             reqwest::Method::POST,
             &server,
             &bob,
@@ -293,7 +270,7 @@ async fn consumers_hear_once_per_event_in_range_and_webhooks_are_signed_and_retr
     assert_eq!(inbox(&server, &bob).await["unread"], 0);
     // Removing the registration stops the notifications.
     let id = registered["id"].as_i64().unwrap();
-    let removed = send(
+    let removed = api_send(
         reqwest::Method::DELETE,
         &server,
         &bob,
@@ -335,7 +312,7 @@ async fn a_crash_mid_delivery_sends_the_same_delivery_again_and_a_disallowed_hos
     let server = TestServer::start_with(data.path(), &args);
     let (ada, bob) = owner_and_consumer(&server).await;
     let (receiver, url) = Receiver::start(vec![Answer::Hang]).await;
-    let registered = send(
+    let registered = api_send(
         reqwest::Method::POST,
         &server,
         &bob,
@@ -345,7 +322,7 @@ async fn a_crash_mid_delivery_sends_the_same_delivery_again_and_a_disallowed_hos
     .await;
     assert_eq!(registered.status(), 201);
     let hook = json_of(
-        send(
+        api_send(
             reqwest::Method::POST,
             &server,
             &bob,

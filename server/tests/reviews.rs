@@ -7,31 +7,7 @@ mod support;
 
 use reqwest::Method;
 use serde_json::{Value, json};
-use support::{ORDER_SERVICE, TestServer, put_document, user_with_token};
-
-async fn send(
-    method: Method,
-    server: &TestServer,
-    token: &str,
-    path: &str,
-    body: Option<Value>,
-) -> reqwest::Response {
-    let mut request = reqwest::Client::new()
-        .request(method, server.url(&format!("/api/v1{path}")))
-        .bearer_auth(token);
-    if let Some(body) = body {
-        request = request.json(&body);
-    }
-    request.send().await.unwrap()
-}
-
-/// The JSON body of a response that must have `status`.
-async fn json_of(response: reqwest::Response, status: u16) -> Value {
-    let got = response.status().as_u16();
-    let text = response.text().await.unwrap();
-    assert_eq!(got, status, "{text}");
-    serde_json::from_str(&text).unwrap_or(Value::Null)
-}
+use support::{ORDER_SERVICE, TestServer, api_send, json_of, put_document, user_with_token};
 
 async fn review(
     server: &TestServer,
@@ -41,11 +17,11 @@ async fn review(
     body: Value,
 ) -> reqwest::Response {
     let path = format!("/assets/{asset}/reviews/{version}");
-    send(Method::PUT, server, token, &path, Some(body)).await
+    api_send(Method::PUT, server, token, &path, Some(body)).await
 }
 
 async fn reviews_of(server: &TestServer, token: &str, path: &str) -> Value {
-    json_of(send(Method::GET, server, token, path, None).await, 200).await
+    json_of(api_send(Method::GET, server, token, path, None).await, 200).await
 }
 
 async fn publish(server: &TestServer, token: &str, path: &str, text: &str) {
@@ -67,7 +43,7 @@ async fn one_review_per_user_and_minor_checked_and_only_of_visible_assets() {
     // A private asset of another organisation does not exist for bob.
     let hidden = review(&server, &bob, "ada/orders", "1.0.0", json!({"rating": 5})).await;
     assert_eq!(hidden.status(), 404);
-    let listed = send(
+    let listed = api_send(
         Method::GET,
         &server,
         &bob,
@@ -78,7 +54,7 @@ async fn one_review_per_user_and_minor_checked_and_only_of_visible_assets() {
     assert_eq!(listed.status(), 404);
 
     // As a viewer of ada's organisation he may see it, and so review it.
-    let member = send(
+    let member = api_send(
         Method::PUT,
         &server,
         &ada,
@@ -221,13 +197,13 @@ async fn one_review_per_user_and_minor_checked_and_only_of_visible_assets() {
     // Only one's own review is deleted, once.
     let path = "/assets/ada/orders/reviews/1.1.0";
     assert_eq!(
-        send(Method::DELETE, &server, &bob, path, None)
+        api_send(Method::DELETE, &server, &bob, path, None)
             .await
             .status(),
         204
     );
     assert_eq!(
-        send(Method::DELETE, &server, &bob, path, None)
+        api_send(Method::DELETE, &server, &bob, path, None)
             .await
             .status(),
         404
@@ -267,7 +243,7 @@ async fn catalog_cards_carry_summary_consumers_and_rating_and_sort_by_rating() {
         ("inventory", inventory.as_str()),
     ] {
         publish(&server, &ada, &format!("ada/{asset}/1.0.0"), text).await;
-        let public = send(
+        let public = api_send(
             Method::PATCH,
             &server,
             &ada,
@@ -298,7 +274,7 @@ async fn catalog_cards_carry_summary_consumers_and_rating_and_sort_by_rating() {
         .await;
     }
     for token in [&bob, &carol] {
-        let registered = send(
+        let registered = api_send(
             Method::POST,
             &server,
             token,
@@ -364,7 +340,7 @@ async fn catalog_cards_carry_summary_consumers_and_rating_and_sort_by_rating() {
     // `newest` is the other name of `updated`; an unknown order is refused with the list.
     let newest = reviews_of(&server, &bob, "/assets?sort=newest").await;
     assert_eq!(newest["total"], 3);
-    let refused = send(Method::GET, &server, &bob, "/assets?sort=stars", None).await;
+    let refused = api_send(Method::GET, &server, &bob, "/assets?sort=stars", None).await;
     let problem = json_of(refused, 422).await;
     assert!(
         problem["detail"].as_str().unwrap().contains("rating"),

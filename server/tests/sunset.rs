@@ -10,7 +10,7 @@ use std::time::Duration;
 use chrono::{Days, Utc};
 use serde_json::{Value, json};
 use support::webhook_receiver::{Receiver, assert_signed_with};
-use support::{ORDER_SERVICE, TestServer, put_document, user_with_token};
+use support::{ORDER_SERVICE, TestServer, api_send, put_document, user_with_token};
 
 const SECRET: &str = "sunset hook secret";
 
@@ -21,13 +21,7 @@ async fn call(
     path: &str,
     body: Option<Value>,
 ) -> (u16, Value) {
-    let mut request = reqwest::Client::new()
-        .request(method, server.url(&format!("/api/v1{path}")))
-        .bearer_auth(token);
-    if let Some(body) = body {
-        request = request.json(&body);
-    }
-    let response = request.send().await.unwrap();
+    let response = api_send(method, server, token, path, body).await;
     let status = response.status().as_u16();
     let text = response.text().await.unwrap();
     (status, serde_json::from_str(&text).unwrap_or(Value::Null))

@@ -132,6 +132,32 @@ pub async fn call(
         .expect("request is sent")
 }
 
+/// Sends a REST API request (`path` below `/api/v1`) with a bearer token and an
+/// optional JSON body.
+pub async fn api_send(
+    method: reqwest::Method,
+    server: &TestServer,
+    token: &str,
+    path: &str,
+    body: Option<serde_json::Value>,
+) -> reqwest::Response {
+    let mut request = reqwest::Client::new()
+        .request(method, server.url(&format!("/api/v1{path}")))
+        .bearer_auth(token);
+    if let Some(body) = body {
+        request = request.json(&body);
+    }
+    request.send().await.expect("request is sent")
+}
+
+/// The JSON body of a response that must have `status` (null when it has none).
+pub async fn json_of(response: reqwest::Response, status: u16) -> serde_json::Value {
+    let got = response.status().as_u16();
+    let text = response.text().await.expect("a body");
+    assert_eq!(got, status, "{text}");
+    serde_json::from_str(&text).unwrap_or(serde_json::Value::Null)
+}
+
 /// Signs up a new account with the given name and password through the server function.
 pub async fn sign_up(client: &reqwest::Client, server: &TestServer, name: &str, password: &str) {
     let response = call(
