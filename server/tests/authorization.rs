@@ -432,6 +432,12 @@ async fn every_endpoint_answers_every_caller_as_its_role_allows() {
         },
         Row {
             method: Method::GET,
+            path: "/api/v1/event-map",
+            body: None,
+            expected: [401, 200, 200, 200, 200, 200, 200, 401],
+        },
+        Row {
+            method: Method::GET,
             path: "/api/v1/inbox",
             body: None,
             expected: [401, 200, 200, 200, 200, 200, 200, 401],
@@ -738,6 +744,11 @@ fn rpc_rows(project: &str, share: &str, doomed: &str) -> Vec<RpcRow> {
                     ("page", "1"),
                 ])
             }),
+        ),
+        row(
+            "event_map",
+            [401, 200, 200, 200, 200],
+            Box::new(|_| form(&[("tag", ""), ("server", ""), ("organisation", "")])),
         ),
         row(
             "load_asset",

@@ -158,4 +158,27 @@ impl EventMap {
     pub fn application(&self, id: &str) -> Option<&EventApp> {
         self.applications.iter().find(|app| app.id == id)
     }
+
+    /// Keeps the first `limit` channels and the applications they name (a page draws
+    /// no more than it can show); the number of channels there were.
+    pub fn truncate_channels(&mut self, limit: usize) -> usize {
+        let total = self.channels.len();
+        if total > limit {
+            self.channels.truncate(limit);
+            let named: std::collections::HashSet<&str> = self
+                .channels
+                .iter()
+                .flat_map(|c| c.producers.iter().chain(&c.consumers))
+                .map(|end| end.app.as_str())
+                .collect();
+            let kept: Vec<EventApp> = self
+                .applications
+                .iter()
+                .filter(|app| named.contains(app.id.as_str()))
+                .cloned()
+                .collect();
+            self.applications = kept;
+        }
+        total
+    }
 }
