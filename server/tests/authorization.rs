@@ -748,7 +748,14 @@ fn rpc_rows(project: &str, share: &str, doomed: &str) -> Vec<RpcRow> {
         row(
             "event_map",
             [401, 200, 200, 200, 200],
-            Box::new(|_| form(&[("tag", ""), ("server", ""), ("organisation", "")])),
+            Box::new(|_| {
+                form(&[
+                    ("tag", ""),
+                    ("server", ""),
+                    ("organisation", ""),
+                    ("asset", ""),
+                ])
+            }),
         ),
         row(
             "load_asset",

@@ -155,6 +155,13 @@ async fn the_event_map_joins_what_each_caller_may_see_by_address() {
         addresses(&portico),
         ["user/signedup", "user/{userId}/deleted"]
     );
+    // Around one asset: its channels, with everyone on them.
+    let around = map(&server, Some(&alice), "?asset=alice/shop").await;
+    assert_eq!(addresses(&around), ["order", "order-approved"]);
+    assert_eq!(
+        sides(&around, "order"),
+        (strings(&["alice/shop"]), strings(&[service]))
+    );
     let nothing = map(&server, Some(&alice), "?organisation=nobody").await;
     assert_eq!(nothing["channels"], json!([]));
 

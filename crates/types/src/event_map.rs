@@ -133,12 +133,17 @@ pub struct EventMapFilter {
     pub server: Option<String>,
     /// Only applications of this organisation.
     pub organisation: Option<String>,
+    /// Only the channels this asset (`group/asset`) is on, with everyone on them.
+    pub asset: Option<String>,
 }
 
 impl EventMapFilter {
     /// Whether no filter is set.
     pub fn is_empty(&self) -> bool {
-        self.tag.is_none() && self.server.is_none() && self.organisation.is_none()
+        self.tag.is_none()
+            && self.server.is_none()
+            && self.organisation.is_none()
+            && self.asset.is_none()
     }
 }
 

@@ -23,6 +23,9 @@ pub struct EventMapQuery {
     server: Option<String>,
     /// Only applications of this organisation (its slug).
     organisation: Option<String>,
+    /// Only the channels this asset (`group/asset`) sends or receives on, with every
+    /// application on them.
+    asset: Option<String>,
 }
 
 /// The event map
@@ -34,7 +37,7 @@ pub struct EventMapQuery {
 /// A registered consumer of an asset uses it from the other side: it receives what the
 /// newest live version in its range sends and sends what that version receives (only the
 /// channels or operations it named, when it named some). `choices` lists every value the
-/// filters may take.
+/// filters may take; `asset` shows one asset's channels with everyone on them.
 #[utoipa::path(
     get,
     path = "/event-map",
@@ -58,6 +61,7 @@ pub async fn get_event_map(
         tag: set(query.tag),
         server: set(query.server),
         organisation: set(query.organisation),
+        asset: set(query.asset),
     };
     let map = event_map::event_map(&state.server.db, &caller.user, &filter).await?;
     Ok(Json(map))

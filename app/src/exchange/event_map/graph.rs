@@ -7,7 +7,7 @@ use leptos::prelude::*;
 use leptos_router::hooks::use_navigate;
 use portico_types::event_map::{EventMap, Side};
 
-use super::layout::{APP_WIDTH, AppBox, BOX_HEIGHT, CHANNEL_WIDTH, ChannelBox, layout};
+use super::layout::{APP_WIDTH, AppBox, BOX_HEIGHT, CHANNEL_WIDTH, ChannelBox, HEADING_Y, layout};
 
 /// Each zoom step, and how far the view may zoom out and in.
 const ZOOM_STEP: f64 = 1.25;
@@ -158,6 +158,13 @@ pub fn Graph(map: EventMap) -> impl IntoView {
             view! { <path class=class d=edge.path.clone() marker-end="url(#em-arrow)"></path> }
         })
         .collect_view();
+    let headings = picture
+        .headings
+        .iter()
+        .map(|&(x, text)| {
+            view! { <text x=x y=HEADING_Y text-anchor="middle" class="em-heading" aria-hidden="true">{text}</text> }
+        })
+        .collect_view();
     let producers = picture
         .producers
         .into_iter()
@@ -184,6 +191,7 @@ pub fn Graph(map: EventMap) -> impl IntoView {
                         <path d="M0,0 L10,5 L0,10 z" class="em-arrow"></path>
                     </marker>
                 </defs>
+                <g class="em-headings">{headings}</g>
                 <g class="em-edges">{edges}</g>
                 <g class="em-column producers" aria-label="Producers" role="group">{producers}</g>
                 <g class="em-column channels" aria-label="Channels" role="group">{channels}</g>
@@ -224,19 +232,20 @@ fn app_label(app: &AppBox) -> String {
     format!("{who} {verb} {}", app.channels.join(", "))
 }
 
-/// "Channel order: sent by Shop; received by Order Service".
+/// "Channel order: sent by Shop; received by Order Service" (or "no producers",
+/// "no consumers" for a side no one on the map is on).
 fn channel_label(channel: &ChannelBox) -> String {
-    let names = |titles: &[String]| {
+    let side = |verb: &str, titles: &[String], none: &str| {
         if titles.is_empty() {
-            "no one here".to_owned()
+            none.to_owned()
         } else {
-            titles.join(", ")
+            format!("{verb} {}", titles.join(", "))
         }
     };
     format!(
-        "Channel {}: sent by {}; received by {}",
+        "Channel {}: {}; {}",
         channel.address,
-        names(&channel.producers),
-        names(&channel.consumers)
+        side("sent by", &channel.producers, "no producers"),
+        side("received by", &channel.consumers, "no consumers")
     )
 }

@@ -17,6 +17,10 @@ const GAP: f64 = 14.0;
 /// Room between columns, for the lines.
 const COLUMN_GAP: f64 = 130.0;
 const MARGIN: f64 = 16.0;
+/// Where the first row of boxes starts, under the columns' headings.
+const TOP: f64 = MARGIN + 26.0;
+/// The baseline of the headings.
+pub const HEADING_Y: f64 = MARGIN + 8.0;
 /// Characters of a title or an address shown in a box (the whole text is in its
 /// tooltip and in the table under the map).
 const APP_CHARS: usize = 28;
@@ -67,6 +71,8 @@ pub struct Edge {
 pub struct Layout {
     pub width: f64,
     pub height: f64,
+    /// Each column's heading and the middle of the column.
+    pub headings: Vec<(f64, &'static str)>,
     pub producers: Vec<AppBox>,
     pub channels: Vec<ChannelBox>,
     pub consumers: Vec<AppBox>,
@@ -94,7 +100,7 @@ pub fn layout(map: &EventMap) -> Layout {
             producers: channel.producers.iter().map(|e| title_of(&e.app)).collect(),
             consumers: channel.consumers.iter().map(|e| title_of(&e.app)).collect(),
             x: channel_x,
-            y: MARGIN + row as f64 * step,
+            y: TOP + row as f64 * step,
         })
         .collect();
     let producers = column(map, Side::Send, MARGIN, &channels);
@@ -136,7 +142,12 @@ pub fn layout(map: &EventMap) -> Layout {
         .fold(0.0_f64, f64::max);
     Layout {
         width: consumer_x + APP_WIDTH + MARGIN,
-        height: bottom + BOX_HEIGHT + MARGIN,
+        height: bottom.max(TOP) + BOX_HEIGHT + MARGIN,
+        headings: vec![
+            (MARGIN + APP_WIDTH / 2.0, "Sends"),
+            (channel_x + CHANNEL_WIDTH / 2.0, "Channel"),
+            (consumer_x + APP_WIDTH / 2.0, "Receives"),
+        ],
         producers,
         channels,
         consumers,
@@ -184,7 +195,7 @@ fn column(map: &EventMap, side: Side, x: f64, channels: &[ChannelBox]) -> Vec<Ap
         .collect();
     // `applications` is sorted by title already; a stable sort keeps that for ties.
     placed.sort_by(|a, b| a.0.total_cmp(&b.0));
-    let mut next = MARGIN;
+    let mut next = TOP;
     placed
         .into_iter()
         .map(|(middle, mut app)| {

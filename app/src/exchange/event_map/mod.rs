@@ -31,6 +31,7 @@ pub async fn load_event_map(
     tag: String,
     server: String,
     organisation: String,
+    asset: String,
 ) -> Result<EventMapView, AppError> {
     use portico_types::event_map::EventMapFilter;
 
@@ -41,6 +42,7 @@ pub async fn load_event_map(
         tag: set(tag),
         server: set(server),
         organisation: set(organisation),
+        asset: set(asset),
     };
     let mut map = portico_core::exchange::event_map::event_map(&ctx.db, &user, &filter).await?;
     let total_channels = map.truncate_channels(MAX_CHANNELS);
@@ -56,8 +58,15 @@ pub fn EventMapPage() -> impl IntoView {
     let query = use_query_map();
     let param = move |name: &str| query.read().get(name).unwrap_or_default();
     let data = Resource::new(
-        move || (param("tag"), param("server"), param("organisation")),
-        |(tag, server, organisation)| load_event_map(tag, server, organisation),
+        move || {
+            (
+                param("tag"),
+                param("server"),
+                param("organisation"),
+                param("asset"),
+            )
+        },
+        |(tag, server, organisation, asset)| load_event_map(tag, server, organisation, asset),
     );
     view! {
         <Title text="Event map · Portico"/>
@@ -136,8 +145,13 @@ fn Filters(choices: EventMapChoices) -> impl IntoView {
                 </select>
             }
         };
+    let asset = current("asset");
     view! {
         <Form method="GET" action="" attr:class="search-form event-map-filters" attr:aria-label="Filter the event map">
+            {(!asset.is_empty()).then(|| view! {
+                <input type="hidden" name="asset" value=asset.clone()/>
+                <span data-testid="event-map-around">"Around "<code>{asset.clone()}</code></span>
+            })}
             {select("tag", "Tag", "Any tag", choices.tags)}
             {select("server", "Server", "Any server", choices.servers)}
             {select("organisation", "Organisation", "Any organisation", choices.organisations)}

@@ -298,6 +298,11 @@ impl Builder {
         let mut shown = vec![false; self.apps.len()];
         let mut channels = Vec::with_capacity(self.channels.len());
         for (index, mut channel) in std::mem::take(&mut self.channels).into_iter().enumerate() {
+            if let Some(asset) = &filter.asset
+                && !self.is_on(index, asset)
+            {
+                continue;
+            }
             for side in [Side::Send, Side::Receive] {
                 let owners = self.owners.remove(&(index, side)).unwrap_or_default();
                 let lane = match side {
@@ -335,6 +340,19 @@ impl Builder {
             applications,
             choices,
         }
+    }
+}
+
+impl Builder {
+    /// Whether the declared application `group/asset` has an end of channel `index`.
+    fn is_on(&self, index: usize, asset: &str) -> bool {
+        [Side::Send, Side::Receive].iter().any(|side| {
+            self.owners.get(&(index, *side)).is_some_and(|apps| {
+                apps.iter().any(|&app| {
+                    self.apps[app].source == AppSource::Declared && self.apps[app].id == asset
+                })
+            })
+        })
     }
 }
 

@@ -280,3 +280,38 @@ fn the_newest_live_version_in_range_is_the_one_drawn() {
     };
     assert!(newest_in_range(&versions, &later).is_none());
 }
+
+#[test]
+fn around_an_asset_are_its_channels_with_everyone_on_them() {
+    let map = assemble(
+        shop(),
+        Vec::new(),
+        &EventMapFilter {
+            asset: Some("acme/shop".into()),
+            ..Default::default()
+        },
+    );
+    assert_eq!(
+        sides(&map, "order"),
+        (
+            vec!["acme/shop".into()],
+            vec!["portico/order-service".into()]
+        )
+    );
+    assert_eq!(map.channels.len(), 1);
+    let around_service = assemble(
+        shop(),
+        Vec::new(),
+        &EventMapFilter {
+            asset: Some("portico/order-service".into()),
+            organisation: Some("acme".into()),
+            ..Default::default()
+        },
+    );
+    // Its channels, with the other filters applied to who is on them.
+    assert_eq!(
+        sides(&around_service, "order-approved"),
+        (vec![], vec!["acme/mailer".into()])
+    );
+    assert_eq!(around_service.channels.len(), 2);
+}
