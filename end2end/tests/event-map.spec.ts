@@ -1,8 +1,9 @@
 // The event map in the browser: on a fresh server (the demo catalog) a signed-in user
 // opens it from the header and sees the Order Service's three channels, each with the
 // service on the right side (it receives `order`, sends `order-approved` and
-// `order-failed`); the zoom changes the view; a filter narrows the graph to one tag; an
-// application's box leads to its asset page, whose link leads back to its channels.
+// `order-failed`); the zoom buttons, Ctrl + wheel and dragging change the view; a
+// filter narrows the graph to one tag; an application's box leads to its asset page,
+// whose link leads back to its channels.
 import { test, expect, hydrated, signUp, nav } from '../support/fixtures';
 
 const service = 'Order Service (portico/order-service · 1.1.0)';
@@ -39,6 +40,22 @@ test('the event map shows who sends and who receives on each channel', async ({ 
   const whole = await map.getAttribute('viewBox');
   await page.getByRole('button', { name: 'Zoom in' }).click();
   await expect(map).not.toHaveAttribute('viewBox', whole!);
+  await page.getByRole('button', { name: 'Fit' }).click();
+  await expect(map).toHaveAttribute('viewBox', whole!);
+  // Ctrl + wheel zooms too, and dragging moves the view (without following a link).
+  await map.hover();
+  await page.keyboard.down('Control');
+  await page.mouse.wheel(0, -200);
+  await page.keyboard.up('Control');
+  await expect(map).not.toHaveAttribute('viewBox', whole!);
+  const zoomed = await map.getAttribute('viewBox');
+  const frame = (await map.boundingBox())!;
+  await page.mouse.move(frame.x + frame.width / 2, frame.y + frame.height / 2);
+  await page.mouse.down();
+  await page.mouse.move(frame.x + frame.width / 2 + 120, frame.y + frame.height / 2 + 30, { steps: 6 });
+  await page.mouse.up();
+  await expect(map).not.toHaveAttribute('viewBox', zoomed!);
+  await expect(page).toHaveURL(`${server.baseUrl}/event-map`);
   await page.getByRole('button', { name: 'Fit' }).click();
   await expect(map).toHaveAttribute('viewBox', whole!);
 

@@ -187,7 +187,10 @@ async fn main() {
         bytes = body.len();
     }
     let (bare, full, json) = (median(bare), median(full), median(json));
-    println!("rows {rows}, channels on the map {channels}, JSON {} KB", bytes / 1024);
+    println!(
+        "rows {rows}, channels on the map {channels}, JSON {} KB",
+        bytes / 1024
+    );
     println!(
         "bare SQL query {:.2} ms | event map {:.2} ms | ratio {:.2}x (bar <= 3x) | + JSON {:.2} ms",
         bare.as_secs_f64() * 1e3,

@@ -127,7 +127,7 @@ pub fn Graph(map: EventMap) -> impl IntoView {
                     <title>{tooltip}</title>
                     <rect x=x y=y width=APP_WIDTH height=BOX_HEIGHT rx="6"></rect>
                     <text x=x + 10.0 y=y + 17.0 class="em-title">{app.short_title}</text>
-                    <text x=x + 10.0 y=y + 32.0 class="em-caption">{app.caption}</text>
+                    <text x=x + 10.0 y=y + 32.0 class="em-caption">{app.short_caption}</text>
                 </a>
             </g>
         }

@@ -24,6 +24,7 @@ pub const HEADING_Y: f64 = MARGIN + 8.0;
 /// Characters of a title or an address shown in a box (the whole text is in its
 /// tooltip and in the table under the map).
 const APP_CHARS: usize = 28;
+const CAPTION_CHARS: usize = 32;
 const CHANNEL_CHARS: usize = 30;
 
 /// An application's box in one column.
@@ -36,8 +37,11 @@ pub struct AppBox {
     pub title: String,
     /// The title as it fits in the box.
     pub short_title: String,
-    /// `group/asset · version`, or for a registered consumer what it consumes.
+    /// `group/asset · version`, or for a registered consumer what it consumes
+    /// (`uses group/asset version`).
     pub caption: String,
+    /// The caption as it fits in the box.
+    pub short_caption: String,
     pub href: String,
     /// The addresses it sends on (left) or receives from (right), for its label.
     pub channels: Vec<String>,
@@ -172,7 +176,7 @@ fn column(map: &EventMap, side: Side, x: f64, channels: &[ChannelBox]) -> Vec<Ap
             let middle = rows.iter().map(|&r| channels[r].y).sum::<f64>() / rows.len() as f64;
             let registered = app.source == AppSource::Registered;
             let caption = if registered {
-                format!("consumes {}/{} {}", app.group, app.asset, app.version)
+                format!("uses {}/{} {}", app.group, app.asset, app.version)
             } else {
                 format!("{}/{} · {}", app.group, app.asset, app.version)
             };
@@ -184,7 +188,8 @@ fn column(map: &EventMap, side: Side, x: f64, channels: &[ChannelBox]) -> Vec<Ap
                     registered,
                     title: app.title.clone(),
                     short_title: shorten(&app.title, APP_CHARS),
-                    caption: shorten(&caption, APP_CHARS + 8),
+                    short_caption: shorten(&caption, CAPTION_CHARS),
+                    caption,
                     href: format!("/exchange/{}/{}/{}", app.group, app.asset, app.version),
                     channels: rows.iter().map(|&r| channels[r].address.clone()).collect(),
                     x,
