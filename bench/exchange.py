@@ -83,7 +83,8 @@ class Portico:
 
 def generate(db_path, org_id, user_id):
     """Writes 20,000 assets x 5 versions the way the repository does (latest version and
-    its search row per asset)."""
+    its search row per asset; the documents have no channels, so none for the event map,
+    and each version is marked as read for it, as a publish marks it)."""
     rnd = random.Random(7)
     db = sqlite3.connect(db_path)
     doc = b"asyncapi: 3.0.0\ninfo:\n  title: T\n  version: 1.0.0\n"
@@ -101,8 +102,9 @@ def generate(db_path, org_id, user_id):
                 description = f"Handles {words[0]} and {words[2]} events."
                 cur = db.execute(
                     "INSERT INTO asset_versions (asset_id, version, major, minor, patch, lifecycle, title, description,"
-                    " tags, spec_version, content, content_type, content_sha256, search_terms, published_by)"
-                    " VALUES (?, ?, 1, ?, 0, 'stable', ?, ?, ?, '3.0.0', ?, 'application/yaml', ?, ?, ?)",
+                    " tags, spec_version, content, content_type, content_sha256, search_terms, published_by,"
+                    " channels_indexed)"
+                    " VALUES (?, ?, 1, ?, 0, 'stable', ?, ?, ?, '3.0.0', ?, 'application/yaml', ?, ?, ?, 1)",
                     (asset_id, f"1.{v}.0", v, title, description, json.dumps([words[2]]), doc, f"{a:064x}", terms, user_id))
                 latest = (cur.lastrowid, title, description, words[2], terms)
             db.execute("UPDATE assets SET latest_version_id = ? WHERE id = ?", (latest[0], asset_id))

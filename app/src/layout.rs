@@ -31,6 +31,7 @@ pub fn Header() -> impl IntoView {
                             Ok(Some(user)) => view! {
                                 <A href="/design">"Design"</A>
                                 <A href="/exchange">"Exchange"</A>
+                                <A href="/event-map">"Event map"</A>
                                 <crate::exchange::inbox::InboxLink/>
                                 <A href="/account">
                                     <span data-testid="signed-in-as">{user.username}</span>

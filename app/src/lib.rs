@@ -38,6 +38,7 @@ use design::share_page::SharePage;
 use error_page::NotFound;
 use exchange::asset_page::AssetPage;
 use exchange::catalog::CatalogPage;
+use exchange::event_map::EventMapPage;
 use exchange::governance::GovernancePage;
 use exchange::inbox::InboxPage;
 use exchange::rules::RulesPage;
@@ -97,6 +98,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/account") view={Lazy::<AccountRoute>::new()} ssr=SsrMode::Async/>
                     <Route path=path!("/inbox") view={Lazy::<InboxRoute>::new()} ssr=SsrMode::Async/>
                     <Route path=path!("/exchange") view={Lazy::<CatalogRoute>::new()} ssr=SsrMode::Async/>
+                    <Route path=path!("/event-map") view={Lazy::<EventMapRoute>::new()} ssr=SsrMode::Async/>
                     <Route path=path!("/exchange/rules") view={Lazy::<RulesRoute>::new()} ssr=SsrMode::Async/>
                     <Route path=path!("/exchange/governance") view={Lazy::<GovernanceRoute>::new()} ssr=SsrMode::Async/>
                     <Route path=path!("/exchange/:group/:asset/:version?") view={Lazy::<AssetRoute>::new()} ssr=SsrMode::Async/>
@@ -132,6 +134,7 @@ lazy_page!(SignUpRoute, SignUpPage);
 lazy_page!(LoginRoute, LoginPage);
 lazy_page!(AccountRoute, AccountPage);
 lazy_page!(CatalogRoute, CatalogPage);
+lazy_page!(EventMapRoute, EventMapPage);
 lazy_page!(InboxRoute, InboxPage);
 lazy_page!(AssetRoute, AssetPage);
 lazy_page!(RulesRoute, RulesPage);

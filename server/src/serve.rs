@@ -21,6 +21,18 @@ use crate::console::{BundledBroker, ConsoleSettings, ConsoleSockets, RecentConfi
 use crate::http::{HttpSettings, router};
 use crate::state::{AppState, Services};
 
+/// Reads the channels of versions published before the event map existed, in the
+/// background: the server answers meanwhile, and the map fills in as they are read.
+fn spawn_channel_indexing(db: Db) {
+    tokio::spawn(async move {
+        match portico_core::exchange::event_map::index_missing(&db).await {
+            Ok(0) => {}
+            Ok(count) => tracing::info!(count, "event map: channels of earlier versions indexed"),
+            Err(error) => tracing::warn!(%error, "event map: indexing earlier versions stopped"),
+        }
+    });
+}
+
 /// Runs the server with this configuration.
 pub async fn serve(config: ServeConfig) -> anyhow::Result<()> {
     portico_core::analysis::configure(spec_engine::Limits {
@@ -36,6 +48,7 @@ pub async fn serve(config: ServeConfig) -> anyhow::Result<()> {
             .await
             .context("cannot seed the demo data")?;
     }
+    spawn_channel_indexing(db.clone());
     let sessions = SqliteStore::new(db.sessions_pool().clone());
     sessions
         .migrate()

@@ -452,6 +452,12 @@ async fn every_endpoint_answers_every_caller_as_its_role_allows() {
         },
         Row {
             method: Method::GET,
+            path: "/api/v1/event-map",
+            body: None,
+            expected: [401, 200, 200, 200, 200, 200, 200, 401],
+        },
+        Row {
+            method: Method::GET,
             path: "/api/v1/inbox",
             body: None,
             expected: [401, 200, 200, 200, 200, 200, 200, 401],
@@ -756,6 +762,18 @@ fn rpc_rows(project: &str, share: &str, doomed: &str) -> Vec<RpcRow> {
                     ("conformance", ""),
                     ("sort", ""),
                     ("page", "1"),
+                ])
+            }),
+        ),
+        row(
+            "event_map",
+            [401, 200, 200, 200, 200],
+            Box::new(|_| {
+                form(&[
+                    ("tag", ""),
+                    ("server", ""),
+                    ("organisation", ""),
+                    ("asset", ""),
                 ])
             }),
         ),

@@ -46,6 +46,9 @@ async fn response_bodies_keep_their_shape() {
     let search = body(api_get(&server, Some(&token), "assets?q=customerId").await).await;
     assert_json_snapshot!("search", search, { ".items[].updatedAt" => "[time]" });
 
+    let event_map = body(api_get(&server, Some(&token), "event-map").await).await;
+    assert_json_snapshot!("event_map", event_map);
+
     let missing = body(api_get(&server, Some(&token), "assets/acme/nothing").await).await;
     assert_json_snapshot!("not_found", missing);
 }

@@ -194,6 +194,10 @@ fn AssetView(
                     <a href=format!("{spec_url}?format=yaml") download>"as YAML"</a>
                     <a href=format!("{spec_url}?format=json") download>"as JSON"</a>
                     <OpenInEditor group=detail.group.clone() asset=detail.asset.clone() version=selected.clone()/>
+                    {(detail.kind == portico_types::AssetKind::AsyncApi).then(|| view! {
+                        <A href=format!("/event-map?asset={}/{}", detail.group, detail.asset)
+                            attr:data-testid="event-map-link">"Who else is on its channels"</A>
+                    })}
                 </p>
                 {(detail.can_manage && current.is_some()).then(|| view! {
                     <ManageVersion group=detail.group.clone() asset=detail.asset.clone() version=selected.clone()

@@ -1,12 +1,14 @@
 //! The exchange: versioned assets that an organisation publishes and everyone it allows
 //! can find: the catalog and asset pages, lifecycle and deletion, owners' pages, what
-//! changed between versions and the rules that judge it, and what its users think of it.
+//! changed between versions and the rules that judge it, what its users think of it, and
+//! the event map of who sends and who receives on each channel.
 
 pub mod asset_page;
 pub mod catalog;
 pub mod changes;
 pub mod conformance_badge;
 pub mod consumers;
+pub mod event_map;
 pub mod governance;
 pub mod governance_dashboard;
 pub mod inbox;

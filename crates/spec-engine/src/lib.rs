@@ -17,6 +17,7 @@
 //! - [`example_for`]: a deterministic example value for a schema.
 //! - [`completion::completions_at`]: what the editor offers at the cursor.
 //! - [`content_index`]: the names inside a document, for search.
+//! - [`channel_sides`]: the channels a document's application sends and receives on.
 //! - [`to_json`] / [`to_yaml`]: convert a document between syntaxes.
 //! - [`convert_asyncapi_to_v3`]: upgrade an AsyncAPI 2.x document to 3.0.
 //! - [`diff`]`(&old, &new, &DiffOptions) -> DiffReport`: what changed between two
@@ -62,6 +63,7 @@ mod rules;
 pub mod ruleset;
 #[cfg(feature = "engine")]
 mod schemas;
+mod sides;
 #[cfg(feature = "engine")]
 mod upgrade;
 #[cfg(feature = "engine")]
@@ -95,5 +97,6 @@ pub use refs::{AssetResolver, Documents};
 pub use reparse::ParseCache;
 #[cfg(feature = "engine")]
 pub use schemas::schema_json;
+pub use sides::{ChannelSide, channel_sides};
 #[cfg(feature = "engine")]
 pub use upgrade::convert_asyncapi_to_v3;

@@ -15,6 +15,7 @@ pub mod design;
 pub mod diagnostic;
 pub mod diff;
 pub mod error;
+pub mod event_map;
 pub mod governance;
 pub mod names;
 pub mod rendering_memo;

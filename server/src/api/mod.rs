@@ -38,6 +38,7 @@ mod consumers;
 mod coordinates;
 mod diff_rules;
 mod documents;
+mod event_map;
 mod feed;
 mod governance;
 mod members;
@@ -77,6 +78,7 @@ fn documented_routes() -> OpenApiRouter<AppState> {
         .routes(routes!(search::search))
         .routes(routes!(assets::get_asset, assets::patch_asset))
         .routes(routes!(compare::compare))
+        .routes(routes!(event_map::get_event_map))
         .routes(routes!(
             versions::put_version,
             versions::get_version,

@@ -17,10 +17,11 @@ use super::{OPENAPI_JSON, WEBSOCKET_PATHS, v1_routes};
 use crate::state::{AppState, Services};
 
 /// The operation ids clients generate code from: renaming one breaks them.
-const OPERATION_IDS: [&str; 40] = [
+const OPERATION_IDS: [&str; 41] = [
     "searchAssets",
     "getAsset",
     "compareVersions",
+    "getEventMap",
     "updateAsset",
     "publishVersion",
     "getVersion",

@@ -81,6 +81,7 @@ pub async fn seed(db: &Db) -> anyhow::Result<()> {
             content_type,
             content_sha256: &sha256,
             search_terms: &facts.search_terms,
+            channels: &facts.channels,
             published_by: None,
             changes: None,
             conformance: None,

@@ -1,6 +1,7 @@
 //! What the exchange needs to know about a document before it accepts it: valid or not
 //! (with diagnostics), its kind and spec version, the title, description and tags to list
-//! it by, and the names inside it that search should find.
+//! it by, the names inside it that search should find and the channels it sends and
+//! receives on.
 //!
 //! The spec engine decides; this module only maps its answer to what the exchange stores.
 
@@ -16,6 +17,9 @@ pub struct DocumentFacts {
     pub tags: Vec<String>,
     /// Space-separated names from inside the document, for full-text search.
     pub search_terms: String,
+    /// The channels its application sends and receives on (AsyncAPI; empty otherwise),
+    /// for the event map.
+    pub channels: Vec<spec_engine::ChannelSide>,
 }
 
 /// Validates a document with the spec engine; the facts when it has no error, else every
@@ -73,5 +77,6 @@ fn facts_of(model: &spec_engine::Model) -> DocumentFacts {
         description: model.info.description.clone().unwrap_or_default(),
         tags: model.tags.iter().map(|t| t.name.clone()).collect(),
         search_terms: spec_engine::content_index(model).terms().join(" "),
+        channels: spec_engine::channel_sides(model),
     }
 }

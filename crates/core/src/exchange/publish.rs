@@ -264,6 +264,7 @@ async fn store(
         content_type,
         content_sha256: sha256,
         search_terms: &facts.search_terms,
+        channels: &facts.channels,
         published_by: Some(user.id),
         changes,
         conformance,

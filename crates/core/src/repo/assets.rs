@@ -3,6 +3,7 @@
 
 use sqlx::FromRow;
 
+use super::asset_channels;
 use super::events;
 use super::governance::{self, ConformanceRecord};
 use super::read_cache::Document;
@@ -29,6 +30,8 @@ pub struct NewVersion<'a> {
     pub content_type: &'a str,
     pub content_sha256: &'a str,
     pub search_terms: &'a str,
+    /// The channels its application sends and receives on (AsyncAPI; empty otherwise).
+    pub channels: &'a [spec_engine::ChannelSide],
     /// `None` for data seeded by Portico itself.
     pub published_by: Option<i64>,
     /// What it changed against the release before it (`None` for a first release).
@@ -102,6 +105,7 @@ pub async fn publish_version(
     let outcome = match existing {
         None => {
             let id = insert_version(&mut tx, asset_id, new).await?;
+            asset_channels::record(&mut tx, id, new.channels).await?;
             version_changes::record(&mut tx, id, new.changes.as_ref()).await?;
             governance::record(&mut tx, id, new.conformance.as_ref()).await?;
             events::record(
@@ -120,6 +124,7 @@ pub async fn publish_version(
         }
         Some(found) if found.lifecycle == Lifecycle::Development.as_str() => {
             overwrite_version(&mut tx, found.id, new).await?;
+            asset_channels::record(&mut tx, found.id, new.channels).await?;
             version_changes::record(&mut tx, found.id, new.changes.as_ref()).await?;
             governance::record(&mut tx, found.id, new.conformance.as_ref()).await?;
             events::record(
@@ -505,6 +510,15 @@ pub async fn delete_version(db: &Db, asset_id: i64, version: &str) -> Result<boo
     .rows_affected()
         == 1;
     if deleted {
+        // Its content is gone; so are the channels read from it.
+        sqlx::query(
+            "DELETE FROM asset_channels WHERE version_id =
+                (SELECT id FROM asset_versions WHERE asset_id = ? AND version = ?)",
+        )
+        .bind(asset_id)
+        .bind(version)
+        .execute(&mut *tx)
+        .await?;
         let summary = ChangeSummary::default();
         events::record(&mut tx, asset_id, version, EventKind::Deleted, &summary).await?;
     }

@@ -1,6 +1,7 @@
 //! The repository: the one module through which Portico reaches its database.
 //! Components never touch SQL; server functions and the `server` crate call these functions.
 
+pub mod asset_channels;
 pub mod asset_pages;
 pub mod assets;
 pub mod broker_credentials;
