@@ -1,22 +1,17 @@
 //! `$ref` resolution inside a design project: local pointers, relative files within the
-//! project (never outside it), and nothing from the network. Loads every file reachable
-//! from the main document and reports each reference that cannot be followed.
+//! project (never outside it), published assets (`portico:…`, documents the caller
+//! supplies: see [`crate::dependency`]), and nothing from the network. Loads every file
+//! reachable from the main document and reports each reference that cannot be followed.
 
 use std::collections::{BTreeMap, HashSet, VecDeque};
 
 use serde_json::Value;
 
+use crate::dependency::{self, Coordinate, MAX_DEPENDENCY_DOCUMENTS, is_dependency};
 use crate::diagnostic::Diagnostic;
 use crate::input::Input;
 use crate::parse::{Format, parse_text};
 use crate::path::{Path, Token};
-
-/// Looks up references to exchange assets (`exchange:group/asset/version#/pointer`), so
-/// a project can build on published APIs without the engine doing I/O.
-pub trait AssetResolver {
-    /// The document text of a published asset version, if available.
-    fn asset_text(&self, group: &str, asset: &str, version: &str) -> Option<String>;
-}
 
 /// One parsed file of the project.
 #[derive(Debug, Clone)]
@@ -31,14 +26,16 @@ pub struct Documents {
     pub files: BTreeMap<String, LoadedFile>,
     pub main: String,
     /// Project files that references name but the input did not contain, so a caller
-    /// that reads files (the CLI) can add them and analyse again.
+    /// that reads files (the CLI) can add them and analyse again; and the dependency
+    /// files (`portico:…`) of published assets the caller did not supply.
     pub missing: Vec<String>,
 }
 
 /// Where a reference points.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Target {
-    /// A file of the project and a pointer in it.
+    /// A file of the project (or a published asset's document, named by its
+    /// [`Coordinate::file`]) and a pointer in it.
     Local { file: String, pointer: String },
     /// Something the engine does not fetch (http(s), urn, other schemes).
     External(String),
@@ -129,6 +126,16 @@ pub fn resolve_target(from_file: &str, reference: &str) -> Result<Target, String
             pointer: decode_fragment(fragment)?,
         });
     }
+    if let Some(rest) = reference.strip_prefix(dependency::SCHEME) {
+        let (coordinate, fragment) = rest.split_once('#').unwrap_or((rest, ""));
+        let coordinate = Coordinate::parse(coordinate).map_err(|problem| {
+            format!("The reference {reference:?} names no published asset: {problem}.")
+        })?;
+        return Ok(Target::Local {
+            file: coordinate.file(),
+            pointer: decode_fragment(fragment)?,
+        });
+    }
     if let Some(colon) = reference.find(':') {
         let scheme = &reference[..colon];
         if !scheme.is_empty()
@@ -138,6 +145,11 @@ pub fn resolve_target(from_file: &str, reference: &str) -> Result<Target, String
         {
             return Ok(Target::External(reference.to_owned()));
         }
+    }
+    if is_dependency(from_file) {
+        return Err(format!(
+            "The reference {reference:?} names another file, but the published document {from_file} is a single file: it may reference itself (#/…) or other published assets (portico:…)."
+        ));
     }
     let (path, fragment) = match reference.split_once('#') {
         Some((path, fragment)) => (path, decode_fragment(fragment)?),
@@ -204,8 +216,7 @@ pub(crate) fn percent_decode(text: &str) -> String {
     let mut i = 0;
     while i < bytes.len() {
         if bytes[i] == b'%'
-            && i + 2 < bytes.len()
-            && let Ok(byte) = u8::from_str_radix(&text[i + 1..i + 3], 16)
+            && let Some(byte) = crate::dependency::hex_byte(bytes.get(i + 1..i + 3))
         {
             out.push(byte);
             i += 3;
@@ -273,6 +284,8 @@ pub fn load(
     let mut queue = VecDeque::from([input.main.clone()]);
     let mut main_references = Some(main_references);
     let mut loops: HashSet<Vec<String>> = HashSet::new();
+    // Published documents read so far (each one's own references may add more).
+    let mut dependencies = 0;
     while let Some(file) = queue.pop_front() {
         let references = match main_references.take() {
             Some(references) => references,
@@ -321,7 +334,7 @@ pub fn load(
                         diagnostics.push(Diagnostic::error(
                             &file,
                             pointer,
-                            format!("Unresolved reference {reference:?}: the file {target_file:?} is not in the project."),
+                            not_in_input(&reference, &target_file),
                         ));
                     }
                 }
@@ -339,6 +352,15 @@ pub fn load(
                     pointer: target_pointer,
                 } => {
                     if !documents.files.contains_key(&target_file) {
+                        if is_dependency(&target_file) && dependencies >= MAX_DEPENDENCY_DOCUMENTS
+                        {
+                            diagnostics.push(Diagnostic::error(
+                                &file,
+                                pointer,
+                                format!("Unresolved reference {reference:?}: an analysis reads at most {MAX_DEPENDENCY_DOCUMENTS} published documents, and this document depends on more (counting the ones they depend on)."),
+                            ));
+                            continue;
+                        }
                         let Some(text) = input.files.get(&target_file) else {
                             if !documents.missing.contains(&target_file) {
                                 documents.missing.push(target_file.clone());
@@ -346,10 +368,13 @@ pub fn load(
                             diagnostics.push(Diagnostic::error(
                                 &file,
                                 pointer,
-                                format!("Unresolved reference {reference:?}: the file {target_file:?} is not in the project."),
+                                not_in_input(&reference, &target_file),
                             ));
                             continue;
                         };
+                        if is_dependency(&target_file) {
+                            dependencies += 1;
+                        }
                         match parse_text(text, &input.limits) {
                             Ok((value, format)) => {
                                 documents
@@ -383,6 +408,16 @@ pub fn load(
         }
     }
     (documents, diagnostics)
+}
+
+/// Why a reference to a file the input lacks cannot be followed: a project file that
+/// is not there, or a published asset the caller could not supply.
+fn not_in_input(reference: &str, target_file: &str) -> String {
+    if is_dependency(target_file) {
+        dependency::unavailable_message(reference, target_file)
+    } else {
+        format!("Unresolved reference {reference:?}: the file {target_file:?} is not in the project.")
+    }
 }
 
 /// The error for a chain of references in `file` that starts at `reference` and comes
@@ -595,11 +630,11 @@ const BUNDLE_BUDGET: usize = 5_000_000;
 
 /// The main document with every reference to another project file replaced by its
 /// target, so the official schema sees the whole document; `None` when nothing refers
-/// to another file. References within the main file stay as they are; a cycle through
+/// to another file. References to published assets (`portico:…`) stay as written. References within the main file stay as they are; a cycle through
 /// other files is cut by moving its target into `components/schemas` and referring to it.
 pub fn bundle(documents: &Documents) -> Option<Value> {
     let main = documents.files.get(&documents.main)?;
-    if documents.files.len() < 2 {
+    if documents.files.keys().filter(|f| !is_dependency(f)).count() < 2 {
         return None;
     }
     let mut bundler = Bundler {
@@ -705,6 +740,11 @@ impl Bundler<'_> {
                         pointer,
                     }) = resolve_target(file, reference)
                     {
+                        // A published asset stays a reference: its document is the
+                        // caller's to supply, not part of this one.
+                        if is_dependency(&target_file) {
+                            return value.clone();
+                        }
                         let main = &self.documents.main;
                         if target_file == *main && file != main {
                             // Back into the main document: the pointer alone now.
@@ -795,6 +835,42 @@ mod tests {
                 pointer: "/paths/~1pets{id}".into()
             }
         );
+    }
+
+    #[test]
+    fn published_assets_are_files_of_their_own() {
+        assert_eq!(
+            resolve_target("api/main.yaml", "portico:acme/orders/%5E1.2#/components/schemas/Order")
+                .unwrap(),
+            Target::Local {
+                file: "portico:acme/orders/^1.2".into(),
+                pointer: "/components/schemas/Order".into()
+            }
+        );
+        // Inside a published document: itself, or other published assets; no files.
+        let inside = "portico:acme/orders/^1.2";
+        assert_eq!(
+            resolve_target(inside, "#/components/schemas/Customer").unwrap(),
+            Target::Local {
+                file: inside.into(),
+                pointer: "/components/schemas/Customer".into()
+            }
+        );
+        assert!(
+            resolve_target(inside, "portico:acme/customers/2.0.0#/components/schemas/C").is_ok()
+        );
+        assert!(
+            resolve_target(inside, "customer.yaml#/C")
+                .unwrap_err()
+                .contains("single file")
+        );
+        assert!(
+            resolve_target("m.yaml", "portico:acme#/x")
+                .unwrap_err()
+                .contains("names no published asset")
+        );
+        // A percent sign before a character of several bytes is kept as written.
+        assert_eq!(percent_decode("%a\u{e9}"), "%a\u{e9}");
     }
 
     #[test]
