@@ -17,7 +17,7 @@ use super::{OPENAPI_JSON, WEBSOCKET_PATHS, v1_routes};
 use crate::state::{AppState, Services};
 
 /// The operation ids clients generate code from: renaming one breaks them.
-const OPERATION_IDS: [&str; 37] = [
+const OPERATION_IDS: [&str; 39] = [
     "searchAssets",
     "getAsset",
     "compareVersions",
@@ -27,6 +27,8 @@ const OPERATION_IDS: [&str; 37] = [
     "changeLifecycle",
     "deleteVersion",
     "getDocument",
+    "listDependencies",
+    "listDependents",
     "listTokens",
     "createToken",
     "revokeToken",

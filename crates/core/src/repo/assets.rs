@@ -3,6 +3,7 @@
 
 use sqlx::FromRow;
 
+use super::dependencies::{self, PinRecord};
 use super::events;
 use super::governance::{self, ConformanceRecord};
 use super::read_cache::Document;
@@ -38,6 +39,8 @@ pub struct NewVersion<'a> {
     pub conformance: Option<ConformanceRecord<'a>>,
     /// What its consumers hear about it.
     pub change_summary: &'a ChangeSummary,
+    /// What its references to published assets resolved to.
+    pub dependencies: &'a [PinRecord],
 }
 
 /// What publishing did.
@@ -103,6 +106,7 @@ pub async fn publish_version(
         None => {
             let id = insert_version(&mut tx, asset_id, new).await?;
             version_changes::record(&mut tx, id, new.changes.as_ref()).await?;
+            dependencies::record(&mut tx, id, new.dependencies).await?;
             governance::record(&mut tx, id, new.conformance.as_ref()).await?;
             events::record(
                 &mut tx,
@@ -121,6 +125,7 @@ pub async fn publish_version(
         Some(found) if found.lifecycle == Lifecycle::Development.as_str() => {
             overwrite_version(&mut tx, found.id, new).await?;
             version_changes::record(&mut tx, found.id, new.changes.as_ref()).await?;
+            dependencies::record(&mut tx, found.id, new.dependencies).await?;
             governance::record(&mut tx, found.id, new.conformance.as_ref()).await?;
             events::record(
                 &mut tx,
