@@ -57,7 +57,10 @@ fn day_in(days: u64) -> String {
 async fn inbox_with(server: &TestServer, token: &str, count: usize) -> Vec<Value> {
     for _ in 0..100 {
         let (_, inbox) = call(reqwest::Method::GET, server, token, "/inbox", None).await;
-        let items = inbox["notifications"].as_array().cloned().unwrap_or_default();
+        let items = inbox["notifications"]
+            .as_array()
+            .cloned()
+            .unwrap_or_default();
         if items.len() >= count {
             return items;
         }
@@ -117,12 +120,30 @@ async fn a_deprecation_names_its_way_out_and_consumers_are_reminded_once_before_
 
     // Each field is checked and named when wrong.
     let refused = [
-        (json!({"lifecycle": "deprecated", "sunset": "2020-01-01"}), "sunset:"),
-        (json!({"lifecycle": "deprecated", "sunset": "next week"}), "sunset:"),
-        (json!({"lifecycle": "deprecated", "sunset": day_in(0)}), "sunset:"),
-        (json!({"lifecycle": "deprecated", "replacement": "9.9.9"}), "replacement:"),
-        (json!({"lifecycle": "deprecated", "replacement": "1.0.0"}), "replacement:"),
-        (json!({"lifecycle": "stable", "sunset": day_in(90)}), "sunset"),
+        (
+            json!({"lifecycle": "deprecated", "sunset": "2020-01-01"}),
+            "sunset:",
+        ),
+        (
+            json!({"lifecycle": "deprecated", "sunset": "next week"}),
+            "sunset:",
+        ),
+        (
+            json!({"lifecycle": "deprecated", "sunset": day_in(0)}),
+            "sunset:",
+        ),
+        (
+            json!({"lifecycle": "deprecated", "replacement": "9.9.9"}),
+            "replacement:",
+        ),
+        (
+            json!({"lifecycle": "deprecated", "replacement": "1.0.0"}),
+            "replacement:",
+        ),
+        (
+            json!({"lifecycle": "stable", "sunset": day_in(90)}),
+            "sunset",
+        ),
     ];
     for (body, field) in refused {
         let (status, problem) = deprecate(&server, &ada, body.clone()).await;
@@ -131,7 +152,10 @@ async fn a_deprecation_names_its_way_out_and_consumers_are_reminded_once_before_
         assert!(detail.contains(field), "{body}: {detail}");
     }
     let (status, _) = deprecate(&server, &bob, json!({"lifecycle": "deprecated"})).await;
-    assert_eq!(status, 404, "a consumer cannot deprecate what it does not own");
+    assert_eq!(
+        status, 404,
+        "a consumer cannot deprecate what it does not own"
+    );
 
     // Sixty days out is beyond the 30-day lead: the deprecation is heard, no reminder yet.
     let sunset = day_in(60);
@@ -178,7 +202,11 @@ async fn a_deprecation_names_its_way_out_and_consumers_are_reminded_once_before_
     let server = TestServer::start_with(data.path(), &args);
     tokio::time::sleep(Duration::from_millis(1500)).await;
     let (_, inbox) = call(reqwest::Method::GET, &server, &bob, "/inbox", None).await;
-    assert_eq!(inbox["notifications"].as_array().unwrap().len(), 2, "{inbox}");
+    assert_eq!(
+        inbox["notifications"].as_array().unwrap().len(),
+        2,
+        "{inbox}"
+    );
     assert_eq!(receiver.got().len(), 1, "one reminder per sunset day");
 
     // Back to stable: the way out is cleared.

@@ -7,6 +7,7 @@ pub mod catalog;
 pub mod changes;
 pub mod conformance_badge;
 pub mod consumers;
+pub mod dependencies;
 pub mod governance;
 pub mod governance_dashboard;
 pub mod inbox;

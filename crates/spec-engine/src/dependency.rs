@@ -318,7 +318,11 @@ mod tests {
                 .unwrap_err()
                 .contains("build metadata")
         );
-        assert!(Coordinate::parse("acme/orders/").unwrap_err().contains("missing"));
+        assert!(
+            Coordinate::parse("acme/orders/")
+                .unwrap_err()
+                .contains("missing")
+        );
         assert!(Coordinate::parse("acme/orders/1.0.0/x").is_err());
     }
 

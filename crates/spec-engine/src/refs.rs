@@ -352,8 +352,7 @@ pub fn load(
                     pointer: target_pointer,
                 } => {
                     if !documents.files.contains_key(&target_file) {
-                        if is_dependency(&target_file) && dependencies >= MAX_DEPENDENCY_DOCUMENTS
-                        {
+                        if is_dependency(&target_file) && dependencies >= MAX_DEPENDENCY_DOCUMENTS {
                             diagnostics.push(Diagnostic::error(
                                 &file,
                                 pointer,
@@ -416,7 +415,9 @@ fn not_in_input(reference: &str, target_file: &str) -> String {
     if is_dependency(target_file) {
         dependency::unavailable_message(reference, target_file)
     } else {
-        format!("Unresolved reference {reference:?}: the file {target_file:?} is not in the project.")
+        format!(
+            "Unresolved reference {reference:?}: the file {target_file:?} is not in the project."
+        )
     }
 }
 
@@ -840,8 +841,11 @@ mod tests {
     #[test]
     fn published_assets_are_files_of_their_own() {
         assert_eq!(
-            resolve_target("api/main.yaml", "portico:acme/orders/%5E1.2#/components/schemas/Order")
-                .unwrap(),
+            resolve_target(
+                "api/main.yaml",
+                "portico:acme/orders/%5E1.2#/components/schemas/Order"
+            )
+            .unwrap(),
             Target::Local {
                 file: "portico:acme/orders/^1.2".into(),
                 pointer: "/components/schemas/Order".into()

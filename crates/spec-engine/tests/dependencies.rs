@@ -67,7 +67,9 @@ fn a_missing_dependency_is_reported_plainly_at_its_ref() {
     let found = errors(&analysis);
     assert_eq!(
         found,
-        ["billing.yaml#/channels/invoices/messages/Invoice/payload/$ref: Unresolved reference \"portico:acme/orders/^9#/components/schemas/Order\": no published version of acme/orders matching ^9 that you may read."],
+        [
+            "billing.yaml#/channels/invoices/messages/Invoice/payload/$ref: Unresolved reference \"portico:acme/orders/^9#/components/schemas/Order\": no published version of acme/orders matching ^9 that you may read."
+        ],
     );
     assert_eq!(
         analysis.documents.as_ref().unwrap().missing,
@@ -85,8 +87,7 @@ fn a_supplied_dependency_resolves_with_its_own_local_references() {
     assert!(errors(&analysis).is_empty(), "{:?}", errors(&analysis));
     let payload = payload(&analysis);
     assert_eq!(
-        payload["properties"]["customer"]["properties"]["name"]["type"],
-        "string",
+        payload["properties"]["customer"]["properties"]["name"]["type"], "string",
         "{payload}"
     );
     let references = dependency_references(analysis.documents.as_ref().unwrap());
@@ -133,7 +134,10 @@ fn a_malformed_coordinate_is_an_error_at_its_ref() {
 
 #[test]
 fn a_published_document_may_not_reference_relative_files() {
-    let orders = ORDERS.replace("'#/components/schemas/Customer'", "'customer.yaml#/Customer'");
+    let orders = ORDERS.replace(
+        "'#/components/schemas/Customer'",
+        "'customer.yaml#/Customer'",
+    );
     let text = billing("portico:acme/orders/^1#/components/schemas/Order");
     let analysis = analyze(&input(&[
         ("billing.yaml", &text),
@@ -143,8 +147,9 @@ fn a_published_document_may_not_reference_relative_files() {
     let found = errors(&analysis);
     assert_eq!(found.len(), 1, "{found:?}");
     assert!(
-        found[0].starts_with("portico:acme/orders/^1#/components/schemas/Order/properties/customer/$ref:")
-            && found[0].contains("is a single file"),
+        found[0].starts_with(
+            "portico:acme/orders/^1#/components/schemas/Order/properties/customer/$ref:"
+        ) && found[0].contains("is a single file"),
         "{found:?}"
     );
 }
@@ -191,7 +196,10 @@ fn nested_dependencies_resolve_and_are_bounded() {
             ),
         ));
     }
-    let chained: Vec<(&str, &str)> = files.iter().map(|(p, t)| (p.as_str(), t.as_str())).collect();
+    let chained: Vec<(&str, &str)> = files
+        .iter()
+        .map(|(p, t)| (p.as_str(), t.as_str()))
+        .collect();
     let analysis = analyze(&input(&chained));
     assert!(
         errors(&analysis)
@@ -206,7 +214,10 @@ fn nested_dependencies_resolve_and_are_bounded() {
 fn the_file_rules_leave_published_documents_alone() {
     let orders = format!("{ORDERS}tags:\n  - name: a\n  - name: a\n");
     let text = billing("portico:acme/orders/^1#/components/schemas/Order");
-    let analysis = analyze(&input(&[("billing.yaml", &text), ("portico:acme/orders/^1", &orders)]));
+    let analysis = analyze(&input(&[
+        ("billing.yaml", &text),
+        ("portico:acme/orders/^1", &orders),
+    ]));
     assert!(
         analysis
             .diagnostics

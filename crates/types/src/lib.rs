@@ -25,8 +25,8 @@ pub use account::{
     InvitationInfo, Member, OrganizationSummary, SessionInfo, TokenInfo, UserSummary,
 };
 pub use asset::{
-    AssetDetail, AssetKind, Deprecation, AssetPageText, AssetPages, FindingCounts, Lifecycle, SearchHit,
-    VersionSummary,
+    AssetDetail, AssetKind, AssetPageText, AssetPages, Deprecation, FindingCounts, Lifecycle,
+    SearchHit, VersionSummary,
 };
 pub use broker_credentials::{BrokerCredentialInfo, CreatedBrokerCredential};
 pub use coordinates::{Gav, Semver};

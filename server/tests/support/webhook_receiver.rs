@@ -102,4 +102,3 @@ pub fn assert_signed_with(secret: &str, received: &Received) {
     let age = chrono::Utc::now().timestamp() - t.parse::<i64>().unwrap();
     assert!((0..60).contains(&age), "a fresh timestamp: {age} s old");
 }
-

@@ -2,7 +2,9 @@
 //! the pages and the REST API both show them.
 
 use portico_types::asset::FindingCounts;
-use portico_types::{AssetDetail, AssetKind, Deprecation, Lifecycle, Role, SearchHit, VersionSummary};
+use portico_types::{
+    AssetDetail, AssetKind, Deprecation, Lifecycle, Role, SearchHit, VersionSummary,
+};
 
 use super::access::asset_for;
 use super::owner_pages;

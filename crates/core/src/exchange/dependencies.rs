@@ -303,11 +303,9 @@ pub async fn broken_by(
         .into_iter()
         .filter(|d| semver::Version::parse(&d.pinned).is_ok_and(|pinned| pinned < new))
         .map(|dependent| {
-            let accepts_new = Coordinate::parse(&format!(
-                "{group}/{asset}/{}",
-                dependent.requirement
-            ))
-            .is_ok_and(|c| c.accepts(version));
+            let accepts_new =
+                Coordinate::parse(&format!("{group}/{asset}/{}", dependent.requirement))
+                    .is_ok_and(|c| c.accepts(version));
             BrokenDependent {
                 dependent,
                 accepts_new,

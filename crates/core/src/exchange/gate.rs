@@ -217,7 +217,10 @@ fn refusal(
             if count == 1 { "" } else { "s" },
             breaks
                 .iter()
-                .map(|b| format!("{}/{} {}", b.dependent.group, b.dependent.asset, b.dependent.version))
+                .map(|b| format!(
+                    "{}/{} {}",
+                    b.dependent.group, b.dependent.asset, b.dependent.version
+                ))
                 .collect::<Vec<_>>()
                 .join(", ")
         ),

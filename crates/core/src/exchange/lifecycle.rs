@@ -55,11 +55,7 @@ async fn checked_deprecation(
     to: Lifecycle,
     given: Deprecation,
 ) -> Result<Deprecation, Error> {
-    let tidy = |value: Option<String>| {
-        value
-            .map(|v| v.trim().to_owned())
-            .filter(|v| !v.is_empty())
-    };
+    let tidy = |value: Option<String>| value.map(|v| v.trim().to_owned()).filter(|v| !v.is_empty());
     let deprecation = Deprecation {
         replacement: tidy(given.replacement),
         sunset: tidy(given.sunset),

@@ -481,7 +481,14 @@ pub async fn remind_due_sunsets(db: &Db, due_by: &str) -> Result<usize, sqlx::Er
             sunset: Some(sunset.clone()),
             ..ChangeSummary::default()
         };
-        events::record(&mut tx, *asset_id, version, EventKind::SunsetReminder, &summary).await?;
+        events::record(
+            &mut tx,
+            *asset_id,
+            version,
+            EventKind::SunsetReminder,
+            &summary,
+        )
+        .await?;
     }
     tx.commit().await?;
     Ok(due.len())

@@ -61,11 +61,7 @@ pub struct PinRow {
 }
 
 /// The pins of live version `version` of asset `asset_id`, its own references first.
-pub async fn of_version(
-    db: &Db,
-    asset_id: i64,
-    version: &str,
-) -> Result<Vec<PinRow>, sqlx::Error> {
+pub async fn of_version(db: &Db, asset_id: i64, version: &str) -> Result<Vec<PinRow>, sqlx::Error> {
     sqlx::query_as(
         "SELECT d.coordinate, o.slug AS group_slug, a.name AS asset,
                 d.depends_on_version AS version, d.direct, d.refs
