@@ -860,6 +860,12 @@ fn rpc_rows(project: &str, share: &str, doomed: &str) -> Vec<RpcRow> {
             Box::new(|_| form(&[("organization", "acme"), ("asset", "orders")])),
         ),
         row(
+            // Any signed-in user; what they may not read answers null.
+            "design_dependencies",
+            [401, 200, 200, 200, 200],
+            Box::new(|_| Body::Json(serde_json::json!({"files": ["portico:acme/orders/1.0.0"]}))),
+        ),
+        row(
             "version_dependencies",
             [401, 404, 200, 200, 200],
             Box::new(move |_| asset(&[("version", "1.0.0")])),

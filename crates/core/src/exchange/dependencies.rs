@@ -313,3 +313,38 @@ pub async fn broken_by(
         })
         .collect())
 }
+
+/// The documents of the dependency files `files` (`portico:…`, as the editor's analysis
+/// reports them missing) resolved for `user`, for the editor to analyse the project
+/// with: `None` for one the user may not read or no version answers. At most
+/// [`MAX_DEPENDENCY_DOCUMENTS`] files a call and [`MAX_DEPENDENCY_BYTES`] in all; past
+/// that a file answers `None`.
+pub async fn documents_for(
+    db: &Db,
+    user: &SignedInUser,
+    files: &[String],
+) -> Result<Vec<(String, Option<String>)>> {
+    if files.len() > MAX_DEPENDENCY_DOCUMENTS {
+        return Err(Error::Invalid(format!(
+            "Ask for at most {MAX_DEPENDENCY_DOCUMENTS} published documents at once."
+        )));
+    }
+    let mut bytes = 0;
+    let mut out = Vec::with_capacity(files.len());
+    for file in files {
+        let coordinate = Coordinate::of_file(file).ok_or_else(|| {
+            Error::Invalid(format!(
+                "{file:?} is not a published asset's coordinate (portico:group/asset/version)."
+            ))
+        })?;
+        let text = match resolve(db, user, &coordinate).await? {
+            Some((_, text)) if bytes + text.len() <= MAX_DEPENDENCY_BYTES => {
+                bytes += text.len();
+                Some(text)
+            }
+            _ => None,
+        };
+        out.push((file.clone(), text));
+    }
+    Ok(out)
+}
