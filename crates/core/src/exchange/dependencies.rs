@@ -181,8 +181,39 @@ pub async fn supply_pinned(
     if !input.files.values().any(|text| text.contains(SCHEME)) {
         return Ok(input);
     }
-    for pin in pins_repo::of_version(db, asset_id, version).await? {
-        let Some(row) = readable(db, user, &pin.group_slug, &pin.asset).await? else {
+    let pins = pins_repo::of_version(db, asset_id, version).await?;
+    add_pinned(db, Some(user), pins, &mut input).await?;
+    Ok(input)
+}
+
+/// [`supply_pinned`] for the server's own background checks of version `version_id`
+/// (governance findings about the document itself): every pin, as it was published.
+pub async fn supply_pinned_for_checks(
+    db: &Db,
+    version_id: i64,
+    mut input: spec_engine::Input,
+) -> Result<spec_engine::Input> {
+    if !input.files.values().any(|text| text.contains(SCHEME)) {
+        return Ok(input);
+    }
+    let pins = pins_repo::of_version_id(db, version_id).await?;
+    add_pinned(db, None, pins, &mut input).await?;
+    Ok(input)
+}
+
+/// Adds the pinned documents `reader` may read (all of them without a reader).
+async fn add_pinned(
+    db: &Db,
+    reader: Option<&SignedInUser>,
+    pins: Vec<pins_repo::PinRow>,
+    input: &mut spec_engine::Input,
+) -> Result<()> {
+    for pin in pins {
+        let row = match reader {
+            Some(user) => readable(db, user, &pin.group_slug, &pin.asset).await?,
+            None => find_asset(db, &pin.group_slug, &pin.asset).await?,
+        };
+        let Some(row) = row else {
             continue;
         };
         if let Some((content, _)) = version_content(db, row.id, &pin.version).await?
@@ -191,7 +222,7 @@ pub async fn supply_pinned(
             input.files.insert(pin.coordinate, text);
         }
     }
-    Ok(input)
+    Ok(())
 }
 
 /// The documentation model of a version of an asset `user` may read (an empty `version`

@@ -78,6 +78,22 @@ pub async fn of_version(db: &Db, asset_id: i64, version: &str) -> Result<Vec<Pin
     .await
 }
 
+/// The pins of the version with id `version_id`.
+pub async fn of_version_id(db: &Db, version_id: i64) -> Result<Vec<PinRow>, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT d.coordinate, o.slug AS group_slug, a.name AS asset,
+                d.depends_on_version AS version, d.direct, d.refs
+         FROM version_dependencies d
+         JOIN assets a ON a.id = d.depends_on_asset_id
+         JOIN organizations o ON o.id = a.organization_id
+         WHERE d.version_id = ?
+         ORDER BY d.direct DESC, d.coordinate",
+    )
+    .bind(version_id)
+    .fetch_all(db.reader())
+    .await
+}
+
 /// A version that depends on an asset.
 #[derive(Debug, Clone, FromRow)]
 pub struct DependentRow {
