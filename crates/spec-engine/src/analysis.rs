@@ -194,7 +194,7 @@ fn run(input: &Input, detail: Option<Detail>, cache: Option<&mut ParseCache>) ->
     );
     let (documents, ref_diagnostics) = refs::load(input, root, format, main_references, policy);
     analysis.diagnostics.extend(schema_errors);
-    if let Some(bundled) = refs::bundle(&documents) {
+    if let Some(bundled) = crate::bundle::bundle(&documents) {
         // Content from other files is checked where it is used.
         for diagnostic in validate::schema_diagnostics(&bundled, detected.schema, &input.main) {
             if !analysis.diagnostics.contains(&diagnostic) {

@@ -28,6 +28,8 @@
 mod analysis;
 mod answer;
 #[cfg(feature = "engine")]
+mod bundle;
+#[cfg(feature = "engine")]
 pub mod completion;
 #[cfg(feature = "engine")]
 mod convert;

@@ -7,8 +7,9 @@
 //!   lifecycle), and a range names the highest live stable or deprecated version in it
 //!   (development versions may still change, so only an exact reference takes one);
 //! - what they resolved to is pinned with the version ([`pin_records`]), and whatever
-//!   reads the stored version later resolves it as it was published ([`supply_pinned`]),
-//!   never the range again.
+//!   reads the stored version later resolves it as it was published ([`supply_pinned`]
+//!   for a reader, who gets the pinned documents they may read; [`supply_pinned_for_checks`]
+//!   for the server's background governance checks), never the range again.
 //!
 //! Nested references (a dependency's own `portico:` references) are followed the same
 //! way, up to [`MAX_DEPENDENCY_DOCUMENTS`] documents and [`MAX_DEPENDENCY_BYTES`].
