@@ -418,6 +418,18 @@ async fn every_endpoint_answers_every_caller_as_its_role_allows() {
             expected: [401, 404, 200, 200, 200, 200, 200, 401],
         },
         Row {
+            method: Method::GET,
+            path: "/api/v1/assets/acme/orders/1.0.0/dependencies",
+            body: None,
+            expected: [401, 404, 200, 200, 200, 200, 200, 401],
+        },
+        Row {
+            method: Method::GET,
+            path: "/api/v1/assets/acme/orders/dependents",
+            body: None,
+            expected: [401, 404, 200, 200, 200, 200, 200, 401],
+        },
+        Row {
             // As themselves: each caller's personal organisation.
             method: Method::POST,
             path: "/api/v1/assets/acme/orders/consumers",
@@ -884,6 +896,22 @@ fn rpc_rows(project: &str, share: &str, doomed: &str) -> Vec<RpcRow> {
             "editor_governance",
             [401, 200, 200, 200, 200],
             Box::new(|_| form(&[("organization", "acme"), ("asset", "orders")])),
+        ),
+        row(
+            // Any signed-in user; what they may not read answers null.
+            "design_dependencies",
+            [401, 200, 200, 200, 200],
+            Box::new(|_| Body::Json(serde_json::json!({"files": ["portico:acme/orders/1.0.0"]}))),
+        ),
+        row(
+            "version_dependencies",
+            [401, 404, 200, 200, 200],
+            Box::new(move |_| asset(&[("version", "1.0.0")])),
+        ),
+        row(
+            "asset_dependents",
+            [401, 404, 200, 200, 200],
+            Box::new(move |_| asset(&[])),
         ),
         row(
             "asset_consumers",

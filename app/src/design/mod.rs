@@ -3,6 +3,7 @@
 //! draft kept until the server confirms, and shared as read-only snapshots.
 
 pub mod bridge;
+pub mod dependencies;
 pub mod draft;
 pub mod editor_page;
 pub mod projects_page;

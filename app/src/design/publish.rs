@@ -9,6 +9,7 @@ use serde::{Deserialize, Serialize};
 use super::workspace::{Workspace, restart};
 use crate::error::AppError;
 use portico_types::Lifecycle;
+use portico_types::dependencies::BrokenDependent;
 use portico_types::diff::{Change, PublishPreview};
 
 /// What the dialog needs to suggest a coordinate.
@@ -26,6 +27,8 @@ pub struct PublishedAt {
     pub path: String,
     /// False when the identical document was already there (nothing new was stored).
     pub created: bool,
+    /// For a breaking change: the dependents it breaks.
+    pub breaks: Vec<BrokenDependent>,
 }
 
 /// The organisations the user may publish to and the versions `group/asset` already has.
@@ -87,6 +90,7 @@ pub async fn publish_project(
             published.gav.group, published.gav.asset, published.gav.version
         ),
         created: matches!(published.outcome, PublishOutcome::Created),
+        breaks: published.compared.map(|c| c.breaks).unwrap_or_default(),
     })
 }
 
@@ -140,6 +144,7 @@ pub fn PublishDialog(
     let error = RwSignal::new(None::<String>);
     let problems = RwSignal::new(Vec::<portico_types::DocumentDiagnostic>::new());
     let changes = RwSignal::new(Vec::<Change>::new());
+    let breaks = RwSignal::new(Vec::<BrokenDependent>::new());
     let done = RwSignal::new(None::<PublishedAt>);
     let busy = RwSignal::new(false);
     let target = Resource::new(
@@ -187,6 +192,7 @@ pub fn PublishDialog(
         error.set(None);
         problems.set(Vec::new());
         changes.set(Vec::new());
+        breaks.set(Vec::new());
         spawn_local(async move {
             // Publish what the editor shows: wait for a save in flight, then save the rest.
             for _ in 0..100 {
@@ -231,10 +237,12 @@ pub fn PublishDialog(
                 Err(AppError::Server(portico_types::Error::BreakingChange {
                     message,
                     report,
+                    breaks: broken,
                     ..
                 })) => {
                     error.set(Some(message));
                     changes.set(report.changes);
+                    breaks.set(broken);
                 }
                 Err(e) => error.set(Some(e.to_string())),
             }
@@ -250,6 +258,7 @@ pub fn PublishDialog(
                             {if at.created { "Published: " } else { "Already published with this content: " }}
                             <a href=at.path.clone()>{at.path.clone()}</a>
                         </p>
+                        {(!at.breaks.is_empty()).then(|| view! { <BrokenDependents breaks=at.breaks.clone()/> })}
                         <button type="button" on:click=move |_| on_close.run(())>"Close"</button>
                     }.into_any(),
                     None => view! {
@@ -289,6 +298,7 @@ pub fn PublishDialog(
                                             <button type="button" class="link-button" data-testid="suggested-by-changes"
                                                 on:click=move |_| version.set(pick.clone())>{suggested}</button>"."
                                         </p>
+                                        {(!p.breaks.is_empty()).then(|| view! { <BrokenDependents breaks=p.breaks.clone()/> })}
                                         <ChangeList changes=p.report.changes/>
                                     </div>
                                 }
@@ -315,6 +325,7 @@ pub fn PublishDialog(
                         </li>
                     }).collect_view()}
                 </ul>
+                {move || (!breaks.get().is_empty()).then(|| view! { <BrokenDependents breaks=breaks.get()/> })}
                 {move || (!changes.get().is_empty()).then(|| view! { <ChangeList changes=changes.get()/> })}
             </section>
         </div>
@@ -341,6 +352,38 @@ pub fn ChangeList(changes: Vec<Change>) -> impl IntoView {
                 }
             }).collect_view()}
         </ul>
+    }
+}
+
+/// The dependents a breaking change breaks: the assets whose newest version pinned an
+/// older version of this one, and what the break means for each.
+#[component]
+pub fn BrokenDependents(breaks: Vec<BrokenDependent>) -> impl IntoView {
+    let count = breaks.len();
+    view! {
+        <div class="broken-dependents" data-testid="broken-dependents">
+            <p class="form-error">
+                {format!("This breaking change breaks {count} dependent{}:", if count == 1 { "" } else { "s" })}
+            </p>
+            <ul>
+                {breaks.into_iter().map(|b| {
+                    let d = b.dependent;
+                    let name = format!("{}/{} {}", d.group, d.asset, d.version);
+                    let href = format!("/exchange/{}/{}/{}", d.group, d.asset, d.version);
+                    let effect = if b.accepts_new {
+                        "its requirement takes the new version: published again, it gets the break"
+                    } else {
+                        "it has to adapt to move to the new version"
+                    };
+                    view! {
+                        <li data-dependent=format!("{}/{}", d.group, d.asset)>
+                            <a href=href>{name}</a>
+                            {format!(" uses {} ({}): {effect}.", d.pinned, d.requirement)}
+                        </li>
+                    }
+                }).collect_view()}
+            </ul>
+        </div>
     }
 }
 

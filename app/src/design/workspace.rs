@@ -109,6 +109,9 @@ pub struct Workspace {
     pub governance: StoredValue<String>,
     /// The organisation the project belongs to.
     pub organization: StoredValue<String>,
+    /// Documents of the published assets the project references (`portico:…`), read
+    /// only and never saved: see [`super::dependencies`].
+    pub dependencies: StoredValue<super::dependencies::Known>,
 }
 
 /// Stops a timer that has not fired yet.
@@ -182,6 +185,7 @@ impl Workspace {
             analysis_pending: StoredValue::new(false),
             governance: StoredValue::new(String::new()),
             organization: StoredValue::new(project.group.clone()),
+            dependencies: StoredValue::new(Default::default()),
         }
     }
 
@@ -337,9 +341,17 @@ impl Workspace {
             return;
         }
         let files = self.files.with_untracked(|files| {
-            engine_client::project_files(
-                files.iter().map(|f| (f.path.as_str(), f.content.as_str())),
-            )
+            self.dependencies.with_value(|published| {
+                let published = published
+                    .iter()
+                    .filter_map(|(file, text)| Some((file.as_str(), text.as_deref()?)));
+                engine_client::project_files(
+                    files
+                        .iter()
+                        .map(|f| (f.path.as_str(), f.content.as_str()))
+                        .chain(published),
+                )
+            })
         });
         let main = self.main.get_untracked();
         let governance = self.governance.get_value();
@@ -352,7 +364,11 @@ impl Workspace {
                 return;
             }
             match answer {
-                Ok(analysis) => ws.show_analysis(analysis),
+                Ok(analysis) => {
+                    let missing = analysis.missing_dependencies.clone();
+                    ws.show_analysis(analysis);
+                    super::dependencies::fetch_missing(ws, missing);
+                }
                 // Said where the user looks; the last documentation stays.
                 Err(error) => ws.analysis.update(|shown| {
                     shown.diagnostics =

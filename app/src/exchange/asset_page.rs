@@ -35,7 +35,8 @@ pub async fn version_document(
     Ok(document.text)
 }
 
-/// The documentation model of one version, built by the spec engine on the server.
+/// The documentation model of one version, built by the spec engine on the server (its
+/// references to published assets resolved as pinned at publish).
 #[server(prefix = "/rpc", endpoint = "version_model")]
 pub async fn version_model(
     group: String,
@@ -46,10 +47,13 @@ pub async fn version_model(
 
     let user = crate::session::require_user().await?;
     let ctx = crate::context::server_context()?;
-    let document =
-        portico_core::exchange::access::version_text(&ctx.db, &user, &group, &asset, &version)
-            .await?;
-    let model = portico_core::exchange::model_cache::model_of(Some(user.id), document.text).await?;
+    let model = portico_core::exchange::dependencies::version_model(
+        &ctx.db,
+        &user,
+        (&group, &asset),
+        &version,
+    )
+    .await?;
     Ok(model.as_ref().clone().ok_or_else(|| {
         Error::Invalid("This version could not be read as AsyncAPI or OpenAPI.".into())
     })?)
@@ -210,6 +214,10 @@ fn AssetView(
             <super::consumers::ConsumersCard group=detail.group.clone() asset=detail.asset.clone()
                 latest=detail.versions.first().map(|v| v.version.clone())/>
             <super::reviews::ReviewsCard group=detail.group.clone() asset=detail.asset.clone() version=selected.clone()/>
+            {current.is_some().then(|| view! {
+                <super::dependencies::DependenciesCard group=detail.group.clone() asset=detail.asset.clone()
+                    version=selected.clone()/>
+            })}
             <super::owner_pages::AssetPagesPanel group=detail.group.clone() asset=detail.asset.clone() initial=detail.pages.clone()/>
             <section class="card">
                 <h2>"Versions"</h2>

@@ -8,6 +8,7 @@ pub mod catalog;
 pub mod changes;
 pub mod conformance_badge;
 pub mod consumers;
+pub mod dependencies;
 pub mod event_map;
 pub mod governance;
 pub mod governance_dashboard;

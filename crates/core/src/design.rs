@@ -18,6 +18,7 @@ use crate::Result;
 use crate::analysis;
 use crate::auth::{SignedInUser, authorize, authorize_organization};
 use crate::exchange::access::version_text;
+use crate::exchange::dependencies::{self, Pin};
 use crate::exchange::gate::{self, Override};
 use crate::exchange::publish::{Inspected, PublishRequest, Published, publish_inspected};
 use crate::repo::design::{self, ProjectRow, SaveOutcome};
@@ -299,6 +300,8 @@ pub async fn publish_options(
 struct Analysed {
     text: String,
     inspected: Inspected,
+    /// What its references to published assets resolved to.
+    pins: Vec<Pin>,
     main_json: bool,
     several: bool,
 }
@@ -307,10 +310,13 @@ async fn analysed(db: &Db, user: &SignedInUser, project: &ProjectRow) -> Result<
     let files = design::project_files(db, project.id).await?;
     let main_json = is_json(&project.main_file);
     let several = files.len() > 1;
+    let main = project.main_file.clone();
     let input = analysis::project(
         files.into_iter().map(|f| (f.path, f.content)).collect(),
         &project.main_file,
     );
+    // The published assets it references are read with it (never published with it).
+    let (input, pins) = dependencies::supply(db, user, input).await?;
     let (text, inspected) = analysis::run(Some(user.id), move || {
         let analysis = spec_engine::analyze(&input);
         let text = if several {
@@ -320,7 +326,7 @@ async fn analysed(db: &Db, user: &SignedInUser, project: &ProjectRow) -> Result<
                 None => String::new(),
             }
         } else {
-            input.files.values().next().cloned().unwrap_or_default()
+            input.files.get(&main).cloned().unwrap_or_default()
         };
         (text, Inspected { input, analysis })
     })
@@ -328,6 +334,7 @@ async fn analysed(db: &Db, user: &SignedInUser, project: &ProjectRow) -> Result<
     Ok(Analysed {
         text,
         inspected,
+        pins,
         main_json,
         several,
     })
@@ -352,7 +359,13 @@ pub async fn publish_preview(
         return Ok(None);
     };
     let refused = against.report.breaking && !gate::may_break(&against.base_semver, &gav.semver);
+    let breaks = if against.report.breaking {
+        dependencies::broken_by(db, user, (group, asset), version).await?
+    } else {
+        Vec::new()
+    };
     Ok(Some(PublishPreview {
+        breaks,
         suggested_version: gate::suggested_version(
             &against.base_semver,
             against.report.suggested_bump,
@@ -378,6 +391,7 @@ pub async fn publish(
     let Analysed {
         text,
         inspected,
+        pins,
         main_json,
         several,
     } = analysed(db, user, &project).await?;
@@ -395,5 +409,5 @@ pub async fn publish(
         lifecycle,
         gate,
     };
-    publish_inspected(db, user, &request, inspected, several).await
+    publish_inspected(db, user, &request, inspected, pins, several).await
 }

@@ -58,6 +58,9 @@ pub fn ruleset_findings(
         return Vec::new();
     };
     let mut found = crate::ruleset::lint(documents, ruleset);
+    // A published asset's document answers to its own organisation's rulesets, checked
+    // when it was published; only what the project itself says is judged here.
+    found.retain(|finding| !crate::dependency::is_dependency(&finding.file));
     locate_all(input, &mut found);
     sort_diagnostics(&input.main, &mut found);
     found
@@ -191,7 +194,7 @@ fn run(input: &Input, detail: Option<Detail>, cache: Option<&mut ParseCache>) ->
     );
     let (documents, ref_diagnostics) = refs::load(input, root, format, main_references, policy);
     analysis.diagnostics.extend(schema_errors);
-    if let Some(bundled) = refs::bundle(&documents) {
+    if let Some(bundled) = crate::bundle::bundle(&documents) {
         // Content from other files is checked where it is used.
         for diagnostic in validate::schema_diagnostics(&bundled, detected.schema, &input.main) {
             if !analysis.diagnostics.contains(&diagnostic) {

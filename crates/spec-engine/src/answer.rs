@@ -13,6 +13,10 @@ pub struct ProjectAnalysis {
     pub diagnostics: Vec<Diagnostic>,
     pub model: Option<Model>,
     pub millis: f64,
+    /// The published assets' documents (`portico:…` files) the project references and
+    /// the input lacked: the page fetches them and analyses again.
+    #[serde(default)]
+    pub missing_dependencies: Vec<String>,
 }
 
 /// The answer to a conversion between YAML and JSON: the new text, or why there is none.

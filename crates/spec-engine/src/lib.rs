@@ -13,6 +13,8 @@
 //! - [`analyze_cached`]`(&Input, &mut ParseCache)`: the same for an editor, which parses
 //!   the main file again only where it changed (see `reparse`).
 //! - [`Input::single`] / [`Input::project`]: one document, or a design project.
+//! - [`dependency`]: references to published assets (`portico:group/asset/^1#/…`), whose
+//!   documents the caller supplies as read-only files of the input.
 //! - [`PayloadSchema`]: check message payloads against their schema.
 //! - [`example_for`]: a deterministic example value for a schema.
 //! - [`completion::completions_at`]: what the editor offers at the cursor.
@@ -27,9 +29,12 @@
 mod analysis;
 mod answer;
 #[cfg(feature = "engine")]
+mod bundle;
+#[cfg(feature = "engine")]
 pub mod completion;
 #[cfg(feature = "engine")]
 mod convert;
+pub mod dependency;
 mod detect;
 mod diagnostic;
 #[cfg(feature = "engine")]
@@ -92,7 +97,7 @@ pub use payload::is_json_schema_format;
 #[cfg(feature = "engine")]
 pub use payload::{PayloadProblem, PayloadSchema, closest_problems};
 #[cfg(feature = "engine")]
-pub use refs::{AssetResolver, Documents};
+pub use refs::Documents;
 #[cfg(feature = "engine")]
 pub use reparse::ParseCache;
 #[cfg(feature = "engine")]

@@ -1,22 +1,17 @@
 //! `$ref` resolution inside a design project: local pointers, relative files within the
-//! project (never outside it), and nothing from the network. Loads every file reachable
-//! from the main document and reports each reference that cannot be followed.
+//! project (never outside it), published assets (`portico:…`, documents the caller
+//! supplies: see [`crate::dependency`]), and nothing from the network. Loads every file
+//! reachable from the main document and reports each reference that cannot be followed.
 
 use std::collections::{BTreeMap, HashSet, VecDeque};
 
 use serde_json::Value;
 
+use crate::dependency::{self, Coordinate, MAX_DEPENDENCY_DOCUMENTS, is_dependency};
 use crate::diagnostic::Diagnostic;
 use crate::input::Input;
 use crate::parse::{Format, parse_text};
 use crate::path::{Path, Token};
-
-/// Looks up references to exchange assets (`exchange:group/asset/version#/pointer`), so
-/// a project can build on published APIs without the engine doing I/O.
-pub trait AssetResolver {
-    /// The document text of a published asset version, if available.
-    fn asset_text(&self, group: &str, asset: &str, version: &str) -> Option<String>;
-}
 
 /// One parsed file of the project.
 #[derive(Debug, Clone)]
@@ -31,14 +26,16 @@ pub struct Documents {
     pub files: BTreeMap<String, LoadedFile>,
     pub main: String,
     /// Project files that references name but the input did not contain, so a caller
-    /// that reads files (the CLI) can add them and analyse again.
+    /// that reads files (the CLI) can add them and analyse again; and the dependency
+    /// files (`portico:…`) of published assets the caller did not supply.
     pub missing: Vec<String>,
 }
 
 /// Where a reference points.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Target {
-    /// A file of the project and a pointer in it.
+    /// A file of the project (or a published asset's document, named by its
+    /// [`Coordinate::file`]) and a pointer in it.
     Local { file: String, pointer: String },
     /// Something the engine does not fetch (http(s), urn, other schemes).
     External(String),
@@ -61,7 +58,7 @@ impl Documents {
     /// referenced (references within one file stay), or the main document itself when
     /// it references no other file: one tree for tools that work on one (conversion).
     pub fn bundled(&self) -> Option<Value> {
-        bundle(self).or_else(|| self.files.get(&self.main).map(|f| f.value.clone()))
+        crate::bundle::bundle(self).or_else(|| self.files.get(&self.main).map(|f| f.value.clone()))
     }
 
     /// The value at `pointer` in `file`.
@@ -129,6 +126,16 @@ pub fn resolve_target(from_file: &str, reference: &str) -> Result<Target, String
             pointer: decode_fragment(fragment)?,
         });
     }
+    if let Some(rest) = reference.strip_prefix(dependency::SCHEME) {
+        let (coordinate, fragment) = rest.split_once('#').unwrap_or((rest, ""));
+        let coordinate = Coordinate::parse(coordinate).map_err(|problem| {
+            format!("The reference {reference:?} names no published asset: {problem}.")
+        })?;
+        return Ok(Target::Local {
+            file: coordinate.file(),
+            pointer: decode_fragment(fragment)?,
+        });
+    }
     if let Some(colon) = reference.find(':') {
         let scheme = &reference[..colon];
         if !scheme.is_empty()
@@ -138,6 +145,11 @@ pub fn resolve_target(from_file: &str, reference: &str) -> Result<Target, String
         {
             return Ok(Target::External(reference.to_owned()));
         }
+    }
+    if is_dependency(from_file) {
+        return Err(format!(
+            "The reference {reference:?} names another file, but the published document {from_file} is a single file: it may reference itself (#/…) or other published assets (portico:…)."
+        ));
     }
     let (path, fragment) = match reference.split_once('#') {
         Some((path, fragment)) => (path, decode_fragment(fragment)?),
@@ -204,8 +216,7 @@ pub(crate) fn percent_decode(text: &str) -> String {
     let mut i = 0;
     while i < bytes.len() {
         if bytes[i] == b'%'
-            && i + 2 < bytes.len()
-            && let Ok(byte) = u8::from_str_radix(&text[i + 1..i + 3], 16)
+            && let Some(byte) = crate::dependency::hex_byte(bytes.get(i + 1..i + 3))
         {
             out.push(byte);
             i += 3;
@@ -218,7 +229,7 @@ pub(crate) fn percent_decode(text: &str) -> String {
 }
 
 /// Keys whose values are data, not document structure: references inside are not ours.
-fn is_literal_key(key: &str) -> bool {
+pub(crate) fn is_literal_key(key: &str) -> bool {
     matches!(key, "example" | "default" | "enum" | "const") || key.starts_with("x-")
 }
 
@@ -273,6 +284,8 @@ pub fn load(
     let mut queue = VecDeque::from([input.main.clone()]);
     let mut main_references = Some(main_references);
     let mut loops: HashSet<Vec<String>> = HashSet::new();
+    // Published documents read so far (each one's own references may add more).
+    let mut dependencies = 0;
     while let Some(file) = queue.pop_front() {
         let references = match main_references.take() {
             Some(references) => references,
@@ -321,7 +334,7 @@ pub fn load(
                         diagnostics.push(Diagnostic::error(
                             &file,
                             pointer,
-                            format!("Unresolved reference {reference:?}: the file {target_file:?} is not in the project."),
+                            not_in_input(&reference, &target_file),
                         ));
                     }
                 }
@@ -339,6 +352,14 @@ pub fn load(
                     pointer: target_pointer,
                 } => {
                     if !documents.files.contains_key(&target_file) {
+                        if is_dependency(&target_file) && dependencies >= MAX_DEPENDENCY_DOCUMENTS {
+                            diagnostics.push(Diagnostic::error(
+                                &file,
+                                pointer,
+                                format!("Unresolved reference {reference:?}: an analysis reads at most {MAX_DEPENDENCY_DOCUMENTS} published documents, and this document depends on more (counting the ones they depend on)."),
+                            ));
+                            continue;
+                        }
                         let Some(text) = input.files.get(&target_file) else {
                             if !documents.missing.contains(&target_file) {
                                 documents.missing.push(target_file.clone());
@@ -346,10 +367,13 @@ pub fn load(
                             diagnostics.push(Diagnostic::error(
                                 &file,
                                 pointer,
-                                format!("Unresolved reference {reference:?}: the file {target_file:?} is not in the project."),
+                                not_in_input(&reference, &target_file),
                             ));
                             continue;
                         };
+                        if is_dependency(&target_file) {
+                            dependencies += 1;
+                        }
                         match parse_text(text, &input.limits) {
                             Ok((value, format)) => {
                                 documents
@@ -383,6 +407,18 @@ pub fn load(
         }
     }
     (documents, diagnostics)
+}
+
+/// Why a reference to a file the input lacks cannot be followed: a project file that
+/// is not there, or a published asset the caller could not supply.
+fn not_in_input(reference: &str, target_file: &str) -> String {
+    if is_dependency(target_file) {
+        dependency::unavailable_message(reference, target_file)
+    } else {
+        format!(
+            "Unresolved reference {reference:?}: the file {target_file:?} is not in the project."
+        )
+    }
 }
 
 /// The error for a chain of references in `file` that starts at `reference` and comes
@@ -590,173 +626,6 @@ pub(crate) fn is_scalar(value: &Value) -> bool {
     !matches!(value, Value::Object(_) | Value::Array(_))
 }
 
-/// Most nodes a bundled document may have before bundling stops inlining.
-const BUNDLE_BUDGET: usize = 5_000_000;
-
-/// The main document with every reference to another project file replaced by its
-/// target, so the official schema sees the whole document; `None` when nothing refers
-/// to another file. References within the main file stay as they are; a cycle through
-/// other files is cut by moving its target into `components/schemas` and referring to it.
-pub fn bundle(documents: &Documents) -> Option<Value> {
-    let main = documents.files.get(&documents.main)?;
-    if documents.files.len() < 2 {
-        return None;
-    }
-    let mut bundler = Bundler {
-        documents,
-        trail: Vec::new(),
-        budget: BUNDLE_BUDGET,
-        hoisted: Vec::new(),
-    };
-    let mut root = bundler.value(&documents.main, &main.value, 0);
-    let mut done = 0;
-    while done < bundler.hoisted.len() {
-        let (key, name, file, pointer) = bundler.hoisted[done].clone();
-        done += 1;
-        let Some(target) = documents.get(&file, &pointer) else {
-            continue;
-        };
-        bundler.trail.push(key);
-        let value = bundler.value(&file, target, 0);
-        bundler.trail.pop();
-        if let Value::Object(fields) = &mut root {
-            let components = fields
-                .entry("components")
-                .or_insert_with(|| Value::Object(Default::default()));
-            if let Value::Object(components) = components {
-                let schemas = components
-                    .entry("schemas")
-                    .or_insert_with(|| Value::Object(Default::default()));
-                if let Value::Object(schemas) = schemas {
-                    schemas.insert(name, value);
-                }
-            }
-        }
-    }
-    Some(root)
-}
-
-struct Bundler<'a> {
-    documents: &'a Documents,
-    /// `file#pointer` of the references being inlined, outermost first.
-    trail: Vec<String>,
-    budget: usize,
-    /// (`file#pointer`, name in components/schemas, file, pointer) of cycle targets.
-    hoisted: Vec<(String, String, String, String)>,
-}
-
-impl Bundler<'_> {
-    /// The local reference that stands for a cycle target, hoisting it on first use.
-    fn hoist(&mut self, key: &str, file: &str, pointer: &str) -> Value {
-        let name = match self.hoisted.iter().find(|(k, ..)| k == key) {
-            Some((_, name, ..)) => name.clone(),
-            None => {
-                let base = pointer
-                    .rsplit('/')
-                    .next()
-                    .filter(|t| !t.is_empty())
-                    .unwrap_or("schema")
-                    .replace("~1", "_")
-                    .replace("~0", "_");
-                let taken = |candidate: &str| {
-                    self.hoisted.iter().any(|(_, n, ..)| n == candidate)
-                        || self
-                            .documents
-                            .get(&self.documents.main, "/components/schemas")
-                            .and_then(|s| s.get(candidate))
-                            .is_some()
-                };
-                let mut name = base.clone();
-                let mut n = 2;
-                while taken(&name) {
-                    name = format!("{base}_{n}");
-                    n += 1;
-                }
-                self.hoisted.push((
-                    key.to_owned(),
-                    name.clone(),
-                    file.to_owned(),
-                    pointer.to_owned(),
-                ));
-                name
-            }
-        };
-        let mut reference = serde_json::Map::new();
-        reference.insert(
-            "$ref".into(),
-            Value::String(fragment_ref(&format!(
-                "/components/schemas/{}",
-                escape(&name)
-            ))),
-        );
-        Value::Object(reference)
-    }
-
-    fn value(&mut self, file: &str, value: &Value, depth: usize) -> Value {
-        if self.budget == 0 || depth > 256 {
-            return value.clone();
-        }
-        self.budget -= 1;
-        match value {
-            Value::Object(map) => {
-                if let Some(reference) = map.get("$ref").and_then(Value::as_str) {
-                    if let Ok(Target::Local {
-                        file: target_file,
-                        pointer,
-                    }) = resolve_target(file, reference)
-                    {
-                        let main = &self.documents.main;
-                        if target_file == *main && file != main {
-                            // Back into the main document: the pointer alone now.
-                            let mut back = serde_json::Map::new();
-                            back.insert("$ref".into(), Value::String(fragment_ref(&pointer)));
-                            return Value::Object(back);
-                        }
-                        let key = format!("{target_file}#{pointer}");
-                        // Everything from other files is inlined, their local references
-                        // included, so nothing in the result is relative to another file.
-                        if target_file != *main
-                            && let Some(target) = self.documents.get(&target_file, &pointer)
-                        {
-                            if self.trail.contains(&key) {
-                                return self.hoist(&key, &target_file, &pointer);
-                            }
-                            self.trail.push(key);
-                            let inlined = self.value(&target_file, target, depth + 1);
-                            self.trail.pop();
-                            return inlined;
-                        }
-                    }
-                    return value.clone();
-                }
-                Value::Object(
-                    map.iter()
-                        .map(|(key, child)| {
-                            let bundled = if is_literal_key(key) {
-                                child.clone()
-                            } else {
-                                self.value(file, child, depth + 1)
-                            };
-                            (key.clone(), bundled)
-                        })
-                        .collect(),
-                )
-            }
-            Value::Array(items) => Value::Array(
-                items
-                    .iter()
-                    .map(|item| self.value(file, item, depth + 1))
-                    .collect(),
-            ),
-            other => other.clone(),
-        }
-    }
-}
-
-fn escape(token: &str) -> String {
-    token.replace('~', "~0").replace('/', "~1")
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -795,6 +664,45 @@ mod tests {
                 pointer: "/paths/~1pets{id}".into()
             }
         );
+    }
+
+    #[test]
+    fn published_assets_are_files_of_their_own() {
+        assert_eq!(
+            resolve_target(
+                "api/main.yaml",
+                "portico:acme/orders/%5E1.2#/components/schemas/Order"
+            )
+            .unwrap(),
+            Target::Local {
+                file: "portico:acme/orders/^1.2".into(),
+                pointer: "/components/schemas/Order".into()
+            }
+        );
+        // Inside a published document: itself, or other published assets; no files.
+        let inside = "portico:acme/orders/^1.2";
+        assert_eq!(
+            resolve_target(inside, "#/components/schemas/Customer").unwrap(),
+            Target::Local {
+                file: inside.into(),
+                pointer: "/components/schemas/Customer".into()
+            }
+        );
+        assert!(
+            resolve_target(inside, "portico:acme/customers/2.0.0#/components/schemas/C").is_ok()
+        );
+        assert!(
+            resolve_target(inside, "customer.yaml#/C")
+                .unwrap_err()
+                .contains("single file")
+        );
+        assert!(
+            resolve_target("m.yaml", "portico:acme#/x")
+                .unwrap_err()
+                .contains("names no published asset")
+        );
+        // A percent sign before a character of several bytes is kept as written.
+        assert_eq!(percent_decode("%a\u{e9}"), "%a\u{e9}");
     }
 
     #[test]

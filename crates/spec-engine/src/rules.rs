@@ -21,12 +21,13 @@ pub fn check_file(file: &str, value: &Value) -> Vec<Diagnostic> {
 }
 
 /// Runs every rule that applies to the document's kind and version, and the file rules
-/// of every file but the main one (the caller checks that with [`check_file`]).
+/// of every project file but the main one (the caller checks that with [`check_file`]).
 /// Schemas inlined to check examples spend the analysis' `budget`.
 pub fn check(detected: &Detected, documents: &Documents, budget: &InlineBudget) -> Vec<Diagnostic> {
     let mut out = Vec::new();
     for (file, loaded) in &documents.files {
-        if *file != documents.main {
+        // Published assets' documents were checked when they were published.
+        if *file != documents.main && !crate::dependency::is_dependency(file) {
             walk_generic(file, &loaded.value, &mut out);
         }
     }

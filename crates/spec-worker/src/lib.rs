@@ -10,7 +10,8 @@ use serde_json::Value;
 use spec_engine::Converted;
 use wasm_bindgen::prelude::wasm_bindgen;
 
-/// Diagnostics and model of a project: `files_json` is an object of path -> text;
+/// Diagnostics and model of a project: `files_json` is an object of path -> text (the
+/// page adds the documents of the published assets it references as `portico:…` files);
 /// `profile_json` the organisation's governance profile whose rulesets run too (a
 /// `portico_types::governance::GovernanceProfile`, empty for none).
 #[wasm_bindgen]
@@ -22,10 +23,23 @@ pub fn analyze(files_json: &str, main: &str, profile_json: &str) -> String {
     if !profile_json.is_empty() {
         governance::apply(profile_json, &input, &mut analysis);
     }
+    let missing_dependencies = analysis
+        .documents
+        .as_ref()
+        .map(|documents| {
+            documents
+                .missing
+                .iter()
+                .filter(|file| spec_engine::dependency::is_dependency(file))
+                .cloned()
+                .collect()
+        })
+        .unwrap_or_default();
     let result = spec_engine::ProjectAnalysis {
         diagnostics: std::mem::take(&mut analysis.diagnostics),
         model: analysis.model.take(),
         millis: js_sys::Date::now() - started,
+        missing_dependencies,
     };
     let answer = serde_json::to_string(&result).unwrap_or_default();
     SPENT.set(Some((analysis, result)));

@@ -4,6 +4,7 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::dependencies::BrokenDependent;
 use crate::diagnostic::DocumentDiagnostic;
 use crate::diff::DiffReport;
 
@@ -29,12 +30,15 @@ pub enum Error {
     #[error("The document has {} problem(s); the first: {}", .0.len(), .0.first().map(|d| d.message.as_str()).unwrap_or("unknown"))]
     InvalidDocument(Vec<DocumentDiagnostic>),
     /// A release would break consumers in a way its version number does not allow: the
-    /// report lists the changes against the release `base` it was compared with.
+    /// report lists the changes against the release `base` it was compared with, and
+    /// `breaks` the assets depending on an older version (those the caller may see).
     #[error("{message}")]
     BreakingChange {
         message: String,
         base: String,
         report: Box<DiffReport>,
+        #[serde(default)]
+        breaks: Vec<BrokenDependent>,
     },
     /// Too many failed attempts; the caller may retry after the given number of seconds.
     #[error("Too many attempts. Try again in {retry_after_secs} seconds.")]

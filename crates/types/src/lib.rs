@@ -11,6 +11,7 @@ pub mod broker_credentials;
 pub mod console;
 pub mod consumers;
 pub mod coordinates;
+pub mod dependencies;
 pub mod design;
 pub mod diagnostic;
 pub mod diff;

@@ -36,6 +36,7 @@ pub(crate) mod caller;
 mod compare;
 mod consumers;
 mod coordinates;
+mod dependencies;
 mod diff_rules;
 mod documents;
 mod event_map;
@@ -86,6 +87,8 @@ fn documented_routes() -> OpenApiRouter<AppState> {
             versions::delete_version
         ))
         .routes(routes!(documents::get_spec))
+        .routes(routes!(dependencies::list_dependencies))
+        .routes(routes!(dependencies::list_dependents))
         .routes(routes!(tokens::list, tokens::create))
         .routes(routes!(tokens::revoke))
         .routes(routes!(members::list))

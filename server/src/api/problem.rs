@@ -10,6 +10,7 @@ use utoipa::{ToResponse, ToSchema};
 
 use portico_core::Error;
 use portico_types::DocumentDiagnostic;
+use portico_types::dependencies::BrokenDependent;
 use portico_types::diff::{Bump, Change};
 
 /// The media type of every error answer.
@@ -56,10 +57,15 @@ pub struct ProblemDetails {
     #[serde(skip_serializing_if = "Option::is_none")]
     #[schema(value_type = Bump)]
     pub suggested_bump: Option<Bump>,
-    /// ...and the changes, breaking ones first, each with its locations.
+    /// ...the changes, breaking ones first, each with its locations...
     #[serde(skip_serializing_if = "Option::is_none")]
     #[schema(value_type = Vec<Change>)]
     pub changes: Option<Vec<Change>>,
+    /// ...and the assets depending on an older version of this one, which the change
+    /// breaks (those the caller may read).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(value_type = Vec<BrokenDependent>)]
+    pub breaks_dependents: Option<Vec<BrokenDependent>>,
 }
 
 impl ProblemDetails {
@@ -74,6 +80,7 @@ impl ProblemDetails {
             base: None,
             suggested_bump: None,
             changes: None,
+            breaks_dependents: None,
         }
     }
 }
@@ -103,10 +110,16 @@ impl IntoResponse for Problem {
                 errors: Some(diagnostics.clone()),
                 ..body
             },
-            Error::BreakingChange { base, report, .. } => ProblemDetails {
+            Error::BreakingChange {
+                base,
+                report,
+                breaks,
+                ..
+            } => ProblemDetails {
                 base: Some(base.clone()),
                 suggested_bump: Some(report.suggested_bump),
                 changes: Some(report.changes.clone()),
+                breaks_dependents: Some(breaks.clone()),
                 ..body
             },
             _ => body,

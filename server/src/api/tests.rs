@@ -17,7 +17,7 @@ use super::{OPENAPI_JSON, WEBSOCKET_PATHS, v1_routes};
 use crate::state::{AppState, Services};
 
 /// The operation ids clients generate code from: renaming one breaks them.
-const OPERATION_IDS: [&str; 41] = [
+const OPERATION_IDS: [&str; 43] = [
     "searchAssets",
     "getAsset",
     "compareVersions",
@@ -28,6 +28,8 @@ const OPERATION_IDS: [&str; 41] = [
     "changeLifecycle",
     "deleteVersion",
     "getDocument",
+    "listDependencies",
+    "listDependents",
     "listTokens",
     "createToken",
     "revokeToken",

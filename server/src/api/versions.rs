@@ -16,6 +16,7 @@ use portico_core::exchange::gate::Override;
 use portico_core::exchange::lifecycle::{change_lifecycle, remove_version};
 use portico_core::exchange::publish::{PublishRequest, publish};
 use portico_core::repo::assets::{self, PublishOutcome, VersionRow};
+use portico_types::dependencies::BrokenDependent;
 use portico_types::{Deprecation, FindingCounts, Lifecycle, Role, VersionSummary};
 
 use super::caller::Caller;
@@ -118,6 +119,18 @@ impl Version {
     }
 }
 
+/// The answer to a publish: the version, and the dependents a breaking change breaks.
+#[derive(Debug, Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct PublishedVersion {
+    #[serde(flatten)]
+    pub version: Version,
+    /// When it breaks consumers of the release it was compared with (a major release, or
+    /// an override): the assets (that the caller may read) whose newest live version
+    /// pinned an older version of this asset. Empty otherwise.
+    pub breaks_dependents: Vec<BrokenDependent>,
+}
+
 /// Query of `PUT …/{version}`.
 #[derive(Debug, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
@@ -149,8 +162,9 @@ fn publish_lifecycle_schema() -> utoipa::openapi::Object {
 /// 201 when created; 200 when the identical content is already there or a development
 /// version was overwritten; 409 when the version exists with other content and is not a
 /// development version, or was deleted, or when it breaks consumers of the release
-/// before it in a way its number does not allow (the problem lists the changes); 422 with
-/// diagnostics when the document is invalid.
+/// before it in a way its number does not allow (the problem lists the changes and the
+/// dependents it breaks); 422 with diagnostics when the document is invalid, or when a
+/// `portico:` reference names no published version the caller may read.
 #[utoipa::path(
     put,
     path = "/assets/{group}/{asset}/{version}",
@@ -165,9 +179,9 @@ fn publish_lifecycle_schema() -> utoipa::openapi::Object {
         ),
     ),
     responses(
-        (status = 200, description = "Already published (idempotent) or overwritten", body = Version,
+        (status = 200, description = "Already published (idempotent) or overwritten", body = PublishedVersion,
             headers(("Location" = String, description = "This version's metadata"))),
-        (status = 201, description = "Published", body = Version,
+        (status = 201, description = "Published", body = PublishedVersion,
             headers(("Location" = String, description = "This version's metadata"))),
         (status = 400, response = BadRequest),
         (status = 401, response = Unauthorized),
@@ -235,7 +249,10 @@ pub async fn put_version(
     let stored = assets::find_version(&state.server.db, row.id, &version)
         .await?
         .ok_or(Problem(Error::Internal))?;
-    let body = Version::from_row(&group, &asset, stored);
+    let body = PublishedVersion {
+        version: Version::from_row(&group, &asset, stored),
+        breaks_dependents: published.compared.map(|c| c.breaks).unwrap_or_default(),
+    };
     let mut response = (status, Json(body)).into_response();
     let location = format!("/api/v1/assets/{group}/{asset}/{version}");
     if let Ok(value) = HeaderValue::from_str(&location) {

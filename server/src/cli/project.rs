@@ -94,6 +94,11 @@ pub fn read_project(
             if input.files.len() >= MAX_PROJECT_FILES || input.files.contains_key(relative) {
                 continue;
             }
+            // A published asset (`portico:…`) lives on a server, not in the folder: its
+            // references stay unresolved here, and the server resolves them at publish.
+            if spec_engine::dependency::is_dependency(relative) {
+                continue;
+            }
             // Paths come normalised from the engine; refuse anything that is not plain.
             let plain = Path::new(relative)
                 .components()

@@ -33,6 +33,7 @@ use axum::response::{IntoResponse, Response};
 use portico_core::Error;
 use portico_core::design::project_for;
 use portico_core::exchange::access::asset_for;
+use portico_core::exchange::dependencies;
 use portico_core::repo::assets::version_content;
 use portico_core::repo::design::project_files;
 use portico_core::repo::tokens::TokenScope;
@@ -121,6 +122,8 @@ pub async fn open(
         .ok_or_else(|| Error::NotFound(format!("No version {version} of {group}/{asset}.")))?;
     let text = String::from_utf8_lossy(&content).into_owned();
     let input = portico_core::analysis::single("document", &text);
+    // Payloads are checked against schemas from published assets as pinned at publish.
+    let input = dependencies::supply_pinned(db, &caller.user, (row.id, &version), input).await?;
     let model = console_model(&caller, input, format!("{group}/{asset}/{version}")).await?;
     let owner = Owner {
         namespace: Namespace::of_org(&row.group_slug),
@@ -152,6 +155,7 @@ pub async fn open_design(
         .map(|file| (file.path, file.content))
         .collect();
     let input = portico_core::analysis::project(files, &row.main_file);
+    let (input, _) = dependencies::supply(db, &caller.user, input).await?;
     let model = console_model(&caller, input, format!("design project {:?}", row.name)).await?;
     let owner = Owner {
         namespace: Namespace::of_org(&row.org_slug),

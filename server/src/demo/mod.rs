@@ -86,6 +86,7 @@ pub async fn seed(db: &Db) -> anyhow::Result<()> {
             changes: None,
             conformance: None,
             change_summary: &Default::default(),
+            dependencies: &[],
         };
         if let Err(refusal) = publish_version(db, &new).await? {
             anyhow::bail!("demo asset {asset} {version} refused: {refusal:?}");

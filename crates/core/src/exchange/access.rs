@@ -45,6 +45,8 @@ pub async fn asset_for(
 
 /// One live version's document as stored.
 pub struct VersionText {
+    /// The asset it belongs to.
+    pub asset_id: i64,
     pub version: String,
     pub text: String,
     pub content_type: String,
@@ -77,6 +79,7 @@ pub async fn version_text(
         .ok_or_else(|| Error::NotFound(format!("No version {version} of {group}/{asset}.")))?;
     let text = String::from_utf8(content).map_err(|_| Error::Internal)?;
     Ok(VersionText {
+        asset_id: row.id,
         version,
         text,
         content_type,

@@ -5,7 +5,7 @@ use portico_types::diff::{DiffReport, VersionChanges};
 use portico_types::{Error, Role};
 use spec_engine::diff::DiffError;
 
-use super::access::{asset_for, version_text};
+use super::access::{VersionText, asset_for, version_text};
 use super::diff_rules;
 use super::publish::Inspected;
 use crate::Result;
@@ -40,10 +40,13 @@ pub async fn versions(
     };
     let old_name = name(&old.version, &old.content_type);
     let new_name = name(&new.version, &new.content_type);
+    // Each as it was published: references to published assets as pinned then.
+    let old_input = pinned(db, user, &old, &old_name).await?;
+    let new_input = pinned(db, user, &new, &new_name).await?;
     let options = diff_rules::options_for(db, group).await?;
     let report = analysis::run(Some(user.id), move || {
-        let old = Inspected::for_comparison(&old_name, &old.text);
-        let new = Inspected::for_comparison(&new_name, &new.text);
+        let old = Inspected::for_comparison_of(old_input);
+        let new = Inspected::for_comparison_of(new_input);
         spec_engine::diff_analyzed(
             &old.input,
             &old.analysis,
@@ -57,6 +60,18 @@ pub async fn versions(
         DiffError::KindMismatch { .. } => Error::Conflict(error.to_string()),
         DiffError::Unreadable { .. } => Error::Invalid(error.to_string()),
     })
+}
+
+/// A stored version's document with the published documents it depends on, as pinned.
+async fn pinned(
+    db: &Db,
+    user: &SignedInUser,
+    document: &VersionText,
+    name: &str,
+) -> Result<spec_engine::Input> {
+    let input = analysis::single(name, &document.text);
+    super::dependencies::supply_pinned(db, user, (document.asset_id, &document.version), input)
+        .await
 }
 
 /// What each live version of `group/asset` changed against the release before it, newest

@@ -4,9 +4,11 @@
 //! leftmost non-zero part is the one that may break (1.x.y: a major release; 0.x.y: a
 //! minor one; 0.0.x: any). Development versions are compared, never refused.
 
+use portico_types::dependencies::BrokenDependent;
 use portico_types::{Error, Gav, Lifecycle, Role, Semver};
 use spec_engine::diff::{Bump, DiffReport};
 
+use super::dependencies;
 use super::diff_rules;
 use super::publish::{Inspected, PublishRequest, file_name};
 use crate::Result;
@@ -51,6 +53,9 @@ pub struct Compared {
     pub advice: Option<String>,
     /// Why an organisation admin published a refused breaking change anyway.
     pub override_reason: Option<String>,
+    /// For a breaking change: the dependents it breaks (see
+    /// [`super::dependencies::broken_by`]), as far as the publisher may see them.
+    pub breaks: Vec<BrokenDependent>,
 }
 
 /// The release a new version is compared with, and what changed since.
@@ -82,6 +87,7 @@ pub async fn against_release(
         prerelease: String::new(),
     };
     let base_text = String::from_utf8(base.content).map_err(|_| Error::Internal)?;
+    let base_version = base.version.clone();
     let base_gav = Gav {
         version: base.version.clone(),
         semver: base_semver.clone(),
@@ -95,9 +101,17 @@ pub async fn against_release(
             "application/yaml"
         },
     );
+    // The release as it was published: its references to published assets as pinned.
+    let base_input = dependencies::supply_pinned(
+        db,
+        user,
+        (asset.id, &base_version),
+        analysis::single(&base_name, &base_text),
+    )
+    .await?;
     let options = diff_rules::options_for(db, &gav.group).await?;
     let report = analysis::run(Some(user.id), move || {
-        let old = Inspected::for_comparison(&base_name, &base_text);
+        let old = Inspected::for_comparison_of(base_input);
         spec_engine::diff_analyzed(
             &old.input,
             &old.analysis,
@@ -134,6 +148,11 @@ pub async fn compare(
         return Ok(None);
     };
     let development = request.lifecycle == Lifecycle::Development;
+    let breaks = if report.breaking {
+        dependencies::broken_by(db, user, (&gav.group, &gav.asset), &gav.version).await?
+    } else {
+        Vec::new()
+    };
     match judge((&base, &base_semver), &gav.semver, report, development) {
         Verdict::First => Ok(None),
         Verdict::Allowed {
@@ -145,6 +164,7 @@ pub async fn compare(
             report,
             advice,
             override_reason: None,
+            breaks,
         })),
         Verdict::Refused { base, report } => match &request.gate {
             Override::Breaking { reason } => {
@@ -161,15 +181,22 @@ pub async fn compare(
                     report,
                     advice: None,
                     override_reason: Some(reason.to_owned()),
+                    breaks,
                 }))
             }
-            Override::None => Err(refusal(gav, &base_semver, base, report)),
+            Override::None => Err(refusal(gav, &base_semver, (base, report), breaks)),
         },
     }
 }
 
-/// The 409 answer to a release whose number hides a break.
-fn refusal(gav: &Gav, base_semver: &Semver, base: String, report: DiffReport) -> Error {
+/// The 409 answer to a release whose number hides a break, naming the dependents it
+/// would break.
+fn refusal(
+    gav: &Gav,
+    base_semver: &Semver,
+    (base, report): (String, DiffReport),
+    breaks: Vec<BrokenDependent>,
+) -> Error {
     let breaking = report.count(spec_engine::diff::Severity::Breaking);
     let kind = match release_kind(base_semver, &gav.semver) {
         Bump::Minor => "minor",
@@ -183,10 +210,26 @@ fn refusal(gav: &Gav, base_semver: &Semver, base: String, report: DiffReport) ->
         if breaking == 1 { "" } else { "s" },
         suggested_version(base_semver, Bump::Major),
     );
+    let message = match breaks.len() {
+        0 => message,
+        count => format!(
+            "{message} It breaks {count} dependent{}: {}.",
+            if count == 1 { "" } else { "s" },
+            breaks
+                .iter()
+                .map(|b| format!(
+                    "{}/{} {}",
+                    b.dependent.group, b.dependent.asset, b.dependent.version
+                ))
+                .collect::<Vec<_>>()
+                .join(", ")
+        ),
+    };
     Error::BreakingChange {
         message,
         base,
         report: Box::new(report),
+        breaks,
     }
 }
 

@@ -103,9 +103,13 @@ async fn recheck(db: &Db, org: &str) -> Result<()> {
         } else {
             let text = String::from_utf8_lossy(&content).into_owned();
             let name = format!("{asset}-{version}.yaml");
+            let input = analysis::single(&name, &text);
+            // Read as published: its references to published assets as pinned.
+            let input =
+                super::dependencies::supply_pinned_for_checks(db, version_id, input).await?;
             Some(
                 analysis::run(None, move || {
-                    let inspected = Inspected::document(&name, &text);
+                    let inspected = Inspected::of(input);
                     check(&inspected, &rulesets, false).conformance
                 })
                 .await?,

@@ -5,6 +5,7 @@
 pub mod access;
 pub mod catalog;
 pub mod compare;
+pub mod dependencies;
 pub mod diff_rules;
 pub mod document;
 pub mod event_map;

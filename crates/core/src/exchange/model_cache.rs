@@ -1,5 +1,6 @@
-//! The documentation model of published documents, kept in memory by content hash: a
-//! published version never changes, so its analysis is done once, not on every page view.
+//! The documentation model of published documents, kept in memory by content hash (of
+//! the document and the published documents it depends on): a published version never
+//! changes, so its analysis is done once, not on every page view.
 
 use std::collections::HashMap;
 use std::sync::{Arc, LazyLock, Mutex};
@@ -26,7 +27,25 @@ pub async fn model_of(
     owner: crate::analysis::Owner,
     text: String,
 ) -> Result<Arc<Model>, crate::Error> {
-    let key: [u8; 32] = Sha256::digest(text.as_bytes()).into();
+    model_of_input(owner, crate::analysis::single("document", &text)).await
+}
+
+/// The model of a document and the published documents it depends on (`input`'s
+/// files), kept by the hash of them all.
+pub async fn model_of_input(
+    owner: crate::analysis::Owner,
+    input: spec_engine::Input,
+) -> Result<Arc<Model>, crate::Error> {
+    let mut hasher = Sha256::new();
+    hasher.update(input.main.as_bytes());
+    for (name, text) in &input.files {
+        hasher.update([0]);
+        hasher.update(name.as_bytes());
+        hasher.update([0]);
+        hasher.update((text.len() as u64).to_le_bytes());
+        hasher.update(text.as_bytes());
+    }
+    let key: [u8; 32] = hasher.finalize().into();
     if let Ok(mut cache) = CACHE.lock() {
         cache.clock += 1;
         let now = cache.clock;
@@ -35,11 +54,9 @@ pub async fn model_of(
             return Ok(model.clone());
         }
     }
-    let cacheable = text.len() <= MAX_CACHED_BYTES;
-    let model = crate::analysis::run(owner, move || {
-        Arc::new(spec_engine::analyze(&crate::analysis::single("document", &text)).model)
-    })
-    .await?;
+    let cacheable = input.files.values().map(String::len).sum::<usize>() <= MAX_CACHED_BYTES;
+    let model =
+        crate::analysis::run(owner, move || Arc::new(spec_engine::analyze(&input).model)).await?;
     if cacheable && let Ok(mut cache) = CACHE.lock() {
         if cache.entries.len() >= CAPACITY
             && let Some(oldest) = cache

@@ -4,6 +4,7 @@
 
 use sha2::{Digest, Sha256};
 
+use super::dependencies::{self, Pin};
 use super::document::{DocumentFacts, facts_of_analysis};
 use super::gate::{self, Compared, Override};
 use super::governance;
@@ -11,6 +12,7 @@ use crate::Error;
 use crate::analysis;
 use crate::auth::{SignedInUser, authorize};
 use crate::repo::assets::{self, NewVersion, PublishOutcome, PublishRefusal, publish_version};
+use crate::repo::dependencies::PinRecord;
 use crate::repo::governance::ConformanceRecord;
 use crate::repo::version_changes::ChangeRecord;
 use crate::repo::{Db, organizations};
@@ -57,7 +59,11 @@ pub struct Inspected {
 impl Inspected {
     /// Analyses one document named `name` (call it on the CPU pool).
     pub fn document(name: &str, text: &str) -> Inspected {
-        let input = crate::analysis::single(name, text);
+        Inspected::of(crate::analysis::single(name, text))
+    }
+
+    /// Analyses a document with the files it references (call it on the CPU pool).
+    pub fn of(input: spec_engine::Input) -> Inspected {
         let analysis = spec_engine::analyze(&input);
         Inspected { input, analysis }
     }
@@ -65,7 +71,11 @@ impl Inspected {
     /// [`Inspected::document`] for comparing only: its model outlines the document (the
     /// diff reads schemas and examples from the document itself).
     pub fn for_comparison(name: &str, text: &str) -> Inspected {
-        let input = crate::analysis::single(name, text);
+        Inspected::for_comparison_of(crate::analysis::single(name, text))
+    }
+
+    /// [`Inspected::for_comparison`] of a document with the files it references.
+    pub fn for_comparison_of(input: spec_engine::Input) -> Inspected {
         let analysis = spec_engine::analyze_outline(&input);
         Inspected { input, analysis }
     }
@@ -98,20 +108,24 @@ pub async fn publish(
     request: &PublishRequest<'_>,
 ) -> Result<Published, Error> {
     let gav = check_request(db, user, request).await?;
-    let text = document_text(request)?.to_owned();
+    let text = document_text(request)?;
     let name = file_name(&gav, request.content_type);
-    let inspected = analysis::run(Some(user.id), move || Inspected::document(&name, &text)).await?;
-    publish_inspected(db, user, request, inspected, false).await
+    // The published assets it references are read with it, as the user may see them.
+    let (input, pins) = dependencies::supply(db, user, analysis::single(&name, text)).await?;
+    let inspected = analysis::run(Some(user.id), move || Inspected::of(input)).await?;
+    publish_inspected(db, user, request, inspected, pins, false).await
 }
 
 /// [`publish`] of a document analysed already (a design project's analysis gives the
-/// bundle and its facts), so it is not analysed twice. `name_files` puts each
-/// diagnostic's file before its message (a project of several files).
+/// bundle and its facts), so it is not analysed twice; `pins` say what its references to
+/// published assets resolved to. `name_files` puts each diagnostic's file before its
+/// message (a project of several files).
 pub async fn publish_inspected(
     db: &Db,
     user: &SignedInUser,
     request: &PublishRequest<'_>,
     inspected: Inspected,
+    pins: Vec<Pin>,
     name_files: bool,
 ) -> Result<Published, Error> {
     let gav = check_request(db, user, request).await?;
@@ -123,12 +137,14 @@ pub async fn publish_inspected(
     if republishes(db, &gav, &sha256).await? {
         return store(db, user, request, gav, facts, &sha256, Judged::default()).await;
     }
+    let dependencies = dependencies::pin_records(&pins, inspected.analysis.documents.as_ref());
     let (inspected, conformance) =
         check_governance(db, user, &gav, &facts, inspected, name_files).await?;
     let compared = gate::compare(db, user, &gav, request, inspected).await?;
     let judged = Judged {
         compared,
         conformance,
+        dependencies,
     };
     store(db, user, request, gav, facts, &sha256, judged).await
 }
@@ -140,6 +156,8 @@ struct Judged {
     compared: Option<Compared>,
     /// How it fared against the governance profile (`None`: nothing applied).
     conformance: Option<Conformance>,
+    /// What its references to published assets resolved to.
+    dependencies: Vec<PinRecord>,
 }
 
 /// Runs the rulesets the organisation's profile applies to this asset: a blocking
@@ -227,6 +245,7 @@ async fn store(
     Judged {
         compared,
         conformance,
+        dependencies,
     }: Judged,
 ) -> Result<Published, Error> {
     let content_type = stored_content_type(request.content_type)?;
@@ -269,6 +288,7 @@ async fn store(
         changes,
         conformance,
         change_summary: &change_summary,
+        dependencies: &dependencies,
     };
     match publish_version(db, &new).await? {
         Ok(outcome) => {

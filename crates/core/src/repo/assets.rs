@@ -4,6 +4,7 @@
 use sqlx::FromRow;
 
 use super::asset_channels;
+use super::dependencies::{self, PinRecord};
 use super::events;
 use super::governance::{self, ConformanceRecord};
 use super::read_cache::Document;
@@ -41,6 +42,8 @@ pub struct NewVersion<'a> {
     pub conformance: Option<ConformanceRecord<'a>>,
     /// What its consumers hear about it.
     pub change_summary: &'a ChangeSummary,
+    /// What its references to published assets resolved to.
+    pub dependencies: &'a [PinRecord],
 }
 
 /// What publishing did.
@@ -107,6 +110,7 @@ pub async fn publish_version(
             let id = insert_version(&mut tx, asset_id, new).await?;
             asset_channels::record(&mut tx, id, new.channels).await?;
             version_changes::record(&mut tx, id, new.changes.as_ref()).await?;
+            dependencies::record(&mut tx, id, new.dependencies).await?;
             governance::record(&mut tx, id, new.conformance.as_ref()).await?;
             events::record(
                 &mut tx,
@@ -126,6 +130,7 @@ pub async fn publish_version(
             overwrite_version(&mut tx, found.id, new).await?;
             asset_channels::record(&mut tx, found.id, new.channels).await?;
             version_changes::record(&mut tx, found.id, new.changes.as_ref()).await?;
+            dependencies::record(&mut tx, found.id, new.dependencies).await?;
             governance::record(&mut tx, found.id, new.conformance.as_ref()).await?;
             events::record(
                 &mut tx,

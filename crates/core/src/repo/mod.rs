@@ -6,6 +6,7 @@ pub mod asset_pages;
 pub mod assets;
 pub mod broker_credentials;
 pub mod consumers;
+pub mod dependencies;
 pub mod design;
 pub mod diff_rules;
 pub mod events;

@@ -230,6 +230,9 @@ pub struct PublishPreview {
     pub refused: bool,
     /// The version the changes call for after `base`.
     pub suggested_version: String,
+    /// For a breaking change: the dependents (that the user may see) it breaks.
+    #[serde(default)]
+    pub breaks: Vec<crate::dependencies::BrokenDependent>,
 }
 
 /// What one published version changed against the release before it, as the gate
