@@ -106,6 +106,7 @@ async fn populate(db: &Db) -> SignedInUser {
             changes: None,
             conformance: None,
             change_summary: &summary,
+            dependencies: &[],
         };
         publish_version(db, &new).await.unwrap().unwrap();
         if public {
