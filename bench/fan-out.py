@@ -104,6 +104,9 @@ def main():
                            capture_output=True, text=True).stdout
     token = next(w for w in token.split() if w.startswith("ptc_"))
 
+    # The default backlog of 5 drops connections the sender opens in parallel (each then
+    # waits a second for its SYN to be sent again): the receiver would be what is measured.
+    http.server.ThreadingHTTPServer.request_queue_size = 256
     receiver = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Receiver)
     threading.Thread(target=receiver.serve_forever, daemon=True).start()
     hook_url = f"http://127.0.0.1:{receiver.server_address[1]}/hook"

@@ -2,7 +2,7 @@
 //! event becomes for the consumers whose range it touches.
 
 use rand::RngCore;
-use sqlx::FromRow;
+use sqlx::{FromRow, QueryBuilder, Sqlite};
 
 use portico_types::consumers::{ChangeSummary, EventKind, VersionRange};
 
@@ -92,44 +92,37 @@ pub async fn fan_out(db: &Db, event: &EventRow) -> Result<FannedOut, sqlx::Error
             VersionRange::parse(range).is_ok_and(|range| range.contains(&event.version))
         })
         .collect();
-    let kind = event.kind.as_str();
+    let inbox: Vec<(i64, &str)> = touched
+        .iter()
+        .filter_map(|(_, user, range)| user.map(|user| (user, range.as_str())))
+        .collect();
+    let hooks = hooks_wanting(db, &touched, event.kind.as_str()).await?;
+    // Everything is read before the writer is taken, and written in a few statements:
+    // a thousand consumers hold up other writers (a publish) for milliseconds.
     let mut made = FannedOut::default();
     let mut tx = db.write().await?;
-    for (organization_id, user, range) in &touched {
-        if let Some(user) = user {
-            made.notifications += sqlx::query(
-                "INSERT INTO notifications (user_id, event_id, version_range) VALUES (?, ?, ?)
-                 ON CONFLICT (user_id, event_id) DO NOTHING",
-            )
-            .bind(user)
-            .bind(event.id)
-            .bind(range)
-            .execute(&mut *tx)
-            .await?
-            .rows_affected();
-        }
-        let hooks: Vec<(i64, String)> =
-            sqlx::query_as("SELECT id, events FROM webhooks WHERE organization_id = ?")
-                .bind(organization_id)
-                .fetch_all(&mut *tx)
-                .await?;
-        for (hook, events) in hooks {
-            let wanted: Vec<String> = serde_json::from_str(&events).unwrap_or_default();
-            if !wanted.iter().any(|name| name == kind) {
-                continue;
-            }
-            made.deliveries += sqlx::query(
-                "INSERT INTO webhook_deliveries (webhook_id, event_id, delivery_key, next_attempt_at)
-                 VALUES (?, ?, ?, strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))
-                 ON CONFLICT (webhook_id, event_id) DO NOTHING",
-            )
-            .bind(hook)
-            .bind(event.id)
-            .bind(delivery_key())
-            .execute(&mut *tx)
-            .await?
-            .rows_affected();
-        }
+    for rows in inbox.chunks(ROWS_PER_INSERT) {
+        let mut insert = QueryBuilder::<Sqlite>::new(
+            "INSERT INTO notifications (user_id, event_id, version_range) ",
+        );
+        insert.push_values(rows, |mut row, (user, range)| {
+            row.push_bind(*user).push_bind(event.id).push_bind(*range);
+        });
+        insert.push(" ON CONFLICT (user_id, event_id) DO NOTHING");
+        made.notifications += insert.build().execute(&mut *tx).await?.rows_affected();
+    }
+    for rows in hooks.chunks(ROWS_PER_INSERT) {
+        let mut insert = QueryBuilder::<Sqlite>::new(
+            "INSERT INTO webhook_deliveries (webhook_id, event_id, delivery_key, next_attempt_at) ",
+        );
+        insert.push_values(rows, |mut row, hook| {
+            row.push_bind(*hook)
+                .push_bind(event.id)
+                .push_bind(delivery_key())
+                .push("strftime('%Y-%m-%dT%H:%M:%fZ', 'now')");
+        });
+        insert.push(" ON CONFLICT (webhook_id, event_id) DO NOTHING");
+        made.deliveries += insert.build().execute(&mut *tx).await?.rows_affected();
     }
     sqlx::query(
         "UPDATE asset_events SET fanned_out_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now') WHERE id = ?",
@@ -139,6 +132,34 @@ pub async fn fan_out(db: &Db, event: &EventRow) -> Result<FannedOut, sqlx::Error
     .await?;
     tx.commit().await?;
     Ok(made)
+}
+
+/// Rows per multi-row insert (three parameters each, well inside SQLite's limit).
+const ROWS_PER_INSERT: usize = 500;
+
+/// The webhooks of the touched organisations that subscribe to `kind`.
+async fn hooks_wanting(
+    db: &Db,
+    touched: &[(i64, Option<i64>, String)],
+    kind: &str,
+) -> Result<Vec<i64>, sqlx::Error> {
+    let mut wanting = Vec::new();
+    for organisations in touched.chunks(ROWS_PER_INSERT) {
+        let mut query = QueryBuilder::<Sqlite>::new(
+            "SELECT id, events FROM webhooks WHERE organization_id IN (",
+        );
+        let mut list = query.separated(", ");
+        for (organization_id, _, _) in organisations {
+            list.push_bind(*organization_id);
+        }
+        query.push(") ORDER BY id");
+        let hooks: Vec<(i64, String)> = query.build_query_as().fetch_all(db.reader()).await?;
+        wanting.extend(hooks.into_iter().filter_map(|(hook, events)| {
+            let wanted: Vec<String> = serde_json::from_str(&events).unwrap_or_default();
+            wanted.iter().any(|name| name == kind).then_some(hook)
+        }));
+    }
+    Ok(wanting)
 }
 
 /// A delivery's idempotency key: 128 random bits, as hex.
